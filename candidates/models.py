@@ -1,0 +1,354 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from hiring_leaders.models import HiringLeader, Requisition
+
+
+class CandidateSource(models.TextChoices):
+    REFERRAL = "referral", "Referral"
+    LINKEDIN = "linkedin", "LinkedIn"
+    JOB_BOARD = "job_board", "Job board"
+    CAREERS_SITE = "careers_site", "Careers site"
+    DATABASE = "database", "Our database"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+class Stage(models.TextChoices):
+    SOURCED = "sourced", "Sourced"
+    CONTACTED = "contacted", "Contacted"
+    SCREENED = "screened", "Screened"
+    SUBMITTED = "submitted", "Submitted"
+    INTERVIEWING = "interviewing", "Interviewing"
+    OFFER = "offer", "Offer"
+    HIRED = "hired", "Hired"
+
+
+class Outcome(models.TextChoices):
+    ACTIVE = "active", "Active"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", "Call"
+    EMAIL = "email", "Email"
+    MEETING = "meeting", "Meeting"
+    NOTE = "note", "Note"
+    MESSAGE = "message", "Message sent"
+    STAGE_CHANGE = "stage_change", "Stage change"
+    COMMITMENT = "commitment", "Commitment"
+    PLACEMENT = "placement", "Placement"
+    REQUISITION = "requisition", "Requisition update"
+
+
+class Candidate(models.Model):
+    """A person a recruiter is in touch with about one or more roles."""
+
+    Source = CandidateSource
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    # Digits only, so "+1 (555) 010-2000" and "15550102000" are recognised as the same phone.
+    phone_digits = models.CharField(max_length=40, blank=True, editable=False)
+    headline = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.OTHER)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="candidates"
+    )
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "last_contacted_at"], name="candidate_owner_contacted"),
+            models.Index(fields=["last_contacted_at"], name="candidate_last_contacted"),
+            models.Index(fields=["last_name", "first_name"], name="candidate_name"),
+            models.Index(
+                fields=["phone_digits"],
+                name="candidate_phone_digits",
+                condition=~models.Q(phone_digits=""),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="candidate_email_ci_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=CandidateSource.values),
+                name="candidate_source_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("candidates:candidate_detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def opted_out(self) -> bool:
+        return self.opted_out_at is not None
+
+
+class Application(models.Model):
+    """A candidate in one requisition's pipeline."""
+
+    Stage = Stage
+
+    Outcome = Outcome
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="applications"
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SOURCED)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.ACTIVE)
+    close_reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the application reaches "hired"; only reopening clears it, so a hire can never
+    # silently slide back down the pipeline.
+    hired_at = models.DateTimeField(null=True, blank=True)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-stage_changed_at"]
+        indexes = [
+            models.Index(
+                fields=["requisition", "stage"],
+                name="application_pipeline",
+                condition=models.Q(outcome="active"),
+            ),
+            models.Index(fields=["candidate", "outcome"], name="application_candidate"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "requisition"],
+                condition=models.Q(outcome="active"),
+                name="application_one_active_per_requisition",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values),
+                name="application_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(outcome="active", closed_at__isnull=True, close_reason="")
+                    | (
+                        models.Q(outcome__in=["rejected", "withdrawn"], closed_at__isnull=False)
+                        & ~models.Q(close_reason="")
+                    )
+                ),
+                name="application_closed_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hired_at__isnull=True) | models.Q(stage="hired"),
+                name="application_hire_not_moved_back",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.requisition.title} ({self.get_stage_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.outcome == self.Outcome.ACTIVE
+
+    @classmethod
+    def stage_rank(cls, stage: str) -> int:
+        return cls.Stage.values.index(stage)
+
+
+class ApplicationStageChange(models.Model):
+    """One step of an application's history; never edited, only appended."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=20, choices=Application.Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Application.Stage.choices)
+    outcome = models.CharField(
+        max_length=20, choices=Application.Outcome.choices, default=Application.Outcome.ACTIVE
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["application", "changed_at"], name="stage_change_app")]
+
+    def __str__(self):
+        return f"{self.from_stage or '—'} → {self.to_stage}"
+
+
+class Activity(models.Model):
+    """Something that happened with a person; together they form the relationship timeline."""
+
+    Kind = ActivityKind
+
+    # Kinds that are a real conversation with the person, so they count as contact.
+    CONTACT_KINDS = (
+        ActivityKind.CALL,
+        ActivityKind.EMAIL,
+        ActivityKind.MEETING,
+        ActivityKind.MESSAGE,
+    )
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    )
+    hiring_leader = models.ForeignKey(
+        HiringLeader, on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    )
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+    summary = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["candidate", "-occurred_at"], name="activity_candidate_timeline"),
+            models.Index(fields=["hiring_leader", "-occurred_at"], name="activity_leader_timeline"),
+            models.Index(fields=["requisition", "-occurred_at"], name="activity_requisition"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(candidate__isnull=False)
+                | models.Q(hiring_leader__isnull=False)
+                | models.Q(requisition__isnull=False),
+                name="activity_is_about_someone",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ActivityKind.values),
+                name="activity_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary}"
+
+
+class Commitment(models.Model):
+    """A promise with a due date, made to a candidate or a hiring leader."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        KEPT = "kept", "Kept"
+
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commitments"
+    )
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, null=True, blank=True, related_name="commitments"
+    )
+    hiring_leader = models.ForeignKey(
+        HiringLeader, on_delete=models.CASCADE, null=True, blank=True, related_name="commitments"
+    )
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.SET_NULL, null=True, blank=True, related_name="commitments"
+    )
+    description = models.CharField(max_length=300)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    kept_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["recruiter", "due_at"],
+                name="commitment_recruiter_due",
+                condition=models.Q(status="open"),
+            ),
+        ]
+        constraints = [
+            # A promise is made to exactly one person.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(candidate__isnull=False, hiring_leader__isnull=True)
+                    | models.Q(candidate__isnull=True, hiring_leader__isnull=False)
+                ),
+                name="commitment_to_one_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open", kept_at__isnull=True)
+                | models.Q(status="kept", kept_at__isnull=False),
+                name="commitment_kept_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.description} (due {self.due_at:%Y-%m-%d})"
+
+    @property
+    def person(self):
+        return self.candidate or self.hiring_leader
+
+    @property
+    def is_late(self) -> bool:
+        if self.status == self.Status.KEPT:
+            return self.kept_at > self.due_at
+        return timezone.now() > self.due_at
+
+
+class Placement(models.Model):
+    """A hire. Its start date starts the post-hire check-in cadence."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="placement"
+    )
+    start_date = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    fell_through_at = models.DateTimeField(null=True, blank=True)
+    fell_through_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        indexes = [models.Index(fields=["start_date"], name="placement_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fell_through_at__isnull=True)
+                | ~models.Q(fell_through_reason=""),
+                name="placement_fell_through_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application.candidate} starts {self.start_date:%Y-%m-%d}"

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from candidates.models import Application
+from hiring_leaders.models import HiringLeader, Requisition
+from recruitcrm.models import User
+
+REQUISITIONS_PER_PAGE = 25
+
+
+def leader_for_user(*, user: User) -> HiringLeader:
+    """The HiringLeader a signed-in hiring leader is; 404 when the login is linked to nobody."""
+    return get_object_or_404(HiringLeader.objects.select_related("company"), user=user)
+
+
+def _with_pipeline_counts(requisitions):
+    active = Q(applications__outcome=Application.Outcome.ACTIVE)
+    return requisitions.annotate(
+        active_candidates=Count("applications", filter=active),
+        submitted_candidates=Count(
+            "applications",
+            filter=active
+            & Q(
+                applications__stage__in=[
+                    Application.Stage.SUBMITTED,
+                    Application.Stage.INTERVIEWING,
+                    Application.Stage.OFFER,
+                ]
+            ),
+        ),
+        hires=Count("applications", filter=Q(applications__stage=Application.Stage.HIRED)),
+    )
+
+
+def requisition_page_for_leader(*, leader: HiringLeader, page_number: str | int | None = 1) -> Page:
+    requisitions = _with_pipeline_counts(
+        Requisition.objects.filter(hiring_leader=leader).select_related("company", "recruiter")
+    ).order_by("status", "-opened_on", "pk")
+    return Paginator(requisitions, REQUISITIONS_PER_PAGE).get_page(page_number)
+
+
+def requisition_for_leader(*, leader: HiringLeader, pk: int) -> Requisition:
+    """One of the leader's own requisitions; anyone else's is a 404."""
+    return get_object_or_404(
+        _with_pipeline_counts(
+            Requisition.objects.filter(hiring_leader=leader).select_related("company", "recruiter")
+        ),
+        pk=pk,
+    )
+
+
+def requisition_stage_counts(*, requisition: Requisition) -> list[tuple[str, int]]:
+    """How many active candidates sit at each stage, in pipeline order, zeros included."""
+    counts = dict(
+        Application.objects.filter(requisition=requisition, outcome=Application.Outcome.ACTIVE)
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    return [(label, counts.get(value, 0)) for value, label in Application.Stage.choices]

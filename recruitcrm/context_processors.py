@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+
+def navigation(request):
+    """The navigation links each role sees, so the base layout never guesses."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    links = []
+    if user.is_recruiter or user.is_admin:
+        links.append(("Candidates", reverse("candidates:candidate_list")))
+    if user.is_hiring_leader:
+        links.append(("My requisitions", reverse("hiring_leaders:requisition_list")))
+    if user.is_admin:
+        links.append(("System status", reverse("system_status")))
+        links.append(("Django admin", reverse("admin:index")))
+    return {"nav_links": links}
