@@ -70,7 +70,7 @@ def candidate_create(*, by: User, allow_duplicate: bool = False, **fields) -> Ca
     candidate = Candidate(**fields)
     candidate.email = candidate.email.strip()
     candidate.phone_digits = phone_digits(candidate.phone)
-    candidate.full_clean(exclude=["owner"] if candidate.owner_id else None, validate_unique=False)
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
     if not allow_duplicate:
         _refuse_duplicates(candidate=candidate, exclude_pk=None)
     candidate.save()
@@ -95,7 +95,7 @@ def candidate_update(
         setattr(candidate, name, fields[name])
     candidate.email = candidate.email.strip()
     candidate.phone_digits = phone_digits(candidate.phone)
-    candidate.full_clean(validate_unique=False)
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
     if not allow_duplicate and {"email", "phone", "first_name", "last_name"} & set(changed):
         _refuse_duplicates(candidate=candidate, exclude_pk=candidate.pk)
     candidate.save()

@@ -5,6 +5,12 @@ from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, Requisi
 from tests.recruitcrm.factories import AdminUserFactory, RecruiterFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow by design; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def recruiter(db):
     return RecruiterFactory()

@@ -1,0 +1,93 @@
+from django.contrib import admin
+
+from candidates.models import (
+    Activity,
+    Application,
+    ApplicationStageChange,
+    Candidate,
+    Commitment,
+    Placement,
+)
+
+
+class ApplicationInline(admin.TabularInline):
+    model = Application
+    fields = ("requisition", "stage", "outcome", "stage_changed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "phone", "owner", "source", "last_contacted_at", "opted_out")
+    list_filter = ("source", "owner", ("opted_out_at", admin.EmptyFieldListFilter))
+    search_fields = ("first_name", "last_name", "email", "phone")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner",)
+    readonly_fields = ("last_contacted_at", "created_at", "updated_at")
+    inlines = [ApplicationInline]
+    show_full_result_count = False
+
+    @admin.display(boolean=True, description="Opted out")
+    def opted_out(self, obj):
+        return obj.opted_out
+
+
+class StageChangeInline(admin.TabularInline):
+    model = ApplicationStageChange
+    fields = ("changed_at", "from_stage", "to_stage", "outcome", "changed_by", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ("candidate", "requisition", "stage", "outcome", "stage_changed_at")
+    list_filter = ("stage", "outcome", "requisition__company")
+    search_fields = ("candidate__first_name", "candidate__last_name", "requisition__title")
+    list_select_related = ("candidate", "requisition")
+    autocomplete_fields = ("candidate", "requisition")
+    # Stage and outcome change through services, which keep the history.
+    readonly_fields = ("stage", "outcome", "close_reason", "closed_at", "hired_at")
+    inlines = [StageChangeInline]
+    show_full_result_count = False
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ("occurred_at", "kind", "summary", "candidate", "hiring_leader", "actor")
+    list_filter = ("kind",)
+    search_fields = ("summary", "candidate__last_name", "hiring_leader__last_name")
+    list_select_related = ("candidate", "hiring_leader", "actor")
+    autocomplete_fields = ("candidate", "hiring_leader", "requisition", "application", "actor")
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ("description", "recruiter", "candidate", "hiring_leader", "due_at", "status")
+    list_filter = ("status", "recruiter")
+    search_fields = ("description", "candidate__last_name", "hiring_leader__last_name")
+    list_select_related = ("recruiter", "candidate", "hiring_leader")
+    autocomplete_fields = ("recruiter", "candidate", "hiring_leader", "requisition")
+    readonly_fields = ("status", "kept_at")
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ("application", "start_date", "fell_through_at")
+    list_filter = (("fell_through_at", admin.EmptyFieldListFilter),)
+    search_fields = ("application__candidate__last_name", "application__requisition__title")
+    list_select_related = ("application__candidate", "application__requisition")
+    autocomplete_fields = ("application",)
+    date_hierarchy = "start_date"

@@ -1,0 +1,375 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from candidates import services
+from candidates.models import Activity, Application, Candidate, Commitment, Placement
+from hiring_leaders.models import Requisition
+from tests.candidates.factories import (
+    ApplicationFactory,
+    CandidateFactory,
+    CommitmentFactory,
+    PlacementFactory,
+)
+from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def timeline(candidate):
+    return list(
+        Activity.objects.filter(candidate=candidate)
+        .order_by("occurred_at", "pk")
+        .values_list("kind", "summary")
+    )
+
+
+class TestCandidateCreate:
+    def test_it_creates_the_candidate_owned_by_the_recruiter_and_notes_it(self, recruiter):
+        candidate = services.candidate_create(
+            by=recruiter,
+            first_name="Ada",
+            last_name="Lovelace",
+            email=" ada@example.com ",
+            phone="+44 (20) 7946-0000",
+            source=Candidate.Source.REFERRAL,
+        )
+        assert candidate.owner == recruiter
+        assert candidate.email == "ada@example.com"
+        assert candidate.phone_digits == "442079460000"
+        assert timeline(candidate) == [
+            ("note", f"Added to RecruitCRM by {recruiter} (source: Referral)")
+        ]
+
+    def test_it_refuses_a_duplicate_email_whatever_the_case(self, recruiter):
+        existing = CandidateFactory(email="ada@example.com")
+        with pytest.raises(services.DuplicateCandidate) as refused:
+            services.candidate_create(
+                by=recruiter, first_name="A", last_name="L", email="ADA@example.com"
+            )
+        assert refused.value.matches == [existing]
+        assert Candidate.objects.count() == 1
+
+    def test_it_refuses_the_same_name_and_phone_written_differently(self, recruiter):
+        existing = CandidateFactory(
+            first_name="Grace", last_name="Hopper", phone="+1 555 0100", email=""
+        )
+        with pytest.raises(services.DuplicateCandidate) as refused:
+            services.candidate_create(
+                by=recruiter, first_name="grace", last_name="HOPPER", phone="1-555-0100"
+            )
+        assert refused.value.matches == [existing]
+
+    def test_same_name_with_another_phone_is_not_a_duplicate(self, recruiter):
+        CandidateFactory(first_name="Grace", last_name="Hopper", phone="+1 555 0100")
+        services.candidate_create(
+            by=recruiter, first_name="Grace", last_name="Hopper", phone="+1 555 0199"
+        )
+        assert Candidate.objects.filter(last_name="Hopper").count() == 2
+
+    def test_a_recruiter_may_knowingly_add_a_duplicate(self, recruiter):
+        CandidateFactory(first_name="Grace", last_name="Hopper", phone="+1 555 0100")
+        services.candidate_create(
+            by=recruiter,
+            first_name="Grace",
+            last_name="Hopper",
+            phone="+1 555 0100",
+            allow_duplicate=True,
+        )
+        assert Candidate.objects.filter(last_name="Hopper").count() == 2
+
+    def test_a_bad_email_is_a_validation_error_and_writes_nothing(self, recruiter):
+        with pytest.raises(ValidationError) as refused:
+            services.candidate_create(
+                by=recruiter, first_name="A", last_name="B", email="not-an-email"
+            )
+        assert "email" in refused.value.message_dict
+        assert not Candidate.objects.exists()
+        assert not Activity.objects.exists()
+
+
+class TestCandidateUpdate:
+    def test_it_saves_changes_and_says_which_fields_changed(self, candidate, recruiter):
+        services.candidate_update(
+            candidate=candidate, by=recruiter, headline="Staff engineer", location="Leeds"
+        )
+        candidate.refresh_from_db()
+        assert candidate.headline == "Staff engineer"
+        assert timeline(candidate)[-1] == ("note", "Details updated: headline, location")
+
+    def test_it_refuses_an_email_another_candidate_has(self, candidate, recruiter):
+        other = CandidateFactory(email="taken@example.com")
+        with pytest.raises(services.DuplicateCandidate) as refused:
+            services.candidate_update(candidate=candidate, by=recruiter, email="TAKEN@example.com")
+        assert refused.value.matches == [other]
+
+    def test_keeping_the_same_email_is_not_a_duplicate_of_itself(self, candidate, recruiter):
+        services.candidate_update(candidate=candidate, by=recruiter, email=candidate.email)
+
+
+class TestApplicationCreate:
+    def test_it_adds_the_candidate_to_the_pipeline_with_history(
+        self, candidate, requisition, recruiter
+    ):
+        application = services.application_create(
+            candidate=candidate, requisition=requisition, by=recruiter
+        )
+        assert application.stage == Application.Stage.SOURCED
+        change = application.stage_changes.get()
+        assert (change.from_stage, change.to_stage, change.changed_by) == ("", "sourced", recruiter)
+        assert timeline(candidate)[-1] == (
+            "stage_change",
+            f"Added to {requisition.title} as Sourced",
+        )
+
+    def test_the_same_candidate_cannot_be_added_twice(self, candidate, requisition, recruiter):
+        services.application_create(candidate=candidate, requisition=requisition, by=recruiter)
+        with pytest.raises(ValidationError, match="already in the pipeline"):
+            services.application_create(candidate=candidate, requisition=requisition, by=recruiter)
+        assert Application.objects.count() == 1
+
+    @pytest.mark.parametrize("status", ["filled", "cancelled"])
+    def test_no_candidates_join_a_closed_requisition(self, candidate, recruiter, status):
+        requisition = RequisitionFactory(status=status, closed_on=datetime.date.today())
+        with pytest.raises(ValidationError, match="reopen it"):
+            services.application_create(candidate=candidate, requisition=requisition, by=recruiter)
+
+    def test_sourcing_may_continue_while_a_requisition_is_on_hold(self, candidate, recruiter):
+        requisition = RequisitionFactory(status="on_hold")
+        services.application_create(candidate=candidate, requisition=requisition, by=recruiter)
+
+
+class TestApplicationMove:
+    def test_it_moves_the_stage_and_keeps_every_step(self, recruiter):
+        application = ApplicationFactory()
+        for stage in ("contacted", "screened", "submitted"):
+            services.application_move(application=application, stage=stage, by=recruiter)
+        application.refresh_from_db()
+        assert application.stage == "submitted"
+        assert list(application.stage_changes.values_list("from_stage", "to_stage")) == [
+            ("sourced", "contacted"),
+            ("contacted", "screened"),
+            ("screened", "submitted"),
+        ]
+        title = application.requisition.title
+        assert timeline(application.candidate)[-1] == (
+            "stage_change",
+            f"{title}: Screened → Submitted",
+        )
+
+    def test_moving_to_the_same_stage_records_nothing(self, recruiter):
+        application = ApplicationFactory(stage="screened")
+        services.application_move(application=application, stage="screened", by=recruiter)
+        assert not application.stage_changes.exists()
+
+    def test_a_closed_application_does_not_move(self, recruiter):
+        application = ApplicationFactory(
+            outcome="rejected", close_reason="Not a fit", closed_at=timezone.now()
+        )
+        with pytest.raises(ValidationError, match="reopen it first"):
+            services.application_move(application=application, stage="offer", by=recruiter)
+
+    def test_a_hire_does_not_move_back_without_reopening(self, recruiter):
+        application = ApplicationFactory(stage="offer")
+        services.application_move(application=application, stage="hired", by=recruiter)
+        application.refresh_from_db()
+        assert application.hired_at is not None
+        with pytest.raises(ValidationError, match="reopen the application"):
+            services.application_move(application=application, stage="offer", by=recruiter)
+
+    def test_an_unknown_stage_is_refused(self, recruiter):
+        with pytest.raises(ValidationError, match="Unknown stage"):
+            services.application_move(application=ApplicationFactory(), stage="limbo", by=recruiter)
+
+
+class TestApplicationClose:
+    def test_it_closes_with_the_reason_on_the_timeline(self, recruiter):
+        application = ApplicationFactory(stage="interviewing")
+        services.application_close(
+            application=application, outcome="rejected", reason="Chose another", by=recruiter
+        )
+        application.refresh_from_db()
+        assert application.outcome == "rejected"
+        assert application.close_reason == "Chose another"
+        assert application.stage_changes.get().outcome == "rejected"
+        activity = Activity.objects.filter(candidate=application.candidate).latest("pk")
+        assert activity.summary.endswith(": Rejected")
+        assert activity.body == "Chose another"
+
+    def test_a_reason_is_required(self, recruiter):
+        application = ApplicationFactory()
+        with pytest.raises(ValidationError, match="Say why"):
+            services.application_close(
+                application=application, outcome="withdrawn", reason="  ", by=recruiter
+            )
+        application.refresh_from_db()
+        assert application.is_active
+
+    def test_only_rejected_or_withdrawn(self, recruiter):
+        with pytest.raises(ValidationError):
+            services.application_close(
+                application=ApplicationFactory(), outcome="hired", reason="x", by=recruiter
+            )
+
+
+class TestApplicationReopen:
+    def test_a_rejected_candidate_can_be_reopened(self, recruiter):
+        application = ApplicationFactory(stage="screened")
+        services.application_close(
+            application=application, outcome="rejected", reason="Budget", by=recruiter
+        )
+        services.application_reopen(application=application, by=recruiter)
+        application.refresh_from_db()
+        assert application.is_active
+        assert application.close_reason == ""
+        assert application.stage == "screened"
+
+    def test_a_hire_goes_back_only_after_the_placement_fell_through(self, recruiter):
+        placement = PlacementFactory()
+        application = placement.application
+        with pytest.raises(ValidationError, match="fallen through"):
+            services.application_reopen(application=application, by=recruiter, stage="offer")
+        Placement.objects.filter(pk=placement.pk).update(
+            fell_through_at=timezone.now(), fell_through_reason="Counter-offer"
+        )
+        services.application_reopen(application=application, by=recruiter, stage="offer")
+        application.refresh_from_db()
+        assert (application.stage, application.hired_at) == ("offer", None)
+
+    def test_reopening_is_refused_when_another_application_is_open(self, recruiter):
+        application = ApplicationFactory()
+        services.application_close(
+            application=application, outcome="withdrawn", reason="Moved away", by=recruiter
+        )
+        ApplicationFactory(candidate=application.candidate, requisition=application.requisition)
+        with pytest.raises(ValidationError, match="already has an open application"):
+            services.application_reopen(application=application, by=recruiter)
+
+
+class TestPlacementRecord:
+    def test_it_hires_and_records_the_start_date(self, recruiter):
+        application = ApplicationFactory(stage="offer")
+        start = datetime.date(2026, 12, 1)
+        placement = services.placement_record(
+            application=application, start_date=start, by=recruiter
+        )
+        application.refresh_from_db()
+        assert application.stage == "hired"
+        assert placement.start_date == start
+        kinds = [kind for kind, _ in timeline(application.candidate)]
+        assert kinds[-2:] == ["stage_change", "placement"]
+
+    def test_a_hire_gets_one_placement(self, recruiter):
+        application = ApplicationFactory(stage="offer")
+        services.placement_record(
+            application=application, start_date=datetime.date(2026, 12, 1), by=recruiter
+        )
+        with pytest.raises(ValidationError, match="already has a placement"):
+            services.placement_record(
+                application=application, start_date=datetime.date(2026, 12, 2), by=recruiter
+            )
+
+
+class TestActivityLog:
+    def test_a_call_updates_last_contacted(self, candidate, recruiter):
+        activity = services.activity_log(
+            kind="call", by=recruiter, candidate=candidate, summary="Talked about the offer"
+        )
+        candidate.refresh_from_db()
+        assert candidate.last_contacted_at == activity.occurred_at
+
+    def test_a_note_is_not_contact(self, candidate, recruiter):
+        services.activity_log(kind="note", by=recruiter, candidate=candidate, summary="Prefers AM")
+        candidate.refresh_from_db()
+        assert candidate.last_contacted_at is None
+
+    def test_logging_an_older_call_does_not_hide_a_newer_contact(self, candidate, recruiter):
+        recent = timezone.now() - datetime.timedelta(hours=1)
+        services.activity_log(
+            kind="email", by=recruiter, candidate=candidate, summary="Sent JD", occurred_at=recent
+        )
+        services.activity_log(
+            kind="call",
+            by=recruiter,
+            candidate=candidate,
+            summary="Last week's call",
+            occurred_at=recent - datetime.timedelta(days=7),
+        )
+        candidate.refresh_from_db()
+        assert candidate.last_contacted_at == recent
+
+    def test_contact_with_a_hiring_leader_updates_their_last_contacted(self, recruiter):
+        leader = HiringLeaderFactory()
+        services.activity_log(kind="meeting", by=recruiter, hiring_leader=leader, summary="Intake")
+        leader.refresh_from_db()
+        assert leader.last_contacted_at is not None
+
+    def test_it_must_be_about_someone_and_say_something(self, candidate, recruiter):
+        with pytest.raises(ValidationError):
+            services.activity_log(kind="call", by=recruiter, summary="Nobody")
+        with pytest.raises(ValidationError):
+            services.activity_log(kind="call", by=recruiter, candidate=candidate, summary=" ")
+
+    def test_the_future_is_for_commitments(self, candidate, recruiter):
+        with pytest.raises(ValidationError, match="make a commitment"):
+            services.activity_log(
+                kind="call",
+                by=recruiter,
+                candidate=candidate,
+                summary="Call",
+                occurred_at=timezone.now() + datetime.timedelta(days=1),
+            )
+
+
+class TestCommitments:
+    def test_making_a_promise_puts_it_on_the_timeline(self, candidate, recruiter):
+        due = timezone.now() + datetime.timedelta(days=3)
+        commitment = services.commitment_make(
+            recruiter=recruiter, description="Call back Friday", due_at=due, candidate=candidate
+        )
+        assert commitment.status == Commitment.Status.OPEN
+        assert timeline(candidate)[-1][1].startswith("Promised: Call back Friday")
+
+    def test_a_promise_is_to_exactly_one_person(self, candidate, recruiter):
+        with pytest.raises(ValidationError):
+            services.commitment_make(
+                recruiter=recruiter,
+                description="x",
+                due_at=timezone.now(),
+                candidate=candidate,
+                hiring_leader=HiringLeaderFactory(),
+            )
+
+    def test_keeping_on_time_and_late_is_recorded(self, candidate, recruiter):
+        with time_machine.travel(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)):
+            on_time = CommitmentFactory(
+                candidate=candidate, recruiter=recruiter, due_at=timezone.now()
+            )
+            late = CommitmentFactory(
+                candidate=candidate,
+                recruiter=recruiter,
+                due_at=timezone.now() - datetime.timedelta(days=1),
+            )
+        with time_machine.travel(datetime.datetime(2026, 11, 2, 8, 0, tzinfo=datetime.UTC)):
+            services.commitment_keep(commitment=on_time, by=recruiter)
+        services.commitment_keep(commitment=late, by=recruiter)
+        summaries = [summary for _, summary in timeline(candidate)]
+        assert "Kept (on time): Send interview feedback" in summaries
+        assert "Kept (late): Send interview feedback" in summaries
+
+    def test_keeping_twice_changes_nothing(self, candidate, recruiter):
+        commitment = CommitmentFactory(candidate=candidate, recruiter=recruiter)
+        services.commitment_keep(commitment=commitment, by=recruiter)
+        first = Commitment.objects.get(pk=commitment.pk).kept_at
+        services.commitment_keep(commitment=commitment, by=recruiter)
+        assert Commitment.objects.get(pk=commitment.pk).kept_at == first
+        assert Activity.objects.filter(summary__startswith="Kept").count() == 1
+
+
+def test_requisition_status_is_untouched_by_candidate_workflows(recruiter):
+    application = ApplicationFactory()
+    services.application_move(application=application, stage="screened", by=recruiter)
+    assert Requisition.objects.get().status == "open"
