@@ -22,6 +22,14 @@ from candidates.models import (
     Placement,
 )
 from candidates.selectors import candidate_duplicates, phone_digits
+from followups.services import (
+    followups_on_application_closed,
+    followups_on_commitment_kept,
+    followups_on_commitment_made,
+    followups_on_placement,
+    followups_on_placement_fell_through,
+    followups_on_stage_change,
+)
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
 
@@ -111,8 +119,8 @@ def candidate_update(
 
 def _record_stage_change(
     *, application: Application, from_stage: str, by: User | None, note: str = ""
-) -> None:
-    ApplicationStageChange.objects.create(
+) -> ApplicationStageChange:
+    return ApplicationStageChange.objects.create(
         application=application,
         from_stage=from_stage,
         to_stage=application.stage,
@@ -150,7 +158,7 @@ def application_create(
         raise ValidationError(
             f"{candidate.name} is already in the pipeline for {requisition.title}."
         ) from None
-    _record_stage_change(application=application, from_stage="", by=by)
+    stage_change = _record_stage_change(application=application, from_stage="", by=by)
     Activity.objects.create(
         kind=Activity.Kind.STAGE_CHANGE,
         candidate=candidate,
@@ -159,6 +167,7 @@ def application_create(
         actor=by,
         summary=f"Added to {requisition.title} as {application.get_stage_display()}",
     )
+    followups_on_stage_change(application=application, stage_change=stage_change)
     return application
 
 
@@ -193,7 +202,9 @@ def application_move(
     if stage == Application.Stage.HIRED:
         application.hired_at = application.stage_changed_at
     application.save(update_fields=["stage", "stage_changed_at", "hired_at"])
-    _record_stage_change(application=application, from_stage=from_stage, by=by, note=note)
+    stage_change = _record_stage_change(
+        application=application, from_stage=from_stage, by=by, note=note
+    )
     Activity.objects.create(
         kind=Activity.Kind.STAGE_CHANGE,
         candidate=application.candidate,
@@ -207,6 +218,7 @@ def application_move(
         ),
         body=note,
     )
+    followups_on_stage_change(application=application, stage_change=stage_change)
     return application
 
 
@@ -226,7 +238,7 @@ def application_close(
     application.close_reason = reason.strip()
     application.closed_at = timezone.now()
     application.save(update_fields=["outcome", "close_reason", "closed_at"])
-    ApplicationStageChange.objects.create(
+    stage_change = ApplicationStageChange.objects.create(
         application=application,
         from_stage=application.stage,
         to_stage=application.stage,
@@ -245,6 +257,7 @@ def application_close(
         summary=f"{application.requisition.title}: {application.get_outcome_display()}",
         body=application.close_reason,
     )
+    followups_on_application_closed(application=application, stage_change=stage_change)
     return application
 
 
@@ -275,7 +288,9 @@ def application_reopen(
         raise ValidationError(
             "The candidate already has an open application for this requisition."
         ) from None
-    _record_stage_change(application=application, from_stage=from_stage, by=by, note=note)
+    stage_change = _record_stage_change(
+        application=application, from_stage=from_stage, by=by, note=note
+    )
     Activity.objects.create(
         kind=Activity.Kind.STAGE_CHANGE,
         candidate=application.candidate,
@@ -285,6 +300,7 @@ def application_reopen(
         summary=f"{application.requisition.title}: reopened at {application.get_stage_display()}",
         body=note,
     )
+    followups_on_stage_change(application=application, stage_change=stage_change)
     return application
 
 
@@ -305,6 +321,36 @@ def placement_record(*, application: Application, start_date: date, by: User) ->
         actor=by,
         summary=f"Placed in {application.requisition.title}, starting {start_date:%d %b %Y}",
     )
+    followups_on_placement(placement=placement)
+    return placement
+
+
+@transaction.atomic
+def placement_fall_through(*, placement: Placement, reason: str, by: User) -> Placement:
+    """The hire will not happen (or did not last): its check-ins stop."""
+    placement = (
+        Placement.objects.select_for_update()
+        .select_related("application__candidate", "application__requisition")
+        .get(pk=placement.pk)
+    )
+    if placement.fell_through_at is not None:
+        raise ValidationError("This placement has already fallen through.")
+    if not reason.strip():
+        raise ValidationError("Say why the placement fell through.")
+    placement.fell_through_at = timezone.now()
+    placement.fell_through_reason = reason.strip()
+    placement.save(update_fields=["fell_through_at", "fell_through_reason"])
+    application = placement.application
+    Activity.objects.create(
+        kind=Activity.Kind.PLACEMENT,
+        candidate=application.candidate,
+        requisition=application.requisition,
+        application=application,
+        actor=by,
+        summary=f"Placement in {application.requisition.title} fell through",
+        body=placement.fell_through_reason,
+    )
+    followups_on_placement_fell_through(placement=placement)
     return placement
 
 
@@ -384,6 +430,7 @@ def commitment_make(
         actor=recruiter,
         summary=f"Promised: {commitment.description} (by {timezone.localtime(due_at):%a %d %b})",
     )
+    followups_on_commitment_made(commitment=commitment)
     return commitment
 
 
@@ -404,4 +451,5 @@ def commitment_keep(*, commitment: Commitment, by: User) -> Commitment:
         actor=by,
         summary=f"Kept ({lateness}): {commitment.description}",
     )
+    followups_on_commitment_kept(commitment=commitment)
     return commitment

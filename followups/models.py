@@ -1,0 +1,306 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from candidates.models import Application, Candidate, Commitment, Placement
+from hiring_leaders.models import HiringLeader, Requisition
+
+
+class Audience(models.TextChoices):
+    CANDIDATE = "candidate", "Candidate"
+    NEW_HIRE = "new_hire", "New hire"
+    HIRING_LEADER = "hiring_leader", "Hiring leader"
+    RECRUITER = "recruiter", "Owning recruiter"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    TASK = "task", "Task in the recruiter's queue"
+
+
+class Trigger(models.TextChoices):
+    STAGE_ENTERED = "stage_entered", "Candidate enters a stage"
+    APPLICATION_CLOSED = "application_closed", "Application rejected or withdrawn"
+    REQUISITION_ON_HOLD = "requisition_on_hold", "Requisition put on hold"
+    REQUISITION_REOPENED = "requisition_reopened", "Requisition reopened"
+    REQUISITION_FILLED = "requisition_filled", "Requisition filled"
+    REQUISITION_CANCELLED = "requisition_cancelled", "Requisition cancelled"
+    PLACEMENT_STARTED = "placement_started", "Placement starts"
+    REQUISITION_OPEN_WEEKLY = "requisition_open_weekly", "Requisition open (weekly)"
+    CANDIDATE_UNTOUCHED = "candidate_untouched", "Candidate in a pipeline not contacted for N days"
+    COMMITMENT_DUE = "commitment_due", "Commitment due"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
+class FollowUpState(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    SKIPPED = "skipped", "Skipped"
+
+
+class MessageTemplate(models.Model):
+    """Subject and body with named placeholders such as {{ candidate.first_name }}."""
+
+    name = models.CharField(max_length=200)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="template_name_ci_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Cadence(models.Model):
+    """What happens, and to whom, after something happens in a pipeline."""
+
+    name = models.CharField(max_length=200)
+    trigger = models.CharField(max_length=40, choices=Trigger.choices)
+    enabled = models.BooleanField(default=True)
+    # Only for "candidate enters a stage"; empty means every move to another stage.
+    stage = models.CharField(max_length=20, choices=Application.Stage.choices, blank=True)
+    # Only for the weekly leader update.
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, null=True, blank=True)
+    # Only for "not contacted for N days".
+    quiet_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(trigger__in=Trigger.values), name="cadence_trigger_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trigger="requisition_open_weekly", weekday__isnull=False)
+                | (~models.Q(trigger="requisition_open_weekly") & models.Q(weekday__isnull=True)),
+                name="cadence_weekday_only_for_weekly",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trigger="candidate_untouched", quiet_days__gte=1)
+                | (~models.Q(trigger="candidate_untouched") & models.Q(quiet_days__isnull=True)),
+                name="cadence_quiet_days_only_for_untouched",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CadenceStep(models.Model):
+    """One touch of a cadence: when (offset and local send time), to whom, how, and what."""
+
+    cadence = models.ForeignKey(Cadence, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    offset_days = models.PositiveSmallIntegerField(default=0)
+    # Local time of day in the recipient's time zone, on a business day. Empty: right away.
+    send_time = models.TimeField(null=True, blank=True)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="steps")
+    # When the recipient has opted out of email, put a task in the recruiter's queue instead.
+    task_if_opted_out = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["cadence", "position", "offset_days", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(audience__in=Audience.values), name="step_audience_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="step_channel_valid"
+            ),
+            # Recruiters get tasks, not emails about their own work.
+            models.CheckConstraint(
+                condition=~models.Q(audience="recruiter", channel="email"),
+                name="step_recruiter_gets_tasks",
+            ),
+        ]
+
+    def __str__(self):
+        when = f"day {self.offset_days}"
+        if self.send_time:
+            when += f" at {self.send_time:%H:%M}"
+        return f"{when}: {self.get_channel_display()} to {self.get_audience_display()}"
+
+
+class FollowUp(models.Model):
+    """One durable scheduled touch. The database, not the broker, is the schedule."""
+
+    State = FollowUpState
+
+    OPEN_STATES = (State.SCHEDULED, State.SENDING)
+
+    # The same trigger can never schedule the same step twice: this key says which trigger.
+    key = models.CharField(max_length=200, unique=True)
+    cadence_step = models.ForeignKey(
+        CadenceStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="followups"
+    )
+    template = models.ForeignKey(
+        MessageTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="followups"
+    )
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # Who it goes to (one of these), and the recruiter who owns the relationship.
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    hiring_leader = models.ForeignKey(
+        HiringLeader, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followups"
+    )
+    # What it is about.
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
+    # A task written by the system (a failure, a flag) rather than from a template.
+    task_title = models.CharField(max_length=300, blank=True)
+    # What was true when the trigger fired (e.g. the stage entered), for the message to say.
+    facts = models.JSONField(default=dict, blank=True)
+
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # While sending, the row belongs to one worker until this time; after it, it is reclaimed.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Each claim gets a fresh token; a send task holding an older one finds it stale and stops,
+    # so a reclaimed row is never sent by two workers from two queued messages.
+    claim_token = models.UUIDField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [
+            # The dispatcher's only read: due email rows. Future rows sit past the range scan's
+            # end, so finding due work does not grow with the size of the schedule.
+            models.Index(
+                fields=["due_at"],
+                name="followup_due_email",
+                condition=models.Q(state="scheduled", channel="email"),
+            ),
+            models.Index(
+                fields=["lease_until"],
+                name="followup_sending_lease",
+                condition=models.Q(state="sending"),
+            ),
+            models.Index(
+                fields=["recruiter", "due_at"],
+                name="followup_recruiter_tasks",
+                condition=models.Q(state="scheduled", channel="task"),
+            ),
+            models.Index(fields=["state", "due_at"], name="followup_outbox"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=FollowUpState.values), name="followup_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(channel="email")
+                | models.Q(candidate__isnull=False)
+                | models.Q(hiring_leader__isnull=False),
+                name="followup_email_has_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(channel="email") | models.Q(template__isnull=False),
+                name="followup_email_has_template",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(template__isnull=False) | ~models.Q(task_title=""),
+                name="followup_says_something",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="sending") | models.Q(lease_until__isnull=False),
+                name="followup_sending_has_lease",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.get_audience_display()} due {self.due_at}"
+
+    @property
+    def person(self):
+        return self.candidate or self.hiring_leader
+
+    @property
+    def message_id(self) -> str:
+        """The same follow-up always carries the same Message-ID, so a resend is recognisable."""
+        digest = hashlib.sha256(self.key.encode()).hexdigest()[:32]
+        return f"<followup.{self.pk}.{digest}@{settings.MESSAGE_ID_DOMAIN}>"
+
+
+class SuppressedAddress(models.Model):
+    """An address that refused mail permanently; nothing more is sent to it."""
+
+    email = models.EmailField()
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "suppressed addresses"
+        constraints = [models.UniqueConstraint(Lower("email"), name="suppressed_email_ci_unique")]
+
+    def __str__(self):
+        return self.email
+
+
+class CheckInResponse(models.Model):
+    """The answer to a post-hire check-in, given through a signed link."""
+
+    followup = models.OneToOneField(FollowUp, on_delete=models.CASCADE, related_name="response")
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="checkins")
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    is_concern = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    LOW_SCORE = 2
+
+    class Meta:
+        ordering = ["-answered_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="checkin_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.score}/5 from {self.get_audience_display()}"
+
+    @property
+    def raises_flag(self) -> bool:
+        return self.score <= self.LOW_SCORE or self.is_concern

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from candidates.models import Activity
+from followups.services import followups_on_requisition_change, followups_schedule_weekly_update
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
 
@@ -36,11 +37,12 @@ def requisition_open(
     requisition.full_clean()
     requisition.save()
     _record(requisition=requisition, by=recruiter, summary=f"Opened {requisition.title}")
+    followups_schedule_weekly_update(requisition=requisition)
     return requisition
 
 
-def _record(*, requisition: Requisition, by: User | None, summary: str, body: str = "") -> None:
-    Activity.objects.create(
+def _record(*, requisition: Requisition, by: User | None, summary: str, body: str = "") -> Activity:
+    return Activity.objects.create(
         kind=Activity.Kind.REQUISITION,
         hiring_leader=requisition.hiring_leader,
         requisition=requisition,
@@ -85,7 +87,10 @@ def requisition_put_on_hold(*, requisition: Requisition, reason: str, by: User) 
         allowed_from=(Requisition.Status.OPEN,),
         reason=reason,
     )
-    _record(requisition=requisition, by=by, summary=f"Put {requisition.title} on hold", body=reason)
+    event = _record(
+        requisition=requisition, by=by, summary=f"Put {requisition.title} on hold", body=reason
+    )
+    followups_on_requisition_change(requisition=requisition, event_id=event.pk)
     return requisition
 
 
@@ -100,7 +105,8 @@ def requisition_reopen(*, requisition: Requisition, by: User) -> Requisition:
             Requisition.Status.CANCELLED,
         ),
     )
-    _record(requisition=requisition, by=by, summary=f"Reopened {requisition.title}")
+    event = _record(requisition=requisition, by=by, summary=f"Reopened {requisition.title}")
+    followups_on_requisition_change(requisition=requisition, event_id=event.pk)
     return requisition
 
 
@@ -111,7 +117,8 @@ def requisition_fill(*, requisition: Requisition, by: User) -> Requisition:
         to=Requisition.Status.FILLED,
         allowed_from=(Requisition.Status.OPEN, Requisition.Status.ON_HOLD),
     )
-    _record(requisition=requisition, by=by, summary=f"Filled {requisition.title}")
+    event = _record(requisition=requisition, by=by, summary=f"Filled {requisition.title}")
+    followups_on_requisition_change(requisition=requisition, event_id=event.pk)
     return requisition
 
 
@@ -125,5 +132,8 @@ def requisition_cancel(*, requisition: Requisition, reason: str, by: User) -> Re
         allowed_from=(Requisition.Status.OPEN, Requisition.Status.ON_HOLD),
         reason=reason,
     )
-    _record(requisition=requisition, by=by, summary=f"Cancelled {requisition.title}", body=reason)
+    event = _record(
+        requisition=requisition, by=by, summary=f"Cancelled {requisition.title}", body=reason
+    )
+    followups_on_requisition_change(requisition=requisition, event_id=event.pk)
     return requisition

@@ -166,11 +166,15 @@ CELERY_BROKER_URL = env_url(
 )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_folder = VAR_DIR / "broker"
+    # kombu creates none of these folders (a worker crashes on a missing one) and would otherwise
+    # keep its exchange table in a "control" folder under whatever the working directory is.
+    (_broker_folder / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_folder),
         "data_folder_out": str(_broker_folder),
         "processed_folder": str(_broker_folder / "processed"),
         "store_processed": False,
+        "control_folder": str(_broker_folder / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -196,6 +200,29 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
 }
+# The follow-up dispatcher. The database is the schedule; beat only says "look now".
+CELERY_BEAT_SCHEDULE |= {
+    "deliver-due-followups": {
+        "task": "followups.tasks.deliver_due_followups",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    "schedule-recurring-followups": {
+        "task": "followups.tasks.schedule_recurring_followups",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 600},
+    },
+}
+# Absolute links in emails (check-ins, unsubscribe) start with this.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+MESSAGE_ID_DOMAIN = env_str("MESSAGE_ID_DOMAIN", "recruitcrm.invalid")
+# A claimed row belongs to one worker this long; a worker killed mid-send loses it after that.
+FOLLOWUP_LEASE_SECONDS = env_int("FOLLOWUP_LEASE_SECONDS", 300)
+FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 8)
+FOLLOWUP_RETRY_BASE_SECONDS = env_int("FOLLOWUP_RETRY_BASE_SECONDS", 300)
+FOLLOWUP_RETRY_MAX_SECONDS = env_int("FOLLOWUP_RETRY_MAX_SECONDS", 6 * 3600)
+FOLLOWUP_BATCH_SIZE = env_int("FOLLOWUP_BATCH_SIZE", 200)
+
 # How long without a heartbeat before the System status page shows a process as down.
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 

@@ -1,0 +1,72 @@
+"""Signed links in emails: answer a check-in, or stop emails. They work without a login."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from candidates.models import Candidate
+from hiring_leaders.models import HiringLeader
+
+CHECKIN_SALT = "followups.checkin"
+OPT_OUT_SALT = "followups.opt-out"
+# A check-in asked on day 30 may reasonably be answered a few weeks later, not next year.
+CHECKIN_LINK_LIFETIME = datetime.timedelta(days=45)
+
+_PERSON_KINDS = {"c": Candidate, "l": HiringLeader}
+
+
+class BadLink(Exception):
+    """The link was altered, or is too old; the page says so instead of failing."""
+
+    def __init__(self, message: str, *, expired: bool = False):
+        super().__init__(message)
+        self.expired = expired
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def checkin_token(followup_id: int) -> str:
+    return signing.dumps({"f": followup_id}, salt=CHECKIN_SALT, compress=True)
+
+
+def checkin_link(followup_id: int) -> str:
+    return absolute(reverse("followups:checkin", args=[checkin_token(followup_id)]))
+
+
+def followup_id_from_checkin_token(token: str) -> int:
+    try:
+        data = signing.loads(
+            token, salt=CHECKIN_SALT, max_age=CHECKIN_LINK_LIFETIME.total_seconds()
+        )
+    except signing.SignatureExpired:
+        raise BadLink("This check-in link has expired.", expired=True) from None
+    except signing.BadSignature:
+        raise BadLink("This check-in link is not valid.") from None
+    return int(data["f"])
+
+
+def opt_out_token(person: Candidate | HiringLeader) -> str:
+    kind = "c" if isinstance(person, Candidate) else "l"
+    # Unsubscribe links must keep working for as long as the email sits in an inbox: no expiry.
+    return signing.dumps({"k": kind, "id": person.pk}, salt=OPT_OUT_SALT, compress=True)
+
+
+def opt_out_link(person: Candidate | HiringLeader) -> str:
+    return absolute(reverse("followups:opt_out", args=[opt_out_token(person)]))
+
+
+def person_from_opt_out_token(token: str) -> Candidate | HiringLeader:
+    try:
+        data = signing.loads(token, salt=OPT_OUT_SALT)
+        model = _PERSON_KINDS[data["k"]]
+        return model.objects.get(pk=int(data["id"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise BadLink("This unsubscribe link is not valid.") from None
+    except (Candidate.DoesNotExist, HiringLeader.DoesNotExist):
+        raise BadLink("We no longer hold any details for this link.") from None

@@ -1,0 +1,152 @@
+"""Message templates: the placeholders they may use, checking them, and rendering them.
+
+Templates use Django's template language restricted to variables, a few filters and `if`, in an
+engine of their own, so an admin's typo is a form error at save time rather than a broken email
+at 9:00 on a Monday, and no template can reach anything but the values listed here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.template import Context, Engine, Library, TemplateSyntaxError
+from django.template.base import FilterExpression, Variable, VariableNode
+from django.template.defaultfilters import date, default, lower, title, upper
+from django.template.defaulttags import IfNode, TemplateLiteral, do_if
+
+# Every placeholder a template may use: object → the attributes it offers.
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "recipient": ("first_name", "name"),
+    "candidate": ("first_name", "last_name", "name"),
+    "requisition": ("title", "location", "status"),
+    "company": ("name",),
+    "hiring_leader": ("first_name", "last_name", "name"),
+    "recruiter": ("first_name", "name", "email"),
+    "application": ("stage", "previous_stage"),
+    "placement": ("start_date", "days_since_start"),
+    "commitment": ("description", "due_at"),
+    "pipeline": ("active", "submitted", "interviewing", "offers"),
+    "checkin_link": (),
+    "unsubscribe_link": (),
+}
+
+_library = Library()
+_library.tag("if", do_if)
+for _filter in (date, default, lower, title, upper):
+    _library.filter(_filter.__name__, _filter)
+
+TEXT_ENGINE = Engine(builtins=[], autoescape=False, libraries={})
+TEXT_ENGINE.template_builtins = [_library]
+HTML_ENGINE = Engine(builtins=[], autoescape=True, libraries={})
+HTML_ENGINE.template_builtins = [_library]
+
+
+class TemplateProblem(ValueError):
+    """A template that would not render, said in words an admin can act on."""
+
+
+def placeholder_names() -> list[str]:
+    names = []
+    for obj, attributes in PLACEHOLDERS.items():
+        names.extend([f"{obj}.{attribute}" for attribute in attributes] or [obj])
+    return names
+
+
+def _expressions(nodelist):
+    """Every filter expression in a template: in {{ … }} and in {% if … %} conditions."""
+    for node in nodelist:
+        if isinstance(node, VariableNode):
+            yield node.filter_expression
+        elif isinstance(node, IfNode):
+            for condition, branch in node.conditions_nodelists:
+                yield from _condition_expressions(condition)
+                yield from _expressions(branch)
+
+
+def _condition_expressions(condition):
+    if condition is None:
+        return
+    if isinstance(condition, TemplateLiteral):
+        yield condition.value
+        return
+    for operand in (getattr(condition, "first", None), getattr(condition, "second", None)):
+        yield from _condition_expressions(operand)
+
+
+def _check_variable(variable: Variable) -> str | None:
+    if variable.lookups is None:
+        return None  # a literal such as "there" in {{ x|default:"there" }}
+    path = ".".join(variable.lookups)
+    obj, *rest = variable.lookups
+    if obj not in PLACEHOLDERS:
+        return path
+    attributes = PLACEHOLDERS[obj]
+    if (not attributes and rest) or (attributes and (len(rest) != 1 or rest[0] not in attributes)):
+        return path
+    return None
+
+
+def template_problems(source: str) -> list[str]:
+    """What is wrong with a subject or body, or [] if it will render for every recipient."""
+    try:
+        compiled = TEXT_ENGINE.from_string(source)
+    except TemplateSyntaxError as error:
+        return [f"The template does not parse: {error}"]
+    unknown = []
+    for expression in _expressions(compiled.nodelist):
+        if not isinstance(expression, FilterExpression):
+            continue
+        bad = _check_variable(expression.var) if isinstance(expression.var, Variable) else None
+        for _, args in expression.filters:
+            for _, arg in args:
+                bad = bad or (_check_variable(arg) if isinstance(arg, Variable) else None)
+        if bad and bad not in unknown:
+            unknown.append(bad)
+    if not unknown:
+        return []
+    named = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
+    plural = "s" if len(unknown) > 1 else ""
+    return [
+        f"Unknown placeholder{plural} {named}. "
+        f"Placeholders you can use: {', '.join(placeholder_names())}."
+    ]
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+
+
+def render_message(*, subject: str, body: str, context: dict) -> RenderedMessage:
+    problems = template_problems(subject) + template_problems(body)
+    if problems:
+        raise TemplateProblem(" ".join(problems))
+    ctx = Context(context, autoescape=False)
+    rendered_subject = " ".join(TEXT_ENGINE.from_string(subject).render(ctx).split())
+    text = TEXT_ENGINE.from_string(body).render(ctx).strip()
+    html = HTML_ENGINE.from_string(body).render(Context(context, autoescape=True)).strip()
+    return RenderedMessage(subject=rendered_subject, text=text, html=html)
+
+
+def sample_context() -> dict:
+    """Made-up values for previews, so an admin sees what a recipient would see."""
+    return {
+        "recipient": {"first_name": "Ada", "name": "Ada Lovelace"},
+        "candidate": {"first_name": "Ada", "last_name": "Lovelace", "name": "Ada Lovelace"},
+        "requisition": {"title": "Senior Data Engineer", "location": "Leeds", "status": "Open"},
+        "company": {"name": "Northwind Analytics"},
+        "hiring_leader": {"first_name": "Dana", "last_name": "Okafor", "name": "Dana Okafor"},
+        "recruiter": {"first_name": "Maya", "name": "Maya Chen", "email": "maya@agency.example"},
+        "application": {"stage": "Interviewing", "previous_stage": "Submitted"},
+        "placement": {"start_date": datetime.date(2026, 10, 5), "days_since_start": 30},
+        "commitment": {
+            "description": "Send interview feedback",
+            "due_at": datetime.datetime(2026, 11, 27, 17, 0, tzinfo=datetime.UTC),
+        },
+        "pipeline": {"active": 12, "submitted": 4, "interviewing": 2, "offers": 1},
+        "checkin_link": "https://recruitcrm.example/checkin/sample-link/",
+        "unsubscribe_link": "https://recruitcrm.example/unsubscribe/sample-link/",
+    }

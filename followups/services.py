@@ -1,0 +1,930 @@
+"""The follow-up engine: what each change in a pipeline schedules or cancels, and delivery.
+
+Base apps' services call the `followups_on_*` entry points inside their own transaction, so a
+change and the touches it implies commit together or not at all. Scheduling writes rows; the
+dispatcher (`followups_claim_due` + `followup_deliver`) sends them. No Celery ETA is ever used.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+import socket
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from candidates.models import (
+    Activity,
+    Application,
+    ApplicationStageChange,
+    Candidate,
+    Commitment,
+    Placement,
+)
+from followups import links, schedule
+from followups.messages import TemplateProblem, render_message
+from followups.models import (
+    Audience,
+    Cadence,
+    CadenceStep,
+    Channel,
+    CheckInResponse,
+    FollowUp,
+    SuppressedAddress,
+    Trigger,
+)
+from hiring_leaders.models import HiringLeader, Requisition
+from recruitcrm.models import User
+
+logger = logging.getLogger(__name__)
+
+State = FollowUp.State
+# A step whose moment passed more than this long before it was scheduled is skipped, not sent
+# late: a day-30 check-in for a hire recorded on day 95 would only confuse.
+MISSED_AFTER = datetime.timedelta(days=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who a touch goes to
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """One recipient of a step, with what the touch is about."""
+
+    recruiter: User
+    candidate: Candidate | None = None
+    hiring_leader: HiringLeader | None = None
+    application: Application | None = None
+    requisition: Requisition | None = None
+    placement: Placement | None = None
+    commitment: Commitment | None = None
+    key: str = ""
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def person(self):
+        return self.candidate or self.hiring_leader
+
+
+def _zone_of(person) -> str:
+    if isinstance(person, HiringLeader):
+        return person.time_zone or person.company.time_zone
+    return getattr(person, "time_zone", "") or ""
+
+
+def _email_block(person) -> str:
+    """Why this person must not get email, or '' if they may."""
+    if person.opted_out_at is not None:
+        return "opted out of email"
+    if not person.email:
+        return "has no email address"
+    if SuppressedAddress.objects.filter(email__iexact=person.email).exists():
+        return "email address refused mail before"
+    return ""
+
+
+def _row(*, step: CadenceStep, target: Target, anchor, now: datetime.datetime) -> FollowUp | None:
+    person = target.person if step.audience != Audience.RECRUITER else None
+    if step.audience != Audience.RECRUITER and person is None:
+        return None
+    zone_name = _zone_of(person) if person is not None else target.recruiter.time_zone
+    due = schedule.step_due_at(
+        anchor=anchor,
+        offset_days=step.offset_days,
+        send_time=step.send_time,
+        tz=schedule.zone(zone_name),
+        now=now,
+    )
+    followup = FollowUp(
+        key=f"{target.key}:step{step.pk}",
+        cadence_step=step,
+        template=step.template,
+        audience=step.audience,
+        channel=step.channel,
+        candidate=target.candidate
+        if step.audience in (Audience.CANDIDATE, Audience.NEW_HIRE)
+        else None,
+        hiring_leader=target.hiring_leader if step.audience == Audience.HIRING_LEADER else None,
+        recruiter=target.recruiter,
+        application=target.application,
+        requisition=target.requisition,
+        placement=target.placement,
+        commitment=target.commitment,
+        facts=target.facts,
+        due_at=due,
+    )
+    if step.audience == Audience.RECRUITER:
+        followup.candidate = target.candidate
+        followup.hiring_leader = target.hiring_leader
+    if due < now - MISSED_AFTER:
+        followup.state = State.SKIPPED
+        followup.note = "Its moment had passed when it was scheduled."
+    elif step.channel == Channel.EMAIL:
+        _replace_blocked_email(followup, step=step, person=person)
+    return followup
+
+
+def _replace_blocked_email(followup: FollowUp, *, step: CadenceStep, person) -> None:
+    reason = _email_block(person)
+    if not reason:
+        return
+    if step.task_if_opted_out:
+        followup.channel = Channel.TASK
+        followup.task_title = f"{person.name} {reason}: send “{step.template.name}” yourself"
+        followup.note = f"Task instead of email: {person.name} {reason}."
+    else:
+        followup.state = State.SKIPPED
+        followup.note = f"No email: {person.name} {reason}."
+
+
+def _enabled_cadences(trigger: str, which: Q | None = None, **filters) -> QuerySet[Cadence]:
+    cadences = Cadence.objects.filter(trigger=trigger, enabled=True, **filters)
+    if which is not None:
+        cadences = cadences.filter(which)
+    return cadences.prefetch_related("steps__template")
+
+
+def _schedule(
+    *,
+    trigger: str,
+    targets_by_audience: dict[str, list[Target]],
+    anchor,
+    now: datetime.datetime | None = None,
+    **cadence_filters,
+) -> list[FollowUp]:
+    """Expand every enabled cadence for a trigger into rows, written in one bulk insert.
+
+    Keys are unique, so a trigger that fires twice (a retried request, a task run twice)
+    inserts nothing the second time.
+    """
+    now = now or timezone.now()
+    rows = []
+    for cadence in _enabled_cadences(trigger, **cadence_filters):
+        for step in cadence.steps.all():
+            for target in targets_by_audience.get(step.audience, []):
+                row = _row(step=step, target=target, anchor=anchor, now=now)
+                if row is not None:
+                    rows.append(row)
+    FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
+
+
+def _cancel(followups: QuerySet[FollowUp], *, reason: str) -> int:
+    return followups.filter(state=State.SCHEDULED).update(
+        state=State.CANCELLED, note=reason[:300], updated_at=timezone.now()
+    )
+
+
+def _application_targets(application: Application, *, key: str, facts=None) -> dict:
+    requisition = application.requisition
+    target = Target(
+        recruiter=requisition.recruiter,
+        candidate=application.candidate,
+        hiring_leader=requisition.hiring_leader,
+        application=application,
+        requisition=requisition,
+        key=key,
+        facts=facts or {},
+    )
+    return {
+        Audience.CANDIDATE: [target],
+        Audience.HIRING_LEADER: [target],
+        Audience.RECRUITER: [target],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points for the base apps' services
+# ---------------------------------------------------------------------------------------------
+
+
+def followups_on_stage_change(
+    *, application: Application, stage_change: ApplicationStageChange
+) -> None:
+    application = Application.objects.select_related(
+        "candidate", "requisition__recruiter", "requisition__hiring_leader__company"
+    ).get(pk=application.pk)
+    facts = {
+        "stage": application.get_stage_display(),
+        "previous_stage": Application.Stage(stage_change.from_stage).label
+        if stage_change.from_stage
+        else "",
+    }
+    # A cadence for one stage fires whenever the application enters it, even when added
+    # straight into it; an "any stage" cadence fires on moves only, so nobody is told they
+    # were sourced.
+    which = Q(stage=application.stage)
+    if stage_change.from_stage:
+        which |= Q(stage="")
+    _schedule(
+        trigger=Trigger.STAGE_ENTERED,
+        targets_by_audience=_application_targets(
+            application, key=f"stage:{stage_change.pk}", facts=facts
+        ),
+        anchor=stage_change.changed_at,
+        which=which,
+    )
+
+
+def followups_on_application_closed(
+    *, application: Application, stage_change: ApplicationStageChange
+) -> None:
+    # A rejected or withdrawn candidate hears nothing more about this pipeline.
+    _cancel(
+        FollowUp.objects.filter(application=application),
+        reason=f"Application {application.get_outcome_display().lower()}",
+    )
+    application = Application.objects.select_related(
+        "candidate", "requisition__recruiter", "requisition__hiring_leader__company"
+    ).get(pk=application.pk)
+    _schedule(
+        trigger=Trigger.APPLICATION_CLOSED,
+        targets_by_audience=_application_targets(
+            application,
+            key=f"closed:{stage_change.pk}",
+            facts={"stage": application.get_outcome_display()},
+        ),
+        anchor=stage_change.changed_at,
+    )
+
+
+_REQUISITION_TRIGGERS = {
+    Requisition.Status.ON_HOLD: Trigger.REQUISITION_ON_HOLD,
+    Requisition.Status.FILLED: Trigger.REQUISITION_FILLED,
+    Requisition.Status.CANCELLED: Trigger.REQUISITION_CANCELLED,
+    Requisition.Status.OPEN: Trigger.REQUISITION_REOPENED,
+}
+
+
+def followups_on_requisition_change(*, requisition: Requisition, event_id: int) -> None:
+    """The requisition changed status (event_id: the Activity recording it)."""
+    requisition = Requisition.objects.select_related(
+        "recruiter", "hiring_leader__company", "company"
+    ).get(pk=requisition.pk)
+    if requisition.status != Requisition.Status.OPEN:
+        # Weekly progress updates are for open roles; on hold, the reset message replaces them.
+        _cancel(
+            FollowUp.objects.filter(
+                requisition=requisition,
+                cadence_step__cadence__trigger=Trigger.REQUISITION_OPEN_WEEKLY,
+            ),
+            reason=f"Requisition {requisition.get_status_display().lower()}",
+        )
+    if requisition.status in (Requisition.Status.FILLED, Requisition.Status.CANCELLED):
+        _cancel(
+            FollowUp.objects.filter(
+                requisition=requisition,
+                cadence_step__cadence__trigger__in=[
+                    Trigger.REQUISITION_ON_HOLD,
+                    Trigger.REQUISITION_REOPENED,
+                    Trigger.CANDIDATE_UNTOUCHED,
+                ],
+            ),
+            reason=f"Requisition {requisition.get_status_display().lower()}",
+        )
+    key = f"req-{requisition.status}:{event_id}"
+    leader_target = Target(
+        recruiter=requisition.recruiter,
+        hiring_leader=requisition.hiring_leader,
+        requisition=requisition,
+        key=key,
+        facts={"status": requisition.get_status_display()},
+    )
+    candidate_targets = [
+        Target(
+            recruiter=requisition.recruiter,
+            candidate=application.candidate,
+            application=application,
+            requisition=requisition,
+            key=f"{key}:app{application.pk}",
+            facts={"status": requisition.get_status_display()},
+        )
+        for application in requisition.applications.filter(
+            outcome=Application.Outcome.ACTIVE
+        ).select_related("candidate")
+    ]
+    _schedule(
+        trigger=_REQUISITION_TRIGGERS[requisition.status],
+        targets_by_audience={
+            Audience.CANDIDATE: candidate_targets,
+            Audience.HIRING_LEADER: [leader_target],
+            Audience.RECRUITER: [leader_target],
+        },
+        anchor=timezone.now(),
+    )
+    if requisition.status == Requisition.Status.OPEN:
+        followups_schedule_weekly_update(requisition=requisition)
+
+
+def followups_on_placement(*, placement: Placement) -> None:
+    placement = Placement.objects.select_related(
+        "application__candidate",
+        "application__requisition__recruiter",
+        "application__requisition__hiring_leader__company",
+    ).get(pk=placement.pk)
+    application = placement.application
+    requisition = application.requisition
+    target = Target(
+        recruiter=requisition.recruiter,
+        candidate=application.candidate,
+        hiring_leader=requisition.hiring_leader,
+        application=application,
+        requisition=requisition,
+        placement=placement,
+        key=f"placement:{placement.pk}",
+    )
+    _schedule(
+        trigger=Trigger.PLACEMENT_STARTED,
+        targets_by_audience={
+            Audience.NEW_HIRE: [target],
+            Audience.HIRING_LEADER: [target],
+            Audience.RECRUITER: [target],
+        },
+        anchor=placement.start_date,
+    )
+
+
+def followups_on_placement_fell_through(*, placement: Placement) -> None:
+    _cancel(FollowUp.objects.filter(placement=placement), reason="Placement fell through")
+
+
+def followups_on_opt_out(*, person: Candidate | HiringLeader) -> None:
+    """No more email to this person; steps that say so become tasks for the recruiter."""
+    field_name = "candidate" if isinstance(person, Candidate) else "hiring_leader"
+    pending = FollowUp.objects.filter(
+        **{field_name: person}, channel=Channel.EMAIL, state=State.SCHEDULED
+    ).select_related("cadence_step", "template")
+    to_task = [f for f in pending if f.cadence_step and f.cadence_step.task_if_opted_out]
+    for followup in to_task:
+        followup.channel = Channel.TASK
+        followup.task_title = (
+            f"{person.name} opted out of email: send “{followup.template}” yourself"
+        )
+        followup.note = f"Task instead of email: {person.name} opted out."
+    FollowUp.objects.bulk_update(to_task, ["channel", "task_title", "note", "updated_at"])
+    _cancel(pending.exclude(pk__in=[f.pk for f in to_task]), reason="Recipient opted out of email")
+
+
+def followups_on_commitment_made(*, commitment: Commitment) -> None:
+    commitment = Commitment.objects.select_related(
+        "recruiter", "candidate", "hiring_leader__company", "requisition"
+    ).get(pk=commitment.pk)
+    target = Target(
+        recruiter=commitment.recruiter,
+        candidate=commitment.candidate,
+        hiring_leader=commitment.hiring_leader,
+        requisition=commitment.requisition,
+        commitment=commitment,
+        key=f"commitment:{commitment.pk}",
+    )
+    _schedule(
+        trigger=Trigger.COMMITMENT_DUE,
+        targets_by_audience={
+            Audience.RECRUITER: [target],
+            Audience.CANDIDATE: [target] if commitment.candidate else [],
+            Audience.HIRING_LEADER: [target] if commitment.hiring_leader else [],
+        },
+        anchor=commitment.due_at,
+    )
+
+
+def followups_on_commitment_kept(*, commitment: Commitment) -> None:
+    _cancel(FollowUp.objects.filter(commitment=commitment), reason="Commitment kept")
+
+
+# ---------------------------------------------------------------------------------------------
+# Recurring triggers, expanded by beat
+# ---------------------------------------------------------------------------------------------
+
+
+def followups_schedule_weekly_update(
+    *, requisition: Requisition, now: datetime.datetime | None = None
+) -> None:
+    """Schedule the next weekly update for one open requisition (at most one per week)."""
+    now = now or timezone.now()
+    leader = requisition.hiring_leader
+    tz = schedule.zone(_zone_of(leader))
+    for cadence in _enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY):
+        for step in cadence.steps.all():
+            due = schedule.next_weekday(
+                weekday=cadence.weekday, at=step.send_time or datetime.time(9, 0), tz=tz, now=now
+            )
+            year, week, _ = due.isocalendar()
+            target = Target(
+                recruiter=requisition.recruiter,
+                hiring_leader=leader,
+                requisition=requisition,
+                key=f"weekly:{requisition.pk}:{year}-W{week:02d}",
+            )
+            row = _row(step=step, target=target, anchor=due, now=now)
+            if row is not None:
+                row.due_at = due
+                FollowUp.objects.bulk_create([row], ignore_conflicts=True)
+
+
+def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int:
+    """Expand the time-based triggers: weekly leader updates and candidates gone quiet.
+
+    Safe to run as often as beat likes: keys make a second run insert nothing.
+    """
+    now = now or timezone.now()
+    before = FollowUp.objects.count()
+    if _enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY).exists():
+        open_requisitions = Requisition.objects.filter(
+            status=Requisition.Status.OPEN
+        ).select_related("recruiter", "hiring_leader__company")
+        for requisition in open_requisitions.iterator(chunk_size=500):
+            followups_schedule_weekly_update(requisition=requisition, now=now)
+    for cadence in _enabled_cadences(Trigger.CANDIDATE_UNTOUCHED):
+        _schedule_untouched(cadence=cadence, now=now)
+    return FollowUp.objects.count() - before
+
+
+def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
+    quiet_since = now - datetime.timedelta(days=cadence.quiet_days)
+    quiet = (
+        Application.objects.filter(
+            outcome=Application.Outcome.ACTIVE,
+            requisition__status=Requisition.Status.OPEN,
+        )
+        .exclude(stage=Application.Stage.HIRED)
+        .filter(
+            Q(candidate__last_contacted_at__lt=quiet_since)
+            | Q(candidate__last_contacted_at__isnull=True, created_at__lt=quiet_since)
+        )
+        .select_related("candidate", "requisition__recruiter", "requisition__hiring_leader")
+    )
+    for application in quiet.iterator(chunk_size=500):
+        last = application.candidate.last_contacted_at
+        # One nudge per silence: the key changes once someone gets in touch again.
+        silence = f"{last:%Y%m%d%H%M}" if last else "never"
+        targets = _application_targets(
+            application,
+            key=f"untouched:{cadence.pk}:{application.pk}:{silence}",
+            facts={"quiet_days": cadence.quiet_days},
+        )
+        _schedule(
+            trigger=Trigger.CANDIDATE_UNTOUCHED,
+            targets_by_audience=targets,
+            anchor=now,
+            now=now,
+            pk=cadence.pk,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery: claim due rows, send each outside any transaction, record the outcome
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    followup_id: int
+    token: str
+
+
+def followups_claim_due(
+    *, now: datetime.datetime | None = None, batch_size: int = 200
+) -> list[Claim]:
+    """Claim up to batch_size due email rows (and rows whose sending lease ran out).
+
+    Each row moves to `sending` with a lease and a fresh claim token in a conditional update, so
+    two dispatchers can never claim the same row. On PostgreSQL, SKIP LOCKED lets them work
+    side by side instead of queueing behind each other's locks.
+    """
+    now = now or timezone.now()
+    lease_until = now + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+    claims: list[Claim] = []
+    with transaction.atomic():
+        for candidates in (_expired_leases(now, batch_size), _due_rows(now, batch_size)):
+            for pk, state in candidates:
+                if len(claims) >= batch_size:
+                    break
+                token = uuid.uuid4()
+                claimed = FollowUp.objects.filter(pk=pk, state=state)
+                if state == State.SENDING:
+                    claimed = claimed.filter(lease_until__lt=now)
+                if claimed.update(
+                    state=State.SENDING,
+                    lease_until=lease_until,
+                    claim_token=token,
+                    attempts=F("attempts") + 1,
+                    updated_at=now,
+                ):
+                    claims.append(Claim(followup_id=pk, token=str(token)))
+    return claims
+
+
+def _locking(queryset):
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset
+
+
+def _due_rows(now, limit):
+    rows = FollowUp.objects.filter(
+        state=State.SCHEDULED, channel=Channel.EMAIL, due_at__lte=now
+    ).order_by("due_at")[:limit]
+    return list(_locking(rows).values_list("pk", "state"))
+
+
+def _expired_leases(now, limit):
+    rows = FollowUp.objects.filter(state=State.SENDING, lease_until__lt=now).order_by(
+        "lease_until"
+    )[:limit]
+    return list(_locking(rows).values_list("pk", "state"))
+
+
+TRANSIENT_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    socket.timeout,
+    TimeoutError,
+    ConnectionError,
+    OSError,
+)
+
+
+def _classify(error: Exception) -> str:
+    """'permanent' for a refusal that retrying cannot fix (5xx, bad address), else 'transient'."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return "permanent" if codes and all(code >= 500 for code in codes) else "transient"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return "permanent" if error.smtp_code >= 500 else "transient"
+    if isinstance(error, TRANSIENT_ERRORS):
+        return "transient"
+    if isinstance(error, (ValueError, UnicodeError)):
+        return "permanent"  # e.g. an address Python cannot even encode
+    return "transient"
+
+
+def _holding(followup_id: int, token: str) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(pk=followup_id, state=State.SENDING, claim_token=token)
+
+
+def followup_deliver(*, followup_id: int, token: str) -> str:
+    """Send one claimed follow-up. Returns what happened: sent, retry, failed, skipped, stale.
+
+    Runs outside any transaction: the SMTP conversation must not hold a database lock. If the
+    worker dies after the server accepted the message but before `sent` is recorded, the lease
+    runs out, the row is claimed again and sent again with the same Message-ID.
+    """
+    now = timezone.now()
+    renewed = _holding(followup_id, token).update(
+        lease_until=now + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+    )
+    if not renewed:
+        return "stale"  # cancelled meanwhile, or claimed again after our lease ran out
+    followup = FollowUp.objects.select_related(
+        "template",
+        "candidate",
+        "hiring_leader__company",
+        "recruiter",
+        "requisition__company",
+        "requisition__hiring_leader",
+        "application",
+        "placement",
+        "commitment",
+    ).get(pk=followup_id)
+    person = followup.person
+    blocked = _email_block(person)
+    if blocked:
+        return _finish_blocked(followup, token=token, reason=blocked)
+    try:
+        message = _email_for(followup)
+    except TemplateProblem as problem:
+        return _finish_failed(followup, token=token, error=str(problem), permanent_address=False)
+    try:
+        message.send(using="default")
+    except Exception as error:  # every failure, whatever its kind, is recorded on the row
+        return _after_error(followup, token=token, error=error)
+    return _finish_sent(followup, token=token, message=message)
+
+
+def _email_for(followup: FollowUp) -> EmailMultiAlternatives:
+    context = message_context(followup)
+    rendered = render_message(
+        subject=followup.template.subject, body=followup.template.body, context=context
+    )
+    unsubscribe = links.opt_out_link(followup.person)
+    footer = {"unsubscribe_link": unsubscribe, "recruiter": context["recruiter"]}
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=render_to_string("emails/followup-body.txt", {"body": rendered.text, **footer}),
+        to=[followup.person.email],
+        reply_to=[followup.recruiter.email] if followup.recruiter.email else None,
+        headers={
+            "Message-ID": followup.message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("emails/followup-body.html", {"body": rendered.html, **footer}),
+        "text/html",
+    )
+    return message
+
+
+def _finish_sent(followup: FollowUp, *, token: str, message) -> str:
+    now = timezone.now()
+    with transaction.atomic():
+        if not _holding(followup.pk, token).update(
+            state=State.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now
+        ):
+            return "stale"
+        person = followup.person
+        Activity.objects.create(
+            kind=Activity.Kind.MESSAGE,
+            candidate=followup.candidate,
+            hiring_leader=followup.hiring_leader,
+            requisition=followup.requisition,
+            application=followup.application,
+            actor=None,
+            occurred_at=now,
+            summary=f"Sent “{message.subject}”",
+            body=message.body,
+        )
+        type(person).objects.filter(pk=person.pk).filter(
+            Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=now)
+        ).update(last_contacted_at=now)
+    return "sent"
+
+
+def _after_error(followup: FollowUp, *, token: str, error: Exception) -> str:
+    described = f"{type(error).__name__}: {error}"[:2000]
+    if _classify(error) == "permanent":
+        return _finish_failed(followup, token=token, error=described, permanent_address=True)
+    if followup.attempts >= settings.FOLLOWUP_MAX_ATTEMPTS:
+        return _finish_failed(followup, token=token, error=described, permanent_address=False)
+    retry_at = timezone.now() + schedule.retry_delay(attempts=followup.attempts)
+    retried = _holding(followup.pk, token).update(
+        state=State.SCHEDULED,
+        due_at=retry_at,
+        lease_until=None,
+        claim_token=None,
+        last_error=described,
+        updated_at=timezone.now(),
+    )
+    logger.warning(
+        "follow-up %s: attempt %s failed, retry at %s: %s",
+        followup.pk,
+        followup.attempts,
+        retry_at,
+        described,
+    )
+    return "retry" if retried else "stale"
+
+
+def _finish_failed(followup: FollowUp, *, token: str, error: str, permanent_address: bool) -> str:
+    now = timezone.now()
+    with transaction.atomic():
+        if not _holding(followup.pk, token).update(
+            state=State.FAILED, lease_until=None, last_error=error, updated_at=now
+        ):
+            return "stale"
+        if permanent_address:
+            SuppressedAddress.objects.get_or_create(
+                email=followup.person.email.lower(), defaults={"reason": error[:1000]}
+            )
+        recruiter_task_create(
+            recruiter=followup.recruiter,
+            title=f"Email to {followup.person.name} failed: {error[:200]}",
+            key=f"failed:{followup.pk}",
+            candidate=followup.candidate,
+            hiring_leader=followup.hiring_leader,
+            requisition=followup.requisition,
+            application=followup.application,
+        )
+    return "failed"
+
+
+def _finish_blocked(followup: FollowUp, *, token: str, reason: str) -> str:
+    step = followup.cadence_step
+    now = timezone.now()
+    with transaction.atomic():
+        if not _holding(followup.pk, token).update(
+            state=State.SKIPPED,
+            lease_until=None,
+            note=f"Not sent: {followup.person.name} {reason}."[:300],
+            updated_at=now,
+        ):
+            return "stale"
+        if step is not None and step.task_if_opted_out:
+            recruiter_task_create(
+                recruiter=followup.recruiter,
+                title=f"{followup.person.name} {reason}: send “{followup.template}” yourself",
+                key=f"instead:{followup.pk}",
+                candidate=followup.candidate,
+                hiring_leader=followup.hiring_leader,
+                requisition=followup.requisition,
+                application=followup.application,
+            )
+    return "skipped"
+
+
+def message_context(followup: FollowUp) -> dict:
+    """The values a template may use, and nothing else (see messages.PLACEHOLDERS)."""
+    person = followup.person
+    requisition = followup.requisition
+    recruiter = followup.recruiter
+    context = {
+        "recipient": {"first_name": person.first_name, "name": person.name},
+        "recruiter": {
+            "first_name": recruiter.first_name,
+            "name": recruiter.name,
+            "email": recruiter.email,
+        },
+        "checkin_link": links.checkin_link(followup.pk),
+        "unsubscribe_link": links.opt_out_link(person),
+    }
+    candidate = followup.candidate or (followup.application and followup.application.candidate)
+    if candidate:
+        context["candidate"] = {
+            "first_name": candidate.first_name,
+            "last_name": candidate.last_name,
+            "name": candidate.name,
+        }
+    if requisition:
+        leader = requisition.hiring_leader
+        context["requisition"] = {
+            "title": requisition.title,
+            "location": requisition.location,
+            "status": requisition.get_status_display(),
+        }
+        context["company"] = {"name": requisition.company.name}
+        context["hiring_leader"] = {
+            "first_name": leader.first_name,
+            "last_name": leader.last_name,
+            "name": leader.name,
+        }
+        context["pipeline"] = _pipeline_counts(requisition)
+    if followup.application:
+        context["application"] = {
+            "stage": followup.facts.get("stage") or followup.application.get_stage_display(),
+            "previous_stage": followup.facts.get("previous_stage", ""),
+        }
+    if followup.placement:
+        start = followup.placement.start_date
+        context["placement"] = {
+            "start_date": start,
+            "days_since_start": (timezone.localdate() - start).days,
+        }
+    if followup.commitment:
+        context["commitment"] = {
+            "description": followup.commitment.description,
+            "due_at": followup.commitment.due_at,
+        }
+    return context
+
+
+def _pipeline_counts(requisition: Requisition) -> dict:
+    counts = dict(
+        requisition.applications.filter(outcome=Application.Outcome.ACTIVE)
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "active": sum(counts.values()),
+        "submitted": counts.get(Application.Stage.SUBMITTED, 0),
+        "interviewing": counts.get(Application.Stage.INTERVIEWING, 0),
+        "offers": counts.get(Application.Stage.OFFER, 0),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks for the recruiter, and the outbox's buttons
+# ---------------------------------------------------------------------------------------------
+
+
+def recruiter_task_create(
+    *,
+    recruiter: User,
+    title: str,
+    key: str,
+    due_at: datetime.datetime | None = None,
+    **about,
+) -> FollowUp:
+    """A task in the recruiter's queue; the same key never makes a second one."""
+    task = FollowUp(
+        key=key,
+        audience=Audience.RECRUITER,
+        channel=Channel.TASK,
+        recruiter=recruiter,
+        task_title=title[:300],
+        due_at=due_at or timezone.now(),
+        **about,
+    )
+    FollowUp.objects.bulk_create([task], ignore_conflicts=True)
+    return FollowUp.objects.get(key=key)
+
+
+@transaction.atomic
+def followup_retry(*, followup: FollowUp, by: User) -> FollowUp:
+    """Send a failed or cancelled email again, now, with a fresh set of attempts."""
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if followup.channel != Channel.EMAIL or followup.state not in (State.FAILED, State.CANCELLED):
+        raise ValidationError("Only failed or cancelled emails can be retried.")
+    followup.state = State.SCHEDULED
+    followup.due_at = timezone.now()
+    followup.attempts = 0
+    followup.note = f"Retried by {by}"
+    followup.save(update_fields=["state", "due_at", "attempts", "note", "updated_at"])
+    return followup
+
+
+@transaction.atomic
+def followup_cancel(*, followup: FollowUp, by: User) -> FollowUp:
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if followup.state != State.SCHEDULED:
+        raise ValidationError(
+            f"This follow-up is {followup.get_state_display().lower()}; only scheduled ones "
+            "can be cancelled."
+        )
+    followup.state = State.CANCELLED
+    followup.note = f"Cancelled by {by}"
+    followup.save(update_fields=["state", "note", "updated_at"])
+    return followup
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers from people: check-ins and opting out
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkin_answer(
+    *, followup: FollowUp, score: int, comment: str = "", is_concern: bool = False
+) -> CheckInResponse:
+    """Store (or update) the answer to a check-in; a low score or a concern flags the recruiter."""
+    if followup.placement_id is None:
+        raise ValidationError("This link is not a check-in.")
+    if not 1 <= score <= 5:
+        raise ValidationError("Choose a score from 1 to 5.")
+    response, created = CheckInResponse.objects.update_or_create(
+        followup=followup,
+        defaults={
+            "placement_id": followup.placement_id,
+            "audience": followup.audience,
+            "score": score,
+            "comment": comment.strip(),
+            "is_concern": is_concern,
+        },
+    )
+    person = followup.person
+    verb = "answered" if created else "updated"
+    Activity.objects.create(
+        kind=Activity.Kind.NOTE,
+        candidate=followup.candidate or followup.placement.application.candidate,
+        hiring_leader=followup.hiring_leader,
+        requisition=followup.requisition,
+        application=followup.application,
+        summary=f"{person.name} {verb} a check-in: {score}/5"
+        + (" (concern raised)" if is_concern else ""),
+        body=response.comment,
+    )
+    if response.raises_flag:
+        recruiter_task_create(
+            recruiter=followup.recruiter,
+            title=f"Check-in flag: {person.name} scored {score}/5"
+            + (f" — “{response.comment[:120]}”" if response.comment else ""),
+            key=f"checkin-flag:{followup.pk}",
+            candidate=followup.candidate or followup.placement.application.candidate,
+            hiring_leader=followup.hiring_leader,
+            requisition=followup.requisition,
+            placement=followup.placement,
+        )
+    return response
+
+
+@transaction.atomic
+def person_opt_out(*, person: Candidate | HiringLeader) -> bool:
+    """Stop email to this person at once. Returns False if they had already opted out."""
+    model = type(person)
+    changed = model.objects.filter(pk=person.pk, opted_out_at__isnull=True).update(
+        opted_out_at=timezone.now()
+    )
+    if not changed:
+        return False
+    person.refresh_from_db()
+    Activity.objects.create(
+        kind=Activity.Kind.NOTE,
+        candidate=person if isinstance(person, Candidate) else None,
+        hiring_leader=person if isinstance(person, HiringLeader) else None,
+        summary=f"{person.name} opted out of email",
+    )
+    followups_on_opt_out(person=person)
+    return True

@@ -1,0 +1,358 @@
+"""Which changes schedule which touches, and which changes cancel them."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from candidates import services as candidate_services
+from candidates.models import Application
+from followups import services
+from followups.models import Cadence, FollowUp
+from hiring_leaders import services as requisition_services
+from tests.candidates.factories import ApplicationFactory, CandidateFactory
+from tests.followups.factories import CadenceFactory, CadenceStepFactory, cadence_with_step
+from tests.hiring_leaders.factories import HiringLeaderFactory
+
+pytestmark = pytest.mark.django_db
+
+State = FollowUp.State
+MONDAY_9AM = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def scheduled(**filters):
+    return FollowUp.objects.filter(state=State.SCHEDULED, **filters)
+
+
+def by_template(name, **filters):
+    return FollowUp.objects.filter(template__name=name, **filters)
+
+
+@pytest.fixture
+def application(requisition, candidate):
+    return ApplicationFactory(requisition=requisition, candidate=candidate, stage="screened")
+
+
+class TestStageChanges:
+    def test_every_move_sends_the_candidate_a_status_update(self, application, recruiter):
+        candidate_services.application_move(
+            application=application, stage="submitted", by=recruiter
+        )
+        update = by_template("Status update (candidate)").get()
+        assert (update.candidate, update.channel, update.state) == (
+            application.candidate,
+            "email",
+            "scheduled",
+        )
+        assert update.facts == {"stage": "Submitted", "previous_stage": "Screened"}
+        assert update.due_at <= timezone.now()
+
+    def test_being_added_at_sourced_tells_nobody(self, requisition, candidate, recruiter):
+        candidate_services.application_create(
+            candidate=candidate, requisition=requisition, by=recruiter
+        )
+        assert not FollowUp.objects.exists()
+
+    def test_a_cadence_for_one_stage_fires_only_for_that_stage(self, application, recruiter):
+        offer = CadenceFactory(trigger="stage_entered", stage="offer")
+        CadenceStepFactory(cadence=offer, audience="hiring_leader")
+        candidate_services.application_move(
+            application=application, stage="submitted", by=recruiter
+        )
+        assert not FollowUp.objects.filter(audience="hiring_leader").exists()
+        candidate_services.application_move(application=application, stage="offer", by=recruiter)
+        assert FollowUp.objects.filter(audience="hiring_leader").count() == 1
+
+    def test_a_disabled_cadence_schedules_nothing(self, application, recruiter):
+        Cadence.objects.update(enabled=False)
+        candidate_services.application_move(application=application, stage="offer", by=recruiter)
+        assert not FollowUp.objects.exists()
+
+
+class TestClosingAnApplication:
+    def test_a_rejected_candidate_gets_no_more_stage_updates(self, application, recruiter):
+        candidate_services.application_move(
+            application=application, stage="submitted", by=recruiter
+        )
+        candidate_services.application_close(
+            application=application, outcome="rejected", reason="Another hire", by=recruiter
+        )
+        update = by_template("Status update (candidate)").get()
+        assert update.state == State.CANCELLED
+        assert update.note == "Application rejected"
+
+    def test_closing_fires_its_own_cadence(self, application, recruiter):
+        cadence_with_step("application_closed", audience="candidate")
+        candidate_services.application_close(
+            application=application, outcome="withdrawn", reason="Took another job", by=recruiter
+        )
+        closing = FollowUp.objects.get(cadence_step__cadence__trigger="application_closed")
+        assert closing.state == State.SCHEDULED
+        assert closing.facts == {"stage": "Withdrawn"}
+
+
+class TestRequisitionChanges:
+    def test_on_hold_resets_expectations_for_every_active_candidate_and_the_leader(
+        self, requisition, recruiter
+    ):
+        active = ApplicationFactory.create_batch(3, requisition=requisition)
+        ApplicationFactory(
+            requisition=requisition,
+            outcome="rejected",
+            close_reason="No",
+            closed_at=timezone.now(),
+        )
+        requisition_services.requisition_put_on_hold(
+            requisition=requisition, reason="Budget freeze", by=recruiter
+        )
+        to_candidates = by_template("Requisition on hold (candidate)")
+        assert {f.candidate for f in to_candidates} == {a.candidate for a in active}
+        to_leader = by_template("Requisition on hold (hiring leader)").get()
+        assert to_leader.hiring_leader == requisition.hiring_leader
+
+    def test_opening_schedules_one_weekly_update_for_the_leader(self, recruiter):
+        leader = HiringLeaderFactory()
+        with time_machine.travel(MONDAY_9AM):
+            requisition = requisition_services.requisition_open(
+                title="SRE",
+                company=leader.company,
+                hiring_leader=leader,
+                recruiter=recruiter,
+            )
+        weekly = by_template("Weekly progress update (hiring leader)").get()
+        local = timezone.localtime(weekly.due_at, timezone=datetime.UTC)
+        assert (weekly.requisition, weekly.hiring_leader) == (requisition, leader)
+        # Friday 15:00 in the company's zone (Europe/London, GMT in November).
+        assert (local.date(), local.hour) == (datetime.date(2026, 11, 6), 15)
+
+    @pytest.mark.parametrize("change", ["fill", "cancel", "hold"])
+    def test_a_closed_or_paused_requisition_stops_its_weekly_updates(self, recruiter, change):
+        leader = HiringLeaderFactory()
+        requisition = requisition_services.requisition_open(
+            title="SRE", company=leader.company, hiring_leader=leader, recruiter=recruiter
+        )
+        if change == "fill":
+            requisition_services.requisition_fill(requisition=requisition, by=recruiter)
+        elif change == "cancel":
+            requisition_services.requisition_cancel(
+                requisition=requisition, reason="Merged", by=recruiter
+            )
+        else:
+            requisition_services.requisition_put_on_hold(
+                requisition=requisition, reason="Reorg", by=recruiter
+            )
+        weekly = by_template("Weekly progress update (hiring leader)").get()
+        assert weekly.state == State.CANCELLED
+
+    def test_reopening_starts_weekly_updates_again(self, recruiter):
+        leader = HiringLeaderFactory()
+        with time_machine.travel(MONDAY_9AM):
+            requisition = requisition_services.requisition_open(
+                title="SRE", company=leader.company, hiring_leader=leader, recruiter=recruiter
+            )
+            requisition_services.requisition_put_on_hold(
+                requisition=requisition, reason="Reorg", by=recruiter
+            )
+        with time_machine.travel(MONDAY_9AM + datetime.timedelta(days=7)):
+            requisition_services.requisition_reopen(requisition=requisition, by=recruiter)
+        weekly = by_template("Weekly progress update (hiring leader)").order_by("due_at")
+        assert [f.state for f in weekly] == [State.CANCELLED, State.SCHEDULED]
+
+    @pytest.mark.parametrize(
+        ("trigger", "change"),
+        [
+            ("requisition_filled", "fill"),
+            ("requisition_cancelled", "cancel"),
+            ("requisition_reopened", "reopen"),
+        ],
+    )
+    def test_each_status_change_fires_its_cadence(self, requisition, recruiter, trigger, change):
+        cadence_with_step(trigger, audience="hiring_leader")
+        if change == "reopen":
+            requisition_services.requisition_put_on_hold(
+                requisition=requisition, reason="x", by=recruiter
+            )
+            requisition_services.requisition_reopen(requisition=requisition, by=recruiter)
+        elif change == "fill":
+            requisition_services.requisition_fill(requisition=requisition, by=recruiter)
+        else:
+            requisition_services.requisition_cancel(
+                requisition=requisition, reason="x", by=recruiter
+            )
+        fired = FollowUp.objects.get(cadence_step__cadence__trigger=trigger)
+        assert fired.hiring_leader == requisition.hiring_leader
+
+
+class TestPlacements:
+    def test_a_placement_schedules_30_60_90_day_check_ins_for_hire_and_leader(
+        self, application, recruiter
+    ):
+        start = datetime.date(2026, 12, 1)
+        with time_machine.travel(MONDAY_9AM):
+            placement = candidate_services.placement_record(
+                application=application, start_date=start, by=recruiter
+            )
+        checkins = FollowUp.objects.filter(placement=placement).order_by("due_at", "audience")
+        assert [(f.audience, f.state) for f in checkins] == [
+            ("hiring_leader", "scheduled"),
+            ("new_hire", "scheduled"),
+        ] * 3
+        days = sorted({(timezone.localtime(f.due_at).date() - start).days for f in checkins})
+        # 30, 60 and 90 days, each moved off a weekend where it fell on one.
+        assert [d - (d % 30) for d in days] == [30, 60, 90]
+        assert all(timezone.localtime(f.due_at).weekday() < 5 for f in checkins)
+
+    def test_a_placement_that_falls_through_cancels_its_check_ins(self, application, recruiter):
+        placement = candidate_services.placement_record(
+            application=application, start_date=datetime.date.today(), by=recruiter
+        )
+        candidate_services.placement_fall_through(
+            placement=placement, reason="Counter-offer", by=recruiter
+        )
+        assert set(
+            FollowUp.objects.filter(placement=placement).values_list("state", flat=True)
+        ) == {"cancelled"}
+
+    def test_a_hire_recorded_late_skips_check_ins_whose_day_has_passed(
+        self, application, recruiter
+    ):
+        placement = candidate_services.placement_record(
+            application=application,
+            start_date=datetime.date.today() - datetime.timedelta(days=45),
+            by=recruiter,
+        )
+        states = sorted(
+            FollowUp.objects.filter(placement=placement).values_list("state", flat=True)
+        )
+        assert states == ["scheduled"] * 4 + ["skipped"] * 2
+
+
+class TestOptOut:
+    def test_an_opted_out_new_hire_gets_a_task_for_the_recruiter_instead(
+        self, application, recruiter
+    ):
+        candidate = application.candidate
+        candidate.opted_out_at = timezone.now()
+        candidate.save(update_fields=["opted_out_at"])
+        candidate_services.placement_record(
+            application=application, start_date=datetime.date.today(), by=recruiter
+        )
+        to_hire = FollowUp.objects.filter(candidate=candidate, audience="new_hire")
+        assert {f.channel for f in to_hire} == {"task"}
+        assert all("opted out of email" in f.task_title for f in to_hire)
+
+    def test_opting_out_cancels_pending_email_and_turns_check_ins_into_tasks(
+        self, application, recruiter
+    ):
+        candidate_services.application_move(application=application, stage="offer", by=recruiter)
+        placement = candidate_services.placement_record(
+            application=application, start_date=datetime.date.today(), by=recruiter
+        )
+        assert services.person_opt_out(person=application.candidate)
+        update = by_template("Status update (candidate)").filter(facts__stage="Offer").get()
+        assert update.state == State.CANCELLED
+        to_hire = FollowUp.objects.filter(placement=placement, audience="new_hire")
+        assert {(f.channel, f.state) for f in to_hire} == {("task", "scheduled")}
+        assert not services.person_opt_out(person=application.candidate)  # already out
+
+    def test_no_email_address_means_no_email(self, requisition, recruiter):
+        application = ApplicationFactory(
+            requisition=requisition, candidate=CandidateFactory(email=""), stage="screened"
+        )
+        candidate_services.application_move(
+            application=application, stage="submitted", by=recruiter
+        )
+        update = by_template("Status update (candidate)").get()
+        assert update.state == State.SKIPPED
+        assert "has no email address" in update.note
+
+
+class TestRecurring:
+    def test_a_candidate_quiet_for_a_week_becomes_a_recruiter_task_once(
+        self, requisition, recruiter
+    ):
+        quiet = ApplicationFactory(
+            requisition=requisition,
+            candidate=CandidateFactory(
+                last_contacted_at=timezone.now() - datetime.timedelta(days=8)
+            ),
+        )
+        ApplicationFactory(
+            requisition=requisition,
+            candidate=CandidateFactory(
+                last_contacted_at=timezone.now() - datetime.timedelta(days=2)
+            ),
+        )
+        services.followups_schedule_recurring()
+        services.followups_schedule_recurring()
+        nudges = FollowUp.objects.filter(cadence_step__cadence__trigger="candidate_untouched")
+        assert [(n.candidate, n.channel, n.audience) for n in nudges] == [
+            (quiet.candidate, "task", "recruiter")
+        ]
+
+    def test_weekly_updates_are_scheduled_once_per_week_however_often_beat_runs(self, requisition):
+        with time_machine.travel(MONDAY_9AM):
+            services.followups_schedule_recurring()
+            services.followups_schedule_recurring()
+        with time_machine.travel(MONDAY_9AM + datetime.timedelta(days=5, hours=7)):
+            services.followups_schedule_recurring()  # after Friday's 15:00 slot
+        weekly = by_template("Weekly progress update (hiring leader)").order_by("due_at")
+        assert [timezone.localtime(f.due_at).date().isoformat() for f in weekly] == [
+            "2026-11-06",
+            "2026-11-13",
+        ]
+
+
+class TestCommitments:
+    def test_a_promise_due_becomes_a_task_and_keeping_it_cancels_the_task(
+        self, candidate, recruiter
+    ):
+        cadence_with_step("commitment_due", audience="recruiter", channel="task")
+        commitment = candidate_services.commitment_make(
+            recruiter=recruiter,
+            description="Call back with feedback",
+            due_at=timezone.now() + datetime.timedelta(days=2),
+            candidate=candidate,
+        )
+        task = FollowUp.objects.get(commitment=commitment)
+        assert (task.channel, task.due_at) == ("task", commitment.due_at)
+        candidate_services.commitment_keep(commitment=commitment, by=recruiter)
+        task.refresh_from_db()
+        assert task.state == State.CANCELLED
+
+
+def test_the_same_trigger_never_schedules_the_same_step_twice(application, recruiter):
+    candidate_services.application_move(application=application, stage="submitted", by=recruiter)
+    stage_change = application.stage_changes.latest("pk")
+    application.refresh_from_db()
+    services.followups_on_stage_change(application=application, stage_change=stage_change)
+    services.followups_on_stage_change(application=application, stage_change=stage_change)
+    assert FollowUp.objects.count() == 1
+
+
+def test_the_idempotency_key_is_enforced_by_the_database(application):
+    from django.db import IntegrityError
+
+    from tests.followups.factories import FollowUpFactory
+
+    FollowUpFactory(key="stage:1:step1", candidate=application.candidate)
+    with pytest.raises(IntegrityError):
+        FollowUpFactory(key="stage:1:step1", candidate=application.candidate)
+
+
+def test_moving_an_application_and_its_follow_ups_commit_together(application, recruiter):
+    from django.db import transaction
+
+    def move_then_fail():
+        with transaction.atomic():
+            candidate_services.application_move(
+                application=application, stage="offer", by=recruiter
+            )
+            raise RuntimeError("the request failed after the move")
+
+    with pytest.raises(RuntimeError):
+        move_then_fail()
+    application.refresh_from_db()
+    assert application.stage == Application.Stage.SCREENED
+    assert not FollowUp.objects.exists()
