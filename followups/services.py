@@ -499,31 +499,35 @@ def followups_claim_due(
 ) -> list[Claim]:
     """Claim up to batch_size due email rows (and rows whose sending lease ran out).
 
-    Each row moves to `sending` with a lease and a fresh claim token in a conditional update, so
-    two dispatchers can never claim the same row. On PostgreSQL, SKIP LOCKED lets them work
-    side by side instead of queueing behind each other's locks.
+    The rows move to `sending` with a lease and a fresh claim token in one conditional update,
+    so two dispatchers never claim the same row; on PostgreSQL, SKIP LOCKED lets them work side
+    by side instead of queueing behind each other's locks. No more than FOLLOWUP_MAX_IN_FLIGHT
+    rows are out at once, so a backlog is leased as fast as workers send it, not all at once.
     """
     now = now or timezone.now()
-    lease_until = now + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
-    claims: list[Claim] = []
     with transaction.atomic():
-        for candidates in (_expired_leases(now, batch_size), _due_rows(now, batch_size)):
-            for pk, state in candidates:
-                if len(claims) >= batch_size:
-                    break
-                token = uuid.uuid4()
-                claimed = FollowUp.objects.filter(pk=pk, state=state)
-                if state == State.SENDING:
-                    claimed = claimed.filter(lease_until__lt=now)
-                if claimed.update(
-                    state=State.SENDING,
-                    lease_until=lease_until,
-                    claim_token=token,
-                    attempts=F("attempts") + 1,
-                    updated_at=now,
-                ):
-                    claims.append(Claim(followup_id=pk, token=str(token)))
-    return claims
+        in_flight = FollowUp.objects.filter(state=State.SENDING, lease_until__gte=now).count()
+        room = min(batch_size, settings.FOLLOWUP_MAX_IN_FLIGHT - in_flight)
+        if room <= 0:
+            return []
+        ids = _expired_leases(now, room)
+        ids += _due_rows(now, room - len(ids)) if len(ids) < room else []
+        if not ids:
+            return []
+        token = uuid.uuid4()
+        FollowUp.objects.filter(pk__in=ids).filter(
+            Q(state=State.SCHEDULED) | Q(state=State.SENDING, lease_until__lt=now)
+        ).update(
+            state=State.SENDING,
+            lease_until=now + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS),
+            claim_token=token,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+        claimed = FollowUp.objects.filter(pk__in=ids, claim_token=token).values_list(
+            "pk", flat=True
+        )
+        return [Claim(followup_id=pk, token=str(token)) for pk in sorted(claimed)]
 
 
 def _locking(queryset):
@@ -532,18 +536,18 @@ def _locking(queryset):
     return queryset
 
 
-def _due_rows(now, limit):
+def _due_rows(now, limit) -> list[int]:
     rows = FollowUp.objects.filter(
         state=State.SCHEDULED, channel=Channel.EMAIL, due_at__lte=now
     ).order_by("due_at")[:limit]
-    return list(_locking(rows).values_list("pk", "state"))
+    return list(_locking(rows).values_list("pk", flat=True))
 
 
-def _expired_leases(now, limit):
+def _expired_leases(now, limit) -> list[int]:
     rows = FollowUp.objects.filter(state=State.SENDING, lease_until__lt=now).order_by(
         "lease_until"
     )[:limit]
-    return list(_locking(rows).values_list("pk", "state"))
+    return list(_locking(rows).values_list("pk", flat=True))
 
 
 TRANSIENT_ERRORS = (

@@ -185,6 +185,8 @@ else:
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+# One queue name per deployment (or per test run sharing a Redis): workers take only their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -204,7 +206,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE |= {
     "deliver-due-followups": {
         "task": "followups.tasks.deliver_due_followups",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=env_int("FOLLOWUP_DISPATCH_EVERY_SECONDS", 60)),
         "options": {"expires": 55},
     },
     "schedule-recurring-followups": {
@@ -222,6 +224,8 @@ FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 8)
 FOLLOWUP_RETRY_BASE_SECONDS = env_int("FOLLOWUP_RETRY_BASE_SECONDS", 300)
 FOLLOWUP_RETRY_MAX_SECONDS = env_int("FOLLOWUP_RETRY_MAX_SECONDS", 6 * 3600)
 FOLLOWUP_BATCH_SIZE = env_int("FOLLOWUP_BATCH_SIZE", 200)
+# Backpressure: never more rows out for sending than workers clear well within a lease.
+FOLLOWUP_MAX_IN_FLIGHT = env_int("FOLLOWUP_MAX_IN_FLIGHT", 2000)
 
 # How long without a heartbeat before the System status page shows a process as down.
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)

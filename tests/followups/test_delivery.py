@@ -64,6 +64,15 @@ class TestClaiming:
         claims = services.followups_claim_due(batch_size=2)
         assert [c.followup_id for c in claims] == [rows[1].pk, rows[2].pk]
 
+    def test_no_more_rows_are_out_than_the_in_flight_cap(self, candidate, settings):
+        settings.FOLLOWUP_MAX_IN_FLIGHT = 3
+        FollowUpFactory.create_batch(5, candidate=candidate)
+        first = services.followups_claim_due(batch_size=10)
+        assert len(first) == 3
+        assert services.followups_claim_due(batch_size=10) == []
+        services.followup_deliver(followup_id=first[0].followup_id, token=first[0].token)
+        assert len(services.followups_claim_due(batch_size=10)) == 1
+
     def test_a_row_whose_worker_died_is_reclaimed_after_its_lease(self, candidate, settings):
         row = FollowUpFactory(candidate=candidate)
         (first,) = services.followups_claim_due()
