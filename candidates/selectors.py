@@ -6,7 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Activity, Application, Candidate
+from candidates.models import Activity, Application, Candidate, Commitment
 from recruitcrm.models import User
 
 CANDIDATES_PER_PAGE = 50
@@ -88,3 +88,15 @@ def candidate_timeline_page(*, candidate: Candidate, page_number: str | int | No
         .order_by("-occurred_at", "-pk")
     )
     return Paginator(activities, TIMELINE_PER_PAGE).get_page(page_number)
+
+
+def candidate_open_commitments(*, candidate: Candidate) -> list[Commitment]:
+    """Promises still owed to the candidate, soonest due first.
+
+    Reads the commitments `candidate_for_recruiter` already prefetched, so the detail page pays
+    no extra query however many promises there are.
+    """
+    return sorted(
+        (c for c in candidate.commitments.all() if c.status == Commitment.Status.OPEN),
+        key=lambda c: (c.due_at, c.pk),
+    )

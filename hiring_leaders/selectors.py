@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
@@ -61,3 +63,27 @@ def requisition_stage_counts(*, requisition: Requisition) -> list[tuple[str, int
         .values_list("stage", "n")
     )
     return [(label, counts.get(value, 0)) for value, label in Application.Stage.choices]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    stage: str
+    label: str
+    count: int
+    # Bar length as a percentage of the busiest stage, so the chart uses its full width.
+    width: int
+
+
+def requisition_funnel(*, requisition: Requisition) -> list[FunnelStep]:
+    """The stage counts of `requisition_stage_counts`, ready to draw as bars."""
+    counts = requisition_stage_counts(requisition=requisition)
+    widest = max((n for _, n in counts), default=0)
+    return [
+        FunnelStep(
+            stage=stage,
+            label=label,
+            count=n,
+            width=round(100 * n / widest) if widest else 0,
+        )
+        for stage, (label, n) in zip(Application.Stage.values, counts, strict=True)
+    ]
