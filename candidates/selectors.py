@@ -75,7 +75,10 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     return get_object_or_404(
         Candidate.objects.select_related("owner").prefetch_related(
             Prefetch("applications", queryset=applications),
-            "commitments",
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("recruiter", "requisition"),
+            ),
         ),
         pk=pk,
     )

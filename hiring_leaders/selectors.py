@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, When
 from django.shortcuts import get_object_or_404
 
 from candidates.models import Application
@@ -38,9 +38,14 @@ def _with_pipeline_counts(requisitions):
 
 
 def requisition_page_for_leader(*, leader: HiringLeader, page_number: str | int | None = 1) -> Page:
+    # Open roles first, then on hold, then the closed ones: what a leader is waiting on.
+    status_order = Case(
+        *(When(status=value, then=rank) for rank, value in enumerate(Requisition.Status.values)),
+        output_field=IntegerField(),
+    )
     requisitions = _with_pipeline_counts(
         Requisition.objects.filter(hiring_leader=leader).select_related("company", "recruiter")
-    ).order_by("status", "-opened_on", "pk")
+    ).order_by(status_order, "-opened_on", "pk")
     return Paginator(requisitions, REQUISITIONS_PER_PAGE).get_page(page_number)
 
 

@@ -129,6 +129,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+if not STATIC_MANIFEST:
+    # WhiteNoise warns about a missing STATIC_ROOT even when it serves from static/ directly.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Email: SMTP when EMAIL_HOST is set, otherwise every message is written to var/mail/ where the
 # person running the app can read it. Never silently dropped.

@@ -111,7 +111,7 @@ def test_the_list_shows_each_candidate_with_owner_source_and_last_contact(
     assert "Referral" in body
     assert other_recruiter.name in body
     assert ">You<" in body
-    assert "3\xa0days, 1\xa0hour ago" in body
+    assert ">3 days ago<" in body
     assert f'datetime="{contacted.isoformat()}"' in body
     assert "Opted out" in body
     assert "Never" in body
@@ -306,7 +306,7 @@ def test_the_detail_page_shows_contact_details_and_owner(client, recruiter, othe
     assert "Staff engineer · London" in body
     assert other_recruiter.name in body
     assert "Referral" in body
-    assert "2\xa0days, 1\xa0hour ago" in body
+    assert ">2 days ago<" in body
     assert "Opted out" not in body
 
 

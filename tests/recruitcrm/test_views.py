@@ -149,7 +149,7 @@ def test_system_status_shows_fresh_processes_running_and_silent_ones_stale(clien
     assert worker.index('badge--running">Running<') < worker.index("</tr>")
     assert "worker-1" in worker
     assert beat.index('badge--stale">Stale<') < beat.index("</tr>")
-    assert "6\xa0minutes ago" in beat
+    assert "6 minutes ago" in beat
     assert "beat-1" in beat
     assert "Never seen" not in body
 

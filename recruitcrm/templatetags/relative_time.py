@@ -1,0 +1,39 @@
+"""`{{ when|ago }}`: "3 days ago", "in 2 hours", "just now" — one unit, as people say it.
+
+Django's naturaltime says "3 days, 1 hour ago"; in a dense list the second unit is noise and
+the exact time is one hover away.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+UNITS = (
+    ("year", 365 * 86400),
+    ("month", 30 * 86400),
+    ("week", 7 * 86400),
+    ("day", 86400),
+    ("hour", 3600),
+    ("minute", 60),
+)
+
+
+@register.filter
+def ago(value: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
+    if value is None:
+        return ""
+    now = now or timezone.now()
+    seconds = (now - value).total_seconds()
+    if abs(seconds) < 60:
+        return "just now"
+    for unit, size in UNITS:
+        count = int(abs(seconds) // size)
+        if count:
+            phrase = f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"{phrase} ago" if seconds > 0 else f"in {phrase}"
+    return "just now"
