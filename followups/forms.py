@@ -1,4 +1,10 @@
+from __future__ import annotations
+
 from django import forms
+
+from followups.models import Audience, Cadence, CadenceStep, Channel, MessageTemplate, Trigger
+from followups.selectors import OUTBOX_STATES
+from followups.services import AUDIENCES_BY_TRIGGER
 
 
 class CheckInForm(forms.Form):
@@ -25,3 +31,140 @@ class CheckInForm(forms.Form):
         label="I have a concern I would like the recruiter to follow up on",
         required=False,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Admin configuration. Forms parse and describe; the rules live in services.
+# ---------------------------------------------------------------------------------------------
+
+
+class CadenceEnabledForm(forms.Form):
+    """The state the admin asked for, not "flip": a double-click cannot undo itself."""
+
+    enabled = forms.TypedChoiceField(
+        choices=[("on", "On"), ("off", "Off")], coerce=lambda value: value == "on"
+    )
+
+
+class _AlwaysChosenSelect(forms.Select):
+    """A select with no empty option: `required` would say nothing, and checking whether the
+    first option is empty costs a second query of the template list."""
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
+class CadenceStepForm(forms.Form):
+    offset_days = forms.IntegerField(
+        label="Day",
+        min_value=0,
+        max_value=3650,
+        help_text="Days after the trigger; 0 is the same day.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Say on which day, counting from the trigger (0 is the same day).",
+            "invalid": "Write the day as a whole number, such as 30.",
+        },
+    )
+    send_time = forms.TimeField(
+        label="Send at",
+        required=False,
+        help_text=(
+            "The recipient\u2019s local time, on a weekday. Empty: no fixed time "
+            "(on day 0, right away)."
+        ),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Write a time of day such as 10:00, or leave it empty."},
+    )
+    audience = forms.ChoiceField(label="To", choices=Audience.choices)
+    channel = forms.ChoiceField(label="As", choices=Channel.choices)
+    template = forms.ModelChoiceField(
+        label="Template",
+        queryset=MessageTemplate.objects.only("pk", "name").order_by("name"),
+        empty_label=None,
+        widget=_AlwaysChosenSelect,
+        error_messages={"invalid_choice": "That template no longer exists; choose another."},
+    )
+    task_if_opted_out = forms.BooleanField(
+        label="Task for the recruiter instead if the person opted out of email",
+        required=False,
+    )
+
+    def __init__(self, *args, cadence: Cadence, **kwargs):
+        super().__init__(*args, **kwargs)
+        reachable = AUDIENCES_BY_TRIGGER[cadence.trigger]
+        self.fields["audience"].choices = [
+            (value, label) for value, label in Audience.choices if value in reachable
+        ]
+        if cadence.trigger == Trigger.REQUISITION_OPEN_WEEKLY:
+            self.fields[
+                "offset_days"
+            ].help_text = "Weekly updates go out on the cadence\u2019s weekday."
+            self.fields["send_time"].help_text = "In the leader\u2019s time zone. Empty: 09:00."
+
+    @staticmethod
+    def initial_for(step: CadenceStep) -> dict:
+        return {
+            "offset_days": step.offset_days,
+            "send_time": step.send_time,
+            "audience": step.audience,
+            "channel": step.channel,
+            "template": step.template_id,
+            "task_if_opted_out": step.task_if_opted_out,
+        }
+
+
+class MessageTemplateForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    subject = forms.CharField(
+        label="Subject",
+        max_length=300,
+        widget=forms.TextInput(attrs={"spellcheck": "true", "autocomplete": "off"}),
+    )
+    body = forms.CharField(
+        label="Message",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
+    )
+
+    def preview_source(self) -> tuple[str, str]:
+        """The subject and body as typed, for the preview, whether or not they are valid."""
+        return self.data.get("subject", ""), self.data.get("body", "")
+
+
+class TemplatePreviewForm(forms.Form):
+    subject = forms.CharField(required=False, max_length=300, strip=False)
+    body = forms.CharField(required=False, max_length=20000, strip=False)
+
+
+class OutboxFilterForm(forms.Form):
+    """The outbox's filters. A bad value is dropped and shows everything, never a 500."""
+
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "All states"), *OUTBOX_STATES.items()]
+    )
+    channel = forms.ChoiceField(
+        label="Channel",
+        required=False,
+        choices=[("", "Emails and tasks"), (Channel.EMAIL, "Emails"), (Channel.TASK, "Tasks")],
+    )
+    q = forms.CharField(label="Recipient", required=False, max_length=100)
+    page = forms.CharField(required=False, max_length=20)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "state": data.get("state", ""),
+            "channel": data.get("channel", ""),
+            "query": data.get("q", ""),
+            "page_number": data.get("page") or 1,
+        }
+
+
+class PageForm(forms.Form):
+    page = forms.CharField(required=False, max_length=20)
+
+    def page_number(self) -> str | int:
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("page") or 1

@@ -8,6 +8,7 @@ at 9:00 on a Monday, and no template can reach anything but the values listed he
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.template import Context, Engine, Library, TemplateSyntaxError
@@ -120,14 +121,20 @@ class RenderedMessage:
     html: str
 
 
-def render_message(*, subject: str, body: str, context: dict) -> RenderedMessage:
-    problems = template_problems(subject) + template_problems(body)
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str, html: bool):
+    """Check and compile once per process: a worker sends the same few templates all day."""
+    problems = template_problems(source)
     if problems:
         raise TemplateProblem(" ".join(problems))
-    ctx = Context(context, autoescape=False)
-    rendered_subject = " ".join(TEXT_ENGINE.from_string(subject).render(ctx).split())
-    text = TEXT_ENGINE.from_string(body).render(ctx).strip()
-    html = HTML_ENGINE.from_string(body).render(Context(context, autoescape=True)).strip()
+    return (HTML_ENGINE if html else TEXT_ENGINE).from_string(source)
+
+
+def render_message(*, subject: str, body: str, context: dict) -> RenderedMessage:
+    text_context = Context(context, autoescape=False)
+    rendered_subject = " ".join(_compiled(subject, False).render(text_context).split())
+    text = _compiled(body, False).render(text_context).strip()
+    html = _compiled(body, True).render(Context(context, autoescape=True)).strip()
     return RenderedMessage(subject=rendered_subject, text=text, html=html)
 
 

@@ -264,13 +264,18 @@ class FollowUp(models.Model):
 class SuppressedAddress(models.Model):
     """An address that refused mail permanently; nothing more is sent to it."""
 
-    email = models.EmailField()
+    # Stored lower-case (checked below) so the per-message lookup is a plain index hit.
+    email = models.EmailField(unique=True)
     reason = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name_plural = "suppressed addresses"
-        constraints = [models.UniqueConstraint(Lower("email"), name="suppressed_email_ci_unique")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="suppressed_email_lower_case"
+            )
+        ]
 
     def __str__(self):
         return self.email

@@ -30,8 +30,8 @@ from candidates.models import (
     Commitment,
     Placement,
 )
-from followups import links, schedule
-from followups.messages import TemplateProblem, render_message
+from followups import links, outbound_mail, schedule
+from followups.messages import TemplateProblem, render_message, sample_context, template_problems
 from followups.models import (
     Audience,
     Cadence,
@@ -39,6 +39,7 @@ from followups.models import (
     Channel,
     CheckInResponse,
     FollowUp,
+    MessageTemplate,
     SuppressedAddress,
     Trigger,
 )
@@ -89,7 +90,7 @@ def _email_block(person) -> str:
         return "opted out of email"
     if not person.email:
         return "has no email address"
-    if SuppressedAddress.objects.filter(email__iexact=person.email).exists():
+    if SuppressedAddress.objects.filter(email=person.email.lower()).exists():
         return "email address refused mail before"
     return ""
 
@@ -592,16 +593,10 @@ def followup_deliver(*, followup_id: int, token: str) -> str:
     )
     if not renewed:
         return "stale"  # cancelled meanwhile, or claimed again after our lease ran out
+    # Only what every message needs is joined; the rest (requisition, placement …) is fetched
+    # when a row has it. A ten-way join costs more to plan than the send itself.
     followup = FollowUp.objects.select_related(
-        "template",
-        "candidate",
-        "hiring_leader__company",
-        "recruiter",
-        "requisition__company",
-        "requisition__hiring_leader",
-        "application",
-        "placement",
-        "commitment",
+        "template", "candidate", "hiring_leader", "recruiter", "cadence_step"
     ).get(pk=followup_id)
     person = followup.person
     blocked = _email_block(person)
@@ -612,7 +607,7 @@ def followup_deliver(*, followup_id: int, token: str) -> str:
     except TemplateProblem as problem:
         return _finish_failed(followup, token=token, error=str(problem), permanent_address=False)
     try:
-        message.send(using="default")
+        outbound_mail.send(message)
     except Exception as error:  # every failure, whatever its kind, is recorded on the row
         return _after_error(followup, token=token, error=error)
     return _finish_sent(followup, token=token, message=message)
@@ -932,3 +927,157 @@ def person_opt_out(*, person: Candidate | HiringLeader) -> bool:
     )
     followups_on_opt_out(person=person)
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Admin configuration
+# ---------------------------------------------------------------------------------------------
+
+
+def _scheduled_from(**step_filter) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(state=State.SCHEDULED, **step_filter)
+
+
+@transaction.atomic
+def cadence_set_enabled(*, cadence: Cadence, enabled: bool, by: User) -> int:
+    """Switch a cadence on or off. Returns how many scheduled follow-ups switching off cancelled.
+
+    Off means off: an admin who stops the check-ins because a template is wrong expects no
+    more of them, not the day-60 and day-90 ones still going out for months. Switching back on
+    schedules for new events only; the cancelled rows can be retried one by one in the outbox.
+    """
+    cadence = Cadence.objects.select_for_update().get(pk=cadence.pk)
+    if cadence.enabled == enabled:
+        return 0
+    cadence.enabled = enabled
+    cadence.save(update_fields=["enabled", "updated_at"])
+    if enabled:
+        return 0
+    return _cancel(
+        _scheduled_from(cadence_step__cadence=cadence),
+        reason=f"Cadence “{cadence.name}” switched off by {by}",
+    )
+
+
+# Whom each trigger can reach (see the targets each entry point builds): a step for anyone else
+# would be saved and then never fire.
+_EVERYONE_BUT_NEW_HIRE = (Audience.CANDIDATE, Audience.HIRING_LEADER, Audience.RECRUITER)
+AUDIENCES_BY_TRIGGER: dict[str, tuple[str, ...]] = dict.fromkeys(
+    Trigger.values, _EVERYONE_BUT_NEW_HIRE
+) | {
+    Trigger.PLACEMENT_STARTED: (Audience.NEW_HIRE, Audience.HIRING_LEADER, Audience.RECRUITER),
+    Trigger.REQUISITION_OPEN_WEEKLY: (Audience.HIRING_LEADER, Audience.RECRUITER),
+}
+
+
+def _step_problems(*, cadence: Cadence, audience: str, channel: str) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    reachable = AUDIENCES_BY_TRIGGER[cadence.trigger]
+    if audience not in reachable:
+        names = ", ".join(Audience(a).label.lower() for a in reachable)
+        problems["audience"] = [
+            f"“{cadence.get_trigger_display()}” can only reach: {names}. "
+            "A step for anyone else would never be sent."
+        ]
+    if audience == Audience.RECRUITER and channel == Channel.EMAIL:
+        problems["channel"] = [
+            "The owning recruiter gets tasks in their queue, not emails: choose "
+            f"“{Channel.TASK.label}”."
+        ]
+    return problems
+
+
+@transaction.atomic
+def cadence_step_save(
+    *,
+    cadence: Cadence,
+    step: CadenceStep | None = None,
+    offset_days: int,
+    send_time: datetime.time | None,
+    audience: str,
+    channel: str,
+    template,
+    task_if_opted_out: bool,
+    by: User,
+) -> CadenceStep:
+    """Add a step to a cadence (step=None) or change one.
+
+    Follow-ups already scheduled keep their time and template: a change applies to the events
+    that happen from now on, so nobody gets a day-30 check-in twice because day 30 became 28.
+    """
+    problems = _step_problems(cadence=cadence, audience=audience, channel=channel)
+    if problems:
+        raise ValidationError(problems)
+    if step is None:
+        last = cadence.steps.order_by("-position").values_list("position", flat=True).first()
+        step = CadenceStep(cadence=cadence, position=0 if last is None else last + 1)
+    elif step.cadence_id != cadence.pk:
+        raise ValidationError("This step belongs to another cadence.")
+    step.offset_days = offset_days
+    step.send_time = send_time
+    step.audience = audience
+    step.channel = channel
+    step.template = template
+    # Only an email can be blocked by an opt-out; a task always reaches the recruiter.
+    step.task_if_opted_out = task_if_opted_out and channel == Channel.EMAIL
+    step.save()
+    Cadence.objects.filter(pk=cadence.pk).update(updated_at=timezone.now())
+    return step
+
+
+@transaction.atomic
+def cadence_step_delete(*, step: CadenceStep, by: User) -> int:
+    """Remove a step; its follow-ups not yet sent are cancelled. Returns how many."""
+    cancelled = _cancel(
+        _scheduled_from(cadence_step=step),
+        reason=f"Step removed from “{step.cadence.name}” by {by}",
+    )
+    Cadence.objects.filter(pk=step.cadence_id).update(updated_at=timezone.now())
+    step.delete()
+    return cancelled
+
+
+def _message_problems(*, name: str, subject: str, body: str, exclude_pk: int | None) -> dict:
+    problems: dict[str, list[str]] = {}
+    if not name.strip():
+        problems["name"] = ["Give the template a name."]
+    elif MessageTemplate.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
+        problems["name"] = [f"There is already a template called “{name.strip()}”."]
+    if not subject.strip():
+        problems["subject"] = ["Write a subject line."]
+    if not body.strip():
+        problems["body"] = ["Write the message."]
+    for field_name, source in (("subject", subject), ("body", body)):
+        found = template_problems(source)
+        if found:
+            problems.setdefault(field_name, []).extend(found)
+    if "subject" not in problems and "body" not in problems:
+        try:
+            render_message(subject=subject, body=body, context=sample_context())
+        except Exception as error:  # whatever it is, it would have failed at 9:00 on Monday
+            problems["body"] = [f"The template does not render with sample data: {error}"]
+    return problems
+
+
+@transaction.atomic
+def message_template_save(
+    *,
+    template: MessageTemplate | None = None,
+    name: str,
+    subject: str,
+    body: str,
+    by: User,
+) -> MessageTemplate:
+    """Create or change a template. One that would not render for every recipient is refused,
+    field by field, so a typo is a form error today rather than a failed email next month."""
+    problems = _message_problems(
+        name=name, subject=subject, body=body, exclude_pk=template.pk if template else None
+    )
+    if problems:
+        raise ValidationError(problems)
+    template = template or MessageTemplate()
+    template.name = name.strip()
+    template.subject = subject.strip()
+    template.body = body.strip()
+    template.save()
+    return template

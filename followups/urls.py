@@ -4,6 +4,26 @@ from followups import views
 
 app_name = "followups"
 urlpatterns = [
+    # Public pages reached from an email, without signing in.
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("unsubscribe/<str:token>/", views.opt_out, name="opt_out"),
+    # Admin configuration.
+    path("followups/cadences/", views.cadence_list, name="cadence_list"),
+    path("followups/cadences/<int:pk>/", views.cadence_detail, name="cadence_detail"),
+    path(
+        "followups/cadences/<int:pk>/enabled/",
+        views.cadence_set_enabled,
+        name="cadence_set_enabled",
+    ),
+    path("followups/cadences/<int:pk>/steps/add/", views.step_add, name="step_add"),
+    path("followups/steps/<int:pk>/", views.step_row, name="step_row"),
+    path("followups/steps/<int:pk>/edit/", views.step_edit, name="step_edit"),
+    path("followups/steps/<int:pk>/delete/", views.step_delete, name="step_delete"),
+    path("followups/templates/", views.template_list, name="template_list"),
+    path("followups/templates/new/", views.template_create, name="template_create"),
+    path("followups/templates/preview/", views.template_preview, name="template_preview"),
+    path("followups/templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
+    path("followups/outbox/", views.outbox, name="outbox"),
+    path("followups/outbox/<int:pk>/retry/", views.followup_retry, name="followup_retry"),
+    path("followups/outbox/<int:pk>/cancel/", views.followup_cancel, name="followup_cancel"),
 ]

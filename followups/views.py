@@ -1,11 +1,31 @@
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from followups import links, services
-from followups.forms import CheckInForm
+from followups import links, selectors, services
+from followups.forms import (
+    CadenceEnabledForm,
+    CadenceStepForm,
+    CheckInForm,
+    MessageTemplateForm,
+    OutboxFilterForm,
+    PageForm,
+    TemplatePreviewForm,
+)
+from followups.messages import placeholder_names, render_message, sample_context, template_problems
+from followups.models import Cadence, CadenceStep, Channel, FollowUp, MessageTemplate
 from followups.selectors import checkin_for_token
+from recruitcrm.access import admin_required
 
 
 def _bad_link(request, error: links.BadLink):
@@ -52,3 +72,387 @@ def opt_out(request, token: str):
         services.person_opt_out(person=person)
         return render(request, "followups/opt_out_done.html", {"person": person})
     return render(request, "followups/opt_out_confirm.html", {"person": person, "token": token})
+
+
+# ---------------------------------------------------------------------------------------------
+# Admin pages. HTMX requests get the fragment they swap; everything also works as plain
+# links and forms with full page loads.
+# ---------------------------------------------------------------------------------------------
+
+
+def _fragment_only(request) -> bool:
+    # A history-restore request (back button after a cache miss) needs the whole page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _back(request, fallback: str) -> str:
+    """Where a plain form post returns to: the page it came from, if it is one of ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _problems(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# ---------- cadences ----------
+
+CADENCE_LIST = "followups/cadence_list.html"
+CADENCE_DETAIL = "followups/cadence_detail.html"
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def cadence_list(request):
+    page = selectors.cadence_page(page_number=PageForm(request.GET).page_number())
+    template_name = CADENCE_LIST + ("#cadence-table" if _fragment_only(request) else "")
+    return render(request, template_name, {"page": page, "back": request.get_full_path()})
+
+
+@admin_required
+@require_POST
+def cadence_set_enabled(request, pk: int):
+    cadence = selectors.cadence_for_admin(pk=pk)
+    form = CadenceEnabledForm(request.POST)
+    if form.is_valid():
+        enabled = form.cleaned_data["enabled"]
+        cancelled = services.cadence_set_enabled(cadence=cadence, enabled=enabled, by=request.user)
+        messages.success(request, _switched_message(cadence, enabled, cancelled))
+    else:
+        messages.error(request, "Choose whether the cadence should be on or off.")
+    if not request.htmx:
+        return redirect(_back(request, reverse("followups:cadence_list")))
+    context = {
+        "cadence": selectors.cadence_for_admin(pk=pk),
+        "back": _back(request, reverse("followups:cadence_list")),
+    }
+    return render(request, CADENCE_LIST + "#cadence-row-response", context)
+
+
+def _switched_message(cadence: Cadence, enabled: bool, cancelled: int) -> str:
+    if enabled:
+        return (
+            f"“{cadence.name}” is on. It schedules follow-ups for events from now on; "
+            "anything cancelled while it was off stays cancelled."
+        )
+    cancelled_words = (
+        f"its {cancelled} scheduled follow-up{pluralize(cancelled)} "
+        f"{'was' if cancelled == 1 else 'were'} cancelled"
+        if cancelled
+        else "it had nothing scheduled"
+    )
+    return f"“{cadence.name}” is off: nothing new will be scheduled from it, and {cancelled_words}."
+
+
+def _cadence_url(cadence: Cadence) -> str:
+    return reverse("followups:cadence_detail", args=[cadence.pk])
+
+
+def step_in_words(step: CadenceStep) -> str:
+    """ "the day-30 email to the new hire", as a confirmation message says it."""
+    kind = "email" if step.channel == Channel.EMAIL else "task"
+    to = "for" if step.channel == Channel.TASK else "to"
+    return f"the day-{step.offset_days} {kind} {to} the {step.get_audience_display().lower()}"
+
+
+def _detail_context(cadence: Cadence, **extra) -> dict:
+    return {
+        "cadence": cadence,
+        "steps": selectors.cadence_steps(cadence=cadence),
+        "add_form": extra.pop("add_form", None) or CadenceStepForm(cadence=cadence, prefix="new"),
+        **extra,
+    }
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def cadence_detail(request, pk: int):
+    cadence = selectors.cadence_for_admin(pk=pk)
+    return render(request, CADENCE_DETAIL, _detail_context(cadence))
+
+
+def _step_form(request, step: CadenceStep, *, data=None) -> CadenceStepForm:
+    form = CadenceStepForm(
+        data,
+        cadence=step.cadence,
+        prefix=f"step{step.pk}",
+        initial=CadenceStepForm.initial_for(step),
+    )
+    # The inline form replaces the row the admin clicked: put the keyboard where they were.
+    form.fields["offset_days"].widget.attrs["autofocus"] = True
+    return form
+
+
+def _step_fields(form: CadenceStepForm) -> dict:
+    return {name: form.cleaned_data[name] for name in form.fields}
+
+
+def _step_saved_message(step: CadenceStep, *, added: bool) -> str:
+    scheduled = getattr(step, "scheduled_count", 0)
+    if added:
+        return f"Added {step_in_words(step)}. It applies to events from now on."
+    kept = (
+        f" The {scheduled} follow-up{pluralize(scheduled)} already scheduled from it keep "
+        "their time."
+        if scheduled
+        else ""
+    )
+    return f"Saved {step_in_words(step)}.{kept}"
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def step_row(request, pk: int):
+    """The read-only row: what Cancel swaps back in."""
+    step = selectors.step_for_admin(pk=pk)
+    if not _fragment_only(request):
+        return redirect(f"{_cadence_url(step.cadence)}#step-{step.pk}")
+    return render(request, CADENCE_DETAIL + "#step-row", {"step": step, "cadence": step.cadence})
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def step_edit(request, pk: int):
+    step = selectors.step_for_admin(pk=pk)
+    cadence = step.cadence
+    form = _step_form(request, step, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cadence_step_save(
+                cadence=cadence, step=step, by=request.user, **_step_fields(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            step = selectors.step_for_admin(pk=pk)
+            messages.success(request, _step_saved_message(step, added=False))
+            if not request.htmx:
+                return redirect(f"{_cadence_url(cadence)}#step-{step.pk}")
+            context = {"step": step, "cadence": cadence, "just_saved": True}
+            return render(request, CADENCE_DETAIL + "#step-saved-response", context)
+    if _fragment_only(request):
+        context = {"step": step, "cadence": cadence, "form": form}
+        return render(request, CADENCE_DETAIL + "#step-form-row", context)
+    context = _detail_context(cadence, editing=step.pk, edit_form=form)
+    return render(request, CADENCE_DETAIL, context)
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def step_add(request, pk: int):
+    cadence = selectors.cadence_for_admin(pk=pk)
+    if request.method != "POST":
+        return redirect(f"{_cadence_url(cadence)}#add-step")
+    form = CadenceStepForm(request.POST, cadence=cadence, prefix="new")
+    added = None
+    if form.is_valid():
+        try:
+            added = services.cadence_step_save(
+                cadence=cadence, by=request.user, **_step_fields(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _step_saved_message(added, added=True))
+            if not request.htmx:
+                return redirect(f"{_cadence_url(cadence)}#step-{added.pk}")
+            form = None
+    template_name = CADENCE_DETAIL + ("#steps-response" if request.htmx else "")
+    context = _detail_context(cadence, add_form=form, just_added=added and added.pk)
+    return render(request, template_name, context)
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def step_delete(request, pk: int):
+    step = selectors.step_for_admin(pk=pk)
+    cadence = step.cadence
+    if request.method != "POST":
+        if _fragment_only(request):
+            return render(
+                request, CADENCE_DETAIL + "#step-delete-row", {"step": step, "cadence": cadence}
+            )
+        return render(request, CADENCE_DETAIL, _detail_context(cadence, deleting=step.pk))
+    described = step_in_words(step)
+    cancelled = services.cadence_step_delete(step=step, by=request.user)
+    cancelled_words = (
+        f" Its {cancelled} scheduled follow-up{pluralize(cancelled)} "
+        f"{'was' if cancelled == 1 else 'were'} cancelled."
+        if cancelled
+        else ""
+    )
+    messages.success(request, f"Removed {described} from “{cadence.name}”.{cancelled_words}")
+    if not request.htmx:
+        return redirect(_cadence_url(cadence))
+    return render(request, CADENCE_DETAIL + "#steps-response", _detail_context(cadence))
+
+
+# ---------- message templates ----------
+
+TEMPLATE_LIST = "followups/messagetemplate_list.html"
+TEMPLATE_FORM = "followups/messagetemplate_form.html"
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def template_list(request):
+    page = selectors.template_page(page_number=PageForm(request.GET).page_number())
+    template_name = TEMPLATE_LIST + ("#template-table" if _fragment_only(request) else "")
+    return render(request, template_name, {"page": page})
+
+
+def _preview(subject: str, body: str) -> dict:
+    """The email an admin's text would make, rendered on sample data, or what stops it."""
+    if not subject.strip() and not body.strip():
+        return {"empty": True}
+    problems = {
+        "subject": template_problems(subject),
+        "body": template_problems(body),
+    }
+    if problems["subject"] or problems["body"]:
+        return {"problems": problems}
+    context = sample_context()
+    try:
+        rendered = render_message(subject=subject, body=body, context=context)
+    except Exception as error:  # the preview says what the save would refuse
+        return {"problems": {"subject": [], "body": [f"It does not render: {error}"]}}
+    footer = {"recruiter": context["recruiter"], "unsubscribe_link": context["unsubscribe_link"]}
+    return {
+        "subject": rendered.subject,
+        "text": render_to_string("emails/followup-body.txt", {"body": rendered.text, **footer}),
+        "html": render_to_string("emails/followup-body.html", {"body": rendered.html, **footer}),
+    }
+
+
+def _template_page(request, *, template: MessageTemplate | None):
+    initial = (
+        {"name": template.name, "subject": template.subject, "body": template.body}
+        if template
+        else None
+    )
+    form = MessageTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not request.POST.get("preview") and form.is_valid():
+        try:
+            saved = services.message_template_save(
+                template=template,
+                name=form.cleaned_data["name"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Saved “{saved.name}”. Emails sent from now on use this text."
+                if template
+                else f"Created “{saved.name}”. Choose it in a cadence step to send it.",
+            )
+            return redirect("followups:template_edit", pk=saved.pk)
+    if request.method == "POST":
+        subject, body = form.preview_source()
+    else:
+        subject, body = (template.subject, template.body) if template else ("", "")
+    context = {
+        "form": form,
+        "template": template,
+        "preview": _preview(subject, body),
+        "placeholders": placeholder_names(),
+        "used_by": selectors.template_users(template=template) if template else [],
+    }
+    return render(request, TEMPLATE_FORM, context)
+
+
+@admin_required
+def template_edit(request, pk: int):
+    return _template_page(request, template=selectors.template_for_admin(pk=pk))
+
+
+@admin_required
+def template_create(request):
+    return _template_page(request, template=None)
+
+
+@admin_required
+@require_POST
+def template_preview(request):
+    form = TemplatePreviewForm(request.POST)
+    if form.is_valid():
+        preview = _preview(form.cleaned_data["subject"], form.cleaned_data["body"])
+    else:
+        preview = {"too_long": True}
+    return render(request, TEMPLATE_FORM + "#template-preview", {"preview": preview})
+
+
+# ---------- outbox ----------
+
+OUTBOX = "followups/outbox.html"
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def outbox(request):
+    form = OutboxFilterForm(request.GET)
+    filters = form.filters()
+    page = selectors.outbox_page(**filters)
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": any(filters[key] for key in ("state", "channel", "query")),
+        "state_label": selectors.OUTBOX_STATES.get(filters["state"], ""),
+        "order_words": "soonest first"
+        if filters["state"] in selectors.OUTBOX_AHEAD_STATES
+        else "newest first",
+        "back": request.get_full_path(),
+    }
+    if _fragment_only(request):
+        return render(request, OUTBOX + "#outbox-table", context)
+    context["counts"] = selectors.outbox_counts()
+    return render(request, OUTBOX, context)
+
+
+def _outbox_action(request, pk: int, *, action) -> HttpResponse:
+    followup = selectors.followup_for_admin(pk=pk)
+    try:
+        done = action(followup=followup, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _problems(error))
+    else:
+        # The service hands back a fresh row; say it with the one already loaded with its
+        # template and recipient.
+        messages.success(request, _action_message(followup, state=done.state))
+    if not request.htmx:
+        return redirect(_back(request, reverse("followups:outbox")))
+    context = {
+        "followup": selectors.followup_for_admin(pk=pk),
+        "counts": selectors.outbox_counts(),
+        "back": _back(request, reverse("followups:outbox")),
+    }
+    return render(request, OUTBOX + "#outbox-row-response", context)
+
+
+def _action_message(followup: FollowUp, *, state: str) -> str:
+    if followup.channel == Channel.TASK:
+        title = followup.task_title or followup.template.name
+        return f"Cancelled the task “{title}” for {followup.recruiter.name}."
+    what = f"the email “{followup.template.name}” to {followup.person.name}"
+    if state == FollowUp.State.CANCELLED:
+        return f"Cancelled {what}. It will not be sent."
+    return f"Retrying {what}: it is due now and goes out with the next dispatch."
+
+
+@admin_required
+@require_POST
+def followup_retry(request, pk: int):
+    return _outbox_action(request, pk, action=services.followup_retry)
+
+
+@admin_required
+@require_POST
+def followup_cancel(request, pk: int):
+    return _outbox_action(request, pk, action=services.followup_cancel)

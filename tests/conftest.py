@@ -45,3 +45,86 @@ def requisition(leader, recruiter):
 @pytest.fixture
 def candidate(recruiter):
     return CandidateFactory(owner=recruiter)
+
+
+@pytest.fixture
+def shipped_cadences(db):
+    """The cadences the data migration ships. Tests with a real database (transactional_db,
+    live_server) start from flushed tables, so they ask for this to get them back."""
+    import importlib
+
+    from django.apps import apps
+
+    from followups.models import Cadence
+
+    if not Cadence.objects.exists():
+        defaults = importlib.import_module("followups.migrations.0002_default_cadences")
+        defaults.create_defaults(apps, None)
+
+
+# --- Which test groups this machine can run -------------------------------------------------
+# Tests marked postgres / redis / browser need a real server or browser. bin/test starts
+# throwaway ones; whatever is missing is skipped with the Debian package to install, and with
+# CI=true any skip fails the run, so CI cannot go green while quietly running less.
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    from tests import services
+
+    unavailable = set()
+    if connection.vendor != "postgresql":
+        unavailable.add("postgres")
+    if any(item.get_closest_marker("redis") for item in items) and not services.redis_answers(
+        services.redis_url()
+    ):
+        unavailable.add("redis")
+    if any(item.get_closest_marker("browser") for item in items) and not services.chromium_path():
+        unavailable.add("browser")
+    for item in items:
+        reasons = [
+            services.SKIP_REASONS[marker]
+            for marker in sorted(unavailable)
+            if item.get_closest_marker(marker)
+        ]
+        if reasons:
+            item.add_marker(pytest.mark.skip(reason="; and ".join(reasons)))
+
+
+_skipped_tests: list[str] = []
+
+
+def _note_skip(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped_tests.append(report.nodeid)
+
+
+def pytest_runtest_logreport(report):
+    _note_skip(report)
+
+
+def pytest_collectreport(report):
+    _note_skip(report)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests import services
+
+    if services.running_in_ci() and _skipped_tests and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from tests import services
+
+    skipped = _skipped_tests
+    if services.running_in_ci() and skipped:
+        terminalreporter.section("CI forbids skipped tests", sep="!", red=True, bold=True)
+        terminalreporter.write_line(
+            f"CI is set and {len(skipped)} test(s) were skipped; in CI every test must run. "
+            "Install what the skip reasons above name, or fix the test:",
+            red=True,
+        )
+        for nodeid in skipped:
+            terminalreporter.write_line(f"  {nodeid}", red=True)

@@ -1,0 +1,1168 @@
+"""The admin's follow-up pages: cadences and their steps, message templates, the outbox."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import Cadence, CadenceStep, FollowUp, MessageTemplate
+from tests.candidates.factories import CandidateFactory
+from tests.followups.factories import (
+    CadenceFactory,
+    CadenceStepFactory,
+    FollowUpFactory,
+    MessageTemplateFactory,
+)
+from tests.hiring_leaders.factories import HiringLeaderFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+State = FollowUp.State
+
+CADENCES_URL = reverse("followups:cadence_list")
+TEMPLATES_URL = reverse("followups:template_list")
+OUTBOX_URL = reverse("followups:outbox")
+PREVIEW_URL = reverse("followups:template_preview")
+
+# Session, user, count, one page of cadences (steps and scheduled follow-ups as subqueries).
+CADENCE_LIST_QUERIES = 4
+# Session, user, cadence, its steps (+ template), the template choices of the add form.
+CADENCE_DETAIL_QUERIES = 5
+# The same, with the step being edited (or deleted) and the choices of its inline form.
+STEP_EDIT_QUERIES = 7
+# Session, user, step (+ cadence, template), template choices.
+STEP_FRAGMENT_QUERIES = 4
+# Session, user, count, one page of templates.
+TEMPLATE_LIST_QUERIES = 4
+# Session, user, template, the steps that send it.
+TEMPLATE_EDIT_QUERIES = 4
+# Session, user: the preview renders sample data, never the database.
+PREVIEW_QUERIES = 2
+# Session, user, counts, count, one page of follow-ups (+ recipients, template, cadence).
+OUTBOX_QUERIES = 5
+# Session, user, the row locked and changed (4 with the transaction), row re-read, counts.
+OUTBOX_ACTION_QUERIES = 9
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def cadence_url(cadence) -> str:
+    return reverse("followups:cadence_detail", args=[cadence.pk])
+
+
+def toggle_url(cadence) -> str:
+    return reverse("followups:cadence_set_enabled", args=[cadence.pk])
+
+
+def step_url(name: str, step) -> str:
+    return reverse(f"followups:step_{name}", args=[step.pk])
+
+
+def template_url(template) -> str:
+    return reverse("followups:template_edit", args=[template.pk])
+
+
+def retry_url(followup) -> str:
+    return reverse("followups:followup_retry", args=[followup.pk])
+
+
+def cancel_url(followup) -> str:
+    return reverse("followups:followup_cancel", args=[followup.pk])
+
+
+def checkins() -> Cadence:
+    """The shipped post-hire cadence: days 30, 60 and 90 to the new hire and the leader."""
+    return Cadence.objects.get(name="Post-hire check-ins")
+
+
+def day30_new_hire() -> CadenceStep:
+    return checkins().steps.get(offset_days=30, audience="new_hire")
+
+
+def step_data(step=None, prefix=None, **changes) -> dict:
+    prefix = prefix or f"step{step.pk}"
+    data = {
+        "offset_days": step.offset_days if step else 0,
+        "send_time": step.send_time.strftime("%H:%M") if step and step.send_time else "",
+        "audience": step.audience if step else "candidate",
+        "channel": step.channel if step else "email",
+        "template": step.template_id if step else MessageTemplate.objects.first().pk,
+        "task_if_opted_out": "on" if step and step.task_if_opted_out else "",
+    } | changes
+    return {f"{prefix}-{key}": value for key, value in data.items() if value != ""}
+
+
+def remove_shipped_defaults() -> None:
+    Cadence.objects.all().delete()
+    MessageTemplate.objects.all().delete()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+# ---------- who may reach the pages ----------
+
+
+def every_url():
+    """Each admin URL with the method that uses it; pks that exist in the shipped defaults."""
+    step = day30_new_hire()
+    followup = FollowUpFactory(state=State.FAILED)
+    template = step.template
+    return [
+        ("get", CADENCES_URL),
+        ("get", cadence_url(step.cadence)),
+        ("post", toggle_url(step.cadence)),
+        ("post", reverse("followups:step_add", args=[step.cadence_id])),
+        ("get", step_url("row", step)),
+        ("get", step_url("edit", step)),
+        ("post", step_url("edit", step)),
+        ("get", step_url("delete", step)),
+        ("post", step_url("delete", step)),
+        ("get", TEMPLATES_URL),
+        ("get", reverse("followups:template_create")),
+        ("get", template_url(template)),
+        ("post", template_url(template)),
+        ("post", PREVIEW_URL),
+        ("get", OUTBOX_URL),
+        ("post", retry_url(followup)),
+        ("post", cancel_url(followup)),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_page(client):
+    for method, url in every_url():
+        response = getattr(client, method)(url)
+
+        assert response.status_code == 302, url
+        assert response.url == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize("who", ["recruiter", "leader"])
+def test_recruiters_and_hiring_leaders_get_404_on_every_page(client, request, who):
+    user = request.getfixturevalue(who)
+    client.force_login(getattr(user, "user", user))
+    before = list(FollowUp.objects.values_list("pk", "state"))
+    steps_before = CadenceStep.objects.count()
+
+    for method, url in every_url():
+        response = getattr(client, method)(url, HTTP_HX_REQUEST="true")
+
+        assert response.status_code == 404, url
+        assert "Page not found" in text(response)
+
+    assert checkins().enabled
+    assert CadenceStep.objects.count() == steps_before
+    assert set(before) <= set(FollowUp.objects.values_list("pk", "state"))
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "cadence_detail"),
+        ("post", "cadence_set_enabled"),
+        ("post", "step_add"),
+        ("get", "step_row"),
+        ("get", "step_edit"),
+        ("post", "step_edit"),
+        ("get", "step_delete"),
+        ("post", "step_delete"),
+        ("get", "template_edit"),
+        ("post", "template_edit"),
+        ("post", "followup_retry"),
+        ("post", "followup_cancel"),
+    ],
+)
+def test_unknown_ids_are_not_found(admin_client, method, name):
+    response = getattr(admin_client, method)(reverse(f"followups:{name}", args=[987654]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda: toggle_url(checkins()),
+        lambda: retry_url(FollowUpFactory(state=State.FAILED)),
+        lambda: cancel_url(FollowUpFactory()),
+        lambda: PREVIEW_URL,
+    ],
+    ids=["toggle", "retry", "cancel", "preview"],
+)
+def test_actions_only_answer_posts(admin_client, url):
+    assert admin_client.get(url()).status_code == 405
+
+
+def test_posts_need_the_csrf_token_which_htmx_sends_as_a_header(admin_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    page = text(client.get(CADENCES_URL))
+    token = re.search(r'"x-csrftoken": "([^"]+)"', page).group(1)
+    cadence = checkins()
+
+    refused = client.post(toggle_url(cadence), {"enabled": "off"}, **HTMX)
+    cadence.refresh_from_db()
+    assert refused.status_code == 403
+    assert cadence.enabled
+
+    accepted = client.post(toggle_url(cadence), {"enabled": "off"}, HTTP_X_CSRFTOKEN=token, **HTMX)
+    cadence.refresh_from_db()
+    assert accepted.status_code == 200
+    assert not cadence.enabled
+
+
+def test_admins_see_cadences_and_outbox_in_the_navigation(admin_client):
+    body = text(admin_client.get(CADENCES_URL))
+
+    assert f'href="{CADENCES_URL}" aria-current="page">Cadences<' in body
+    assert f'href="{OUTBOX_URL}">Outbox<' in body
+
+
+def test_recruiters_do_not_see_the_admin_links(client, recruiter):
+    client.force_login(recruiter)
+
+    body = text(client.get(reverse("candidates:candidate_list")))
+
+    assert CADENCES_URL not in body
+    assert OUTBOX_URL not in body
+
+
+# ---------- cadence list ----------
+
+
+def test_the_list_says_each_cadences_trigger_in_words_with_steps_and_state(admin_client):
+    Cadence.objects.filter(name__startswith="Status update").update(stage="interviewing")
+    Cadence.objects.filter(name__startswith="Expectation reset").update(enabled=False)
+
+    body = text(admin_client.get(CADENCES_URL))
+
+    rows = {
+        name: row
+        for row in body.split("<tr id=")[1:]
+        for name in [re.search(r'/">([^<]+)</a>', row).group(1)]
+    }
+    assert "Placement starts" in rows["Post-hire check-ins"]
+    assert 'data-label="Steps" class="num">6<' in rows["Post-hire check-ins"]
+    assert "Candidate enters Interviewing" in rows["Status update on every stage change"]
+    assert (
+        "Every Friday while a requisition is open"
+        in rows["Weekly progress update to the hiring leader"]
+    )
+    assert "not contacted for 7 days" in rows["Nudge when a candidate has heard nothing for 7 days"]
+    assert '<span class="badge badge--green">On</span>' in rows["Post-hire check-ins"]
+    assert ">Switch off<" in rows["Post-hire check-ins"]
+    reset = rows["Expectation reset when a requisition goes on hold"]
+    assert '<span class="badge badge--grey">Off</span>' in reset
+    assert ">Switch on<" in reset
+
+
+def test_an_empty_cadence_list_says_what_would_be_there(admin_client):
+    remove_shipped_defaults()
+
+    body = text(admin_client.get(CADENCES_URL))
+
+    assert "No cadences yet" in body
+    assert "<table" not in body
+
+
+def test_switching_off_over_htmx_swaps_the_row_and_cancels_what_was_scheduled(admin_client):
+    cadence = checkins()
+    step = day30_new_hire()
+    pending = FollowUpFactory.create_batch(3, cadence_step=step, due_at=timezone.now())
+    sent = FollowUpFactory(cadence_step=step, state=State.SENT)
+    other = FollowUpFactory()
+
+    response = admin_client.post(
+        toggle_url(cadence), {"enabled": "off", "next": CADENCES_URL}, **HTMX
+    )
+
+    body = text(response)
+    cadence.refresh_from_db()
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<tr id="cadence-{cadence.pk}">')
+    assert "<html" not in body
+    assert ">Switch on<" in body
+    assert "“Post-hire check-ins” is off" in body
+    assert "its 3 scheduled follow-ups were cancelled" in body
+    assert 'hx-swap-oob="innerHTML"' in body
+    assert not cadence.enabled
+    assert {f.state for f in FollowUp.objects.filter(pk__in=[p.pk for p in pending])} == {
+        State.CANCELLED
+    }
+    assert FollowUp.objects.get(pk=sent.pk).state == State.SENT
+    assert FollowUp.objects.get(pk=other.pk).state == State.SCHEDULED
+
+
+def test_the_switch_asks_first_when_it_would_cancel_something(admin_client):
+    FollowUpFactory.create_batch(2, cadence_step=day30_new_hire())
+
+    body = text(admin_client.get(CADENCES_URL))
+
+    assert (
+        'hx-confirm="Switch off “Post-hire check-ins”? Nothing new will be scheduled from it, '
+        'and its 2 scheduled follow-ups will be cancelled."'
+    ) in body
+
+
+def test_switching_works_as_a_plain_form_too(admin_client):
+    cadence = checkins()
+    cadence.enabled = False
+    cadence.save()
+
+    response = admin_client.post(toggle_url(cadence), {"enabled": "on", "next": CADENCES_URL})
+    after = admin_client.get(response.url)
+
+    cadence.refresh_from_db()
+    assert response.status_code == 302
+    assert response.url == CADENCES_URL
+    assert cadence.enabled
+    assert "“Post-hire check-ins” is on" in text(after)
+
+
+def test_switching_never_sends_anyone_elsewhere(admin_client):
+    response = admin_client.post(
+        toggle_url(checkins()), {"enabled": "off", "next": "https://evil.example/"}
+    )
+
+    assert response.url == CADENCES_URL
+
+
+def test_a_repeated_switch_off_changes_nothing_more(admin_client):
+    cadence = checkins()
+    admin_client.post(toggle_url(cadence), {"enabled": "off"}, **HTMX)
+
+    response = admin_client.post(toggle_url(cadence), {"enabled": "off"}, **HTMX)
+
+    cadence.refresh_from_db()
+    assert not cadence.enabled
+    assert ">Switch on<" in text(response)
+
+
+def test_a_bad_switch_value_is_explained_and_changes_nothing(admin_client):
+    response = admin_client.post(toggle_url(checkins()), {"enabled": "maybe"}, **HTMX)
+
+    assert "Choose whether the cadence should be on or off." in text(response)
+    assert checkins().enabled
+
+
+def test_the_cadence_list_pages_fifty_at_a_time(admin_client):
+    for n in range(55):
+        CadenceFactory(name=f"Zz cadence {n:02d}")
+
+    first = text(admin_client.get(CADENCES_URL))
+    second = text(admin_client.get(CADENCES_URL, {"page": "2"}))
+
+    assert first.count('data-label="Trigger"') == 50
+    assert "1\u201350 of 60 cadences" in first
+    assert second.count('data-label="Trigger"') == 10
+    assert "Zz cadence 54" in second
+
+
+@pytest.mark.parametrize("extra", [0, 70])
+def test_the_cadence_list_runs_a_fixed_number_of_queries(
+    admin_client, django_assert_max_num_queries, extra
+):
+    for n in range(extra):
+        CadenceStepFactory(cadence=CadenceFactory(name=f"Extra {n}"))
+        FollowUpFactory(cadence_step=day30_new_hire())
+
+    with django_assert_max_num_queries(CADENCE_LIST_QUERIES):
+        response = admin_client.get(CADENCES_URL)
+    with django_assert_max_num_queries(CADENCE_LIST_QUERIES):
+        admin_client.get(CADENCES_URL, {"page": "2"}, **HTMX)
+
+    assert response.status_code == 200
+
+
+# ---------- cadence detail: steps ----------
+
+
+def test_the_detail_page_lists_the_steps_by_day_with_all_they_do(admin_client):
+    body = text(admin_client.get(cadence_url(checkins())))
+
+    rows = body.split('<tr id="step-')[1:]
+    assert len(rows) == 6
+    assert [re.search(r"Day (\d+)", row).group(1) for row in rows] == [
+        "30",
+        "30",
+        "60",
+        "60",
+        "90",
+        "90",
+    ]
+    first = rows[0]
+    assert "10:00" in first
+    assert "recipient\u2019s time" in first
+    assert "New hire" in first or "Hiring leader" in first
+    assert "Email" in first
+    assert "Post-hire check-in (" in first
+    assert "Task instead" in first
+    assert "Trigger: Placement starts" in body
+
+
+def test_a_step_sent_right_away_says_so(admin_client):
+    cadence = Cadence.objects.get(name="Status update on every stage change")
+
+    body = text(admin_client.get(cadence_url(cadence)))
+
+    assert "Right away" in body
+    assert "Day 0" in body
+
+
+def test_edit_over_htmx_returns_just_the_inline_form(admin_client):
+    step = day30_new_hire()
+
+    response = admin_client.get(step_url("edit", step), **HTMX)
+
+    body = text(response)
+    assert body.lstrip().startswith(f'<tr id="step-{step.pk}" class="row--editing">')
+    assert "<html" not in body
+    assert f'name="step{step.pk}-offset_days" value="30"' in body
+    assert 'value="10:00"' in body
+    assert f'hx-post="{step_url("edit", step)}"' in body
+    assert f'hx-get="{step_url("row", step)}"' in body  # Cancel
+    assert "autofocus" in body
+    # A placement cadence reaches the new hire, never "the candidate".
+    assert 'value="new_hire" selected' in body
+    assert 'value="candidate"' not in body
+
+
+def test_edit_without_javascript_shows_the_whole_page_with_that_row_as_a_form(admin_client):
+    step = day30_new_hire()
+
+    body = text(admin_client.get(step_url("edit", step)))
+
+    assert "<html" in body
+    assert body.count('class="row--editing"') == 1
+    assert f'name="step{step.pk}-offset_days"' in body
+    assert body.count('<tr id="step-') == 6
+
+
+def test_saving_a_step_over_htmx_swaps_back_the_updated_row(admin_client):
+    step = day30_new_hire()
+    already = FollowUpFactory(cadence_step=step, due_at=timezone.now() + datetime.timedelta(1))
+
+    response = admin_client.post(
+        step_url("edit", step), step_data(step, offset_days="28", send_time="09:30"), **HTMX
+    )
+
+    body = text(response)
+    step.refresh_from_db()
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<tr id="step-{step.pk}" class="row--saved">')
+    assert "Day 28" in body
+    assert "09:30" in body
+    assert "Saved the day-28 email to the new hire." in body
+    assert "The 1 follow-up already scheduled from it keep their time." in body
+    assert (step.offset_days, step.send_time) == (28, datetime.time(9, 30))
+    assert FollowUp.objects.get(pk=already.pk).due_at == already.due_at
+
+
+def test_cancel_swaps_back_the_read_only_row(admin_client):
+    step = day30_new_hire()
+
+    response = admin_client.get(step_url("row", step), **HTMX)
+
+    assert text(response).lstrip().startswith(f'<tr id="step-{step.pk}">')
+    assert ">Edit<" in text(response)
+
+
+def test_the_read_only_row_without_htmx_is_the_cadence_page(admin_client):
+    step = day30_new_hire()
+
+    response = admin_client.get(step_url("row", step))
+
+    assert response.url == f"{cadence_url(step.cadence)}#step-{step.pk}"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"offset_days": "-1"}, "greater than or equal to 0"),
+        ({"offset_days": ""}, "Say on which day"),
+        ({"offset_days": "soon"}, "Write the day as a whole number"),
+        ({"send_time": "25:99"}, "Write a time of day"),
+        ({"audience": "recruiter", "channel": "email"}, "The owning recruiter gets tasks"),
+        ({"audience": "candidate"}, "Select a valid choice"),
+        ({"template": "987654"}, "That template no longer exists"),
+    ],
+    ids=["negative", "missing", "words", "bad-time", "recruiter-email", "wrong-audience", "gone"],
+)
+def test_a_bad_step_re_renders_the_inline_form_with_the_reason(admin_client, changes, message):
+    step = day30_new_hire()
+
+    response = admin_client.post(step_url("edit", step), step_data(step, **changes), **HTMX)
+
+    body = text(response)
+    step.refresh_from_db()
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<tr id="step-{step.pk}" class="row--editing">')
+    assert message in body
+    assert 'class="errorlist' in body
+    assert (step.offset_days, step.audience, step.channel) == (30, "new_hire", "email")
+
+
+def test_a_step_for_someone_the_trigger_never_reaches_is_refused_by_the_service(admin_client):
+    step = CadenceStepFactory(cadence=CadenceFactory(trigger="stage_entered"))
+
+    response = admin_client.post(
+        step_url("edit", step), step_data(step, audience="new_hire"), **HTMX
+    )
+
+    assert "Select a valid choice" in text(response)
+    assert CadenceStep.objects.get(pk=step.pk).audience == "candidate"
+
+
+def test_saving_a_step_without_javascript_redirects_with_a_message(admin_client):
+    step = day30_new_hire()
+
+    response = admin_client.post(step_url("edit", step), step_data(step, offset_days="28"))
+    after = admin_client.get(response.url)
+
+    assert response.status_code == 302
+    assert response.url == f"{cadence_url(step.cadence)}#step-{step.pk}"
+    assert "Saved the day-28 email to the new hire." in text(after)
+
+
+def test_a_bad_step_without_javascript_shows_the_page_with_the_form_and_errors(admin_client):
+    step = day30_new_hire()
+
+    response = admin_client.post(step_url("edit", step), step_data(step, offset_days="-5"))
+
+    body = text(response)
+    assert "<html" in body
+    assert 'class="row--editing"' in body
+    assert f'name="step{step.pk}-offset_days" value="-5"' in body
+    assert "greater than or equal to 0" in body
+
+
+def test_a_task_step_never_keeps_task_instead_if_opted_out(admin_client):
+    step = day30_new_hire()
+
+    admin_client.post(
+        step_url("edit", step),
+        step_data(step, audience="recruiter", channel="task", task_if_opted_out="on"),
+        **HTMX,
+    )
+
+    step.refresh_from_db()
+    assert (step.audience, step.channel, step.task_if_opted_out) == ("recruiter", "task", False)
+
+
+def test_adding_a_step_over_htmx_refreshes_the_steps_with_the_new_one(admin_client):
+    cadence = checkins()
+    template = MessageTemplateFactory(name="Day 7 hello")
+
+    response = admin_client.post(
+        reverse("followups:step_add", args=[cadence.pk]),
+        step_data(prefix="new", offset_days="7", audience="new_hire", template=template.pk),
+        **HTMX,
+    )
+
+    body = text(response)
+    added = cadence.steps.get(offset_days=7)
+    assert body.lstrip().startswith('<div id="steps-panel">')
+    assert f'<tr id="step-{added.pk}" class="row--saved">' in body
+    assert "Day 7 hello" in body
+    assert "Added the day-7 email to the new hire." in body
+    assert 'name="new-offset_days"' in body  # a fresh form for the next one
+    assert added.position == 3
+    assert body.index(f'id="step-{added.pk}"') < body.index("Day 30")
+
+
+def test_a_bad_new_step_keeps_what_was_typed_and_says_why(admin_client):
+    cadence = checkins()
+
+    response = admin_client.post(
+        reverse("followups:step_add", args=[cadence.pk]),
+        step_data(prefix="new", offset_days="12", audience="recruiter", channel="email"),
+        **HTMX,
+    )
+
+    body = text(response)
+    assert "The owning recruiter gets tasks" in body
+    assert 'name="new-offset_days" value="12"' in body
+    assert cadence.steps.count() == 6
+
+
+def test_adding_a_step_without_javascript_redirects_to_it(admin_client):
+    cadence = checkins()
+
+    response = admin_client.post(
+        reverse("followups:step_add", args=[cadence.pk]),
+        step_data(prefix="new", offset_days="7", audience="new_hire"),
+    )
+
+    added = cadence.steps.get(offset_days=7)
+    assert response.url == f"{cadence_url(cadence)}#step-{added.pk}"
+
+
+def test_delete_asks_first_in_place_of_the_row(admin_client):
+    step = day30_new_hire()
+    FollowUpFactory.create_batch(2, cadence_step=step)
+
+    response = admin_client.get(step_url("delete", step), **HTMX)
+
+    body = text(response)
+    assert body.lstrip().startswith(f'<tr id="step-{step.pk}" class="row--confirm">')
+    assert "Delete the day 30 email to the new hire" in body
+    assert "Its 2 scheduled follow-ups will be cancelled." in body
+    assert ">Delete step<" in body
+    assert ">Keep it<" in body
+    assert CadenceStep.objects.filter(pk=step.pk).exists()
+
+
+def test_delete_without_javascript_asks_on_the_cadence_page(admin_client):
+    step = day30_new_hire()
+
+    body = text(admin_client.get(step_url("delete", step)))
+
+    assert "<html" in body
+    assert body.count('class="row--confirm"') == 1
+    assert "Nothing is scheduled from it." in body
+
+
+def test_deleting_a_step_cancels_what_it_had_scheduled(admin_client):
+    step = day30_new_hire()
+    pending = FollowUpFactory(cadence_step=step)
+    sent = FollowUpFactory(cadence_step=step, state=State.SENT)
+
+    response = admin_client.post(step_url("delete", step), **HTMX)
+
+    body = text(response)
+    assert body.lstrip().startswith('<div id="steps-panel">')
+    assert f'id="step-{step.pk}"' not in body
+    assert (
+        "Removed the day-30 email to the new hire from “Post-hire check-ins”. "
+        "Its 1 scheduled follow-up was cancelled."
+    ) in body
+    assert not CadenceStep.objects.filter(pk=step.pk).exists()
+    assert FollowUp.objects.get(pk=pending.pk).state == State.CANCELLED
+    assert FollowUp.objects.get(pk=sent.pk).state == State.SENT
+    assert MessageTemplate.objects.filter(pk=step.template_id).exists()
+
+
+def test_deleting_without_javascript_redirects_to_the_cadence(admin_client):
+    step = day30_new_hire()
+
+    response = admin_client.post(step_url("delete", step))
+
+    assert response.url == cadence_url(step.cadence)
+    assert "Removed the day-30 email" in text(admin_client.get(response.url))
+
+
+def test_a_cadence_without_steps_says_how_to_add_one(admin_client):
+    cadence = CadenceFactory()
+
+    body = text(admin_client.get(cadence_url(cadence)))
+
+    assert "No steps yet" in body
+    assert "Add a step" in body
+
+
+@pytest.mark.parametrize("extra_steps", [0, 30])
+def test_the_cadence_pages_run_a_fixed_number_of_queries(
+    admin_client, django_assert_max_num_queries, extra_steps
+):
+    cadence = checkins()
+    step = day30_new_hire()
+    for n in range(extra_steps):
+        extra = CadenceStepFactory(cadence=cadence, audience="hiring_leader", offset_days=n)
+        FollowUpFactory(cadence_step=extra)
+
+    with django_assert_max_num_queries(CADENCE_DETAIL_QUERIES):
+        response = admin_client.get(cadence_url(cadence))
+    with django_assert_max_num_queries(STEP_EDIT_QUERIES):
+        admin_client.get(step_url("edit", step))
+    with django_assert_max_num_queries(STEP_EDIT_QUERIES):
+        admin_client.get(step_url("delete", step))
+    with django_assert_max_num_queries(STEP_FRAGMENT_QUERIES):
+        admin_client.get(step_url("edit", step), **HTMX)
+
+    assert response.status_code == 200
+
+
+# ---------- message templates ----------
+
+
+def test_the_template_list_shows_each_template_and_where_it_is_used(admin_client):
+    MessageTemplateFactory(name="Aaa unused", subject="Hello {{ recipient.first_name }}")
+
+    body = text(admin_client.get(TEMPLATES_URL))
+
+    assert "Aaa unused" in body
+    assert "Hello {{ recipient.first_name }}" in body
+    assert "Unused" in body
+    assert "3 steps" in body  # the new-hire check-in: days 30, 60, 90
+    assert f'href="{reverse("followups:template_create")}"' in body
+
+
+def test_an_empty_template_list_says_how_to_start(admin_client):
+    remove_shipped_defaults()
+
+    body = text(admin_client.get(TEMPLATES_URL))
+
+    assert "No message templates yet" in body
+
+
+def test_the_template_list_pages_fifty_at_a_time(admin_client):
+    MessageTemplateFactory.create_batch(60)
+
+    first = text(admin_client.get(TEMPLATES_URL))
+    second = text(admin_client.get(TEMPLATES_URL, {"page": "2"}))
+
+    assert first.count('data-label="Subject"') == 50
+    assert second.count('data-label="Subject"') == 17
+    assert "51\u201367 of 67 templates" in second
+
+
+@pytest.mark.parametrize("extra", [0, 80])
+def test_the_template_pages_run_a_fixed_number_of_queries(
+    admin_client, django_assert_max_num_queries, extra
+):
+    template = day30_new_hire().template
+    for _ in range(extra):
+        CadenceStepFactory(template=template, audience="candidate")
+    MessageTemplateFactory.create_batch(extra)
+
+    with django_assert_max_num_queries(TEMPLATE_LIST_QUERIES):
+        admin_client.get(TEMPLATES_URL)
+    with django_assert_max_num_queries(TEMPLATE_EDIT_QUERIES):
+        response = admin_client.get(template_url(template))
+    with django_assert_max_num_queries(PREVIEW_QUERIES):
+        admin_client.post(PREVIEW_URL, {"subject": template.subject, "body": template.body})
+
+    assert response.status_code == 200
+
+
+def test_the_editor_shows_the_saved_template_rendered_on_sample_data(admin_client):
+    template = day30_new_hire().template
+
+    body = text(admin_client.get(template_url(template)))
+
+    assert f'value="{template.name}"' in body
+    assert "{{ company.name }}" in body  # the source, in the subject field
+    assert "How are your first 30 days at Northwind Analytics?" in body
+    assert "Hi Ada," in body
+    assert 'sandbox srcdoc="' in body
+    assert 'data-insert="{{ recipient.first_name }}"' in body
+    assert "<code>checkin_link</code>" in body
+    assert 'hx-trigger="input changed delay:400ms"' in body
+    assert f'hx-post="{PREVIEW_URL}"' in body
+    assert "Post-hire check-ins" in body  # sent by
+
+
+def test_the_preview_renders_subject_text_and_html(admin_client):
+    response = admin_client.post(
+        PREVIEW_URL,
+        {
+            "subject": "Welcome, {{ recipient.first_name }}",
+            "body": "Hi {{ candidate.name }} <3\nSee {{ checkin_link }}",
+        },
+        **HTMX,
+    )
+
+    body = text(response)
+    assert body.lstrip().startswith('<section id="template-preview"')
+    assert '<dd class="preview__subject">Welcome, Ada</dd>' in body
+    assert "Hi Ada Lovelace &lt;3" in body  # the text part, escaped for the page
+    assert "https://recruitcrm.example/checkin/sample-link/" in body
+    # The HTML part sits in a sandboxed frame, escaped into its srcdoc attribute.
+    assert 'srcdoc="&lt;!doctype html&gt;' in body
+    assert "Maya Chen" in body  # the signature the real email carries
+
+
+def test_the_preview_names_an_unknown_placeholder(admin_client):
+    response = admin_client.post(
+        PREVIEW_URL, {"subject": "Hi {{ recipient.nickname }}", "body": "ok"}, **HTMX
+    )
+
+    body = text(response)
+    assert "Will not send" in body
+    assert "<strong>Subject:</strong> Unknown placeholder {{ recipient.nickname }}" in body
+    assert "Placeholders you can use: recipient.first_name" in body
+
+
+def test_the_preview_explains_a_template_that_does_not_parse(admin_client):
+    response = admin_client.post(
+        PREVIEW_URL, {"subject": "Hi", "body": "{% if candidate.name %}unclosed"}, **HTMX
+    )
+
+    assert "<strong>Message:</strong> The template does not parse" in text(response)
+
+
+def test_the_preview_of_nothing_says_what_to_do(admin_client):
+    response = admin_client.post(PREVIEW_URL, {"subject": "", "body": ""}, **HTMX)
+
+    assert "Write a subject and a message to see the email here." in text(response)
+
+
+def test_the_preview_refuses_a_novel(admin_client):
+    response = admin_client.post(PREVIEW_URL, {"subject": "Hi", "body": "x" * 20001}, **HTMX)
+
+    assert "too long to preview" in text(response)
+
+
+def test_saving_a_good_template_redirects_back_with_a_message(admin_client):
+    template = day30_new_hire().template
+
+    response = admin_client.post(
+        template_url(template),
+        {"name": "Check-in", "subject": "Hello {{ recipient.first_name }}", "body": "How is it?"},
+    )
+    after = admin_client.get(response.url)
+
+    template.refresh_from_db()
+    assert response.url == template_url(template)
+    assert (template.name, template.subject, template.body) == (
+        "Check-in",
+        "Hello {{ recipient.first_name }}",
+        "How is it?",
+    )
+    assert "Saved “Check-in”. Emails sent from now on use this text." in text(after)
+
+
+@pytest.mark.parametrize(
+    ("field", "data", "message"),
+    [
+        (
+            "subject",
+            {"subject": "Hi {{ recipient.nickname }}"},
+            "Unknown placeholder {{ recipient.nickname }}",
+        ),
+        ("body", {"body": "Hello {{ candidate.salary }}"}, "Unknown placeholder"),
+        ("body", {"body": "{% for x in y %}{% endfor %}"}, "The template does not parse"),
+        ("body", {"body": "{{ recipient.first_name|nope }}"}, "The template does not parse"),
+        ("name", {"name": "status update (CANDIDATE)"}, "There is already a template called"),
+        ("subject", {"subject": ""}, "This field is required."),
+    ],
+    ids=["subject-placeholder", "body-placeholder", "tag", "filter", "duplicate-name", "empty"],
+)
+def test_a_template_that_would_not_send_is_a_form_error_and_nothing_is_saved(
+    admin_client, field, data, message
+):
+    template = day30_new_hire().template
+    before = (template.name, template.subject, template.body)
+    typed = {"name": "Typed name", "subject": "Typed {{ recipient.name }}", "body": "Typed body"}
+
+    response = admin_client.post(template_url(template), typed | data)
+
+    body = text(response)
+    template.refresh_from_db()
+    assert response.status_code == 200
+    assert (template.name, template.subject, template.body) == before
+    error_list = body.split(f'id="id_{field}_error"')[1].split("</ul>")[0]
+    assert message in error_list
+    assert "Nothing was saved" in body
+    for value in (typed | data).values():
+        if value:
+            assert value.replace('"', "&quot;").split("{{")[0] in body  # what they typed stays
+
+
+def test_the_preview_button_works_without_javascript_and_saves_nothing(admin_client):
+    template = day30_new_hire().template
+    before = template.subject
+
+    response = admin_client.post(
+        template_url(template),
+        {"name": template.name, "subject": "New {{ company.name }}", "body": "Hi", "preview": "1"},
+    )
+
+    template.refresh_from_db()
+    assert response.status_code == 200
+    assert '<dd class="preview__subject">New Northwind Analytics</dd>' in text(response)
+    assert template.subject == before
+
+
+def test_a_new_template_can_be_written(admin_client):
+    response = admin_client.post(
+        reverse("followups:template_create"),
+        {"name": "Offer congrats", "subject": "Congratulations!", "body": "Well done."},
+    )
+
+    created = MessageTemplate.objects.get(name="Offer congrats")
+    assert response.url == template_url(created)
+    assert "Created “Offer congrats”" in text(admin_client.get(response.url))
+
+
+# ---------- outbox ----------
+
+
+@pytest.fixture
+def outbox_rows(candidate):
+    now = timezone.now()
+    leader = HiringLeaderFactory(first_name="Dana", last_name="Okafor", email="dana@corp.example")
+    return {
+        "due": FollowUpFactory(candidate=candidate, due_at=now - datetime.timedelta(minutes=5)),
+        "later": FollowUpFactory(
+            candidate=candidate, due_at=now + datetime.timedelta(days=3), key="later"
+        ),
+        "sending": FollowUpFactory(
+            candidate=candidate,
+            state=State.SENDING,
+            lease_until=now + datetime.timedelta(minutes=5),
+            attempts=1,
+        ),
+        "failed": FollowUpFactory(
+            candidate=candidate,
+            state=State.FAILED,
+            attempts=5,
+            last_error="SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable",
+            due_at=now - datetime.timedelta(days=1),
+        ),
+        "sent": FollowUpFactory(
+            audience="hiring_leader",
+            candidate=None,
+            hiring_leader=leader,
+            recruiter=candidate.owner,
+            state=State.SENT,
+            sent_at=now - datetime.timedelta(hours=2),
+            due_at=now - datetime.timedelta(hours=2),
+        ),
+        "task": FollowUpFactory(
+            candidate=candidate,
+            channel="task",
+            audience="recruiter",
+            template=None,
+            task_title="Call Ada about her first week",
+        ),
+    }
+
+
+def outbox_row(body: str, followup) -> str:
+    return body.split(f'<tr id="followup-{followup.pk}">')[1].split("</tr>")[0]
+
+
+def test_the_outbox_counts_due_later_sending_and_failed(admin_client, outbox_rows):
+    body = text(admin_client.get(OUTBOX_URL))
+
+    counts = {
+        label: int(value)
+        for value, label in re.findall(
+            r'stat__value">(\d+)</span> <span class="stat__label">([^<]+)<', body
+        )
+    }
+    # The task is scheduled and due too: a task is a follow-up like any other.
+    assert counts == {"Due now": 2, "Scheduled later": 1, "Sending": 1, "Failed": 1}
+
+
+def test_each_outbox_row_says_what_where_and_how_it_went(admin_client, outbox_rows, candidate):
+    body = text(admin_client.get(OUTBOX_URL))
+
+    failed = outbox_row(body, outbox_rows["failed"])
+    assert 'class="badge badge--state-failed">Failed<' in failed
+    assert "1 day ago" in failed
+    assert "title=" in failed  # the exact time on hover
+    assert candidate.name in failed
+    assert candidate.email in failed
+    assert "Candidate" in failed
+    assert outbox_rows["failed"].template.name in failed
+    assert "Error:</strong> SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable" in failed
+    assert 'data-label="Attempts" class="num">5<' in failed
+    assert ">Retry<" in failed
+    assert ">Cancel<" not in failed
+    sent = outbox_row(body, outbox_rows["sent"])
+    assert "Dana Okafor" in sent
+    assert "Hiring leader" in sent
+    assert "sent <time" in sent
+    assert "<form" not in sent
+    task = outbox_row(body, outbox_rows["task"])
+    assert "Call Ada about her first week" in task
+    assert ">Task<" in task
+    assert ">Cancel<" in task
+    assert ">Retry<" not in task
+
+
+@pytest.mark.parametrize(
+    ("filters", "shown"),
+    [
+        ({"state": "failed"}, ["failed"]),
+        ({"state": "due"}, ["due", "task"]),
+        ({"state": "later"}, ["later"]),
+        ({"state": "scheduled"}, ["due", "task", "later"]),
+        ({"channel": "task"}, ["task"]),
+        ({"state": "scheduled", "channel": "email"}, ["due", "later"]),
+        ({"q": "dana"}, ["sent"]),
+        ({"q": "dana@corp"}, ["sent"]),
+        ({"q": "okaf"}, ["sent"]),
+    ],
+)
+def test_the_outbox_filters_by_state_channel_and_recipient(
+    admin_client, outbox_rows, filters, shown
+):
+    body = text(admin_client.get(OUTBOX_URL, filters, **HTMX))
+
+    listed = [int(pk) for pk in re.findall(r'<tr id="followup-(\d+)">', body)]
+    assert sorted(listed) == sorted(outbox_rows[name].pk for name in shown)
+
+
+def test_work_ahead_is_soonest_first_and_the_rest_newest_first(admin_client, outbox_rows):
+    ahead = text(admin_client.get(OUTBOX_URL, {"state": "scheduled"}, **HTMX))
+    everything = text(admin_client.get(OUTBOX_URL, **HTMX))
+
+    order = [int(pk) for pk in re.findall(r'<tr id="followup-(\d+)">', ahead)]
+    assert order[-1] == outbox_rows["later"].pk
+    assert "soonest first" in ahead
+    order = [int(pk) for pk in re.findall(r'<tr id="followup-(\d+)">', everything)]
+    assert order[0] == outbox_rows["later"].pk
+    assert order[-1] == outbox_rows["failed"].pk
+    assert "newest first" in everything
+
+
+def test_an_htmx_filter_returns_only_the_table(admin_client, outbox_rows):
+    response = admin_client.get(OUTBOX_URL, {"state": "failed"}, **HTMX)
+
+    body = text(response)
+    assert body.lstrip().startswith('<div id="outbox-table">')
+    assert "<html" not in body
+    assert "1 follow-up, failed" in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_filter_form_works_without_javascript(admin_client, outbox_rows):
+    body = text(admin_client.get(OUTBOX_URL, {"state": "failed", "q": "x" * 500}))
+
+    assert "<html" in body
+    assert 'method="get"' in body
+    assert '<option value="failed" selected>Failed</option>' in body
+    assert "at most 100 characters" in body
+
+
+def test_bad_filter_values_show_everything(admin_client, outbox_rows):
+    body = text(admin_client.get(OUTBOX_URL, {"state": "exploded", "channel": "fax"}))
+
+    assert len(re.findall(r'<tr id="followup-', body)) == len(outbox_rows)
+
+
+def test_an_empty_outbox_says_what_would_be_there(admin_client):
+    body = text(admin_client.get(OUTBOX_URL))
+
+    assert "Nothing in the outbox yet" in body
+
+
+def test_no_match_says_how_to_see_everything(admin_client, outbox_rows):
+    body = text(admin_client.get(OUTBOX_URL, {"q": "nobody"}))
+
+    assert "No follow-ups match these filters" in body
+
+
+def test_the_outbox_pages_fifty_at_a_time(admin_client, candidate):
+    FollowUpFactory.create_batch(60, candidate=candidate, state=State.SENT)
+
+    first = text(admin_client.get(OUTBOX_URL))
+    second = text(admin_client.get(OUTBOX_URL, {"page": "2", "state": "sent"}))
+
+    assert first.count('<tr id="followup-') == 50
+    assert "1\u201350 of 60 follow-ups" in first
+    assert second.count('<tr id="followup-') == 10
+    assert "?page=1&amp;state=sent" in second
+
+
+@pytest.mark.parametrize("rows", [3, 80])
+def test_the_outbox_runs_a_fixed_number_of_queries(
+    admin_client, django_assert_max_num_queries, rows
+):
+    for n in range(rows):
+        candidate = CandidateFactory()
+        FollowUpFactory(
+            candidate=candidate,
+            state=[State.SCHEDULED, State.FAILED, State.SENT][n % 3],
+            cadence_step=day30_new_hire() if n % 2 else None,
+        )
+    failed = FollowUp.objects.filter(state=State.FAILED).first()
+
+    with django_assert_max_num_queries(OUTBOX_QUERIES):
+        response = admin_client.get(OUTBOX_URL)
+    with django_assert_max_num_queries(OUTBOX_QUERIES - 1):
+        admin_client.get(OUTBOX_URL, {"state": "failed", "q": "a", "page": "2"}, **HTMX)
+    with django_assert_max_num_queries(OUTBOX_ACTION_QUERIES):
+        admin_client.post(retry_url(failed), **HTMX)
+    with django_assert_max_num_queries(OUTBOX_ACTION_QUERIES):
+        admin_client.post(cancel_url(failed), **HTMX)
+
+    assert response.status_code == 200
+
+
+def test_retry_over_htmx_reschedules_the_email_and_swaps_the_row(
+    admin_client, outbox_rows, candidate
+):
+    failed = outbox_rows["failed"]
+
+    response = admin_client.post(retry_url(failed), {"next": f"{OUTBOX_URL}?state=failed"}, **HTMX)
+
+    body = text(response)
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts) == (State.SCHEDULED, 0)
+    assert failed.due_at <= timezone.now()
+    assert body.lstrip().startswith(f'<tr id="followup-{failed.pk}">')
+    assert 'badge--state-scheduled">Scheduled<' in body
+    assert ">Cancel<" in body
+    assert f"Retrying the email “{failed.template.name}” to {candidate.name}" in body
+    assert 'id="outbox-counts"' in body  # the counts follow
+    assert 'stat__value">0</span> <span class="stat__label">Failed' in body
+    assert f'name="next" value="{OUTBOX_URL}?state=failed"' in body
+
+
+def test_cancel_over_htmx_cancels_a_scheduled_one(admin_client, outbox_rows, candidate):
+    later = outbox_rows["later"]
+
+    response = admin_client.post(cancel_url(later), **HTMX)
+
+    later.refresh_from_db()
+    assert later.state == State.CANCELLED
+    assert f"Cancelled the email “{later.template.name}” to {candidate.name}." in text(response)
+    assert ">Retry<" in text(response)  # a cancelled email can still go after all
+
+
+def test_cancelling_a_task_says_whose_queue_it_leaves(admin_client, outbox_rows, candidate):
+    response = admin_client.post(cancel_url(outbox_rows["task"]), **HTMX)
+
+    assert (
+        f"Cancelled the task “Call Ada about her first week” for {candidate.owner.name}."
+    ) in text(response)
+
+
+def test_buttons_work_as_plain_forms_too(admin_client, outbox_rows):
+    back = f"{OUTBOX_URL}?state=failed"
+
+    response = admin_client.post(retry_url(outbox_rows["failed"]), {"next": back})
+    after = admin_client.get(response.url)
+
+    assert response.url == back
+    assert "Retrying" in text(after)
+
+
+@pytest.mark.parametrize(
+    ("action", "row", "message"),
+    [
+        ("retry", "sent", "Only failed or cancelled emails can be retried."),
+        ("retry", "task", "Only failed or cancelled emails can be retried."),
+        ("cancel", "sent", "This follow-up is sent; only scheduled ones can be cancelled."),
+        ("cancel", "failed", "This follow-up is failed; only scheduled ones can be cancelled."),
+    ],
+)
+def test_a_button_that_no_longer_applies_is_explained_not_a_500(
+    admin_client, outbox_rows, action, row, message
+):
+    followup = outbox_rows[row]
+    url = retry_url(followup) if action == "retry" else cancel_url(followup)
+
+    htmx = admin_client.post(url, **HTMX)
+    plain = admin_client.post(url)
+
+    assert htmx.status_code == 200
+    assert message in text(htmx)
+    assert 'class="message message--error"' in text(htmx)
+    assert plain.status_code == 302
+    assert message in text(admin_client.get(plain.url))
+    assert FollowUp.objects.get(pk=followup.pk).state == followup.state

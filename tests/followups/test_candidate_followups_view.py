@@ -1,0 +1,186 @@
+"""The candidate page shows the follow-up engine's work: open tasks, flags and check-in answers."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates import services as candidate_services
+from followups import services
+from followups.models import FollowUp
+from tests.candidates.factories import ApplicationFactory, CandidateFactory, PlacementFactory
+from tests.followups.factories import FollowUpFactory
+from tests.hiring_leaders.factories import RequisitionFactory
+
+pytestmark = pytest.mark.django_db
+
+# As in tests/candidates/test_views.py: the page's nine queries, whatever the data.
+DETAIL_QUERIES = 9
+
+
+def detail_url(candidate) -> str:
+    return reverse("candidates:candidate_detail", args=[candidate.pk])
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def section(body: str, title_id: str) -> str:
+    return body.split(f'id="{title_id}"')[1].split("</section>")[0]
+
+
+@pytest.fixture
+def placed(requisition, recruiter):
+    """A hire who started today, with the check-ins the shipped cadence schedules."""
+    application = ApplicationFactory(
+        requisition=requisition,
+        stage="offer",
+        candidate=CandidateFactory(first_name="Ada", last_name="Lovelace", owner=recruiter),
+    )
+    return candidate_services.placement_record(
+        application=application, start_date=datetime.date.today(), by=recruiter
+    )
+
+
+def checkin(placement, audience="new_hire", day=30) -> FollowUp:
+    return FollowUp.objects.get(
+        placement=placement, audience=audience, cadence_step__offset_days=day
+    )
+
+
+def test_a_low_check_in_shows_as_a_flag_among_the_candidates_tasks(client, recruiter, placed):
+    services.checkin_answer(followup=checkin(placed), score=2, comment="My manager left")
+    client.force_login(recruiter)
+
+    body = text(client.get(detail_url(placed.application.candidate)))
+
+    tasks = section(body, "tasks-title")
+    assert 'Open tasks <span class="count">· 1</span>' in body
+    assert '<span class="badge badge--red">Check-in flag</span>' in tasks
+    assert "Check-in flag: Ada Lovelace scored 2/5 — “My manager left”" in tasks
+    assert "For you" in tasks
+    assert placed.application.requisition.title in tasks
+    assert "task--flag" in tasks
+
+
+def test_the_answer_shows_on_its_placement(client, recruiter, placed):
+    services.checkin_answer(
+        followup=checkin(placed), score=4, comment="Settling in", is_concern=True
+    )
+    services.checkin_answer(followup=checkin(placed, "hiring_leader"), score=5)
+    client.force_login(recruiter)
+
+    body = text(client.get(detail_url(placed.application.candidate)))
+
+    checkins = section(body, "checkins-title")
+    requisition = placed.application.requisition
+    assert requisition.title in checkins
+    assert f"at {requisition.company.name}" in checkins
+    assert f"Start date {placed.start_date:%-d %b %Y}" in checkins
+    assert checkins.count('<li class="checkin') == 2
+    assert ">4/5<" in checkins
+    assert "“Settling in”" in checkins
+    assert "Concern raised" in checkins
+    assert "(new hire)" in checkins
+    assert ">5/5<" in checkins
+    assert f"{requisition.hiring_leader.name} <span" in checkins
+    assert "(hiring leader)" in checkins
+    assert "Answered <time" in checkins
+    # The timeline has it too, from the service.
+    assert "Ada Lovelace answered a check-in: 4/5 (concern raised)" in body
+
+
+def test_a_placement_without_answers_says_what_will_appear(client, recruiter, placed):
+    client.force_login(recruiter)
+
+    body = text(client.get(detail_url(placed.application.candidate)))
+
+    assert "No answers yet." in section(body, "checkins-title")
+    assert "No open tasks" in body
+
+
+def test_a_candidate_never_hired_has_no_check_in_section(client, recruiter, candidate):
+    client.force_login(recruiter)
+
+    body = text(client.get(detail_url(candidate)))
+
+    assert 'id="checkins-title"' not in body
+    assert "No open tasks" in body
+
+
+def test_only_open_tasks_about_this_candidate_are_listed_soonest_first(
+    client, recruiter, other_recruiter, candidate
+):
+    now = timezone.now()
+    task = {"channel": "task", "audience": "recruiter", "template": None}
+    FollowUpFactory(
+        candidate=candidate, task_title="Later one", due_at=now + datetime.timedelta(days=2), **task
+    )
+    FollowUpFactory(
+        candidate=candidate,
+        recruiter=other_recruiter,
+        task_title="Sooner one",
+        due_at=now - datetime.timedelta(hours=1),
+        **task,
+    )
+    FollowUpFactory(candidate=candidate, task_title="Done one", state="cancelled", **task)
+    FollowUpFactory(candidate=CandidateFactory(), task_title="Someone else's", **task)
+    FollowUpFactory(candidate=candidate)  # an email, not a task
+    client.force_login(recruiter)
+
+    tasks = section(text(client.get(detail_url(candidate))), "tasks-title")
+
+    assert tasks.index("Sooner one") < tasks.index("Later one")
+    assert f"For {other_recruiter.name}" in tasks
+    assert "Done one" not in tasks
+    assert "Someone else" not in tasks
+    assert tasks.count('<li class="task') == 2
+
+
+def test_a_long_task_list_shows_the_soonest_twenty(client, recruiter, candidate):
+    FollowUpFactory.create_batch(
+        25,
+        candidate=candidate,
+        channel="task",
+        audience="recruiter",
+        template=None,
+        task_title="Chase",
+    )
+    client.force_login(recruiter)
+
+    body = text(client.get(detail_url(candidate)))
+
+    assert 'Open tasks <span class="count">· 20+</span>' in body
+    assert "Showing the 20 due soonest." in body
+
+
+@pytest.mark.parametrize(("placements", "tasks"), [(1, 1), (5, 25)])
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, recruiter, candidate, django_assert_max_num_queries, placements, tasks
+):
+    for _ in range(placements):
+        placement = PlacementFactory(
+            application__candidate=candidate, application__requisition=RequisitionFactory()
+        )
+        services.followups_on_placement(placement=placement)
+        for followup in FollowUp.objects.filter(placement=placement, channel="email"):
+            services.checkin_answer(followup=followup, score=1 + followup.pk % 5)
+    FollowUpFactory.create_batch(
+        tasks,
+        candidate=candidate,
+        channel="task",
+        audience="recruiter",
+        template=None,
+        task_title="Chase",
+    )
+    client.force_login(recruiter)
+
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        response = client.get(detail_url(candidate))
+
+    assert response.status_code == 200
+    assert ">1/5<" in text(response) or ">2/5<" in text(response)
