@@ -69,10 +69,7 @@ class CadenceStepForm(forms.Form):
     send_time = forms.TimeField(
         label="Send at",
         required=False,
-        help_text=(
-            "The recipient\u2019s local time, on a weekday. Empty: no fixed time "
-            "(on day 0, right away)."
-        ),
+        help_text="The recipient\u2019s local time, on a weekday. Empty: no fixed time.",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": "Write a time of day such as 10:00, or leave it empty."},
     )

@@ -4,7 +4,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
@@ -198,7 +209,8 @@ def outbox_search(
     query: str = "",
     now: datetime.datetime | None = None,
 ) -> QuerySet[FollowUp]:
-    """Follow-ups for the outbox. Work still ahead comes soonest first; the rest newest first."""
+    """Follow-ups for the outbox. Work still ahead comes soonest first; what is done, newest
+    first."""
     now = now or timezone.now()
     rows = _outbox_rows()
     if state == "due":
@@ -220,7 +232,14 @@ def outbox_search(
         )
     if state in OUTBOX_AHEAD_STATES:
         return rows.order_by("due_at", "pk")
-    return rows.order_by("-due_at", "-pk")
+    if state:
+        return rows.order_by("-due_at", "-pk")
+    # Everything: what just happened first (newest first), then what is coming (soonest
+    # first), so months of scheduled check-ins do not push today's sends off the first page.
+    return rows.annotate(
+        upcoming=Case(When(due_at__gt=now, then=Value(1)), default=Value(0)),
+        upcoming_due=Case(When(due_at__gt=now, then=F("due_at"))),
+    ).order_by("upcoming", "upcoming_due", "-due_at", "-pk")
 
 
 def outbox_page(

@@ -581,23 +581,34 @@ def _holding(followup_id: int, token: str) -> QuerySet[FollowUp]:
 
 
 def followup_deliver(*, followup_id: int, token: str) -> str:
-    """Send one claimed follow-up. Returns what happened: sent, retry, failed, skipped, stale.
+    """Send one claimed follow-up. Returns what happened: sent, retry, failed, skipped, stale."""
+    return followups_deliver_claimed(followup_ids=[followup_id], token=token)[followup_id]
+
+
+def followups_deliver_claimed(*, followup_ids: list[int], token: str) -> dict[int, str]:
+    """Send claimed follow-ups one after another, recording each as soon as it is sent.
 
     Runs outside any transaction: the SMTP conversation must not hold a database lock. If the
-    worker dies after the server accepted the message but before `sent` is recorded, the lease
-    runs out, the row is claimed again and sent again with the same Message-ID.
+    worker dies after the server accepted a message but before `sent` is recorded, the lease
+    runs out, the row is claimed again and sent again with the same Message-ID; the rest of the
+    batch was either recorded already or never sent.
     """
-    now = timezone.now()
-    renewed = _holding(followup_id, token).update(
-        lease_until=now + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+    lease_until = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+    FollowUp.objects.filter(pk__in=followup_ids, state=State.SENDING, claim_token=token).update(
+        lease_until=lease_until
     )
-    if not renewed:
-        return "stale"  # cancelled meanwhile, or claimed again after our lease ran out
     # Only what every message needs is joined; the rest (requisition, placement …) is fetched
     # when a row has it. A ten-way join costs more to plan than the send itself.
-    followup = FollowUp.objects.select_related(
-        "template", "candidate", "hiring_leader", "recruiter", "cadence_step"
-    ).get(pk=followup_id)
+    held = FollowUp.objects.filter(
+        pk__in=followup_ids, state=State.SENDING, claim_token=token
+    ).select_related("template", "candidate", "hiring_leader", "recruiter", "cadence_step")
+    outcomes = dict.fromkeys(followup_ids, "stale")  # cancelled, or reclaimed after our lease
+    for followup in held.order_by("due_at", "pk"):
+        outcomes[followup.pk] = _deliver_held(followup, token=token)
+    return outcomes
+
+
+def _deliver_held(followup: FollowUp, *, token: str) -> str:
     person = followup.person
     blocked = _email_block(person)
     if blocked:

@@ -1,19 +1,24 @@
-"""Thin Celery wrappers: beat ticks `deliver_due_followups`; it hands rows to `send_followup`.
+"""Thin Celery wrappers: beat ticks `deliver_due_followups`; it hands rows to `send_followups`.
 
 Tasks carry ids, never due dates: nothing here is scheduled with an ETA or countdown, so a lost
-broker loses no schedule and a redelivered message finds its row already handled.
+broker loses no schedule and a redelivered message finds its rows already handled.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from followups.services import followup_deliver, followups_claim_due, followups_schedule_recurring
+from followups.services import (
+    followups_claim_due,
+    followups_deliver_claimed,
+    followups_schedule_recurring,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +40,7 @@ def deliver_due_followups() -> int:
 
 
 def deliver_one_batch() -> int:
-    """Claim one batch and, once the claim is committed, queue a send for each row."""
+    """Claim one batch and, once the claim is committed, queue its sends."""
     with transaction.atomic():
         claims = followups_claim_due(batch_size=settings.FOLLOWUP_BATCH_SIZE)
         transaction.on_commit(lambda: _hand_over(claims))
@@ -43,21 +48,24 @@ def deliver_one_batch() -> int:
 
 
 def _hand_over(claims) -> None:
-    for claim in claims:
+    # Small batches: one task per message costs more than the message; one task per claim
+    # would leave other workers idle.
+    size = settings.FOLLOWUP_SEND_BATCH_SIZE
+    for start in range(0, len(claims), size):
+        batch = claims[start : start + size]
         try:
-            send_followup.delay(claim.followup_id, claim.token)
+            send_followups.delay([claim.followup_id for claim in batch], batch[0].token)
         except Exception:
-            # The broker is down. The row stays claimed until its lease ends and is then
+            # The broker is down. The rows stay claimed until their lease ends and are then
             # claimed again: the database, not the broker, keeps the schedule.
-            logger.exception(
-                "could not queue follow-up %s; it will be reclaimed", claim.followup_id
-            )
+            logger.exception("could not queue %s follow-ups; they will be reclaimed", len(batch))
             return
 
 
 @shared_task(ignore_result=True, acks_late=True)
-def send_followup(followup_id: int, token: str) -> str:
-    return followup_deliver(followup_id=followup_id, token=token)
+def send_followups(followup_ids: list[int], token: str) -> dict[str, int]:
+    outcomes = followups_deliver_claimed(followup_ids=followup_ids, token=token)
+    return dict(Counter(outcomes.values()))
 
 
 @shared_task(ignore_result=True)

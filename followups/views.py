@@ -310,8 +310,8 @@ def _preview(subject: str, body: str) -> dict:
     if not subject.strip() and not body.strip():
         return {"empty": True}
     problems = {
-        "subject": template_problems(subject),
-        "body": template_problems(body),
+        "subject": template_problems(subject) if subject.strip() else ["Write a subject line."],
+        "body": template_problems(body) if body.strip() else ["Write the message."],
     }
     if problems["subject"] or problems["body"]:
         return {"problems": problems}
@@ -386,7 +386,7 @@ def template_preview(request):
         preview = _preview(form.cleaned_data["subject"], form.cleaned_data["body"])
     else:
         preview = {"too_long": True}
-    return render(request, TEMPLATE_FORM + "#template-preview", {"preview": preview})
+    return render(request, TEMPLATE_FORM + "#template-preview-response", {"preview": preview})
 
 
 # ---------- outbox ----------
@@ -405,15 +405,21 @@ def outbox(request):
         "page": page,
         "filtered": any(filters[key] for key in ("state", "channel", "query")),
         "state_label": selectors.OUTBOX_STATES.get(filters["state"], ""),
-        "order_words": "soonest first"
-        if filters["state"] in selectors.OUTBOX_AHEAD_STATES
-        else "newest first",
+        "order_words": _order_words(filters["state"]),
         "back": request.get_full_path(),
     }
     if _fragment_only(request):
         return render(request, OUTBOX + "#outbox-table", context)
     context["counts"] = selectors.outbox_counts()
     return render(request, OUTBOX, context)
+
+
+def _order_words(state: str) -> str:
+    if state in selectors.OUTBOX_AHEAD_STATES:
+        return "soonest first"
+    if state:
+        return "newest first"
+    return "newest first, then what is coming up soonest first"
 
 
 def _outbox_action(request, pk: int, *, action) -> HttpResponse:

@@ -1008,15 +1008,26 @@ def test_the_outbox_filters_by_state_channel_and_recipient(
 
 def test_work_ahead_is_soonest_first_and_the_rest_newest_first(admin_client, outbox_rows):
     ahead = text(admin_client.get(OUTBOX_URL, {"state": "scheduled"}, **HTMX))
-    everything = text(admin_client.get(OUTBOX_URL, **HTMX))
+    done = text(admin_client.get(OUTBOX_URL, {"state": "sent"}, **HTMX))
 
     order = [int(pk) for pk in re.findall(r'<tr id="followup-(\d+)">', ahead)]
     assert order[-1] == outbox_rows["later"].pk
     assert "soonest first" in ahead
-    order = [int(pk) for pk in re.findall(r'<tr id="followup-(\d+)">', everything)]
-    assert order[0] == outbox_rows["later"].pk
-    assert order[-1] == outbox_rows["failed"].pk
-    assert "newest first" in everything
+    assert "newest first" in done
+
+
+def test_everything_is_what_just_happened_first_then_what_is_coming(admin_client, candidate):
+    now = timezone.now()
+    rows = {
+        days: FollowUpFactory(candidate=candidate, due_at=now + datetime.timedelta(days=days))
+        for days in (-3, 90, -1, 2, 30)
+    }
+
+    body = text(admin_client.get(OUTBOX_URL, **HTMX))
+
+    order = [int(pk) for pk in re.findall(r'<tr id="followup-(\d+)">', body)]
+    assert order == [rows[days].pk for days in (-1, -3, 2, 30, 90)]
+    assert "newest first, then what is coming up soonest first" in body
 
 
 def test_an_htmx_filter_returns_only_the_table(admin_client, outbox_rows):

@@ -1,0 +1,54 @@
+import pytest
+from kombu.exceptions import OperationalError
+
+from followups import tasks
+from followups.models import FollowUp
+from tests.followups.factories import FollowUpFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.send_followups, "delay", lambda ids, token: sent.append((ids, token)))
+    return sent
+
+
+def test_a_tick_hands_claimed_rows_over_in_small_batches_after_commit(
+    candidate, settings, queued, django_capture_on_commit_callbacks
+):
+    settings.FOLLOWUP_SEND_BATCH_SIZE = 2
+    rows = FollowUpFactory.create_batch(5, candidate=candidate)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert tasks.deliver_due_followups() == 5
+    assert queued == []  # nothing leaves before the claim is committed
+    for callback in callbacks:
+        callback()
+    assert [len(ids) for ids, _ in queued] == [2, 2, 1]
+    assert sorted(pk for ids, _ in queued for pk in ids) == sorted(r.pk for r in rows)
+
+
+def test_with_the_broker_down_claimed_rows_wait_for_their_lease_to_end(
+    candidate, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def broker_down(ids, token):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_followups, "delay", broker_down)
+    row = FollowUpFactory(candidate=candidate)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.deliver_due_followups()
+    row.refresh_from_db()
+    assert row.state == FollowUp.State.SENDING
+    assert "they will be reclaimed" in caplog.text
+
+
+def test_the_send_task_reports_what_happened(candidate, mailoutbox):
+    from followups.services import followups_claim_due
+
+    FollowUpFactory(candidate=candidate)
+    (claim,) = followups_claim_due()
+    assert tasks.send_followups([claim.followup_id], claim.token) == {"sent": 1}
+    assert tasks.send_followups([claim.followup_id], claim.token) == {"stale": 1}
+    assert len(mailoutbox) == 1
