@@ -1,0 +1,257 @@
+"""Benchmark the follow-up dispatcher on a scratch PostgreSQL database.
+
+1. Finding due rows: the claim query's time with 1,000 due rows, then again with 1,000,000
+   future rows added. The partial index on due email rows should keep the two alike.
+2. Throughput: N due follow-ups sent by real Celery workers to a local SMTP sink, claimed by the
+   same code beat runs; reports follow-ups per second.
+
+It deletes follow-ups, so it refuses any database whose name does not contain "bench".
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from candidates.models import Candidate
+from followups.models import FollowUp, MessageTemplate
+from followups.services import _due_rows, followups_claim_due
+from followups.tasks import deliver_one_batch
+from recruitcrm.models import User
+
+ROOT = Path(settings.BASE_DIR)
+COPY_COLUMNS = (
+    "key",
+    "audience",
+    "channel",
+    "template_id",
+    "candidate_id",
+    "recruiter_id",
+    "due_at",
+    "state",
+    "attempts",
+    "last_error",
+    "note",
+    "task_title",
+    "facts",
+    "created_at",
+    "updated_at",
+)
+
+
+class Command(BaseCommand):
+    help = "Measure how fast the dispatcher finds due follow-ups and sends them (PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--due", type=int, default=100_000, help="follow-ups to send")
+        parser.add_argument("--future", type=int, default=1_000_000, help="future rows to add")
+        parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
+
+    def handle(self, *args, due, future, workers, **options):
+        database = settings.DATABASES["default"]
+        if connection.vendor != "postgresql" or "bench" not in database["NAME"]:
+            raise CommandError(
+                "bench_dispatch deletes follow-ups: run it on a scratch PostgreSQL database whose "
+                "name contains 'bench' (make bench-dispatch creates one)."
+            )
+        FollowUp.objects.all().delete()
+        template, people, recruiter = self._recipients()
+        self._insert(1_000, template, people, recruiter, due_in_seconds=-60, prefix="due")
+        before = self._time_to_find_due()
+        started = time.perf_counter()
+        self._insert(
+            future, template, people, recruiter, due_in_seconds=86400 * 30, prefix="future"
+        )
+        inserted = time.perf_counter() - started
+        after = self._time_to_find_due()
+        self.stdout.write(
+            f"Finding due rows (claim query, median of 25): {before * 1000:.2f} ms with 1,000 due "
+            f"rows; {after * 1000:.2f} ms after adding {future:,} future rows "
+            f"(inserted in {inserted:.0f} s)."
+        )
+        FollowUp.objects.filter(key__startswith="bench:due:").delete()
+        self._insert(due, template, people, recruiter, due_in_seconds=-60, prefix="send")
+        rate, elapsed = self._throughput(due, workers)
+        self.stdout.write(
+            f"Throughput: {due:,} follow-ups sent by {workers} worker process(es) to a local SMTP "
+            f"sink in {elapsed:.0f} s = {rate:.0f} follow-ups/s."
+        )
+        FollowUp.objects.filter(key__startswith="bench:").delete()
+
+    def _recipients(self):
+        recruiter, _ = User.objects.get_or_create(
+            username="bench-recruiter", defaults={"first_name": "Bench", "last_name": "Recruiter"}
+        )
+        template, _ = MessageTemplate.objects.get_or_create(
+            name="Benchmark update",
+            defaults={
+                "subject": "An update on your application, {{ recipient.first_name }}",
+                "body": "Hi {{ recipient.first_name }},\n\nA quick update from "
+                "{{ recruiter.name }}.\n\nThanks",
+            },
+        )
+        run = uuid.uuid4().hex[:6]
+        people = Candidate.objects.bulk_create(
+            Candidate(
+                first_name=f"Bench{i}",
+                last_name="Person",
+                email=f"b{i}.{run}@sink.test",
+                owner=recruiter,
+            )
+            for i in range(1000)
+        )
+        return template, people, recruiter
+
+    def _insert(self, count, template, people, recruiter, *, due_in_seconds, prefix):
+        """COPY rows in: a million INSERTs would measure the insert, not the dispatcher."""
+        due_at = (timezone.now() + timezone.timedelta(seconds=due_in_seconds)).isoformat()
+        now = timezone.now().isoformat()
+        chunk = 100_000
+        with connection.cursor() as cursor:
+            for start in range(0, count, chunk):
+                buffer = io.StringIO()
+                for i in range(start, min(count, start + chunk)):
+                    person = people[i % len(people)]
+                    buffer.write(
+                        f"bench:{prefix}:{i}\tcandidate\temail\t{template.pk}\t{person.pk}\t"
+                        f"{recruiter.pk}\t{due_at}\tscheduled\t0\t\t\t\t{{}}\t{now}\t{now}\n"
+                    )
+                buffer.seek(0)
+                cursor.cursor.copy_expert(
+                    f"COPY followups_followup ({', '.join(COPY_COLUMNS)}) FROM STDIN", buffer
+                )
+            cursor.execute("ANALYZE followups_followup")
+
+    def _time_to_find_due(self) -> tuple[float, float]:
+        """Median time of the due-row lookup alone, and of a whole claim (rolled back)."""
+        finding, claiming = [], []
+        for _ in range(25):
+            with transaction.atomic():
+                started = time.perf_counter()
+                _due_rows(timezone.now(), 200)
+                finding.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                followups_claim_due(batch_size=200)
+                claiming.append(time.perf_counter() - started)
+                transaction.set_rollback(True)
+        return statistics.median(finding), statistics.median(claiming)
+
+    def _throughput(self, due, workers):
+        with _smtp_sink() as port, _workers(workers, port) as queue:
+            os.environ["CELERY_QUEUE"] = queue
+            settings.CELERY_TASK_DEFAULT_QUEUE = queue
+            from recruitcrm.celery import app
+
+            app.conf.task_default_queue = queue
+            started = time.perf_counter()
+            remaining = due
+            last_report = started
+            while remaining:
+                if not deliver_one_batch():
+                    time.sleep(0.1)
+                remaining = FollowUp.objects.filter(
+                    key__startswith="bench:send:", state__in=["scheduled", "sending"]
+                ).count()
+                if time.perf_counter() - last_report > 10:
+                    last_report = time.perf_counter()
+                    sent = due - remaining
+                    self.stdout.write(f"  … {sent:,} sent, {sent / (last_report - started):.0f}/s")
+            elapsed = time.perf_counter() - started
+        failed = FollowUp.objects.filter(key__startswith="bench:send:").exclude(state="sent")
+        if failed.exists():
+            raise CommandError(
+                f"{failed.count()} follow-ups did not send: {failed.first().last_error}"
+            )
+        return due / elapsed, elapsed
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def _smtp_sink():
+    port = _free_port()
+    sink = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{port}",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1)
+    try:
+        yield port
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+
+
+@contextmanager
+def _workers(count, smtp_port):
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    env = os.environ | {
+        "CELERY_QUEUE": queue,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "recruitcrm",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                queue,
+                "-n",
+                f"bench{i}-{queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(count)
+    ]
+    time.sleep(3)
+    try:
+        yield queue
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
