@@ -96,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and take it up front so a read-then-write never deadlocks.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer must fail a request, not hang a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "recruitcrm.User"
@@ -224,8 +227,9 @@ MESSAGE_ID_DOMAIN = env_str("MESSAGE_ID_DOMAIN", "recruitcrm.invalid")
 # A claimed row belongs to one worker this long; a worker killed mid-send loses it after that.
 FOLLOWUP_LEASE_SECONDS = env_int("FOLLOWUP_LEASE_SECONDS", 300)
 FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 8)
-FOLLOWUP_RETRY_BASE_SECONDS = env_int("FOLLOWUP_RETRY_BASE_SECONDS", 300)
-FOLLOWUP_RETRY_MAX_SECONDS = env_int("FOLLOWUP_RETRY_MAX_SECONDS", 6 * 3600)
+# 10, 20, 40 … minutes, capped at 12 hours: 8 attempts span about a day before giving up.
+FOLLOWUP_RETRY_BASE_SECONDS = env_int("FOLLOWUP_RETRY_BASE_SECONDS", 600)
+FOLLOWUP_RETRY_MAX_SECONDS = env_int("FOLLOWUP_RETRY_MAX_SECONDS", 12 * 3600)
 FOLLOWUP_BATCH_SIZE = env_int("FOLLOWUP_BATCH_SIZE", 200)
 FOLLOWUP_SEND_BATCH_SIZE = env_int("FOLLOWUP_SEND_BATCH_SIZE", 20)
 # Backpressure: never more rows out for sending than workers clear well within a lease.
