@@ -1,0 +1,1118 @@
+"""Large deterministic data sets for load tests and query plans (`manage.py generate_dataset`).
+
+Rows are drawn from one `random.Random(seed)` with no Faker (too slow at a million people), in
+chunks of candidates so memory stays flat whatever the size. Each row holds the values the
+database stores (timestamps already written out in UTC), so the same rows feed PostgreSQL's
+COPY and, on other databases, `bulk_create`.
+
+The rows are what the services would have written: every application has its stage history
+and a timeline entry per change, closed applications carry a reason, hires have placements,
+promises have their "Promised"/"Kept" entries, and last-contacted times match the timelines.
+
+On PostgreSQL the big tables lose their secondary indexes, unique and foreign-key constraints
+for the load and get them back before the transaction commits: rebuilding an index once is far
+cheaper than maintaining it row by row, and re-adding a constraint checks every row in one
+pass. It all happens in one transaction holding the tables' locks, so no other session ever sees
+a table without its indexes and a failed load leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from candidates.models import (
+    Activity,
+    Application,
+    ApplicationStageChange,
+    Candidate,
+    Commitment,
+    Placement,
+)
+from hiring_leaders.models import Company, HiringLeader, Requisition
+from recruitcrm import demo_data as pools
+from recruitcrm.models import User
+
+DATASET_PASSWORD = "dataset-pass-2026"
+CHUNK_CANDIDATES = 20_000
+DAY_SECONDS = 86_400
+# How far back the history of a data set reaches, and how far ahead promises fall due.
+HISTORY_DAYS = 720
+FUTURE_DAYS = 60
+
+# The columns written for each table, in order. Every concrete field must be listed (checked
+# by `check_columns`), so a field added to a model fails loudly here instead of loading wrong.
+COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
+    User: (
+        "id",
+        "password",
+        "last_login",
+        "is_superuser",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "role",
+        "time_zone",
+    ),
+    Company: ("id", "name", "website", "time_zone", "created_at"),
+    HiringLeader: (
+        "id",
+        "company_id",
+        "user_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "time_zone",
+        "opted_out_at",
+        "last_contacted_at",
+        "created_at",
+    ),
+    Requisition: (
+        "id",
+        "title",
+        "company_id",
+        "hiring_leader_id",
+        "recruiter_id",
+        "status",
+        "status_reason",
+        "location",
+        "openings",
+        "opened_on",
+        "closed_on",
+        "target_fill_date",
+        "intake_notes",
+        "created_at",
+        "updated_at",
+    ),
+    Candidate: (
+        "id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "phone_digits",
+        "headline",
+        "location",
+        "time_zone",
+        "source",
+        "owner_id",
+        "opted_out_at",
+        "last_contacted_at",
+        "created_at",
+        "updated_at",
+    ),
+    Application: (
+        "id",
+        "candidate_id",
+        "requisition_id",
+        "stage",
+        "outcome",
+        "close_reason",
+        "closed_at",
+        "hired_at",
+        "stage_changed_at",
+        "created_at",
+    ),
+    ApplicationStageChange: (
+        "id",
+        "application_id",
+        "from_stage",
+        "to_stage",
+        "outcome",
+        "changed_by_id",
+        "changed_at",
+        "note",
+    ),
+    Activity: (
+        "id",
+        "kind",
+        "candidate_id",
+        "hiring_leader_id",
+        "requisition_id",
+        "application_id",
+        "actor_id",
+        "occurred_at",
+        "summary",
+        "body",
+    ),
+    Commitment: (
+        "id",
+        "recruiter_id",
+        "candidate_id",
+        "hiring_leader_id",
+        "requisition_id",
+        "description",
+        "due_at",
+        "status",
+        "kept_at",
+        "created_at",
+    ),
+    Placement: (
+        "id",
+        "application_id",
+        "start_date",
+        "created_by_id",
+        "created_at",
+        "fell_through_at",
+        "fell_through_reason",
+    ),
+}
+# Written once, before the candidates, and small: they keep their indexes during the load.
+SMALL_TABLES = (User, Company, HiringLeader, Requisition)
+# Streamed in chunks; on PostgreSQL their indexes and constraints are rebuilt after the load.
+BIG_TABLES = (Candidate, Application, ApplicationStageChange, Activity, Commitment, Placement)
+
+STAGES = Application.Stage.values
+STAGE_LABELS = [Application.Stage(stage).label for stage in STAGES]
+HIRED = STAGES.index(Application.Stage.HIRED)
+OFFER = STAGES.index(Application.Stage.OFFER)
+SOURCE_LABELS = dict(Candidate.Source.choices)
+# One slot per percentage point, so drawing a source is one index.
+SOURCE_SLOTS = tuple(source for source, weight in pools.SOURCES for _ in range(weight))
+# How many applications a candidate has: 0 to 3, 1.5 on average.
+APPLICATION_COUNTS = (0,) * 3 + (1,) * 7 + (2,) * 7 + (3,) * 3
+# How far an application has got: a pipeline is a funnel.
+STAGE_REACHED = (0,) * 35 + (1,) * 25 + (2,) * 15 + (3,) * 10 + (4,) * 8 + (5,) * 3
+
+COMPANY_WORDS = (  # noqa: SIM905
+    "Northwind Bluefin Copperleaf Lumen Tidewater Kestrel Orchard Halcyon Granite Juniper "
+    "Meridian Solstice Harbor Evergreen Quartz Summit Aurora Cobalt Redwood Saffron"
+).split()
+COMPANY_KINDS = (  # noqa: SIM905
+    "Robotics Health Logistics Energy Payments Analytics Games Grocery Insurance Media "
+    "Biotech Labs Systems Foods Mobility Security"
+).split()
+TITLES = tuple(sorted({spec.title for spec in pools.REQUISITIONS} | set(pools.HEADLINE_ROLES)))
+JOB_TITLES = tuple(sorted({spec.job_title for spec in pools.LEADERS}))
+ON_HOLD_REASONS = tuple(spec.reason for spec in pools.REQUISITIONS if spec.status == pools.ON_HOLD)
+CANCEL_REASONS = tuple(spec.reason for spec in pools.REQUISITIONS if spec.status == pools.CANCELLED)
+CONTACT_ACTIVITIES = (
+    (Activity.Kind.CALL, "Screening call about "),
+    (Activity.Kind.CALL, "Debrief call about "),
+    (Activity.Kind.EMAIL, "Sent the job description for "),
+    (Activity.Kind.EMAIL, "Followed up on availability for "),
+    (Activity.Kind.MESSAGE, "LinkedIn message about "),
+    (Activity.Kind.MEETING, "Video call to prepare for "),
+)
+LEADER_ACTIVITIES = (
+    (Activity.Kind.CALL, "Weekly pipeline update for "),
+    (Activity.Kind.EMAIL, "Sent a shortlist for "),
+    (Activity.Kind.MEETING, "Calibration meeting for "),
+)
+
+
+def check_columns() -> None:
+    """Refuse to run when a model has a field this generator does not write."""
+    for model, columns in COLUMNS.items():
+        fields = {f.attname for f in model._meta.concrete_fields}
+        missing, unknown = fields - set(columns), set(columns) - fields
+        if missing or unknown:
+            raise RuntimeError(
+                f"recruitcrm/dataset.py is out of date for {model.__name__}: "
+                f"missing {sorted(missing)}, unknown {sorted(unknown)}."
+            )
+
+
+class DatasetExists(Exception):
+    """This seed's data set is already in the database."""
+
+
+@dataclass
+class Sizes:
+    """How many rows of each kind a data set of `candidates` people gets."""
+
+    candidates: int
+
+    @property
+    def companies(self) -> int:
+        return self.candidates // 2000 + 1
+
+    @property
+    def requisitions(self) -> int:
+        return max(1, self.candidates // 50)
+
+    @property
+    def leaders(self) -> int:
+        return max(self.companies, self.candidates // 200)
+
+    @property
+    def recruiters(self) -> int:
+        # A recruiter carries a couple of thousand relationships.
+        return max(2, self.candidates // 2500)
+
+    @property
+    def leader_logins(self) -> int:
+        # Every fourth hiring leader signs in; the others only get email.
+        return (self.leaders + 3) // 4
+
+
+@dataclass
+class TableReport:
+    rows: int = 0
+    load_seconds: float = 0.0
+    index_seconds: float = 0.0
+
+
+@dataclass
+class Report:
+    tables: dict[str, TableReport] = field(default_factory=dict)
+    generate_seconds: float = 0.0
+    total_seconds: float = 0.0
+
+    def table(self, model: type[models.Model]) -> TableReport:
+        return self.tables.setdefault(model._meta.db_table, TableReport())
+
+
+def dataset_generate(
+    *, candidates: int, seed: int, progress: Callable[[str], None] = lambda line: None
+) -> Report:
+    """Load a data set of `candidates` people drawn from `seed`; refuses a seed already loaded."""
+    check_columns()
+    started = time.monotonic()
+    report = Report()
+    with transaction.atomic():
+        writer = _writer_for(connection, report)
+        writer.lock(list(COLUMNS))
+        if User.objects.filter(username=_admin_username(seed)).exists():
+            raise DatasetExists(
+                f"The data set for seed {seed} is already here (user {_admin_username(seed)}). "
+                "Use another --seed, or start from an empty database."
+            )
+        first_ids = {model: _next_id(model) for model in COLUMNS}
+        generator = _Generator(Sizes(candidates), seed=seed, first_ids=first_ids)
+        # Rebuilding costs in proportion to the whole table: worth it only when the load is
+        # a good part of what the table will hold.
+        existing = Candidate.objects.count()
+        rebuild = candidates >= existing // 4
+        with writer.deferred_indexes(BIG_TABLES, progress, enabled=rebuild):
+            for model, rows in generator.organisation().items():
+                writer.write(model, rows)
+            done = 0
+            for chunk, count in generator.people():
+                for model in BIG_TABLES:
+                    writer.write(model, chunk[model])
+                done += count
+                elapsed = time.monotonic() - started
+                progress(
+                    f"  candidates {done:>11,} / {candidates:,} "
+                    f"({100 * done // max(candidates, 1):3d}%)  {elapsed:7.1f}s"
+                )
+        writer.finish(list(COLUMNS), progress)
+    report.generate_seconds = generator.seconds
+    report.total_seconds = time.monotonic() - started
+    return report
+
+
+def _admin_username(seed: int) -> str:
+    return f"ds{seed}-admin"
+
+
+def _next_id(model: type[models.Model]) -> int:
+    # The tables are locked against writers, so nobody else takes these ids meanwhile; the
+    # sequences are moved past them when the load finishes.
+    return (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Generating rows
+# ---------------------------------------------------------------------------------------------
+
+
+class _Clock:
+    """Moments as whole seconds since the start of the history, written out by table lookup."""
+
+    def __init__(self):
+        today = timezone.now().astimezone(UTC).date()
+        self.origin = today - timedelta(days=HISTORY_DAYS)
+        # "Now" is the start of today (UTC), so a data set drawn twice in a day is the same.
+        self.now = HISTORY_DAYS * DAY_SECONDS
+        days = [self.origin + timedelta(days=d) for d in range(HISTORY_DAYS + FUTURE_DAYS)]
+        self.dates = [d.isoformat() for d in days]
+        self.day_prefixes = [f"{d} " for d in self.dates]
+        self.times = [
+            f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00" for s in range(DAY_SECONDS)
+        ]
+
+    def stamp(self, seconds: int) -> str:
+        return self.day_prefixes[seconds // DAY_SECONDS] + self.times[seconds % DAY_SECONDS]
+
+    def date(self, seconds: int) -> str:
+        return self.dates[seconds // DAY_SECONDS]
+
+    def day(self, seconds: int) -> date:
+        return self.origin + timedelta(days=seconds // DAY_SECONDS)
+
+
+@dataclass
+class _Role:
+    """What candidate rows need to know about a requisition."""
+
+    id: int
+    title: str
+    recruiter: int
+    status: str
+    opens: int
+    ends: int
+    hire_pending: bool
+
+
+def _ascii_lower(text: str) -> str:
+    return text.encode("ascii", "ignore").decode().lower().replace(" ", "")
+
+
+class _Generator:
+    def __init__(self, sizes: Sizes, *, seed: int, first_ids: dict):
+        self.sizes, self.seed = sizes, seed
+        self.rng = random.Random(seed)
+        self.clock = _Clock()
+        self.ids = dict(first_ids)
+        self.tag = f"ds{seed}"
+        self.seconds = 0.0
+        self.recruiters: list[tuple[int, str]] = []  # (id, display name)
+        self.recruiter_names: dict[int, str] = {}
+        self.roles: list[_Role] = []
+        self.leader_first_names: dict[int, str] = {}
+
+    def _id(self, model) -> int:
+        value = self.ids[model]
+        self.ids[model] = value + 1
+        return value
+
+    def _between(self, start: int, end: int) -> int:
+        return start + int(self.rng.random() * max(end - start, 1))
+
+    # Organisation: users, companies, leaders, requisitions ---------------------------------
+
+    def organisation(self) -> dict:
+        started = time.monotonic()
+        rows: dict = {model: [] for model in COLUMNS}
+        self._users(rows)
+        companies = self._companies(rows)
+        leaders = self._leaders(rows, companies)
+        self._requisitions(rows, leaders)
+        self.seconds += time.monotonic() - started
+        return rows
+
+    def _user(self, rows, username: str, role: str, first: str, last: str, staff=False) -> int:
+        user_id = self._id(User)
+        joined = self.clock.stamp(self._between(0, DAY_SECONDS * 30))
+        rows[User].append(
+            (
+                user_id,
+                self.password,
+                None,
+                staff,
+                username,
+                first,
+                last,
+                f"{username}@agency.{self.tag}.example",
+                staff,
+                True,
+                joined,
+                role,
+                "",
+            )
+        )
+        return user_id
+
+    def _users(self, rows) -> None:
+        rng = self.rng
+        # One hash for the whole data set: hashing is deliberately slow.
+        self.password = make_password(DATASET_PASSWORD)
+        self._user(rows, _admin_username(self.seed), User.Role.ADMIN, "Data", "Admin", True)
+        for number in range(1, self.sizes.recruiters + 1):
+            first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.LAST_NAMES)
+            username = f"{self.tag}-recruiter{number}"
+            user_id = self._user(rows, username, User.Role.RECRUITER, first, last)
+            self.recruiters.append((user_id, f"{first} {last}"))
+        self.recruiter_names = dict(self.recruiters)
+
+    def _companies(self, rows) -> list[tuple[int, str]]:
+        rng, companies = self.rng, []
+        for number in range(1, self.sizes.companies + 1):
+            company_id = self._id(Company)
+            zone = rng.choice(pools.COMPANIES).time_zone
+            name = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_KINDS)} {number}"
+            rows[Company].append(
+                (
+                    company_id,
+                    f"{name} ({self.tag})",
+                    f"https://c{number}.{self.tag}.example",
+                    zone,
+                    self.clock.stamp(self._between(0, DAY_SECONDS * 60)),
+                )
+            )
+            companies.append((company_id, zone))
+        return companies
+
+    def _leaders(self, rows, companies) -> list[tuple[int, int]]:
+        rng, leaders = self.rng, []
+        for number in range(self.sizes.leaders):
+            company_id, zone = companies[number % len(companies)]
+            first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.LAST_NAMES)
+            user_id = None
+            if number % 4 == 0:
+                username = f"{self.tag}-leader{number + 1}"
+                user_id = self._user(rows, username, User.Role.HIRING_LEADER, first, last)
+            leader_id = self._id(HiringLeader)
+            email = (
+                f"{_ascii_lower(first)}.{_ascii_lower(last)}.{number + 1}"
+                f"@c{company_id}.{self.tag}.example"
+            )
+            rows[HiringLeader].append(
+                [
+                    leader_id,
+                    company_id,
+                    user_id,
+                    first,
+                    last,
+                    email,
+                    f"+44 20 {number + 1:08d}",
+                    rng.choice(JOB_TITLES),
+                    zone,
+                    None,
+                    None,  # last contacted: filled in from the leader's timeline below
+                    self.clock.stamp(self._between(0, DAY_SECONDS * 90)),
+                ]
+            )
+            self.leader_first_names[leader_id] = first
+            leaders.append((leader_id, company_id))
+        return leaders
+
+    def _requisitions(self, rows, leaders) -> None:
+        rng, clock = self.rng, self.clock
+        last_contact: dict[int, int] = {}
+        for _ in range(self.sizes.requisitions):
+            leader_id, company_id = rng.choice(leaders)
+            recruiter_id, _name = rng.choice(self.recruiters)
+            role = self._role(recruiter_id)
+            roll = rng.random()
+            reason = ""
+            if role.status == Requisition.Status.ON_HOLD:
+                reason = ON_HOLD_REASONS[int(roll * len(ON_HOLD_REASONS))]
+            elif role.status == Requisition.Status.CANCELLED:
+                reason = CANCEL_REASONS[int(roll * len(CANCEL_REASONS))]
+            closes = role.status in (Requisition.Status.FILLED, Requisition.Status.CANCELLED)
+            rows[Requisition].append(
+                (
+                    role.id,
+                    role.title,
+                    company_id,
+                    leader_id,
+                    recruiter_id,
+                    role.status,
+                    reason,
+                    rng.choice(pools.CANDIDATE_LOCATIONS)[0],
+                    1 if roll < 0.85 else 2,
+                    clock.date(role.opens),
+                    clock.date(role.ends) if closes else None,
+                    clock.date(role.opens + DAY_SECONDS * 60),
+                    f"Must-haves agreed at intake: {rng.choice(pools.SKILLS)}.",
+                    clock.stamp(role.opens),
+                    clock.stamp(
+                        role.ends if role.status != Requisition.Status.OPEN else role.opens
+                    ),
+                )
+            )
+            self._requisition_timeline(rows, role, leader_id, reason)
+            contacted = self._leader_timeline(rows, role, leader_id)
+            if contacted is not None:
+                last_contact[leader_id] = max(contacted, last_contact.get(leader_id, 0))
+            if rng.random() < 0.3:
+                self._commitment(rows, role.recruiter, None, leader_id, role, role.opens)
+            self.roles.append(role)
+        for leader in rows[HiringLeader]:
+            if leader[0] in last_contact:
+                leader[10] = clock.stamp(last_contact[leader[0]])
+        rows[HiringLeader] = [tuple(leader) for leader in rows[HiringLeader]]
+
+    def _role(self, recruiter_id: int) -> _Role:
+        rng, now = self.rng, self.clock.now
+        roll = rng.random()
+        if roll < 0.6:
+            status = Requisition.Status.OPEN
+        elif roll < 0.7:
+            status = Requisition.Status.ON_HOLD
+        elif roll < 0.9:
+            status = Requisition.Status.FILLED
+        else:
+            status = Requisition.Status.CANCELLED
+        # Opened on a working morning, some time in the last year and a half.
+        opens = (now // DAY_SECONDS - rng.randint(1, 540)) * DAY_SECONDS + 9 * 3600
+        ends = now - 60
+        if status != Requisition.Status.OPEN:
+            ends = min(opens + rng.randint(7, 120) * DAY_SECONDS + rng.randint(0, 28800), ends)
+        return _Role(
+            id=self._id(Requisition),
+            title=rng.choice(TITLES),
+            recruiter=recruiter_id,
+            status=status,
+            opens=opens,
+            ends=ends,
+            hire_pending=status == Requisition.Status.FILLED,
+        )
+
+    def _requisition_timeline(self, rows, role: _Role, leader_id: int, reason: str) -> None:
+        stamp = self.clock.stamp
+        rows[Activity].append(
+            (
+                self._id(Activity),
+                Activity.Kind.REQUISITION,
+                None,
+                leader_id,
+                role.id,
+                None,
+                role.recruiter,
+                stamp(role.opens),
+                f"Opened {role.title}",
+                "",
+            )
+        )
+        verb = {
+            Requisition.Status.ON_HOLD: "Put {} on hold",
+            Requisition.Status.FILLED: "Filled {}",
+            Requisition.Status.CANCELLED: "Cancelled {}",
+        }.get(role.status)
+        if verb:
+            rows[Activity].append(
+                (
+                    self._id(Activity),
+                    Activity.Kind.REQUISITION,
+                    None,
+                    leader_id,
+                    role.id,
+                    None,
+                    role.recruiter,
+                    stamp(role.ends),
+                    verb.format(role.title),
+                    reason,
+                )
+            )
+
+    def _leader_timeline(self, rows, role: _Role, leader_id: int) -> int | None:
+        rng, last = self.rng, None
+        for _ in range(rng.randint(0, 3)):
+            moment = self._between(role.opens, role.ends)
+            kind, prefix = rng.choice(LEADER_ACTIVITIES)
+            rows[Activity].append(
+                (
+                    self._id(Activity),
+                    kind,
+                    None,
+                    leader_id,
+                    role.id,
+                    None,
+                    role.recruiter,
+                    self.clock.stamp(moment),
+                    prefix + role.title,
+                    "",
+                )
+            )
+            last = moment if last is None else max(last, moment)
+        return last
+
+    # People: candidates and everything that hangs off them ---------------------------------
+
+    def people(self) -> Iterator[tuple[dict, int]]:
+        total = self.sizes.candidates
+        for first in range(0, total, CHUNK_CANDIDATES):
+            started = time.monotonic()
+            count = min(CHUNK_CANDIDATES, total - first)
+            rows: dict = {model: [] for model in BIG_TABLES}
+            for number in range(first + 1, first + count + 1):
+                self._candidate(rows, number)
+            self.seconds += time.monotonic() - started
+            yield rows, count
+
+    def _candidate(self, rows, number: int) -> None:
+        rng, clock = self.rng, self.clock
+        first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.LAST_NAMES)
+        candidate_id = self._id(Candidate)
+        roles = self._roles_for_candidate()
+        if roles:
+            recruiter_id = roles[0].recruiter
+            starts = [self._between(r.opens, r.opens + (r.ends - r.opens) * 4 // 5) for r in roles]
+            created = min(starts) - rng.randint(600, 30 * DAY_SECONDS)
+        else:
+            recruiter_id = rng.choice(self.recruiters)[0]
+            starts = []
+            created = clock.now - rng.randint(DAY_SECONDS, (HISTORY_DAYS - 1) * DAY_SECONDS)
+        created = max(created, 0)
+        source = SOURCE_SLOTS[rng.randrange(len(SOURCE_SLOTS))]
+        owner_name = self.recruiter_names[recruiter_id]
+        rows[Activity].append(
+            (
+                self._id(Activity),
+                Activity.Kind.NOTE,
+                candidate_id,
+                None,
+                None,
+                None,
+                recruiter_id,
+                clock.stamp(created),
+                f"Added to RecruitCRM by {owner_name} (source: {SOURCE_LABELS[source]})",
+                "",
+            )
+        )
+        for role, start in zip(roles, starts, strict=True):
+            self._application(rows, candidate_id, role, start)
+        contacted = self._contacts(rows, candidate_id, recruiter_id, roles, created)
+        opted_out = None
+        if rng.random() < 0.03:
+            opted_out = clock.stamp(self._between(created, clock.now - 60))
+        if rng.random() < 0.08:
+            self._commitment(
+                rows, recruiter_id, candidate_id, None, roles[0] if roles else None, created
+            )
+        email = ""
+        if rng.random() >= 0.08:  # about one in twelve never gave an email address
+            email = f"{_ascii_lower(first)}.{_ascii_lower(last)}.{number}@{self.tag}.example"
+        location, zone = rng.choice(pools.CANDIDATE_LOCATIONS)
+        rows[Candidate].append(
+            (
+                candidate_id,
+                first,
+                last,
+                email,
+                f"+1 555 {number:07d}",
+                f"1555{number:07d}",
+                f"{rng.choice(pools.HEADLINE_ROLES)} at {rng.choice(pools.HEADLINE_EMPLOYERS)}",
+                location,
+                zone,
+                source,
+                recruiter_id,
+                opted_out,
+                clock.stamp(contacted) if contacted is not None else None,
+                clock.stamp(created),
+                clock.stamp(created),
+            )
+        )
+
+    def _roles_for_candidate(self) -> list[_Role]:
+        rng = self.rng
+        roles = self.roles
+        count = min(APPLICATION_COUNTS[rng.randrange(len(APPLICATION_COUNTS))], len(roles))
+        picked: list[_Role] = []
+        # Distinct requisitions, so a candidate is never twice in one pipeline.
+        while len(picked) < count:
+            role = roles[rng.randrange(len(roles))]
+            if all(role is not other for other in picked):
+                picked.append(role)
+        return picked
+
+    def _application(self, rows, candidate_id: int, role: _Role, start: int) -> None:
+        rng = self.rng
+        hired = role.hire_pending
+        role.hire_pending = False
+        outcome, reason, closes = Application.Outcome.ACTIVE, "", None
+        if hired:
+            reached = HIRED
+        else:
+            reached = STAGE_REACHED[rng.randrange(len(STAGE_REACHED))]
+            roll = rng.random()
+            if role.status in (Requisition.Status.FILLED, Requisition.Status.CANCELLED):
+                outcome = Application.Outcome.REJECTED
+                if roll < 0.75:
+                    closes = role.ends
+                    filled = role.status == Requisition.Status.FILLED
+                    reason = (
+                        pools.FILLED_ELSEWHERE_REASON if filled else pools.CANCELLED_ROLE_REASON
+                    )
+            elif roll < 0.12:
+                outcome = Application.Outcome.REJECTED
+            elif roll < 0.18:
+                outcome = Application.Outcome.WITHDRAWN
+            if outcome != Application.Outcome.ACTIVE and not reason:
+                choices = (
+                    pools.REJECTION_REASONS
+                    if outcome == Application.Outcome.REJECTED
+                    else pools.WITHDRAWAL_REASONS
+                )
+                reason = choices[rng.randrange(len(choices))]
+        events = reached + 1 + (outcome != Application.Outcome.ACTIVE and closes is None)
+        moments = self._steps(start, closes or role.ends, events)
+        if outcome != Application.Outcome.ACTIVE and closes is None:
+            closes = moments.pop()
+        self._write_application(rows, candidate_id, role, reached, moments, outcome, reason, closes)
+
+    def _steps(self, start: int, end: int, count: int) -> list[int]:
+        """`count` increasing moments from start to no later than end."""
+        gap = max((end - start) // (count + 1), 1)
+        return [start + step * gap + int(self.rng.random() * gap) for step in range(count)]
+
+    def _write_application(
+        self, rows, candidate_id, role, reached, moments, outcome, reason, closes
+    ) -> None:
+        stamp, title, by = self.clock.stamp, role.title, role.recruiter
+        application_id = self._id(Application)
+        hired_at = stamp(moments[-1]) if reached == HIRED else None
+        rows[Application].append(
+            (
+                application_id,
+                candidate_id,
+                role.id,
+                STAGES[reached],
+                outcome,
+                reason,
+                stamp(closes) if closes is not None else None,
+                hired_at,
+                stamp(moments[-1]),
+                stamp(moments[0]),
+            )
+        )
+        for rank, moment in enumerate(moments):
+            if rank == 0:
+                summary = f"Added to {title} as {STAGE_LABELS[0]}"
+            else:
+                summary = f"{title}: {STAGE_LABELS[rank - 1]} → {STAGE_LABELS[rank]}"
+            when = stamp(moment)
+            rows[ApplicationStageChange].append(
+                (
+                    self._id(ApplicationStageChange),
+                    application_id,
+                    STAGES[rank - 1] if rank else "",
+                    STAGES[rank],
+                    Application.Outcome.ACTIVE,
+                    by,
+                    when,
+                    "",
+                )
+            )
+            rows[Activity].append(
+                (
+                    self._id(Activity),
+                    Activity.Kind.STAGE_CHANGE,
+                    candidate_id,
+                    None,
+                    role.id,
+                    application_id,
+                    by,
+                    when,
+                    summary,
+                    "",
+                )
+            )
+        if closes is not None:
+            self._close(rows, candidate_id, role, application_id, reached, outcome, reason, closes)
+        if reached == HIRED:
+            self._placement(rows, candidate_id, role, application_id, moments[-1])
+
+    def _close(self, rows, candidate_id, role, application_id, reached, outcome, reason, closes):
+        when = self.clock.stamp(closes)
+        stage = STAGES[reached]
+        rows[ApplicationStageChange].append(
+            (
+                self._id(ApplicationStageChange),
+                application_id,
+                stage,
+                stage,
+                outcome,
+                role.recruiter,
+                when,
+                reason,
+            )
+        )
+        rows[Activity].append(
+            (
+                self._id(Activity),
+                Activity.Kind.STAGE_CHANGE,
+                candidate_id,
+                None,
+                role.id,
+                application_id,
+                role.recruiter,
+                when,
+                f"{role.title}: {Application.Outcome(outcome).label}",
+                reason,
+            )
+        )
+
+    def _placement(self, rows, candidate_id, role, application_id, hired: int) -> None:
+        start = self.clock.day(hired) + timedelta(days=self.rng.randint(14, 45))
+        when = self.clock.stamp(hired)
+        rows[Placement].append(
+            (self._id(Placement), application_id, start.isoformat(), role.recruiter, when, None, "")
+        )
+        rows[Activity].append(
+            (
+                self._id(Activity),
+                Activity.Kind.PLACEMENT,
+                candidate_id,
+                None,
+                role.id,
+                application_id,
+                role.recruiter,
+                when,
+                f"Placed in {role.title}, starting {start:%d %b %Y}",
+                "",
+            )
+        )
+
+    def _contacts(self, rows, candidate_id, recruiter_id, roles, created) -> int | None:
+        rng, last = self.rng, None
+        for _ in range((0, 0, 1, 1, 2)[rng.randrange(5)]):
+            moment = self._between(created, self.clock.now - 60)
+            kind, prefix = CONTACT_ACTIVITIES[rng.randrange(len(CONTACT_ACTIVITIES))]
+            role = roles[rng.randrange(len(roles))] if roles else None
+            rows[Activity].append(
+                (
+                    self._id(Activity),
+                    kind,
+                    candidate_id,
+                    None,
+                    role.id if role else None,
+                    None,
+                    recruiter_id,
+                    self.clock.stamp(moment),
+                    prefix + (role.title if role else "new roles"),
+                    "",
+                )
+            )
+            last = moment if last is None else max(last, moment)
+        return last
+
+    def _commitment(self, rows, recruiter_id, candidate_id, leader_id, role, since: int) -> None:
+        rng, clock = self.rng, self.clock
+        now, day = clock.now, DAY_SECONDS
+        roll = rng.random()
+        kept = None
+        if roll < 0.2:  # still open and overdue
+            due = now - rng.randint(3600, 14 * day)
+        elif roll < 0.4:  # still open, due in the next two weeks
+            due = now + rng.randint(3600, 14 * day)
+        else:
+            due = now - rng.randint(15 * day, 300 * day)
+            late = roll >= 0.88
+            kept = due + rng.randint(3600, 4 * day) if late else due - rng.randint(600, 2 * day)
+        due = max(due, since + 2 * day)
+        if kept is not None:
+            kept = min(max(kept, since + day + 600), now - 60)
+        made = max(since + 600, due - rng.randint(day, 7 * day))
+        if kept is not None:
+            made = min(made, kept - 300)
+        made = min(made, now - 120)
+        title = role.title if role else "new roles"
+        if candidate_id is not None:
+            description = f"Call back with next steps on {title}"
+        else:
+            description = f"Send {self.leader_first_names[leader_id]} more profiles for {title}"
+        commitment_id = self._id(Commitment)
+        rows[Commitment].append(
+            (
+                commitment_id,
+                recruiter_id,
+                candidate_id,
+                leader_id,
+                role.id if role else None,
+                description,
+                clock.stamp(due),
+                Commitment.Status.KEPT if kept is not None else Commitment.Status.OPEN,
+                clock.stamp(kept) if kept is not None else None,
+                clock.stamp(made),
+            )
+        )
+        due_day = clock.day(due)
+        entries = [(made, f"Promised: {description} (by {due_day:%a %d %b})")]
+        if kept is not None:
+            entries.append((kept, f"Kept ({'late' if kept > due else 'on time'}): {description}"))
+        for moment, summary in entries:
+            rows[Activity].append(
+                (
+                    self._id(Activity),
+                    Activity.Kind.COMMITMENT,
+                    candidate_id,
+                    leader_id,
+                    role.id if role else None,
+                    None,
+                    recruiter_id,
+                    clock.stamp(moment),
+                    summary,
+                    "",
+                )
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing rows
+# ---------------------------------------------------------------------------------------------
+
+
+def _writer_for(conn, report: Report):
+    if conn.vendor == "postgresql":
+        return _CopyWriter(conn, report)
+    return _BulkWriter(conn, report)
+
+
+class _BulkWriter:
+    """Any database: bulk_create in batches. The indexes stay; slower, and fine for tests."""
+
+    batch_size = 2000
+
+    def __init__(self, conn, report: Report):
+        self.conn, self.report = conn, report
+
+    def lock(self, models_) -> None:
+        """Nothing to do: SQLite's write transaction already keeps other writers out."""
+
+    def write(self, model, rows) -> None:
+        if not rows:
+            return
+        started = time.monotonic()
+        columns = COLUMNS[model]
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows],
+            batch_size=self.batch_size,
+        )
+        table = self.report.table(model)
+        table.rows += len(rows)
+        table.load_seconds += time.monotonic() - started
+
+    def deferred_indexes(self, models_, progress, *, enabled: bool):
+        return _nothing()
+
+    def finish(self, models_, progress) -> None:
+        _reset_sequences(self.conn, models_)
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _CopyWriter:
+    """PostgreSQL: COPY … FROM STDIN, with the big tables' indexes rebuilt after the load."""
+
+    def __init__(self, conn, report: Report):
+        self.conn, self.report = conn, report
+        self.cursor = conn.cursor()
+
+    def lock(self, models_) -> None:
+        tables = ", ".join(self.conn.ops.quote_name(m._meta.db_table) for m in models_)
+        # Readers carry on; writers wait until the data set is committed.
+        self.cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+        # Rebuilding indexes of millions of rows wants memory more than anything else.
+        self.cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+
+    def write(self, model, rows) -> None:
+        if not rows:
+            return
+        started = time.monotonic()
+        quote = self.conn.ops.quote_name
+        columns = ", ".join(quote(model._meta.get_field(name).column) for name in COLUMNS[model])
+        sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+        buffer = io.StringIO()
+        buffer.writelines(
+            "\t".join(["\\N" if value is None else str(value) for value in row]) + "\n"
+            for row in rows
+        )
+        buffer.seek(0)
+        raw = self.cursor.cursor
+        if hasattr(raw, "copy_expert"):  # psycopg2
+            raw.copy_expert(sql, buffer, size=1 << 20)
+        else:  # psycopg 3
+            with raw.copy(sql) as copy:
+                copy.write(buffer.getvalue())
+        table = self.report.table(model)
+        table.rows += len(rows)
+        table.load_seconds += time.monotonic() - started
+
+    def deferred_indexes(self, models_, progress, *, enabled: bool):
+        if not enabled:
+            progress("  small load next to a large data set: indexes stay in place")
+            return _nothing()
+        progress("  dropping secondary indexes and constraints of the big tables for the load")
+        return _DeferredIndexes(self, models_, progress)
+
+    def finish(self, models_, progress) -> None:
+        _reset_sequences(self.conn, models_)
+        progress("  analyzing tables…")
+        for model in models_:
+            self.cursor.execute(f"ANALYZE {self.conn.ops.quote_name(model._meta.db_table)}")
+
+
+class _DeferredIndexes:
+    """Drops secondary indexes, unique and foreign-key constraints; restores them on exit.
+
+    Their definitions come from the catalog (pg_get_indexdef / pg_get_constraintdef), so they
+    come back exactly as migrations made them, under the same names. Primary keys and check
+    constraints stay: both are cheap per row. Re-adding a constraint validates every row.
+    """
+
+    def __init__(self, writer: _CopyWriter, models_, progress):
+        self.writer, self.models, self.progress = writer, models_, progress
+        self.saved: list[tuple[type[models.Model], str, str]] = []  # (model, kind, sql)
+
+    def __enter__(self):
+        cursor = self.writer.cursor
+        # Dropping a foreign key alters the table it points at too, which PostgreSQL refuses
+        # while checks deferred to commit are pending there: run those checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for model in self.models:
+            table = self.writer.conn.ops.quote_name(model._meta.db_table)
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC",
+                [table],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i "
+                "WHERE indrelid = %s::regclass AND NOT indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid "
+                "AND c.conrelid = i.indrelid)",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            for name, definition, _kind in constraints:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                sql = f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+                self.saved.append((model, "constraint", sql))
+            for name, definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+                self.saved.append((model, "index", definition))
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None:
+            return False  # the transaction rolls back, and the indexes with it
+        cursor = self.writer.cursor
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Indexes and unique constraints first, so foreign keys check against finished tables.
+        order = sorted(self.saved, key=lambda item: "FOREIGN KEY" in item[2])
+        for model, _kind, sql in order:
+            started = time.monotonic()
+            cursor.execute(sql)
+            self.writer.report.table(model).index_seconds += time.monotonic() - started
+        # Back to Django's way: foreign keys checked at commit.
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for model in self.models:
+            seconds = self.writer.report.table(model).index_seconds
+            self.progress(
+                f"  rebuilt indexes and constraints of {model._meta.db_table}: {seconds:.1f}s"
+            )
+        return False
+
+
+def _reset_sequences(conn, models_) -> None:
+    statements = conn.ops.sequence_reset_sql(no_style(), models_)
+    with conn.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

@@ -1,0 +1,167 @@
+import datetime
+import re
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F, Max
+from django.test import override_settings
+from django.utils import timezone
+
+from candidates.models import Activity, Application, Candidate, Commitment, Placement
+from followups.models import Cadence, FollowUp
+from hiring_leaders.models import Requisition
+from recruitcrm.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed_demo() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """One demo agency shared by the read-only tests of a class, rolled back afterwards.
+
+    Seeding plays a few thousand service calls; doing it once per assertion would make this
+    module take minutes. Each test still runs in its own savepoint inside this transaction.
+    """
+    # Class-scoped, so it runs before the suite's per-test fast hasher: ask for it here too.
+    fast_hasher = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
+        started = timezone.now()
+        output = seed_demo()
+        yield {"output": output, "started": started}
+        transaction.set_rollback(True)
+
+
+class TestTheDemoAgency:
+    def test_it_builds_requisitions_in_every_state_and_pipelines_in_every_stage(self, demo):
+        requisitions = Requisition.objects.all()
+        assert set(requisitions.values_list("status", flat=True)) == set(Requisition.Status.values)
+        assert 35 <= requisitions.count() <= 45
+        held_or_cancelled = requisitions.filter(status__in=["on_hold", "cancelled"])
+        assert not held_or_cancelled.filter(status_reason="").exists()
+        active = Application.objects.filter(outcome="active")
+        assert set(active.values_list("stage", flat=True)) == set(Application.Stage.values)
+        for outcome in ("rejected", "withdrawn"):
+            closed = Application.objects.filter(outcome=outcome)
+            assert closed.count() >= 10
+            assert not closed.filter(close_reason="").exists()
+        assert Candidate.objects.count() == 600
+        assert Candidate.objects.filter(opted_out_at__isnull=False).count() >= 10
+        assert Candidate.objects.filter(email="").count() >= 10
+        assert len(set(Candidate.objects.values_list("source", flat=True))) == len(Candidate.Source)
+
+    def test_every_application_has_its_stage_history_and_timeline(self, demo):
+        for application in Application.objects.prefetch_related("stage_changes", "activities"):
+            history = list(application.stage_changes.all())
+            assert history[0].from_stage == ""
+            assert history[-1].to_stage == application.stage
+            assert history[-1].outcome == application.outcome
+            assert [c.changed_at for c in history] == sorted(c.changed_at for c in history)
+            assert len(application.activities.all()) >= len(history)
+
+    def test_it_records_promises_overdue_due_this_week_kept_on_time_and_kept_late(self, demo):
+        now = timezone.now()
+
+        open_promises = Commitment.objects.filter(status="open")
+        assert open_promises.filter(due_at__lt=now).count() >= 5
+        this_week = now + datetime.timedelta(days=7)
+        assert open_promises.filter(due_at__gte=now, due_at__lt=this_week).exists()
+        kept = Commitment.objects.filter(status="kept")
+        assert kept.filter(kept_at__lte=F("due_at")).count() >= 10
+        assert kept.filter(kept_at__gt=F("due_at")).count() >= 5
+        summaries = Activity.objects.filter(kind="commitment").values_list("summary", flat=True)
+        assert (
+            sum(s.startswith("Kept (on time)") for s in summaries)
+            == kept.filter(kept_at__lte=F("due_at")).count()
+        )
+        for recruiter in User.objects.filter(role="recruiter"):
+            assert open_promises.filter(recruiter=recruiter, due_at__lt=now).exists()
+
+    def test_it_records_hires_who_started_30_60_and_90_days_ago_and_some_who_start_soon(self, demo):
+        today = timezone.localdate()
+
+        starts = {(p.start_date - today).days for p in Placement.objects.all()}
+        assert {-90, -60, -30} <= starts
+        assert any(days > 0 for days in starts)
+        for placement in Placement.objects.select_related("application"):
+            assert placement.application.stage == "hired"
+            assert placement.application.hired_at is not None
+        assert Requisition.objects.filter(status="filled").count() <= Placement.objects.count()
+
+    def test_the_story_is_dated_before_the_seed_ran_and_queues_no_stale_emails(self, demo):
+        started = demo["started"]
+
+        assert Activity.objects.aggregate(last=Max("occurred_at"))["last"] < started
+        assert Application.objects.aggregate(last=Max("stage_changed_at"))["last"] < started
+        assert not Activity.objects.filter(
+            candidate__isnull=False, occurred_at__lt=F("candidate__created_at")
+        ).exists()
+        # Status updates for moves made weeks ago in the story must not all go out on the next tick;
+        # what is due now are the check-ins of the hires who started 30, 60 and 90 days ago.
+        due_emails = FollowUp.objects.filter(
+            state="scheduled", channel="email", due_at__lt=started + datetime.timedelta(days=1)
+        )
+        assert due_emails.count() <= 6
+        assert not due_emails.exclude(placement__isnull=False).exists()
+        assert not Cadence.objects.filter(enabled=False).exists()
+
+    def test_the_printed_logins_sign_in_with_the_printed_password(self, demo):
+        output = demo["output"]
+
+        logins = re.findall(r"^  (\w+)\s+(\S+)\s+(admin|recruiter|hiring leader)\s", output, re.M)
+        assert {username for username, _, _ in logins} == {
+            "admin",
+            "maya",
+            "sam",
+            "priya",
+            "dana",
+            "lee",
+        }
+        assert "http://127.0.0.1:8000/" in output
+        for username, password, role in logins:
+            user = authenticate(username=username, password=password)
+            assert user is not None, username
+            assert user.role == role.replace(" ", "_")
+        admin = User.objects.get(username="admin")
+        assert admin.is_staff
+        assert admin.is_superuser
+        assert User.objects.get(username="dana").hiring_leader.requisitions.count() >= 4
+        assert User.objects.get(username="lee").hiring_leader.requisitions.count() >= 4
+
+    def test_running_it_again_changes_nothing_and_prints_the_logins_again(self, demo):
+        before = row_counts()
+
+        output = seed_demo()
+
+        assert row_counts() == before
+        assert "already there" in output
+        assert "maya" in output
+        assert "demo-pass-2026" in output
+
+
+def test_it_refuses_to_seed_over_someone_elses_user_with_a_demo_username():
+    User.objects.create_user(username="maya", password="not-the-demo")
+    before = row_counts()
+
+    with pytest.raises(CommandError, match="maya"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert row_counts() == before
