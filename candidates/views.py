@@ -10,6 +10,7 @@ from candidates.selectors import (
     candidate_page,
     candidate_timeline_page,
 )
+from followups.selectors import candidate_open_tasks, candidate_placement_checkins
 from recruitcrm.access import recruiter_required
 
 
@@ -38,12 +39,16 @@ def candidate_detail(request, pk: int):
     timeline = candidate_timeline_page(
         candidate=candidate, page_number=TimelinePageForm(request.GET).page_number()
     )
-    template_name = "candidates/candidate_detail.html"
     if _fragment_only(request):
-        template_name += "#timeline"
+        context = {"candidate": candidate, "timeline": timeline}
+        return render(request, "candidates/candidate_detail.html#timeline", context)
+    open_tasks, more_tasks = candidate_open_tasks(candidate=candidate)
     context = {
         "candidate": candidate,
         "timeline": timeline,
         "open_commitments": candidate_open_commitments(candidate=candidate),
+        "open_tasks": open_tasks,
+        "more_tasks": more_tasks,
+        "placements": candidate_placement_checkins(candidate=candidate),
     }
-    return render(request, template_name, context)
+    return render(request, "candidates/candidate_detail.html", context)

@@ -83,7 +83,7 @@ class CadenceStepForm(forms.Form):
         error_messages={"invalid_choice": "That template no longer exists; choose another."},
     )
     task_if_opted_out = forms.BooleanField(
-        label="Task for the recruiter instead if the person opted out of email",
+        label="Task instead if opted out",
         required=False,
     )
 

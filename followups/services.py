@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -84,18 +85,36 @@ def _zone_of(person) -> str:
     return getattr(person, "time_zone", "") or ""
 
 
-def _email_block(person) -> str:
+def _email_block(person, suppressed: set[str] | None = None) -> str:
     """Why this person must not get email, or '' if they may."""
     if person.opted_out_at is not None:
         return "opted out of email"
     if not person.email:
         return "has no email address"
-    if SuppressedAddress.objects.filter(email=person.email.lower()).exists():
+    address = person.email.lower()
+    if suppressed is None:
+        suppressed = _suppressed_among([address])
+    if address in suppressed:
         return "email address refused mail before"
     return ""
 
 
-def _row(*, step: CadenceStep, target: Target, anchor, now: datetime.datetime) -> FollowUp | None:
+def _suppressed_among(addresses) -> set[str]:
+    """One query for a whole batch of recipients instead of one per message."""
+    wanted = {address.lower() for address in addresses if address}
+    if not wanted:
+        return set()
+    return set(SuppressedAddress.objects.filter(email__in=wanted).values_list("email", flat=True))
+
+
+def _row(
+    *,
+    step: CadenceStep,
+    target: Target,
+    anchor,
+    now: datetime.datetime,
+    suppressed: set[str] | None = None,
+) -> FollowUp | None:
     person = target.person if step.audience != Audience.RECRUITER else None
     if step.audience != Audience.RECRUITER and person is None:
         return None
@@ -132,12 +151,14 @@ def _row(*, step: CadenceStep, target: Target, anchor, now: datetime.datetime) -
         followup.state = State.SKIPPED
         followup.note = "Its moment had passed when it was scheduled."
     elif step.channel == Channel.EMAIL:
-        _replace_blocked_email(followup, step=step, person=person)
+        _replace_blocked_email(followup, step=step, person=person, suppressed=suppressed)
     return followup
 
 
-def _replace_blocked_email(followup: FollowUp, *, step: CadenceStep, person) -> None:
-    reason = _email_block(person)
+def _replace_blocked_email(
+    followup: FollowUp, *, step: CadenceStep, person, suppressed: set[str] | None
+) -> None:
+    reason = _email_block(person, suppressed)
     if not reason:
         return
     if step.task_if_opted_out:
@@ -156,27 +177,40 @@ def _enabled_cadences(trigger: str, which: Q | None = None, **filters) -> QueryS
     return cadences.prefetch_related("steps__template")
 
 
+def _rows(
+    *, cadences, targets_by_audience: dict[str, list[Target]], anchor, now: datetime.datetime
+) -> list[FollowUp]:
+    people = [t.person for targets in targets_by_audience.values() for t in targets if t.person]
+    suppressed = _suppressed_among(p.email for p in people)
+    rows = []
+    for cadence in cadences:
+        for step in cadence.steps.all():
+            for target in targets_by_audience.get(step.audience, []):
+                row = _row(step=step, target=target, anchor=anchor, now=now, suppressed=suppressed)
+                if row is not None:
+                    rows.append(row)
+    return rows
+
+
 def _schedule(
     *,
     trigger: str,
     targets_by_audience: dict[str, list[Target]],
     anchor,
     now: datetime.datetime | None = None,
-    **cadence_filters,
+    which: Q | None = None,
 ) -> list[FollowUp]:
     """Expand every enabled cadence for a trigger into rows, written in one bulk insert.
 
     Keys are unique, so a trigger that fires twice (a retried request, a task run twice)
     inserts nothing the second time.
     """
-    now = now or timezone.now()
-    rows = []
-    for cadence in _enabled_cadences(trigger, **cadence_filters):
-        for step in cadence.steps.all():
-            for target in targets_by_audience.get(step.audience, []):
-                row = _row(step=step, target=target, anchor=anchor, now=now)
-                if row is not None:
-                    rows.append(row)
+    rows = _rows(
+        cadences=_enabled_cadences(trigger, which),
+        targets_by_audience=targets_by_audience,
+        anchor=anchor,
+        now=now or timezone.now(),
+    )
     FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
 
@@ -409,44 +443,76 @@ def followups_on_commitment_kept(*, commitment: Commitment) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+RECURRING_CHUNK = 1000
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def followups_schedule_weekly_update(
     *, requisition: Requisition, now: datetime.datetime | None = None
 ) -> None:
     """Schedule the next weekly update for one open requisition (at most one per week)."""
-    now = now or timezone.now()
-    leader = requisition.hiring_leader
-    tz = schedule.zone(_zone_of(leader))
-    for cadence in _enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY):
-        for step in cadence.steps.all():
-            due = schedule.next_weekday(
-                weekday=cadence.weekday, at=step.send_time or datetime.time(9, 0), tz=tz, now=now
-            )
-            year, week, _ = due.isocalendar()
-            target = Target(
-                recruiter=requisition.recruiter,
-                hiring_leader=leader,
-                requisition=requisition,
-                key=f"weekly:{requisition.pk}:{year}-W{week:02d}",
-            )
-            row = _row(step=step, target=target, anchor=due, now=now)
-            if row is not None:
-                row.due_at = due
-                FollowUp.objects.bulk_create([row], ignore_conflicts=True)
+    cadences = list(_enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY))
+    _schedule_weekly(requisitions=[requisition], cadences=cadences, now=now or timezone.now())
+
+
+def _schedule_weekly(*, requisitions, cadences, now: datetime.datetime) -> None:
+    rows = []
+    suppressed = _suppressed_among(r.hiring_leader.email for r in requisitions)
+    for requisition in requisitions:
+        leader = requisition.hiring_leader
+        tz = schedule.zone(_zone_of(leader))
+        for cadence in cadences:
+            for step in cadence.steps.all():
+                due = schedule.next_weekday(
+                    weekday=cadence.weekday, at=step.send_time or datetime.time(9), tz=tz, now=now
+                )
+                year, week, _ = due.isocalendar()
+                target = Target(
+                    recruiter=requisition.recruiter,
+                    hiring_leader=leader,
+                    requisition=requisition,
+                    key=f"weekly:{requisition.pk}:{year}-W{week:02d}",
+                )
+                row = _row(step=step, target=target, anchor=due, now=now, suppressed=suppressed)
+                if row is not None:
+                    row.due_at = due
+                    rows.append(row)
+    FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int:
     """Expand the time-based triggers: weekly leader updates and candidates gone quiet.
 
-    Safe to run as often as beat likes: keys make a second run insert nothing.
+    Beat runs this every few minutes, so it reads only what needs a new row (anti-joins in SQL)
+    and writes in bulk; keys make a repeated run insert nothing.
     """
     now = now or timezone.now()
     before = FollowUp.objects.count()
-    if _enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY).exists():
-        open_requisitions = Requisition.objects.filter(
-            status=Requisition.Status.OPEN
-        ).select_related("recruiter", "hiring_leader__company")
-        for requisition in open_requisitions.iterator(chunk_size=500):
-            followups_schedule_weekly_update(requisition=requisition, now=now)
+    weekly = list(_enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY))
+    if weekly:
+        next_update_waiting = FollowUp.objects.filter(
+            requisition=OuterRef("pk"),
+            state=State.SCHEDULED,
+            due_at__gt=now,
+            cadence_step__cadence__in=weekly,
+        )
+        requisitions = (
+            Requisition.objects.filter(status=Requisition.Status.OPEN)
+            .exclude(Exists(next_update_waiting))
+            .select_related("recruiter", "hiring_leader__company")
+        )
+        for chunk in _chunks(requisitions.iterator(chunk_size=RECURRING_CHUNK), RECURRING_CHUNK):
+            _schedule_weekly(requisitions=chunk, cadences=weekly, now=now)
     for cadence in _enabled_cadences(Trigger.CANDIDATE_UNTOUCHED):
         _schedule_untouched(cadence=cadence, now=now)
     return FollowUp.objects.count() - before
@@ -454,6 +520,12 @@ def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int
 
 def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
     quiet_since = now - datetime.timedelta(days=cadence.quiet_days)
+    # Already nudged about this silence: a nudge newer than the last contact.
+    nudged = FollowUp.objects.filter(
+        application=OuterRef("pk"),
+        cadence_step__cadence=cadence,
+        created_at__gte=Coalesce(OuterRef("candidate__last_contacted_at"), OuterRef("created_at")),
+    )
     quiet = (
         Application.objects.filter(
             outcome=Application.Outcome.ACTIVE,
@@ -464,24 +536,26 @@ def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
             Q(candidate__last_contacted_at__lt=quiet_since)
             | Q(candidate__last_contacted_at__isnull=True, created_at__lt=quiet_since)
         )
+        .exclude(Exists(nudged))
         .select_related("candidate", "requisition__recruiter", "requisition__hiring_leader")
     )
-    for application in quiet.iterator(chunk_size=500):
-        last = application.candidate.last_contacted_at
-        # One nudge per silence: the key changes once someone gets in touch again.
-        silence = f"{last:%Y%m%d%H%M}" if last else "never"
-        targets = _application_targets(
-            application,
-            key=f"untouched:{cadence.pk}:{application.pk}:{silence}",
-            facts={"quiet_days": cadence.quiet_days},
-        )
-        _schedule(
-            trigger=Trigger.CANDIDATE_UNTOUCHED,
-            targets_by_audience=targets,
-            anchor=now,
-            now=now,
-            pk=cadence.pk,
-        )
+    for chunk in _chunks(quiet.iterator(chunk_size=RECURRING_CHUNK), RECURRING_CHUNK):
+        rows = []
+        for application in chunk:
+            last = application.candidate.last_contacted_at
+            # One nudge per silence: the key changes once someone gets in touch again.
+            silence = f"{last:%Y%m%d%H%M}" if last else "never"
+            rows += _rows(
+                cadences=[cadence],
+                targets_by_audience=_application_targets(
+                    application,
+                    key=f"untouched:{cadence.pk}:{application.pk}:{silence}",
+                    facts={"quiet_days": cadence.quiet_days},
+                ),
+                anchor=now,
+                now=now,
+            )
+        FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1007,7 +1081,7 @@ def cadence_step_save(
     send_time: datetime.time | None,
     audience: str,
     channel: str,
-    template,
+    template: MessageTemplate,
     task_if_opted_out: bool,
     by: User,
 ) -> CadenceStep:
@@ -1048,7 +1122,11 @@ def cadence_step_delete(*, step: CadenceStep, by: User) -> int:
     return cancelled
 
 
-def _message_problems(*, name: str, subject: str, body: str, exclude_pk: int | None) -> dict:
+def message_template_problems(
+    *, name: str, subject: str, body: str, exclude_pk: int | None = None
+) -> dict[str, list[str]]:
+    """What stops a template from being saved, by field ({} when nothing does). Public so that
+    every place that saves templates (this app's editor, Django admin) refuses the same things."""
     problems: dict[str, list[str]] = {}
     if not name.strip():
         problems["name"] = ["Give the template a name."]
@@ -1081,7 +1159,7 @@ def message_template_save(
 ) -> MessageTemplate:
     """Create or change a template. One that would not render for every recipient is refused,
     field by field, so a typo is a form error today rather than a failed email next month."""
-    problems = _message_problems(
+    problems = message_template_problems(
         name=name, subject=subject, body=body, exclude_pk=template.pk if template else None
     )
     if problems:

@@ -153,7 +153,7 @@ def _cadence_url(cadence: Cadence) -> str:
 
 
 def step_in_words(step: CadenceStep) -> str:
-    """ "the day-30 email to the new hire", as a confirmation message says it."""
+    """A step as a confirmation message says it: "the day-30 email to the new hire"."""
     kind = "email" if step.channel == Channel.EMAIL else "task"
     to = "for" if step.channel == Channel.TASK else "to"
     return f"the day-{step.offset_days} {kind} {to} the {step.get_audience_display().lower()}"
@@ -169,13 +169,12 @@ def _detail_context(cadence: Cadence, **extra) -> dict:
 
 
 @admin_required
-@vary_on_headers("HX-Request")
 def cadence_detail(request, pk: int):
     cadence = selectors.cadence_for_admin(pk=pk)
     return render(request, CADENCE_DETAIL, _detail_context(cadence))
 
 
-def _step_form(request, step: CadenceStep, *, data=None) -> CadenceStepForm:
+def _step_form(step: CadenceStep, *, data=None) -> CadenceStepForm:
     form = CadenceStepForm(
         data,
         cadence=step.cadence,
@@ -195,12 +194,12 @@ def _step_saved_message(step: CadenceStep, *, added: bool) -> str:
     scheduled = getattr(step, "scheduled_count", 0)
     if added:
         return f"Added {step_in_words(step)}. It applies to events from now on."
-    kept = (
-        f" The {scheduled} follow-up{pluralize(scheduled)} already scheduled from it keep "
-        "their time."
-        if scheduled
-        else ""
-    )
+    if scheduled == 1:
+        kept = " The follow-up already scheduled from it keeps its time."
+    elif scheduled:
+        kept = f" The {scheduled} follow-ups already scheduled from it keep their time."
+    else:
+        kept = ""
     return f"Saved {step_in_words(step)}.{kept}"
 
 
@@ -211,7 +210,8 @@ def step_row(request, pk: int):
     step = selectors.step_for_admin(pk=pk)
     if not _fragment_only(request):
         return redirect(f"{_cadence_url(step.cadence)}#step-{step.pk}")
-    return render(request, CADENCE_DETAIL + "#step-row", {"step": step, "cadence": step.cadence})
+    context = {"step": step, "cadence": step.cadence, "restored": True}
+    return render(request, CADENCE_DETAIL + "#step-row", context)
 
 
 @admin_required
@@ -219,7 +219,7 @@ def step_row(request, pk: int):
 def step_edit(request, pk: int):
     step = selectors.step_for_admin(pk=pk)
     cadence = step.cadence
-    form = _step_form(request, step, data=request.POST if request.method == "POST" else None)
+    form = _step_form(step, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cadence_step_save(

@@ -14,6 +14,8 @@ def navigation(request):
     if user.is_hiring_leader:
         links.append(("My requisitions", reverse("hiring_leaders:requisition_list")))
     if user.is_admin:
+        links.append(("Cadences", reverse("followups:cadence_list")))
+        links.append(("Outbox", reverse("followups:outbox")))
         links.append(("System status", reverse("system_status")))
         links.append(("Django admin", reverse("admin:index")))
     return {"nav_links": links}

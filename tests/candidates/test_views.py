@@ -24,8 +24,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # Session, user, count, one page of rows (owners joined in).
 LIST_QUERIES = 4
 # Session, user, candidate + owner, applications (+ requisition, company, placement),
-# commitments, timeline count, one page of activities (+ actor, requisition).
-DETAIL_QUERIES = 7
+# commitments, timeline count, one page of activities (+ actor, requisition), open tasks,
+# check-in answers for the candidate's placements.
+DETAIL_QUERIES = 9
 
 
 def detail_url(candidate) -> str:

@@ -6,10 +6,12 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from followups import services
 from followups.models import Cadence, CadenceStep, FollowUp, MessageTemplate
 from tests.candidates.factories import CandidateFactory
 from tests.followups.factories import (
@@ -463,7 +465,7 @@ def test_saving_a_step_over_htmx_swaps_back_the_updated_row(admin_client):
     assert "Day 28" in body
     assert "09:30" in body
     assert "Saved the day-28 email to the new hire." in body
-    assert "The 1 follow-up already scheduled from it keep their time." in body
+    assert "The follow-up already scheduled from it keeps its time." in body
     assert (step.offset_days, step.send_time) == (28, datetime.time(9, 30))
     assert FollowUp.objects.get(pk=already.pk).due_at == already.due_at
 
@@ -799,6 +801,24 @@ def test_the_preview_explains_a_template_that_does_not_parse(admin_client):
     )
 
     assert "<strong>Message:</strong> The template does not parse" in text(response)
+
+
+def test_a_fixed_preview_clears_the_errors_of_a_refused_save(admin_client):
+    fixed = admin_client.post(PREVIEW_URL, {"subject": "Hi", "body": "Fine"}, **HTMX)
+    still_broken = admin_client.post(PREVIEW_URL, {"subject": "Hi {{ x }}", "body": "Ok"}, **HTMX)
+
+    assert '<div id="subject-problems" hx-swap-oob="innerHTML"></div>' in text(fixed)
+    assert '<div id="body-problems" hx-swap-oob="innerHTML"></div>' in text(fixed)
+    assert '<div id="form-alert" hx-swap-oob="innerHTML"></div>' in text(fixed)
+    assert 'id="subject-problems"' not in text(still_broken)
+    assert '<div id="body-problems" hx-swap-oob="innerHTML"></div>' in text(still_broken)
+    assert 'id="form-alert"' not in text(still_broken)
+
+
+def test_the_preview_asks_for_a_missing_subject(admin_client):
+    response = admin_client.post(PREVIEW_URL, {"subject": " ", "body": "Hello"}, **HTMX)
+
+    assert "<strong>Subject:</strong> Write a subject line." in text(response)
 
 
 def test_the_preview_of_nothing_says_what_to_do(admin_client):
@@ -1177,3 +1197,55 @@ def test_a_button_that_no_longer_applies_is_explained_not_a_500(
     assert plain.status_code == 302
     assert message in text(admin_client.get(plain.url))
     assert FollowUp.objects.get(pk=followup.pk).state == followup.state
+
+
+# ---------- the services behind the pages ----------
+
+
+def test_a_template_save_is_refused_field_by_field_and_writes_nothing(admin_user):
+    template = day30_new_hire().template
+    before = (template.subject, template.body)
+
+    with pytest.raises(ValidationError) as refused:
+        services.message_template_save(
+            template=template,
+            name="Fine name",
+            subject="Hi {{ recipient.nickname }}",
+            body="{% if %}",
+            by=admin_user,
+        )
+
+    template.refresh_from_db()
+    assert set(refused.value.message_dict) == {"subject", "body"}
+    assert (template.subject, template.body) == before
+
+
+def test_switching_a_cadence_off_reports_what_it_cancelled_and_on_again_restores_nothing(
+    admin_user,
+):
+    cadence = checkins()
+    pending = FollowUpFactory(cadence_step=day30_new_hire())
+
+    assert services.cadence_set_enabled(cadence=cadence, enabled=False, by=admin_user) == 1
+    assert services.cadence_set_enabled(cadence=cadence, enabled=False, by=admin_user) == 0
+    assert services.cadence_set_enabled(cadence=cadence, enabled=True, by=admin_user) == 0
+    pending.refresh_from_db()
+    assert pending.state == State.CANCELLED
+    assert pending.note == f"Cadence “Post-hire check-ins” switched off by {admin_user}"
+
+
+def test_a_step_of_another_cadence_cannot_be_saved_through_this_one(admin_user):
+    step = day30_new_hire()
+
+    with pytest.raises(ValidationError):
+        services.cadence_step_save(
+            cadence=CadenceFactory(trigger="placement_started"),
+            step=step,
+            offset_days=1,
+            send_time=None,
+            audience="new_hire",
+            channel="email",
+            template=step.template,
+            task_if_opted_out=False,
+            by=admin_user,
+        )
