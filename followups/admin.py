@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from followups import services
 from followups.models import (
     Cadence,
     CadenceStep,
@@ -10,8 +12,23 @@ from followups.models import (
 )
 
 
+class CadenceStepForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        cadence = cleaned.get("cadence") or getattr(self.instance, "cadence", None)
+        if cadence is not None and cadence.trigger and cleaned.get("audience"):
+            problems = services.cadence_step_problems(
+                cadence=cadence, audience=cleaned["audience"], channel=cleaned.get("channel", "")
+            )
+            for field, messages in problems.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
+
 class CadenceStepInline(admin.TabularInline):
     model = CadenceStep
+    form = CadenceStepForm
     fields = (
         "position",
         "offset_days",
@@ -32,8 +49,30 @@ class CadenceAdmin(admin.ModelAdmin):
     inlines = [CadenceStepInline]
 
 
+class MessageTemplateForm(forms.ModelForm):
+    """Refuses what the in-app editor refuses, so no broken template reaches an email."""
+
+    class Meta:
+        model = MessageTemplate
+        fields = ("name", "subject", "body")
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = services.message_template_problems(
+            name=cleaned.get("name", ""),
+            subject=cleaned.get("subject", ""),
+            body=cleaned.get("body", ""),
+            exclude_pk=self.instance.pk,
+        )
+        for field, messages in problems.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
+    form = MessageTemplateForm
     list_display = ("name", "subject", "updated_at")
     search_fields = ("name", "subject", "body")
 

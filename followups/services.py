@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import smtplib
 import socket
 import uuid
@@ -740,12 +741,21 @@ def _finish_sent(followup: FollowUp, *, token: str, message) -> str:
             actor=None,
             occurred_at=now,
             summary=f"Sent “{message.subject}”",
-            body=message.body,
+            body=_without_personal_links(message.body),
         )
         type(person).objects.filter(pk=person.pk).filter(
             Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=now)
         ).update(last_contacted_at=now)
     return "sent"
+
+
+_PERSONAL_LINK = re.compile(r"https?://\S+/(?:checkin|unsubscribe)/[^/\s]+/")
+
+
+def _without_personal_links(text: str) -> str:
+    """The timeline keeps what was said, not the signed links that act as the recipient: any
+    colleague could otherwise answer their check-in or unsubscribe them."""
+    return _PERSONAL_LINK.sub("[personal link]", text)
 
 
 def _after_error(followup: FollowUp, *, token: str, error: Exception) -> str:
@@ -1055,7 +1065,7 @@ AUDIENCES_BY_TRIGGER: dict[str, tuple[str, ...]] = dict.fromkeys(
 }
 
 
-def _step_problems(*, cadence: Cadence, audience: str, channel: str) -> dict[str, list[str]]:
+def cadence_step_problems(*, cadence: Cadence, audience: str, channel: str) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     reachable = AUDIENCES_BY_TRIGGER[cadence.trigger]
     if audience not in reachable:
@@ -1090,7 +1100,7 @@ def cadence_step_save(
     Follow-ups already scheduled keep their time and template: a change applies to the events
     that happen from now on, so nobody gets a day-30 check-in twice because day 30 became 28.
     """
-    problems = _step_problems(cadence=cadence, audience=audience, channel=channel)
+    problems = cadence_step_problems(cadence=cadence, audience=audience, channel=channel)
     if problems:
         raise ValidationError(problems)
     if step is None:

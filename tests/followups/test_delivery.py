@@ -253,3 +253,23 @@ def test_a_weekly_update_tells_the_leader_the_current_pipeline(requisition, recr
     )
     claim_and_deliver()
     assert mail.outbox[0].body.startswith("3 active, 2 interviewing")
+
+
+def test_the_timeline_keeps_the_message_but_not_the_links_that_act_as_the_recipient(
+    requisition, recruiter
+):
+    application = ApplicationFactory(requisition=requisition, stage="offer")
+    FollowUp.objects.all().delete()
+    placement = candidate_services.placement_record(
+        application=application, start_date=timezone.localdate(), by=recruiter
+    )
+    checkin = FollowUp.objects.filter(placement=placement, audience="new_hire").earliest("due_at")
+    FollowUp.objects.exclude(pk=checkin.pk).delete()
+    FollowUp.objects.filter(pk=checkin.pk).update(due_at=timezone.now())
+    claim_and_deliver()
+    (message,) = [m for m in mail.outbox if m.to == [application.candidate.email]]
+    assert "https://crm.example/checkin/" in message.body
+    stored = Activity.objects.get(candidate=application.candidate, kind="message").body
+    assert "/checkin/" not in stored
+    assert "/unsubscribe/" not in stored
+    assert "[personal link]" in stored
