@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -13,6 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruitcrm.settings")
 app = Celery("recruitcrm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
 
 
 class HeartbeatScheduler(PersistentScheduler):
@@ -32,7 +35,20 @@ class HeartbeatScheduler(PersistentScheduler):
         now = time.monotonic()
         if now - self._last_recorded >= self.record_every:
             self._last_recorded = now
-            from recruitcrm.services import heartbeat_record
-
-            heartbeat_record(process="beat")
+            self._record_heartbeat()
         return super().tick(*args, **kwargs)
+
+    def _record_heartbeat(self):
+        from django.db import close_old_connections
+
+        from recruitcrm.services import heartbeat_record
+
+        # Beat has no request cycle to retire a connection the database dropped (a restart, a
+        # failover); without this every later heartbeat would fail on the dead connection.
+        close_old_connections()
+        try:
+            heartbeat_record(process="beat")
+        except Exception:
+            # An exception escaping tick() ends beat, and with it every schedule. A missed
+            # heartbeat only shows beat as stale on the status page, which is the truth.
+            logger.exception("beat could not record its heartbeat")

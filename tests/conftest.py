@@ -68,10 +68,32 @@ def shipped_cadences(db):
 # CI=true any skip fails the run, so CI cannot go green while quietly running less.
 
 
+def _django_order(item) -> int:
+    """Django's order: tests in a rolled-back transaction first, then tests that commit for real
+    (their tables are flushed afterwards, taking the data migrations' rows with them), then
+    tests without a database."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    commits = {"transactional_db", "live_server"} & set(fixtures)
+    if transaction or reset_sequences or commits:
+        return 1
+    return 0 if (marker or "db" in fixtures) else 2
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
     from tests import services
+
+    # pytest-django sorts like this too, but pytest then regroups tests by session-scoped
+    # parametrised fixtures (Playwright's browser_name) and moved the browser tests, which flush
+    # every table, in front of hundreds of ordinary database tests. Sort again, last; the sort is
+    # stable, so pytest's grouping inside each kind survives.
+    items.sort(key=_django_order)
 
     unavailable = set()
     if connection.vendor != "postgresql":

@@ -1,0 +1,24 @@
+# Everyday commands. Each one makes .venv (Python >= 3.12) when it is missing.
+.PHONY: run test lint format bench ci
+
+run:            ## web, worker and beat on the embedded defaults, with demo data
+	./bin/run
+
+test:           ## the whole suite; extra pytest arguments with ARGS="tests/candidates -x"
+	./bin/test $(ARGS)
+
+lint:           ## ruff check and formatting check
+	./bin/setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:         ## fix what ruff can fix, then format
+	./bin/setup
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+bench:          ## time generating 100,000 candidates on PostgreSQL
+	./bin/bench
+
+ci:             ## what CI runs: install servers, full suite with no skips, prove ./bin/run works
+	./.ci/run

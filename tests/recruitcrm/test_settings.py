@@ -1,0 +1,145 @@
+"""Settings come from the environment: a bad value stops the app with a message naming the
+variable, and with nothing set the app runs on the embedded defaults the README promises.
+
+Each case starts a fresh `manage.py` process, because settings are read once at start-up."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import services
+
+ROOT = services.ROOT
+
+
+def manage(*args: str, env: dict[str, str], python_flags: tuple[str, ...] = ()):
+    return subprocess.run(
+        [sys.executable, *python_flags, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+SHOW_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
+    "DATABASE_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    "MAILER": settings.MAILERS["default"],
+    "TIME_ZONE": settings.TIME_ZONE,
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+}))
+"""
+
+
+def settings_under(env: dict[str, str]) -> dict:
+    result = manage("shell", "--no-imports", "-c", SHOW_SETTINGS, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"HTTPS": "sure"}, "HTTPS"),
+        ({"STATIC_MANIFEST": "perhaps"}, "STATIC_MANIFEST"),
+        ({"DATABASE_URL": "nonsense://x"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://"}, "DATABASE_URL"),
+        ({"TIME_ZONE": "Mars/Base"}, "TIME_ZONE"),
+        ({"CELERY_BROKER_URL": "ftp://x"}, "CELERY_BROKER_URL"),
+        ({"SECURE_HSTS_SECONDS": "forever"}, "SECURE_HSTS_SECONDS"),
+        ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "abc"}, "EMAIL_PORT"),
+        ({"EMAIL_HOST": "smtp.example.com", "EMAIL_USE_TLS": "tls"}, "EMAIL_USE_TLS"),
+        ({"EMAIL_HOST": "smtp.example.com", "EMAIL_TIMEOUT": "soon"}, "EMAIL_TIMEOUT"),
+    ],
+    ids=lambda value: (
+        "-".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else None
+    ),
+)
+def test_it_refuses_to_start_with_a_bad_value_and_names_the_variable(variables, named, tmp_path):
+    result = manage("check", env=services.clean_environ(VAR_DIR=str(tmp_path), **variables))
+
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: "), result.stderr
+    assert named in last_line
+    assert repr(variables[named]) in last_line
+
+
+def test_with_nothing_set_it_runs_on_the_embedded_defaults(tmp_path):
+    shown = settings_under(services.clean_environ(VAR_DIR=str(tmp_path)))
+
+    assert shown["DEBUG"] is False
+    assert shown["DATABASE_ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(shown["DATABASE_NAME"]) == tmp_path / "recruitcrm.sqlite3"
+    assert shown["CELERY_BROKER_URL"] == "filesystem://"
+    assert (tmp_path / "broker" / "control").is_dir(), "the filesystem broker needs its folders"
+    assert shown["MAILER"]["BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert shown["MAILER"]["OPTIONS"]["file_path"] == str(tmp_path / "mail")
+    assert shown["TIME_ZONE"] == "UTC"
+    assert shown["SECURE_SSL_REDIRECT"] is False
+
+
+def test_production_variables_switch_database_broker_and_mail(tmp_path):
+    shown = settings_under(
+        services.clean_environ(
+            VAR_DIR=str(tmp_path),
+            DATABASE_URL="postgres://app:secret@db.internal:5432/recruitcrm",
+            CELERY_BROKER_URL="redis://redis.internal:6379/0",
+            EMAIL_HOST="smtp.example.com",
+            EMAIL_PORT="2525",
+            TIME_ZONE="Europe/London",
+            HTTPS="true",
+            ALLOWED_HOSTS="crm.example.com, www.crm.example.com",
+        )
+    )
+
+    assert shown["DATABASE_ENGINE"] == "django.db.backends.postgresql"
+    assert shown["DATABASE_HOST"] == "db.internal"
+    assert shown["CELERY_BROKER_URL"] == "redis://redis.internal:6379/0"
+    assert shown["MAILER"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert shown["MAILER"]["OPTIONS"]["host"] == "smtp.example.com"
+    assert shown["MAILER"]["OPTIONS"]["port"] == 2525
+    assert shown["TIME_ZONE"] == "Europe/London"
+    assert shown["SECURE_SSL_REDIRECT"] is True
+    assert shown["ALLOWED_HOSTS"] == ["crm.example.com", "www.crm.example.com"]
+
+
+def readme_section(heading: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_documents_every_variable_settings_reads():
+    table = readme_section("Environment variables")
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", table, flags=re.MULTILINE))
+
+    assert services.settings_variables() - documented == set(), "document these in README.md"
+    assert documented - services.settings_variables() == set(), "README lists unread variables"
+
+
+def test_the_readme_lists_the_demo_logins_seed_demo_creates():
+    from recruitcrm import demo_data
+
+    logins = {demo_data.ADMIN.username} | {login.username for login in demo_data.RECRUITERS}
+    logins |= {leader.username for leader in demo_data.LEADERS if leader.username}
+    section = readme_section("Run it").split("\n### Demo logins\n", 1)[1]
+    listed = set(re.findall(r"^\| `([a-z0-9_.-]+)` \|", section, flags=re.MULTILINE))
+
+    assert listed == logins
+    assert f"`{demo_data.DEMO_PASSWORD}`" in section
