@@ -1,5 +1,5 @@
 # Everyday commands. Each one makes .venv (Python >= 3.12) when it is missing.
-.PHONY: run test lint format bench ci
+.PHONY: run test lint format bench bench-dispatch ci
 
 run:            ## web, worker and beat on the embedded defaults, with demo data
 	./bin/run
@@ -17,8 +17,11 @@ format:         ## fix what ruff can fix, then format
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-bench:          ## time generating 100,000 candidates on PostgreSQL
+bench:          ## generate 100,000 candidates, then benchmark the follow-up dispatcher
 	./bin/bench
+
+bench-dispatch: ## due-row lookup with 1M future follow-ups; send throughput to an SMTP sink
+	./bin/bench dispatch
 
 ci:             ## what CI runs: install servers, full suite with no skips, prove ./bin/run works
 	./.ci/run

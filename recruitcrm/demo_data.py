@@ -31,7 +31,7 @@ ADMIN = Login(
     "Ellis",
     "admin",
     "Europe/London",
-    "admin site, users and roles, system status; configures cadences and templates",
+    "cadences, message templates, the outbox, system status and Django admin",
 )
 RECRUITERS = (
     Login(
@@ -40,7 +40,7 @@ RECRUITERS = (
         "Okafor",
         "recruiter",
         "America/New_York",
-        "her Today queue, candidates and pipelines; owns engineering roles",
+        "candidates, timelines, promises and check-in flags; owns engineering roles",
     ),
     Login(
         "sam",
@@ -48,7 +48,7 @@ RECRUITERS = (
         "Whitfield",
         "recruiter",
         "America/Chicago",
-        "his Today queue, candidates and pipelines; owns sales, ops and finance roles",
+        "candidates, timelines, promises and check-in flags; owns sales, ops and finance roles",
     ),
     Login(
         "priya",
@@ -56,7 +56,7 @@ RECRUITERS = (
         "Raman",
         "recruiter",
         "Europe/London",
-        "her Today queue, candidates and pipelines; owns product, design and data roles",
+        "candidates, timelines, promises and check-in flags; owns product, design and data roles",
     ),
 )
 

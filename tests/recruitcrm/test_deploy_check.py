@@ -19,6 +19,7 @@ def production_environ(tmp_path, **overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "crm.example.com",
         "CSRF_TRUSTED_ORIGINS": "https://crm.example.com",
         "HTTPS": "true",
+        "SITE_URL": "https://crm.example.com",
         "DATABASE_URL": "postgres://recruitcrm:secret@db.internal:5432/recruitcrm",
         "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
         "EMAIL_HOST": "smtp.example.com",
@@ -53,8 +54,10 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path):
         ({"SECRET_KEY": "django-insecure-local-only-do-not-use-in-production"}, "security.W009"),
         ({"DEBUG": "true"}, "security.W018"),
         ({"HTTPS": "false"}, "security.W008"),
+        ({"SITE_URL": "http://127.0.0.1:8000"}, "followups.W001"),
+        ({"SITE_URL": "http://crm.example.com"}, "followups.W002"),
     ],
-    ids=["local-secret-key", "debug-on", "no-https"],
+    ids=["local-secret-key", "debug-on", "no-https", "local-site-url", "plain-http-links"],
 )
 def test_the_deploy_check_catches_local_defaults_in_production(overrides, check_id, tmp_path):
     result = manage(

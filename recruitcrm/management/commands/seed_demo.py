@@ -35,10 +35,10 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         logins = demo_logins()
-        width = max(len(login.username) for login in logins) + 2
+        width = max(len("username"), *(len(login.username) for login in logins)) + 2
         self.stdout.write("")
         self.stdout.write(
-            "Start the app (for example `python manage.py runserver`), open "
+            "Start the app with ./bin/run (which runs this command first), open "
             "http://127.0.0.1:8000/ and sign in as any of these:"
         )
         self.stdout.write("")
