@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from recruitcrm import demo_data
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             "Start the app with ./bin/run (which runs this command first), open "
-            "http://127.0.0.1:8000/ and sign in as any of these:"
+            f"{settings.SITE_URL.rstrip('/')}/ and sign in as any of these:"
         )
         self.stdout.write("")
         self.stdout.write(f"  {'username':<{width}}{'password':<17}{'role':<15}sees")
