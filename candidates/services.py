@@ -131,6 +131,27 @@ def _record_stage_change(
     )
 
 
+def _on_timeline(
+    application: Application,
+    *,
+    by: User | None,
+    summary: str,
+    body: str = "",
+    occurred_at: datetime | None = None,
+) -> Activity:
+    """The stage-change entry on the candidate's timeline that every pipeline move writes."""
+    return Activity.objects.create(
+        kind=Activity.Kind.STAGE_CHANGE,
+        candidate=application.candidate,
+        requisition=application.requisition,
+        application=application,
+        actor=by,
+        occurred_at=occurred_at or timezone.now(),
+        summary=summary,
+        body=body,
+    )
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -159,12 +180,9 @@ def application_create(
             f"{candidate.name} is already in the pipeline for {requisition.title}."
         ) from None
     stage_change = _record_stage_change(application=application, from_stage="", by=by)
-    Activity.objects.create(
-        kind=Activity.Kind.STAGE_CHANGE,
-        candidate=candidate,
-        requisition=requisition,
-        application=application,
-        actor=by,
+    _on_timeline(
+        application,
+        by=by,
         summary=f"Added to {requisition.title} as {application.get_stage_display()}",
     )
     followups_on_stage_change(application=application, stage_change=stage_change)
@@ -205,12 +223,9 @@ def application_move(
     stage_change = _record_stage_change(
         application=application, from_stage=from_stage, by=by, note=note
     )
-    Activity.objects.create(
-        kind=Activity.Kind.STAGE_CHANGE,
-        candidate=application.candidate,
-        requisition=application.requisition,
-        application=application,
-        actor=by,
+    _on_timeline(
+        application,
+        by=by,
         occurred_at=application.stage_changed_at,
         summary=(
             f"{application.requisition.title}: "
@@ -247,12 +262,9 @@ def application_close(
         changed_at=application.closed_at,
         note=application.close_reason,
     )
-    Activity.objects.create(
-        kind=Activity.Kind.STAGE_CHANGE,
-        candidate=application.candidate,
-        requisition=application.requisition,
-        application=application,
-        actor=by,
+    _on_timeline(
+        application,
+        by=by,
         occurred_at=application.closed_at,
         summary=f"{application.requisition.title}: {application.get_outcome_display()}",
         body=application.close_reason,
@@ -291,12 +303,9 @@ def application_reopen(
     stage_change = _record_stage_change(
         application=application, from_stage=from_stage, by=by, note=note
     )
-    Activity.objects.create(
-        kind=Activity.Kind.STAGE_CHANGE,
-        candidate=application.candidate,
-        requisition=application.requisition,
-        application=application,
-        actor=by,
+    _on_timeline(
+        application,
+        by=by,
         summary=f"{application.requisition.title}: reopened at {application.get_stage_display()}",
         body=note,
     )
