@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring_leaders.models import HiringLeader, Requisition
+from hiring_leaders.models import ContactQuerySet, HiringLeader, Requisition
 
 
 class CandidateSource(models.TextChoices):
@@ -69,6 +69,8 @@ class Candidate(models.Model):
     last_contacted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

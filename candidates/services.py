@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import (
@@ -363,13 +362,6 @@ def placement_fall_through(*, placement: Placement, reason: str, by: User) -> Pl
     return placement
 
 
-def _touch_last_contacted(model, pk: int, when: datetime) -> None:
-    # Only ever move forward: logging last week's call must not hide yesterday's email.
-    model.objects.filter(pk=pk).filter(
-        Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=when)
-    ).update(last_contacted_at=when)
-
-
 @transaction.atomic
 def activity_log(
     *,
@@ -402,9 +394,9 @@ def activity_log(
     )
     if kind in Activity.CONTACT_KINDS:
         if candidate is not None:
-            _touch_last_contacted(Candidate, candidate.pk, occurred_at)
+            Candidate.objects.filter(pk=candidate.pk).contacted(occurred_at)
         if hiring_leader is not None:
-            _touch_last_contacted(HiringLeader, hiring_leader.pk, occurred_at)
+            HiringLeader.objects.filter(pk=hiring_leader.pk).contacted(occurred_at)
     return activity
 
 

@@ -8,6 +8,7 @@ dispatcher (`followups_claim_due` + `followup_deliver`) sends them. No Celery ET
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import re
 import smtplib
@@ -33,7 +34,13 @@ from candidates.models import (
     Placement,
 )
 from followups import links, outbound_mail, schedule
-from followups.messages import TemplateProblem, render_message, sample_context, template_problems
+from followups.messages import (
+    RenderedMessage,
+    TemplateProblem,
+    render_message,
+    sample_context,
+    template_problems,
+)
 from followups.models import (
     Audience,
     Cadence,
@@ -587,7 +594,7 @@ def followups_claim_due(
         if room <= 0:
             return []
         ids = _expired_leases(now, room)
-        ids += _due_rows(now, room - len(ids)) if len(ids) < room else []
+        ids += followups_due_ids(now=now, limit=room - len(ids)) if len(ids) < room else []
         if not ids:
             return []
         token = uuid.uuid4()
@@ -612,7 +619,8 @@ def _locking(queryset):
     return queryset
 
 
-def _due_rows(now, limit) -> list[int]:
+def followups_due_ids(*, now: datetime.datetime, limit: int) -> list[int]:
+    """The dispatcher's lookup: due email rows, oldest first, skipping rows others hold."""
     rows = FollowUp.objects.filter(
         state=State.SCHEDULED, channel=Channel.EMAIL, due_at__lte=now
     ).order_by("due_at")[:limit]
@@ -677,15 +685,18 @@ def followups_deliver_claimed(*, followup_ids: list[int], token: str) -> dict[in
     held = FollowUp.objects.filter(
         pk__in=followup_ids, state=State.SENDING, claim_token=token
     ).select_related("template", "candidate", "hiring_leader", "recruiter", "cadence_step")
+    held = list(held.order_by("due_at", "pk"))
+    # One lookup for the batch; a permanent refusal during the batch adds to it.
+    suppressed = _suppressed_among(f.person.email for f in held)
     outcomes = dict.fromkeys(followup_ids, "stale")  # cancelled, or reclaimed after our lease
-    for followup in held.order_by("due_at", "pk"):
-        outcomes[followup.pk] = _deliver_held(followup, token=token)
+    for followup in held:
+        outcomes[followup.pk] = _deliver_held(followup, token=token, suppressed=suppressed)
     return outcomes
 
 
-def _deliver_held(followup: FollowUp, *, token: str) -> str:
+def _deliver_held(followup: FollowUp, *, token: str, suppressed: set[str]) -> str:
     person = followup.person
-    blocked = _email_block(person)
+    blocked = _email_block(person, suppressed)
     if blocked:
         return _finish_blocked(followup, token=token, reason=blocked)
     try:
@@ -695,32 +706,38 @@ def _deliver_held(followup: FollowUp, *, token: str) -> str:
     try:
         outbound_mail.send(message)
     except Exception as error:  # every failure, whatever its kind, is recorded on the row
-        return _after_error(followup, token=token, error=error)
+        return _after_error(followup, token=token, error=error, suppressed=suppressed)
     return _finish_sent(followup, token=token, message=message)
+
+
+def email_parts(*, subject: str, body: str, context: dict) -> RenderedMessage:
+    """What a recipient gets: the rendered subject, and text and HTML bodies with the footer."""
+    rendered = render_message(subject=subject, body=body, context=context)
+    footer = {"unsubscribe_link": context["unsubscribe_link"], "recruiter": context["recruiter"]}
+    return RenderedMessage(
+        subject=rendered.subject,
+        text=render_to_string("emails/followup-body.txt", {"body": rendered.text, **footer}),
+        html=render_to_string("emails/followup-body.html", {"body": rendered.html, **footer}),
+    )
 
 
 def _email_for(followup: FollowUp) -> EmailMultiAlternatives:
     context = message_context(followup)
-    rendered = render_message(
+    parts = email_parts(
         subject=followup.template.subject, body=followup.template.body, context=context
     )
-    unsubscribe = links.opt_out_link(followup.person)
-    footer = {"unsubscribe_link": unsubscribe, "recruiter": context["recruiter"]}
     message = EmailMultiAlternatives(
-        subject=rendered.subject,
-        body=render_to_string("emails/followup-body.txt", {"body": rendered.text, **footer}),
+        subject=parts.subject,
+        body=parts.text,
         to=[followup.person.email],
         reply_to=[followup.recruiter.email] if followup.recruiter.email else None,
         headers={
             "Message-ID": followup.message_id,
-            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe": f"<{context['unsubscribe_link']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(
-        render_to_string("emails/followup-body.html", {"body": rendered.html, **footer}),
-        "text/html",
-    )
+    message.attach_alternative(parts.html, "text/html")
     return message
 
 
@@ -743,9 +760,7 @@ def _finish_sent(followup: FollowUp, *, token: str, message) -> str:
             summary=f"Sent “{message.subject}”",
             body=_without_personal_links(message.body),
         )
-        type(person).objects.filter(pk=person.pk).filter(
-            Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=now)
-        ).update(last_contacted_at=now)
+        type(person).objects.filter(pk=person.pk).contacted(now)
     return "sent"
 
 
@@ -758,9 +773,10 @@ def _without_personal_links(text: str) -> str:
     return _PERSONAL_LINK.sub("[personal link]", text)
 
 
-def _after_error(followup: FollowUp, *, token: str, error: Exception) -> str:
+def _after_error(followup: FollowUp, *, token: str, error: Exception, suppressed: set[str]) -> str:
     described = f"{type(error).__name__}: {error}"[:2000]
     if _classify(error) == "permanent":
+        suppressed.add(followup.person.email.lower())
         return _finish_failed(followup, token=token, error=described, permanent_address=True)
     if followup.attempts >= settings.FOLLOWUP_MAX_ATTEMPTS:
         return _finish_failed(followup, token=token, error=described, permanent_address=False)
@@ -865,7 +881,8 @@ def message_context(followup: FollowUp) -> dict:
             "last_name": leader.last_name,
             "name": leader.name,
         }
-        context["pipeline"] = _pipeline_counts(requisition)
+        # Counted only if the template asks: the template engine calls a callable it looks up.
+        context["pipeline"] = functools.cache(functools.partial(_pipeline_counts, requisition))
     if followup.application:
         context["application"] = {
             "stage": followup.facts.get("stage") or followup.application.get_stage_display(),
@@ -1132,6 +1149,19 @@ def cadence_step_delete(*, step: CadenceStep, by: User) -> int:
     return cancelled
 
 
+def message_source_problems(*, subject: str, body: str) -> dict[str, list[str]]:
+    """What is wrong with a subject and body as written, by field ({} when nothing is)."""
+    problems: dict[str, list[str]] = {}
+    for field_name, source, missing in (
+        ("subject", subject, "Write a subject line."),
+        ("body", body, "Write the message."),
+    ):
+        found = template_problems(source) if source.strip() else [missing]
+        if found:
+            problems[field_name] = found
+    return problems
+
+
 def message_template_problems(
     *, name: str, subject: str, body: str, exclude_pk: int | None = None
 ) -> dict[str, list[str]]:
@@ -1142,14 +1172,7 @@ def message_template_problems(
         problems["name"] = ["Give the template a name."]
     elif MessageTemplate.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
         problems["name"] = [f"There is already a template called “{name.strip()}”."]
-    if not subject.strip():
-        problems["subject"] = ["Write a subject line."]
-    if not body.strip():
-        problems["body"] = ["Write the message."]
-    for field_name, source in (("subject", subject), ("body", body)):
-        found = template_problems(source)
-        if found:
-            problems.setdefault(field_name, []).extend(found)
+    problems |= message_source_problems(subject=subject, body=body)
     if "subject" not in problems and "body" not in problems:
         try:
             render_message(subject=subject, body=body, context=sample_context())

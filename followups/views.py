@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
@@ -22,7 +21,7 @@ from followups.forms import (
     PageForm,
     TemplatePreviewForm,
 )
-from followups.messages import placeholder_names, render_message, sample_context, template_problems
+from followups.messages import placeholder_names, sample_context
 from followups.models import Cadence, CadenceStep, Channel, FollowUp, MessageTemplate
 from followups.selectors import checkin_for_token
 from recruitcrm.access import admin_required
@@ -309,23 +308,16 @@ def _preview(subject: str, body: str) -> dict:
     """The email an admin's text would make, rendered on sample data, or what stops it."""
     if not subject.strip() and not body.strip():
         return {"empty": True}
-    problems = {
-        "subject": template_problems(subject) if subject.strip() else ["Write a subject line."],
-        "body": template_problems(body) if body.strip() else ["Write the message."],
-    }
-    if problems["subject"] or problems["body"]:
-        return {"problems": problems}
-    context = sample_context()
+    problems = services.message_source_problems(subject=subject, body=body)
+    if problems:
+        return {
+            "problems": {"subject": problems.get("subject", []), "body": problems.get("body", [])}
+        }
     try:
-        rendered = render_message(subject=subject, body=body, context=context)
+        parts = services.email_parts(subject=subject, body=body, context=sample_context())
     except Exception as error:  # the preview says what the save would refuse
         return {"problems": {"subject": [], "body": [f"It does not render: {error}"]}}
-    footer = {"recruiter": context["recruiter"], "unsubscribe_link": context["unsubscribe_link"]}
-    return {
-        "subject": rendered.subject,
-        "text": render_to_string("emails/followup-body.txt", {"body": rendered.text, **footer}),
-        "html": render_to_string("emails/followup-body.html", {"body": rendered.html, **footer}),
-    }
+    return {"subject": parts.subject, "text": parts.text, "html": parts.html}
 
 
 def _template_page(request, *, template: MessageTemplate | None):

@@ -6,6 +6,16 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 
+class ContactQuerySet(models.QuerySet):
+    """For people we talk to: candidates and hiring leaders."""
+
+    def contacted(self, when) -> int:
+        # Only ever move forward: logging last week's call must not hide yesterday's email.
+        return self.filter(
+            models.Q(last_contacted_at__isnull=True) | models.Q(last_contacted_at__lt=when)
+        ).update(last_contacted_at=when)
+
+
 class Company(models.Model):
     """A client organisation; an agency has many, an in-house team has one."""
 
@@ -45,6 +55,8 @@ class HiringLeader(models.Model):
     opted_out_at = models.DateTimeField(null=True, blank=True)
     last_contacted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

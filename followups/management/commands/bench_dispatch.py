@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from followups.models import FollowUp, MessageTemplate
-from followups.services import _due_rows, followups_claim_due
+from followups.services import followups_claim_due, followups_due_ids
 from followups.tasks import deliver_one_batch
 from recruitcrm.models import User
 
@@ -145,7 +145,7 @@ class Command(BaseCommand):
         for _ in range(25):
             with transaction.atomic():
                 started = time.perf_counter()
-                _due_rows(timezone.now(), 200)
+                followups_due_ids(now=timezone.now(), limit=200)
                 finding.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 followups_claim_due(batch_size=200)
