@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from followups import links, selectors, services
+from followups.composing import email_parts
 from followups.forms import (
     CadenceEnabledForm,
     CadenceStepForm,
@@ -314,7 +315,7 @@ def _preview(subject: str, body: str) -> dict:
             "problems": {"subject": problems.get("subject", []), "body": problems.get("body", [])}
         }
     try:
-        parts = services.email_parts(subject=subject, body=body, context=sample_context())
+        parts = email_parts(subject=subject, body=body, context=sample_context())
     except Exception as error:  # the preview says what the save would refuse
         return {"problems": {"subject": [], "body": [f"It does not render: {error}"]}}
     return {"subject": parts.subject, "text": parts.text, "html": parts.html}

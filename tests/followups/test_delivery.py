@@ -12,6 +12,7 @@ from candidates import services as candidate_services
 from candidates.models import Activity
 from followups import services
 from followups.models import FollowUp, SuppressedAddress
+from followups.services import delivery
 from tests.candidates.factories import ApplicationFactory
 from tests.followups.factories import FollowUpFactory, MessageTemplateFactory
 from tests.followups.mail_backends import ScriptedBackend
@@ -133,7 +134,7 @@ class TestSending:
         def die(*args, **kwargs):
             raise SystemExit("worker killed after SMTP accepted the message")
 
-        monkeypatch.setattr(services, "_finish_sent", die)
+        monkeypatch.setattr(delivery, "_finish_sent", die)
         claim = services.followups_claim_due()[0]
         with pytest.raises(SystemExit):
             services.followup_deliver(followup_id=claim.followup_id, token=claim.token)

@@ -1,0 +1,79 @@
+"""The follow-up engine's writes, one module per responsibility:
+
+- `triggers`: what each change in a pipeline schedules or cancels (the `followups_on_*` entry
+  points the base apps' services call inside their own transaction);
+- `recurring`: time-based triggers expanded by beat (weekly updates, candidates gone quiet);
+- `delivery`: claim due rows, send each outside any transaction, record the outcome;
+- `answers`: check-in answers and opting out;
+- `outbox` and `configuration`: what admins do (retry, cancel, cadences, templates);
+- `rows`, `recipients`, `recruiter_tasks`: what the others share.
+
+Other apps import from here, never from the modules, so the engine can be rearranged freely.
+No Celery ETA is ever used: scheduling writes rows, and the dispatcher sends them.
+"""
+
+from followups.services.answers import checkin_answer, person_opt_out
+from followups.services.configuration import (
+    AUDIENCES_BY_TRIGGER,
+    cadence_set_enabled,
+    cadence_step_delete,
+    cadence_step_problems,
+    cadence_step_save,
+    message_source_problems,
+    message_template_problems,
+    message_template_save,
+)
+from followups.services.delivery import (
+    Claim,
+    followup_deliver,
+    followups_claim_due,
+    followups_deliver_claimed,
+    followups_due_ids,
+)
+from followups.services.outbox import followup_cancel, followup_retry
+from followups.services.recruiter_tasks import recruiter_task_create
+from followups.services.recurring import (
+    followups_schedule_recurring,
+    followups_schedule_weekly_update,
+)
+from followups.services.triggers import (
+    followups_on_application_closed,
+    followups_on_commitment_kept,
+    followups_on_commitment_made,
+    followups_on_opt_out,
+    followups_on_placement,
+    followups_on_placement_fell_through,
+    followups_on_requisition_change,
+    followups_on_stage_change,
+)
+
+__all__ = [
+    "AUDIENCES_BY_TRIGGER",
+    "Claim",
+    "cadence_set_enabled",
+    "cadence_step_delete",
+    "cadence_step_problems",
+    "cadence_step_save",
+    "checkin_answer",
+    "followup_cancel",
+    "followup_deliver",
+    "followup_retry",
+    "followups_claim_due",
+    "followups_deliver_claimed",
+    "followups_due_ids",
+    "followups_on_application_closed",
+    "followups_on_commitment_kept",
+    "followups_on_commitment_made",
+    "followups_on_opt_out",
+    "followups_on_placement",
+    "followups_on_placement_fell_through",
+    "followups_on_requisition_change",
+    "followups_on_stage_change",
+    "followups_schedule_recurring",
+    "followups_schedule_weekly_update",
+    "message_source_problems",
+    "message_template_problems",
+    "message_template_save",
+    "person_opt_out",
+    "recruiter_task_create",
+]

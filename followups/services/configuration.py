@@ -1,0 +1,188 @@
+"""Admin configuration: cadences, their steps, and message templates."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from followups.messages import (
+    render_message,
+    sample_context,
+    template_problems,
+)
+from followups.models import (
+    Audience,
+    Cadence,
+    CadenceStep,
+    Channel,
+    FollowUp,
+    MessageTemplate,
+    Trigger,
+)
+from followups.services.rows import State, cancel_scheduled
+from recruitcrm.models import User
+
+
+def _scheduled_from(**step_filter) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(state=State.SCHEDULED, **step_filter)
+
+
+@transaction.atomic
+def cadence_set_enabled(*, cadence: Cadence, enabled: bool, by: User) -> int:
+    """Switch a cadence on or off. Returns how many scheduled follow-ups switching off cancelled.
+
+    Off means off: an admin who stops the check-ins because a template is wrong expects no
+    more of them, not the day-60 and day-90 ones still going out for months. Switching back on
+    schedules for new events only; the cancelled rows can be retried one by one in the outbox.
+    """
+    cadence = Cadence.objects.select_for_update().get(pk=cadence.pk)
+    if cadence.enabled == enabled:
+        return 0
+    cadence.enabled = enabled
+    cadence.save(update_fields=["enabled", "updated_at"])
+    if enabled:
+        return 0
+    return cancel_scheduled(
+        _scheduled_from(cadence_step__cadence=cadence),
+        reason=f"Cadence “{cadence.name}” switched off by {by}",
+    )
+
+
+# Whom each trigger can reach (see the targets each entry point builds): a step for anyone else
+# would be saved and then never fire.
+_EVERYONE_BUT_NEW_HIRE = (Audience.CANDIDATE, Audience.HIRING_LEADER, Audience.RECRUITER)
+
+
+AUDIENCES_BY_TRIGGER: dict[str, tuple[str, ...]] = dict.fromkeys(
+    Trigger.values, _EVERYONE_BUT_NEW_HIRE
+) | {
+    Trigger.PLACEMENT_STARTED: (Audience.NEW_HIRE, Audience.HIRING_LEADER, Audience.RECRUITER),
+    Trigger.REQUISITION_OPEN_WEEKLY: (Audience.HIRING_LEADER, Audience.RECRUITER),
+}
+
+
+def cadence_step_problems(*, cadence: Cadence, audience: str, channel: str) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    reachable = AUDIENCES_BY_TRIGGER[cadence.trigger]
+    if audience not in reachable:
+        names = ", ".join(Audience(a).label.lower() for a in reachable)
+        problems["audience"] = [
+            f"“{cadence.get_trigger_display()}” can only reach: {names}. "
+            "A step for anyone else would never be sent."
+        ]
+    if audience == Audience.RECRUITER and channel == Channel.EMAIL:
+        problems["channel"] = [
+            "The owning recruiter gets tasks in their queue, not emails: choose "
+            f"“{Channel.TASK.label}”."
+        ]
+    return problems
+
+
+@transaction.atomic
+def cadence_step_save(
+    *,
+    cadence: Cadence,
+    step: CadenceStep | None = None,
+    offset_days: int,
+    send_time: datetime.time | None,
+    audience: str,
+    channel: str,
+    template: MessageTemplate,
+    task_if_opted_out: bool,
+    by: User,
+) -> CadenceStep:
+    """Add a step to a cadence (step=None) or change one.
+
+    Follow-ups already scheduled keep their time and template: a change applies to the events
+    that happen from now on, so nobody gets a day-30 check-in twice because day 30 became 28.
+    """
+    problems = cadence_step_problems(cadence=cadence, audience=audience, channel=channel)
+    if problems:
+        raise ValidationError(problems)
+    if step is None:
+        last = cadence.steps.order_by("-position").values_list("position", flat=True).first()
+        step = CadenceStep(cadence=cadence, position=0 if last is None else last + 1)
+    elif step.cadence_id != cadence.pk:
+        raise ValidationError("This step belongs to another cadence.")
+    step.offset_days = offset_days
+    step.send_time = send_time
+    step.audience = audience
+    step.channel = channel
+    step.template = template
+    # Only an email can be blocked by an opt-out; a task always reaches the recruiter.
+    step.task_if_opted_out = task_if_opted_out and channel == Channel.EMAIL
+    step.save()
+    Cadence.objects.filter(pk=cadence.pk).update(updated_at=timezone.now())
+    return step
+
+
+@transaction.atomic
+def cadence_step_delete(*, step: CadenceStep, by: User) -> int:
+    """Remove a step; its follow-ups not yet sent are cancelled. Returns how many."""
+    cancelled = cancel_scheduled(
+        _scheduled_from(cadence_step=step),
+        reason=f"Step removed from “{step.cadence.name}” by {by}",
+    )
+    Cadence.objects.filter(pk=step.cadence_id).update(updated_at=timezone.now())
+    step.delete()
+    return cancelled
+
+
+def message_source_problems(*, subject: str, body: str) -> dict[str, list[str]]:
+    """What is wrong with a subject and body as written, by field ({} when nothing is)."""
+    problems: dict[str, list[str]] = {}
+    for field_name, source, missing in (
+        ("subject", subject, "Write a subject line."),
+        ("body", body, "Write the message."),
+    ):
+        found = template_problems(source) if source.strip() else [missing]
+        if found:
+            problems[field_name] = found
+    return problems
+
+
+def message_template_problems(
+    *, name: str, subject: str, body: str, exclude_pk: int | None = None
+) -> dict[str, list[str]]:
+    """What stops a template from being saved, by field ({} when nothing does). Public so that
+    every place that saves templates (this app's editor, Django admin) refuses the same things."""
+    problems: dict[str, list[str]] = {}
+    if not name.strip():
+        problems["name"] = ["Give the template a name."]
+    elif MessageTemplate.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
+        problems["name"] = [f"There is already a template called “{name.strip()}”."]
+    problems |= message_source_problems(subject=subject, body=body)
+    if "subject" not in problems and "body" not in problems:
+        try:
+            render_message(subject=subject, body=body, context=sample_context())
+        except Exception as error:  # whatever it is, it would have failed at 9:00 on Monday
+            problems["body"] = [f"The template does not render with sample data: {error}"]
+    return problems
+
+
+@transaction.atomic
+def message_template_save(
+    *,
+    template: MessageTemplate | None = None,
+    name: str,
+    subject: str,
+    body: str,
+    by: User,
+) -> MessageTemplate:
+    """Create or change a template. One that would not render for every recipient is refused,
+    field by field, so a typo is a form error today rather than a failed email next month."""
+    problems = message_template_problems(
+        name=name, subject=subject, body=body, exclude_pk=template.pk if template else None
+    )
+    if problems:
+        raise ValidationError(problems)
+    template = template or MessageTemplate()
+    template.name = name.strip()
+    template.subject = subject.strip()
+    template.body = body.strip()
+    template.save()
+    return template

@@ -1,0 +1,220 @@
+"""What each change in a pipeline schedules or cancels: the entry points the base apps' services
+call inside their own transaction, so a change and the touches it implies commit together."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from candidates.models import (
+    Application,
+    ApplicationStageChange,
+    Candidate,
+    Commitment,
+    Placement,
+)
+from followups.models import (
+    Audience,
+    Channel,
+    FollowUp,
+    Trigger,
+)
+from followups.services.recipients import Target
+from followups.services.recurring import followups_schedule_weekly_update
+from followups.services.rows import State, application_targets, cancel_scheduled, schedule_cadences
+from hiring_leaders.models import HiringLeader, Requisition
+
+_REQUISITION_TRIGGERS = {
+    Requisition.Status.ON_HOLD: Trigger.REQUISITION_ON_HOLD,
+    Requisition.Status.FILLED: Trigger.REQUISITION_FILLED,
+    Requisition.Status.CANCELLED: Trigger.REQUISITION_CANCELLED,
+    Requisition.Status.OPEN: Trigger.REQUISITION_REOPENED,
+}
+
+
+def followups_on_stage_change(
+    *, application: Application, stage_change: ApplicationStageChange
+) -> None:
+    application = Application.objects.select_related(
+        "candidate", "requisition__recruiter", "requisition__hiring_leader__company"
+    ).get(pk=application.pk)
+    facts = {
+        "stage": application.get_stage_display(),
+        "previous_stage": Application.Stage(stage_change.from_stage).label
+        if stage_change.from_stage
+        else "",
+    }
+    # A cadence for one stage fires whenever the application enters it, even when added
+    # straight into it; an "any stage" cadence fires on moves only, so nobody is told they
+    # were sourced.
+    which = Q(stage=application.stage)
+    if stage_change.from_stage:
+        which |= Q(stage="")
+    schedule_cadences(
+        trigger=Trigger.STAGE_ENTERED,
+        targets_by_audience=application_targets(
+            application, key=f"stage:{stage_change.pk}", facts=facts
+        ),
+        anchor=stage_change.changed_at,
+        which=which,
+    )
+
+
+def followups_on_application_closed(
+    *, application: Application, stage_change: ApplicationStageChange
+) -> None:
+    # A rejected or withdrawn candidate hears nothing more about this pipeline.
+    cancel_scheduled(
+        FollowUp.objects.filter(application=application),
+        reason=f"Application {application.get_outcome_display().lower()}",
+    )
+    application = Application.objects.select_related(
+        "candidate", "requisition__recruiter", "requisition__hiring_leader__company"
+    ).get(pk=application.pk)
+    schedule_cadences(
+        trigger=Trigger.APPLICATION_CLOSED,
+        targets_by_audience=application_targets(
+            application,
+            key=f"closed:{stage_change.pk}",
+            facts={"stage": application.get_outcome_display()},
+        ),
+        anchor=stage_change.changed_at,
+    )
+
+
+def followups_on_requisition_change(*, requisition: Requisition, event_id: int) -> None:
+    """The requisition changed status (event_id: the Activity recording it)."""
+    requisition = Requisition.objects.select_related(
+        "recruiter", "hiring_leader__company", "company"
+    ).get(pk=requisition.pk)
+    if requisition.status != Requisition.Status.OPEN:
+        # Weekly progress updates are for open roles; on hold, the reset message replaces them.
+        cancel_scheduled(
+            FollowUp.objects.filter(
+                requisition=requisition,
+                cadence_step__cadence__trigger=Trigger.REQUISITION_OPEN_WEEKLY,
+            ),
+            reason=f"Requisition {requisition.get_status_display().lower()}",
+        )
+    if requisition.status in (Requisition.Status.FILLED, Requisition.Status.CANCELLED):
+        cancel_scheduled(
+            FollowUp.objects.filter(
+                requisition=requisition,
+                cadence_step__cadence__trigger__in=[
+                    Trigger.REQUISITION_ON_HOLD,
+                    Trigger.REQUISITION_REOPENED,
+                    Trigger.CANDIDATE_UNTOUCHED,
+                ],
+            ),
+            reason=f"Requisition {requisition.get_status_display().lower()}",
+        )
+    key = f"req-{requisition.status}:{event_id}"
+    leader_target = Target(
+        recruiter=requisition.recruiter,
+        hiring_leader=requisition.hiring_leader,
+        requisition=requisition,
+        key=key,
+        facts={"status": requisition.get_status_display()},
+    )
+    candidate_targets = [
+        Target(
+            recruiter=requisition.recruiter,
+            candidate=application.candidate,
+            application=application,
+            requisition=requisition,
+            key=f"{key}:app{application.pk}",
+            facts={"status": requisition.get_status_display()},
+        )
+        for application in requisition.applications.filter(
+            outcome=Application.Outcome.ACTIVE
+        ).select_related("candidate")
+    ]
+    schedule_cadences(
+        trigger=_REQUISITION_TRIGGERS[requisition.status],
+        targets_by_audience={
+            Audience.CANDIDATE: candidate_targets,
+            Audience.HIRING_LEADER: [leader_target],
+            Audience.RECRUITER: [leader_target],
+        },
+        anchor=timezone.now(),
+    )
+    if requisition.status == Requisition.Status.OPEN:
+        followups_schedule_weekly_update(requisition=requisition)
+
+
+def followups_on_placement(*, placement: Placement) -> None:
+    placement = Placement.objects.select_related(
+        "application__candidate",
+        "application__requisition__recruiter",
+        "application__requisition__hiring_leader__company",
+    ).get(pk=placement.pk)
+    application = placement.application
+    requisition = application.requisition
+    target = Target(
+        recruiter=requisition.recruiter,
+        candidate=application.candidate,
+        hiring_leader=requisition.hiring_leader,
+        application=application,
+        requisition=requisition,
+        placement=placement,
+        key=f"placement:{placement.pk}",
+    )
+    schedule_cadences(
+        trigger=Trigger.PLACEMENT_STARTED,
+        targets_by_audience={
+            Audience.NEW_HIRE: [target],
+            Audience.HIRING_LEADER: [target],
+            Audience.RECRUITER: [target],
+        },
+        anchor=placement.start_date,
+    )
+
+
+def followups_on_placement_fell_through(*, placement: Placement) -> None:
+    cancel_scheduled(FollowUp.objects.filter(placement=placement), reason="Placement fell through")
+
+
+def followups_on_opt_out(*, person: Candidate | HiringLeader) -> None:
+    """No more email to this person; steps that say so become tasks for the recruiter."""
+    field_name = "candidate" if isinstance(person, Candidate) else "hiring_leader"
+    pending = FollowUp.objects.filter(
+        **{field_name: person}, channel=Channel.EMAIL, state=State.SCHEDULED
+    ).select_related("cadence_step", "template")
+    to_task = [f for f in pending if f.cadence_step and f.cadence_step.task_if_opted_out]
+    for followup in to_task:
+        followup.channel = Channel.TASK
+        followup.task_title = (
+            f"{person.name} opted out of email: send “{followup.template}” yourself"
+        )
+        followup.note = f"Task instead of email: {person.name} opted out."
+    FollowUp.objects.bulk_update(to_task, ["channel", "task_title", "note", "updated_at"])
+    cancel_scheduled(
+        pending.exclude(pk__in=[f.pk for f in to_task]), reason="Recipient opted out of email"
+    )
+
+
+def followups_on_commitment_made(*, commitment: Commitment) -> None:
+    commitment = Commitment.objects.select_related(
+        "recruiter", "candidate", "hiring_leader__company", "requisition"
+    ).get(pk=commitment.pk)
+    target = Target(
+        recruiter=commitment.recruiter,
+        candidate=commitment.candidate,
+        hiring_leader=commitment.hiring_leader,
+        requisition=commitment.requisition,
+        commitment=commitment,
+        key=f"commitment:{commitment.pk}",
+    )
+    schedule_cadences(
+        trigger=Trigger.COMMITMENT_DUE,
+        targets_by_audience={
+            Audience.RECRUITER: [target],
+            Audience.CANDIDATE: [target] if commitment.candidate else [],
+            Audience.HIRING_LEADER: [target] if commitment.hiring_leader else [],
+        },
+        anchor=commitment.due_at,
+    )
+
+
+def followups_on_commitment_kept(*, commitment: Commitment) -> None:
+    cancel_scheduled(FollowUp.objects.filter(commitment=commitment), reason="Commitment kept")
