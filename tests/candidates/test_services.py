@@ -172,9 +172,18 @@ class TestApplicationMove:
         with pytest.raises(ValidationError, match="reopen it first"):
             services.application_move(application=application, stage="offer", by=recruiter)
 
+    def test_hiring_takes_a_placement_with_its_start_date(self, recruiter):
+        application = ApplicationFactory(stage="offer")
+        with pytest.raises(ValidationError, match="start date"):
+            services.application_move(application=application, stage="hired", by=recruiter)
+        application.refresh_from_db()
+        assert application.stage == "offer"
+
     def test_a_hire_does_not_move_back_without_reopening(self, recruiter):
         application = ApplicationFactory(stage="offer")
-        services.application_move(application=application, stage="hired", by=recruiter)
+        services.placement_record(
+            application=application, start_date=datetime.date(2026, 4, 1), by=recruiter
+        )
         application.refresh_from_db()
         assert application.hired_at is not None
         with pytest.raises(ValidationError, match="reopen the application"):
@@ -355,7 +364,8 @@ class TestCommitments:
             )
         with time_machine.travel(datetime.datetime(2026, 11, 2, 8, 0, tzinfo=datetime.UTC)):
             services.commitment_keep(commitment=on_time, by=recruiter)
-        services.commitment_keep(commitment=late, by=recruiter)
+        with time_machine.travel(datetime.datetime(2026, 11, 3, 8, 0, tzinfo=datetime.UTC)):
+            services.commitment_keep(commitment=late, by=recruiter)
         summaries = [summary for _, summary in timeline(candidate)]
         assert "Kept (on time): Send interview feedback" in summaries
         assert "Kept (late): Send interview feedback" in summaries

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import email
 import email.policy
 import logging
@@ -29,6 +30,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.utils import timezone
 
+from tests import clock
 from tests import services as test_services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,7 +169,8 @@ class Cluster:
     smtp_port: int
     queue: str = field(default_factory=lambda: f"followups-{uuid.uuid4().hex[:8]}")
     extra_env: dict[str, str] = field(default_factory=dict)
-    clock_offset_days: float = 0
+    # Where the workers' and beats' clocks start; None: the test's own "now".
+    clock_at: datetime.datetime | None = None
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def environ(self) -> dict[str, str]:
@@ -194,12 +197,12 @@ class Cluster:
 
     def _spawn(self, name: str, arguments: list[str]) -> subprocess.Popen:
         log = (self.tmp_path / f"{name}.log").open("a")
-        launcher = ["-m", "celery"]
-        if self.clock_offset_days:
-            launcher = [str(ROOT / "tests" / "followups" / "celery_at.py")]
-        environ = self.environ() | {"FAKE_CLOCK_OFFSET_DAYS": str(self.clock_offset_days)}
+        environ = self.environ()
+        if self.clock_at is not None:
+            # The process's clock starts there and ticks on (tests/clock_hook/sitecustomize.py).
+            environ[clock.SUBPROCESS_VARIABLE] = self.clock_at.isoformat()
         process = subprocess.Popen(
-            [sys.executable, *launcher, "-A", "recruitcrm", *arguments],
+            [sys.executable, "-m", "celery", "-A", "recruitcrm", *arguments],
             cwd=ROOT,
             env=environ,
             stdout=log,
