@@ -25,6 +25,7 @@ from followups.services import (
     followups_on_application_closed,
     followups_on_commitment_kept,
     followups_on_commitment_made,
+    followups_on_contact,
     followups_on_placement,
     followups_on_placement_fell_through,
     followups_on_stage_change,
@@ -202,6 +203,18 @@ def application_move(
     *, application: Application, stage: str, by: User | None, note: str = ""
 ) -> Application:
     """Move an active application to another stage, keeping the history."""
+    if stage == Application.Stage.HIRED:
+        # A hire has a start date, which the congratulations and the check-ins need.
+        raise ValidationError("Record the hire with its start date (a placement).")
+    application, stage_change = _move(application=application, stage=stage, by=by, note=note)
+    if stage_change is not None:
+        followups_on_stage_change(application=application, stage_change=stage_change)
+    return application
+
+
+def _move(
+    *, application: Application, stage: str, by: User | None, note: str = ""
+) -> tuple[Application, ApplicationStageChange | None]:
     application = _locked(application)
     if stage not in Application.Stage.values:
         raise ValidationError(f"Unknown stage {stage!r}.")
@@ -212,7 +225,7 @@ def application_move(
     if application.hired_at is not None and stage != Application.Stage.HIRED:
         raise ValidationError("This candidate was hired; reopen the application to move it back.")
     if stage == application.stage:
-        return application
+        return application, None
     from_stage = application.stage
     application.stage = stage
     application.stage_changed_at = timezone.now()
@@ -232,8 +245,7 @@ def application_move(
         ),
         body=note,
     )
-    followups_on_stage_change(application=application, stage_change=stage_change)
-    return application
+    return application, stage_change
 
 
 @transaction.atomic
@@ -315,7 +327,9 @@ def application_reopen(
 @transaction.atomic
 def placement_record(*, application: Application, start_date: date, by: User) -> Placement:
     """Record a hire: the application moves to hired and the placement starts on start_date."""
-    application = application_move(application=application, stage=Application.Stage.HIRED, by=by)
+    application, stage_change = _move(
+        application=application, stage=Application.Stage.HIRED, by=by
+    )
     if Placement.objects.filter(application=application).exists():
         raise ValidationError("This hire already has a placement.")
     placement = Placement.objects.create(
@@ -329,6 +343,10 @@ def placement_record(*, application: Application, start_date: date, by: User) ->
         actor=by,
         summary=f"Placed in {application.requisition.title}, starting {start_date:%d %b %Y}",
     )
+    if stage_change is not None:
+        followups_on_stage_change(
+            application=application, stage_change=stage_change, placement=placement
+        )
     followups_on_placement(placement=placement)
     return placement
 
@@ -395,6 +413,7 @@ def activity_log(
     if kind in Activity.CONTACT_KINDS:
         if candidate is not None:
             Candidate.objects.filter(pk=candidate.pk).contacted(occurred_at)
+            followups_on_contact(candidate=candidate)
         if hiring_leader is not None:
             HiringLeader.objects.filter(pk=hiring_leader.pk).contacted(occurred_at)
     return activity

@@ -18,7 +18,10 @@ class CadenceStepForm(forms.ModelForm):
         cadence = cleaned.get("cadence") or getattr(self.instance, "cadence", None)
         if cadence is not None and cadence.trigger and cleaned.get("audience"):
             problems = services.cadence_step_problems(
-                cadence=cadence, audience=cleaned["audience"], channel=cleaned.get("channel", "")
+                cadence=cadence,
+                audience=cleaned["audience"],
+                channel=cleaned.get("channel", ""),
+                template=cleaned.get("template"),
             )
             for field, messages in problems.items():
                 for message in messages:
@@ -43,7 +46,7 @@ class CadenceStepInline(admin.TabularInline):
 
 @admin.register(Cadence)
 class CadenceAdmin(admin.ModelAdmin):
-    list_display = ("name", "trigger", "stage", "weekday", "quiet_days", "enabled")
+    list_display = ("name", "trigger", "stage", "outcome", "weekday", "quiet_days", "enabled")
     list_filter = ("trigger", "enabled")
     search_fields = ("name",)
     inlines = [CadenceStepInline]
@@ -54,7 +57,7 @@ class MessageTemplateForm(forms.ModelForm):
 
     class Meta:
         model = MessageTemplate
-        fields = ("name", "subject", "body")
+        fields = ("name", "kind", "subject", "body")
 
     def clean(self):
         cleaned = super().clean()
@@ -62,6 +65,7 @@ class MessageTemplateForm(forms.ModelForm):
             name=cleaned.get("name", ""),
             subject=cleaned.get("subject", ""),
             body=cleaned.get("body", ""),
+            kind=cleaned.get("kind", ""),
             exclude_pk=self.instance.pk,
         )
         for field, messages in problems.items():
@@ -73,7 +77,8 @@ class MessageTemplateForm(forms.ModelForm):
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
     form = MessageTemplateForm
-    list_display = ("name", "subject", "updated_at")
+    list_display = ("name", "kind", "subject", "updated_at")
+    list_filter = ("kind",)
     search_fields = ("name", "subject", "body")
 
 

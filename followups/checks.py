@@ -1,5 +1,6 @@
 """Deploy checks for what the follow-up engine needs to send mail people can act on."""
 
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -31,3 +32,22 @@ def check_site_url(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_from_address(app_configs, **kwargs):
+    """Mail "from" a local address is refused or marked as spam by receiving servers, and
+    replies to it go nowhere."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = address.rpartition("@")[2].strip("[]").lower()
+    if domain in LOCAL_HOSTS or domain.endswith((".localhost", ".local", ".invalid")):
+        return [
+            Warning(
+                f"DEFAULT_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL!r}: follow-up emails would "
+                "come from an address on this machine.",
+                hint="Set DEFAULT_FROM_EMAIL to an address at your own domain, e.g. "
+                "'Acme Recruiting <recruiting@acme-recruiting.com>'.",
+                id="followups.W003",
+            )
+        ]
+    return []

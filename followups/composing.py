@@ -1,31 +1,28 @@
-"""What a recipient reads: the values a template may use, and the rendered parts of an email."""
+"""What a recipient reads: the values a template may use, and the email built from them."""
 
 from __future__ import annotations
 
+import email.policy
 import functools
 
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
+from django.template.defaultfilters import linebreaks_filter, urlize
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
-from candidates.models import (
-    Application,
-)
+from candidates.models import Application
 from followups import links
-from followups.messages import (
-    RenderedMessage,
-    render_message,
-)
-from followups.models import (
-    FollowUp,
-)
+from followups.messages import RenderedMessage, render_message
+from followups.models import FollowUp
 from hiring_leaders.models import Requisition
 
 
 def message_context(followup: FollowUp) -> dict:
     """The values a template may use, and nothing else (see messages.PLACEHOLDERS)."""
     person = followup.person
-    requisition = followup.requisition
     recruiter = followup.recruiter
     context = {
         "recipient": {"first_name": person.first_name, "name": person.name},
@@ -44,21 +41,8 @@ def message_context(followup: FollowUp) -> dict:
             "last_name": candidate.last_name,
             "name": candidate.name,
         }
-    if requisition:
-        leader = requisition.hiring_leader
-        context["requisition"] = {
-            "title": requisition.title,
-            "location": requisition.location,
-            "status": requisition.get_status_display(),
-        }
-        context["company"] = {"name": requisition.company.name}
-        context["hiring_leader"] = {
-            "first_name": leader.first_name,
-            "last_name": leader.last_name,
-            "name": leader.name,
-        }
-        # Counted only if the template asks: the template engine calls a callable it looks up.
-        context["pipeline"] = functools.cache(functools.partial(_pipeline_counts, requisition))
+    if followup.requisition:
+        context |= _requisition_context(followup.requisition, facts=followup.facts)
     if followup.application:
         context["application"] = {
             "stage": followup.facts.get("stage") or followup.application.get_stage_display(),
@@ -78,6 +62,31 @@ def message_context(followup: FollowUp) -> dict:
     return context
 
 
+def _requisition_context(requisition: Requisition, *, facts: dict) -> dict:
+    leader = requisition.hiring_leader
+    return {
+        "requisition": {
+            "title": requisition.title,
+            "location": requisition.location,
+            "status": requisition.get_status_display(),
+            # The reason as it was when the message was scheduled, and only the shareable one:
+            # the recruiters' internal note never reaches a template.
+            "status_reason": facts.get("status_reason", requisition.status_reason),
+            "progress_link": links.absolute(
+                reverse("hiring_leaders:requisition_detail", args=[requisition.pk])
+            ),
+        },
+        "company": {"name": requisition.company.name},
+        "hiring_leader": {
+            "first_name": leader.first_name,
+            "last_name": leader.last_name,
+            "name": leader.name,
+        },
+        # Counted only if the template asks: the template engine calls a callable it looks up.
+        "pipeline": functools.cache(functools.partial(_pipeline_counts, requisition)),
+    }
+
+
 def _pipeline_counts(requisition: Requisition) -> dict:
     counts = dict(
         requisition.applications.filter(outcome=Application.Outcome.ACTIVE)
@@ -92,6 +101,12 @@ def _pipeline_counts(requisition: Requisition) -> dict:
     }
 
 
+def _html_paragraphs(html: SafeString) -> SafeString:
+    """The HTML rendering of a plain-text body: already escaped once by the template engine,
+    so links become <a href> and blank lines paragraphs without escaping anything again."""
+    return linebreaks_filter(urlize(html, autoescape=True), autoescape=True)
+
+
 def email_parts(*, subject: str, body: str, context: dict) -> RenderedMessage:
     """What a recipient gets: the rendered subject, and text and HTML bodies with the footer."""
     rendered = render_message(subject=subject, body=body, context=context)
@@ -99,5 +114,66 @@ def email_parts(*, subject: str, body: str, context: dict) -> RenderedMessage:
     return RenderedMessage(
         subject=rendered.subject,
         text=render_to_string("emails/followup-body.txt", {"body": rendered.text, **footer}),
-        html=render_to_string("emails/followup-body.html", {"body": rendered.html, **footer}),
+        html=render_to_string(
+            "emails/followup-body.html", {"body": _html_paragraphs(rendered.html), **footer}
+        ),
     )
+
+
+class _AsWritten(str):
+    """A header written exactly as given, never folded or encoded.
+
+    Mail clients that follow RFC 2369 and 8058 look for a literal `<https://…>` in
+    List-Unsubscribe. The email package folds at 78 columns, and a link longer than that with no
+    space to fold at becomes RFC 2047 encoded-words, which those clients cannot read. RFC 5322
+    allows a line of up to 998 characters, so the header goes out on one line. (The email
+    package's documented header-object protocol: a `name` and a `fold(policy=…)`.)
+    """
+
+    name: str
+
+    def __new__(cls, name: str, value: str):
+        if not value.isascii() or "\n" in value or "\r" in value or len(value) > 900:
+            raise ValueError(f"{name} must be one line of ASCII, got {value!r}")
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+class FollowUpEmail(EmailMultiAlternatives):
+    """An email whose List-Unsubscribe reaches the recipient's mail client as plain `<URI>`."""
+
+    unfolded_headers = ("List-Unsubscribe",)
+
+    def message(self, *, policy=email.policy.default):
+        message = super().message(policy=policy)
+        for name in self.unfolded_headers:
+            value = self.extra_headers.get(name)
+            if value is not None:
+                del message[name]
+                message.set_raw(name, _AsWritten(name, value))
+        return message
+
+
+def followup_email(followup: FollowUp) -> FollowUpEmail:
+    """The email a follow-up sends, built for its addressee."""
+    context = message_context(followup)
+    parts = email_parts(
+        subject=followup.template.subject, body=followup.template.body, context=context
+    )
+    message = FollowUpEmail(
+        subject=parts.subject,
+        body=parts.text,
+        to=[followup.person.email],
+        reply_to=[followup.recruiter.email] if followup.recruiter.email else None,
+        headers={
+            "Message-ID": followup.message_id,
+            "List-Unsubscribe": f"<{context['unsubscribe_link']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(parts.html, "text/html")
+    return message

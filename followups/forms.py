@@ -77,7 +77,7 @@ class CadenceStepForm(forms.Form):
     channel = forms.ChoiceField(label="As", choices=Channel.choices)
     template = forms.ModelChoiceField(
         label="Template",
-        queryset=MessageTemplate.objects.only("pk", "name").order_by("name"),
+        queryset=MessageTemplate.objects.only("pk", "name", "kind").order_by("name"),
         empty_label=None,
         widget=_AlwaysChosenSelect,
         error_messages={"invalid_choice": "That template no longer exists; choose another."},
@@ -98,6 +98,24 @@ class CadenceStepForm(forms.Form):
                 "offset_days"
             ].help_text = "Weekly updates go out on the cadence\u2019s weekday."
             self.fields["send_time"].help_text = "In the leader\u2019s time zone. Empty: 09:00."
+        self._group_templates_by_kind(first_audience=reachable[0])
+
+    def _group_templates_by_kind(self, *, first_audience: str) -> None:
+        """Emails and tasks in groups of their own, so the pairing the step needs (an email
+        template for an email, a task template for a task) is the one in front of the admin;
+        a new step starts from a template that matches its first channel."""
+        templates = list(self.fields["template"].queryset)
+        groups = {kind: [] for kind in MessageTemplate.Kind.values}
+        for template in templates:
+            groups[template.kind].append((template.pk, template.name))
+        self.fields["template"].choices = [
+            (TEMPLATE_GROUPS[kind], options) for kind, options in groups.items() if options
+        ]
+        if not self.initial:
+            channel = Channel.TASK if first_audience == Audience.RECRUITER else Channel.EMAIL
+            self.initial = {"channel": channel}
+            if groups[channel]:
+                self.initial["template"] = groups[channel][0][0]
 
     @staticmethod
     def initial_for(step: CadenceStep) -> dict:
@@ -111,8 +129,22 @@ class CadenceStepForm(forms.Form):
         }
 
 
+TEMPLATE_GROUPS = {
+    MessageTemplate.Kind.EMAIL: "Emails to a person",
+    MessageTemplate.Kind.TASK: "Tasks for the recruiter",
+}
+
+
 class MessageTemplateForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=MessageTemplate.Kind.choices,
+        initial=MessageTemplate.Kind.EMAIL,
+        widget=forms.RadioSelect,
+        help_text="An email is written to the person who reads it; a task tells the recruiter "
+        "what to do. Cadence steps send each only as what it is.",
+    )
     subject = forms.CharField(
         label="Subject",
         max_length=300,

@@ -48,7 +48,22 @@ def followup_id_from_checkin_token(token: str) -> int:
         raise BadLink("This check-in link has expired.", expired=True) from None
     except signing.BadSignature:
         raise BadLink("This check-in link is not valid.") from None
-    return int(data["f"])
+    # Signed by us but not of the shape we sign (an old format, a key shared with another
+    # app): as unusable as a forged one.
+    try:
+        return _row_id(data["f"])
+    except (KeyError, TypeError, ValueError):
+        raise BadLink("This check-in link is not valid.") from None
+
+
+def _row_id(value) -> int:
+    """A primary key as the database can hold it; anything else is a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(value)
+    number = int(value)
+    if not 0 < number < 2**63:
+        raise ValueError(value)
+    return number
 
 
 def opt_out_token(person: Candidate | HiringLeader) -> str:
@@ -65,7 +80,7 @@ def person_from_opt_out_token(token: str) -> Candidate | HiringLeader:
     try:
         data = signing.loads(token, salt=OPT_OUT_SALT)
         model = _PERSON_KINDS[data["k"]]
-        return model.objects.get(pk=int(data["id"]))
+        return model.objects.get(pk=_row_id(data["id"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise BadLink("This unsubscribe link is not valid.") from None
     except (Candidate.DoesNotExist, HiringLeader.DoesNotExist):

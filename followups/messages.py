@@ -12,15 +12,16 @@ import functools
 from dataclasses import dataclass
 
 from django.template import Context, Engine, Library, TemplateSyntaxError
-from django.template.base import FilterExpression, Variable, VariableNode
+from django.template.base import FilterExpression, Lexer, TokenType, Variable, VariableNode
 from django.template.defaultfilters import date, default, lower, title, upper
 from django.template.defaulttags import IfNode, TemplateLiteral, do_if
+from django.utils.safestring import mark_safe
 
 # Every placeholder a template may use: object → the attributes it offers.
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "recipient": ("first_name", "name"),
     "candidate": ("first_name", "last_name", "name"),
-    "requisition": ("title", "location", "status"),
+    "requisition": ("title", "location", "status", "status_reason", "progress_link"),
     "company": ("name",),
     "hiring_leader": ("first_name", "last_name", "name"),
     "recruiter": ("first_name", "name", "email"),
@@ -88,8 +89,40 @@ def _check_variable(variable: Variable) -> str | None:
     return None
 
 
+# Deep enough for any message a person writes; shallow enough that parsing and rendering never
+# come near Python's recursion limit (a few hundred nested {% if %} would crash the request).
+MAX_NESTING = 8
+
+
+def _nesting_depth(source: str) -> int:
+    depth = deepest = 0
+    for token in Lexer(source).tokenize():
+        if token.token_type != TokenType.BLOCK:
+            continue
+        word = token.contents.split(maxsplit=1)[0] if token.contents.strip() else ""
+        if word == "if":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif word == "endif":
+            depth -= 1
+    return deepest
+
+
 def template_problems(source: str) -> list[str]:
     """What is wrong with a subject or body, or [] if it will render for every recipient."""
+    try:
+        return _problems(source)
+    except RecursionError:
+        return ["The template is too deeply nested to read; simplify its conditions."]
+
+
+def _problems(source: str) -> list[str]:
+    depth = _nesting_depth(source)
+    if depth > MAX_NESTING:
+        return [
+            f"Conditions are nested {depth} deep; a message can nest at most {MAX_NESTING} "
+            "{% if %} inside each other."
+        ]
     try:
         compiled = TEXT_ENGINE.from_string(source)
     except TemplateSyntaxError as error:
@@ -134,7 +167,8 @@ def render_message(*, subject: str, body: str, context: dict) -> RenderedMessage
     text_context = Context(context, autoescape=False)
     rendered_subject = " ".join(_compiled(subject, False).render(text_context).split())
     text = _compiled(body, False).render(text_context).strip()
-    html = _compiled(body, True).render(Context(context, autoescape=True)).strip()
+    # Escaped once here, by the engine; marked safe so nothing downstream escapes it again.
+    html = mark_safe(_compiled(body, True).render(Context(context, autoescape=True)).strip())
     return RenderedMessage(subject=rendered_subject, text=text, html=html)
 
 
@@ -143,7 +177,13 @@ def sample_context() -> dict:
     return {
         "recipient": {"first_name": "Ada", "name": "Ada Lovelace"},
         "candidate": {"first_name": "Ada", "last_name": "Lovelace", "name": "Ada Lovelace"},
-        "requisition": {"title": "Senior Data Engineer", "location": "Leeds", "status": "Open"},
+        "requisition": {
+            "title": "Senior Data Engineer",
+            "location": "Leeds",
+            "status": "On hold",
+            "status_reason": "The budget is being reviewed after a reorganisation",
+            "progress_link": "https://recruitcrm.example/leader/requisitions/42/",
+        },
         "company": {"name": "Northwind Analytics"},
         "hiring_leader": {"first_name": "Dana", "last_name": "Okafor", "name": "Dana Okafor"},
         "recruiter": {"first_name": "Maya", "name": "Maya Chen", "email": "maya@agency.example"},

@@ -53,17 +53,32 @@ class FollowUpState(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
+class TemplateKind(models.TextChoices):
+    # The same words as Channel: an email step takes an email template, a task step a task one.
+    EMAIL = "email", "Email to a person"
+    TASK = "task", "Task for the recruiter"
+
+
 class MessageTemplate(models.Model):
     """Subject and body with named placeholders such as {{ candidate.first_name }}."""
 
+    Kind = TemplateKind
+
     name = models.CharField(max_length=200)
+    # An email is written to the person who reads it; a task tells the recruiter what to do.
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
     subject = models.CharField(max_length=300)
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="template_name_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="template_name_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TemplateKind.values), name="template_kind_valid"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -77,6 +92,13 @@ class Cadence(models.Model):
     enabled = models.BooleanField(default=True)
     # Only for "candidate enters a stage"; empty means every move to another stage.
     stage = models.CharField(max_length=20, choices=Application.Stage.choices, blank=True)
+    # Only for "application closed"; empty means rejected or withdrawn. A candidate who withdrew
+    # must not be told we are "not moving forward".
+    outcome = models.CharField(
+        max_length=20,
+        choices=[c for c in Application.Outcome.choices if c[0] != Application.Outcome.ACTIVE],
+        blank=True,
+    )
     # Only for the weekly leader update.
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, null=True, blank=True)
     # Only for "not contacted for N days".
@@ -93,6 +115,10 @@ class Cadence(models.Model):
                 condition=models.Q(trigger="requisition_open_weekly", weekday__isnull=False)
                 | (~models.Q(trigger="requisition_open_weekly") & models.Q(weekday__isnull=True)),
                 name="cadence_weekday_only_for_weekly",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(trigger="application_closed"),
+                name="cadence_outcome_only_for_closed",
             ),
             models.CheckConstraint(
                 condition=models.Q(trigger="candidate_untouched", quiet_days__gte=1)
@@ -252,7 +278,13 @@ class FollowUp(models.Model):
 
     @property
     def person(self):
-        return self.candidate or self.hiring_leader
+        """Who an email goes to: the person its audience names. A recruiter's task has none,
+        though it may be about a candidate and a hiring leader at once."""
+        if self.audience == Audience.HIRING_LEADER:
+            return self.hiring_leader
+        if self.audience in (Audience.CANDIDATE, Audience.NEW_HIRE):
+            return self.candidate
+        return None
 
     @property
     def message_id(self) -> str:
@@ -290,6 +322,10 @@ class CheckInResponse(models.Model):
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     is_concern = models.BooleanField(default=False)
+    # The timeline entry the answer wrote; a changed answer updates it rather than adding more.
+    activity = models.OneToOneField(
+        "candidates.Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     answered_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("followups/templates/preview/", views.template_preview, name="template_preview"),
     path("followups/templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
     path("followups/outbox/", views.outbox, name="outbox"),
+    path("followups/outbox/<int:pk>/", views.outbox_row, name="outbox_row"),
     path("followups/outbox/<int:pk>/retry/", views.followup_retry, name="followup_retry"),
     path("followups/outbox/<int:pk>/cancel/", views.followup_cancel, name="followup_cancel"),
 ]

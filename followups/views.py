@@ -51,8 +51,9 @@ def checkin(request, token: str):
     )
     form = CheckInForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.checkin_answer(followup=followup, **form.cleaned_data)
-        return render(request, "followups/checkin_thanks.html", {"followup": followup})
+        response = services.checkin_answer(followup=followup, **form.cleaned_data)
+        context = {"followup": followup, "response": response}
+        return render(request, "followups/checkin_thanks.html", context)
     return render(
         request,
         "followups/checkin_form.html",
@@ -323,7 +324,12 @@ def _preview(subject: str, body: str) -> dict:
 
 def _template_page(request, *, template: MessageTemplate | None):
     initial = (
-        {"name": template.name, "subject": template.subject, "body": template.body}
+        {
+            "name": template.name,
+            "kind": template.kind,
+            "subject": template.subject,
+            "body": template.body,
+        }
         if template
         else None
     )
@@ -333,6 +339,7 @@ def _template_page(request, *, template: MessageTemplate | None):
             saved = services.message_template_save(
                 template=template,
                 name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 by=request.user,
@@ -447,8 +454,36 @@ def _action_message(followup: FollowUp, *, state: str) -> str:
 
 @admin_required
 @require_POST
+@vary_on_headers("HX-Request")
 def followup_retry(request, pk: int):
-    return _outbox_action(request, pk, action=services.followup_retry)
+    """Retry asks first: sending an email again is not something to do by a stray click. The
+    first post shows what would go to whom (or why it may not go at all); the second sends."""
+    if request.POST.get("confirmed") == "yes":
+        return _outbox_action(request, pk, action=services.followup_retry)
+    followup = selectors.followup_for_admin(pk=pk)
+    refusal = services.followup_retry_refusal(followup=followup)
+    back = _back(request, reverse("followups:outbox"))
+    if refusal:
+        messages.error(request, f"Not retried: {refusal}")
+        if not request.htmx:
+            return redirect(back)
+        context = {"followup": followup, "counts": selectors.outbox_counts(), "back": back}
+        return render(request, OUTBOX + "#outbox-row-response", context)
+    context = {"followup": followup, "back": back}
+    if _fragment_only(request):
+        return render(request, OUTBOX + "#outbox-retry-confirm", context)
+    return render(request, "followups/followup_retry_confirm.html", context)
+
+
+@admin_required
+@vary_on_headers("HX-Request")
+def outbox_row(request, pk: int):
+    """One outbox row as it is: what "Keep it" swaps back in place of a confirmation."""
+    followup = selectors.followup_for_admin(pk=pk)
+    if not _fragment_only(request):
+        return redirect(f"{reverse('followups:outbox')}#followup-{followup.pk}")
+    context = {"followup": followup, "back": request.GET.get("back", "")}
+    return render(request, OUTBOX + "#outbox-row", context)
 
 
 @admin_required

@@ -35,4 +35,4 @@ class RequisitionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("company", "hiring_leader", "recruiter")
     date_hierarchy = "opened_on"
     # Status moves through services so the timeline and follow-ups stay true.
-    readonly_fields = ("status", "status_reason", "closed_on")
+    readonly_fields = ("status", "status_reason", "status_note", "closed_on")

@@ -90,7 +90,10 @@ class Requisition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requisitions"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Why it is on hold or cancelled, in words candidates and the leader may be told.
     status_reason = models.TextField(blank=True)
+    # The recruiters' own note on the same change: never sent, never shown to a leader.
+    status_note = models.TextField(blank=True)
     location = models.CharField(max_length=200, blank=True)
     openings = models.PositiveSmallIntegerField(default=1)
     opened_on = models.DateField()

@@ -61,7 +61,12 @@ def _locked(requisition: Requisition) -> Requisition:
 
 
 def _change_status(
-    *, requisition: Requisition, to: str, allowed_from: tuple[str, ...], reason: str = ""
+    *,
+    requisition: Requisition,
+    to: str,
+    allowed_from: tuple[str, ...],
+    reason: str = "",
+    internal_note: str = "",
 ) -> Requisition:
     requisition = _locked(requisition)
     if requisition.status not in allowed_from:
@@ -71,14 +76,34 @@ def _change_status(
         )
     requisition.status = to
     requisition.status_reason = reason.strip()
+    requisition.status_note = internal_note.strip()
     closing = to in (Requisition.Status.FILLED, Requisition.Status.CANCELLED)
     requisition.closed_on = timezone.localdate() if closing else None
-    requisition.save(update_fields=["status", "status_reason", "closed_on", "updated_at"])
+    requisition.save(
+        update_fields=["status", "status_reason", "status_note", "closed_on", "updated_at"]
+    )
     return requisition
 
 
+def _record_internal_note(*, requisition: Requisition, by: User | None, what: str) -> None:
+    """The recruiters' own words about a change, on the requisition's record only: not on the
+    hiring leader's timeline, never in a message."""
+    if requisition.status_note:
+        Activity.objects.create(
+            kind=Activity.Kind.NOTE,
+            requisition=requisition,
+            actor=by,
+            summary=f"Internal note on {what} (not shared with candidates or the leader)",
+            body=requisition.status_note,
+        )
+
+
 @transaction.atomic
-def requisition_put_on_hold(*, requisition: Requisition, reason: str, by: User) -> Requisition:
+def requisition_put_on_hold(
+    *, requisition: Requisition, reason: str, by: User, internal_note: str = ""
+) -> Requisition:
+    """Pause a role. `reason` is what candidates and the leader are told; `internal_note` is
+    for recruiters only."""
     if not reason.strip():
         raise ValidationError("Say why the requisition is on hold; candidates will ask.")
     requisition = _change_status(
@@ -86,10 +111,12 @@ def requisition_put_on_hold(*, requisition: Requisition, reason: str, by: User) 
         to=Requisition.Status.ON_HOLD,
         allowed_from=(Requisition.Status.OPEN,),
         reason=reason,
+        internal_note=internal_note,
     )
     event = _record(
         requisition=requisition, by=by, summary=f"Put {requisition.title} on hold", body=reason
     )
+    _record_internal_note(requisition=requisition, by=by, what="putting it on hold")
     followups_on_requisition_change(requisition=requisition, event_id=event.pk)
     return requisition
 
@@ -123,7 +150,11 @@ def requisition_fill(*, requisition: Requisition, by: User) -> Requisition:
 
 
 @transaction.atomic
-def requisition_cancel(*, requisition: Requisition, reason: str, by: User) -> Requisition:
+def requisition_cancel(
+    *, requisition: Requisition, reason: str, by: User, internal_note: str = ""
+) -> Requisition:
+    """Close a role that will not be filled. `reason` is what candidates and the leader are
+    told; `internal_note` is for recruiters only."""
     if not reason.strip():
         raise ValidationError("Say why the requisition is cancelled.")
     requisition = _change_status(
@@ -131,9 +162,11 @@ def requisition_cancel(*, requisition: Requisition, reason: str, by: User) -> Re
         to=Requisition.Status.CANCELLED,
         allowed_from=(Requisition.Status.OPEN, Requisition.Status.ON_HOLD),
         reason=reason,
+        internal_note=internal_note,
     )
     event = _record(
         requisition=requisition, by=by, summary=f"Cancelled {requisition.title}", body=reason
     )
+    _record_internal_note(requisition=requisition, by=by, what="cancelling it")
     followups_on_requisition_change(requisition=requisition, event_id=event.pk)
     return requisition

@@ -1,8 +1,32 @@
 import pytest
+import time_machine
 
+from tests import clock
 from tests.candidates.factories import CandidateFactory
 from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
 from tests.recruitcrm.factories import AdminUserFactory, RecruiterFactory
+
+
+def pytest_configure(config):
+    # Before any test runs: the suite never sees the real date (tests/clock.py).
+    clock.pin_session()
+
+
+def pytest_unconfigure(config):
+    clock.unpin_session()
+
+
+def pytest_report_header(config):
+    return f"today is pinned to {clock.session_now():%A %Y-%m-%d %H:%M %Z} (tests/clock.py)"
+
+
+@pytest.fixture(params=list(clock.ANY_DAY), ids=list(clock.ANY_DAY))
+def any_day(request):
+    """Run the test once for each weekday and across a daylight-saving change and month ends,
+    with the clock ticking from that moment. Yields the moment."""
+    moment = clock.ANY_DAY[request.param]
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 @pytest.fixture(autouse=True)
@@ -47,9 +71,16 @@ def candidate(recruiter):
     return CandidateFactory(owner=recruiter)
 
 
+# The data migrations that ship default cadences and templates, in order.
+DEFAULT_DATA_MIGRATIONS = [
+    ("followups.migrations.0002_default_cadences", "create_defaults"),
+    ("followups.migrations.0005_messages_that_keep_their_promises", "forward"),
+]
+
+
 @pytest.fixture
 def shipped_cadences(db):
-    """The cadences the data migration ships. Tests with a real database (transactional_db,
+    """The cadences the data migrations ship. Tests with a real database (transactional_db,
     live_server) start from flushed tables, so they ask for this to get them back."""
     import importlib
 
@@ -58,8 +89,8 @@ def shipped_cadences(db):
     from followups.models import Cadence
 
     if not Cadence.objects.exists():
-        defaults = importlib.import_module("followups.migrations.0002_default_cadences")
-        defaults.create_defaults(apps, None)
+        for module, function in DEFAULT_DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 # --- Which test groups this machine can run -------------------------------------------------

@@ -30,7 +30,7 @@ from followups.services.delivery import (
     followups_deliver_claimed,
     followups_due_ids,
 )
-from followups.services.outbox import followup_cancel, followup_retry
+from followups.services.outbox import followup_cancel, followup_retry, followup_retry_refusal
 from followups.services.recruiter_tasks import recruiter_task_create
 from followups.services.recurring import (
     followups_schedule_recurring,
@@ -40,6 +40,7 @@ from followups.services.triggers import (
     followups_on_application_closed,
     followups_on_commitment_kept,
     followups_on_commitment_made,
+    followups_on_contact,
     followups_on_opt_out,
     followups_on_placement,
     followups_on_placement_fell_through,
@@ -58,12 +59,14 @@ __all__ = [
     "followup_cancel",
     "followup_deliver",
     "followup_retry",
+    "followup_retry_refusal",
     "followups_claim_due",
     "followups_deliver_claimed",
     "followups_due_ids",
     "followups_on_application_closed",
     "followups_on_commitment_kept",
     "followups_on_commitment_made",
+    "followups_on_contact",
     "followups_on_opt_out",
     "followups_on_placement",
     "followups_on_placement_fell_through",

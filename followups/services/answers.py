@@ -23,45 +23,68 @@ from hiring_leaders.models import HiringLeader
 def checkin_answer(
     *, followup: FollowUp, score: int, comment: str = "", is_concern: bool = False
 ) -> CheckInResponse:
-    """Store (or update) the answer to a check-in; a low score or a concern flags the recruiter."""
+    """Store the answer to a check-in, or change it. One check-in has one answer, one entry on
+    the timeline and at most one flag for the recruiter (a low score or a concern), however
+    often the person opens the link and sends it again."""
     if followup.placement_id is None:
         raise ValidationError("This link is not a check-in.")
     if not 1 <= score <= 5:
         raise ValidationError("Choose a score from 1 to 5.")
-    response, created = CheckInResponse.objects.update_or_create(
-        followup=followup,
-        defaults={
-            "placement_id": followup.placement_id,
-            "audience": followup.audience,
-            "score": score,
-            "comment": comment.strip(),
-            "is_concern": is_concern,
-        },
+    # Two submissions at once must not both create the answer and its timeline entry.
+    FollowUp.objects.select_for_update().filter(pk=followup.pk).values_list("pk").get()
+    followup = FollowUp.objects.select_related(
+        "placement__application__candidate", "candidate", "hiring_leader"
+    ).get(pk=followup.pk)
+    response = CheckInResponse.objects.filter(followup=followup).first() or CheckInResponse(
+        followup=followup, placement_id=followup.placement_id, audience=followup.audience
     )
+    response.score = score
+    response.comment = comment.strip()
+    response.is_concern = is_concern
+    response.activity = _checkin_on_timeline(followup, response)
+    response.save()
+    if response.raises_flag:
+        _flag_checkin(followup, response)
+    return response
+
+
+def _checkin_on_timeline(followup: FollowUp, response: CheckInResponse) -> Activity:
     person = followup.person
-    verb = "answered" if created else "updated"
-    Activity.objects.create(
+    summary = f"{person.name} answered a check-in: {response.score}/5" + (
+        " (concern raised)" if response.is_concern else ""
+    )
+    activity = response.activity or Activity(
         kind=Activity.Kind.NOTE,
-        candidate=followup.candidate or followup.placement.application.candidate,
+        candidate=followup.placement.application.candidate,
         hiring_leader=followup.hiring_leader,
         requisition=followup.requisition,
         application=followup.application,
-        summary=f"{person.name} {verb} a check-in: {score}/5"
-        + (" (concern raised)" if is_concern else ""),
-        body=response.comment,
     )
-    if response.raises_flag:
-        recruiter_task_create(
-            recruiter=followup.recruiter,
-            title=f"Check-in flag: {person.name} scored {score}/5"
-            + (f" — “{response.comment[:120]}”" if response.comment else ""),
-            key=f"checkin-flag:{followup.pk}",
-            candidate=followup.candidate or followup.placement.application.candidate,
-            hiring_leader=followup.hiring_leader,
-            requisition=followup.requisition,
-            placement=followup.placement,
-        )
-    return response
+    if response.pk is not None:
+        summary += " (changed their answer)"
+    activity.summary = summary
+    activity.body = response.comment
+    activity.save()
+    return activity
+
+
+def _flag_checkin(followup: FollowUp, response: CheckInResponse) -> None:
+    person = followup.person
+    title = f"Check-in flag: {person.name} scored {response.score}/5" + (
+        f" — “{response.comment[:120]}”" if response.comment else ""
+    )
+    flag = recruiter_task_create(
+        recruiter=followup.recruiter,
+        title=title,
+        key=f"checkin-flag:{followup.pk}",
+        candidate=followup.placement.application.candidate,
+        hiring_leader=followup.hiring_leader,
+        requisition=followup.requisition,
+        placement=followup.placement,
+    )
+    # A changed answer keeps its one flag, saying what the person says now.
+    if flag.task_title != title[:300] and flag.state == FollowUp.State.SCHEDULED:
+        FollowUp.objects.filter(pk=flag.pk).update(task_title=title[:300])
 
 
 @transaction.atomic

@@ -65,7 +65,9 @@ AUDIENCES_BY_TRIGGER: dict[str, tuple[str, ...]] = dict.fromkeys(
 }
 
 
-def cadence_step_problems(*, cadence: Cadence, audience: str, channel: str) -> dict[str, list[str]]:
+def cadence_step_problems(
+    *, cadence: Cadence, audience: str, channel: str, template: MessageTemplate | None = None
+) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     reachable = AUDIENCES_BY_TRIGGER[cadence.trigger]
     if audience not in reachable:
@@ -79,7 +81,23 @@ def cadence_step_problems(*, cadence: Cadence, audience: str, channel: str) -> d
             "The owning recruiter gets tasks in their queue, not emails: choose "
             f"“{Channel.TASK.label}”."
         ]
+    if template is not None and template.kind != channel:
+        problems["template"] = [_template_mismatch(template, channel)]
     return problems
+
+
+def _template_mismatch(template: MessageTemplate, channel: str) -> str:
+    # A task's words ("Get back in touch with Ada") mailed to Ada, or an email's words as a task
+    # title, would read as nonsense to whoever receives them.
+    if channel == Channel.EMAIL:
+        return (
+            f"“{template.name}” is written as a task for the recruiter, not as an email to a "
+            "person: choose an email template, or send this step as a task."
+        )
+    return (
+        f"“{template.name}” is an email written to a person, not a task for the recruiter: "
+        "choose a task template, or send this step as an email."
+    )
 
 
 @transaction.atomic
@@ -100,7 +118,9 @@ def cadence_step_save(
     Follow-ups already scheduled keep their time and template: a change applies to the events
     that happen from now on, so nobody gets a day-30 check-in twice because day 30 became 28.
     """
-    problems = cadence_step_problems(cadence=cadence, audience=audience, channel=channel)
+    problems = cadence_step_problems(
+        cadence=cadence, audience=audience, channel=channel, template=template
+    )
     if problems:
         raise ValidationError(problems)
     if step is None:
@@ -146,11 +166,25 @@ def message_source_problems(*, subject: str, body: str) -> dict[str, list[str]]:
 
 
 def message_template_problems(
-    *, name: str, subject: str, body: str, exclude_pk: int | None = None
+    *,
+    name: str,
+    subject: str,
+    body: str,
+    kind: str = MessageTemplate.Kind.EMAIL,
+    exclude_pk: int | None = None,
 ) -> dict[str, list[str]]:
     """What stops a template from being saved, by field ({} when nothing does). Public so that
     every place that saves templates (this app's editor, Django admin) refuses the same things."""
     problems: dict[str, list[str]] = {}
+    if kind not in MessageTemplate.Kind.values:
+        problems["kind"] = ["Choose whether this is an email or a task."]
+    elif exclude_pk is not None:
+        mismatched = CadenceStep.objects.filter(template_id=exclude_pk).exclude(channel=kind)
+        if mismatched.exists():
+            sent_as = Channel(mismatched.values_list("channel", flat=True)[0]).label.lower()
+            problems["kind"] = [
+                f"Cadence steps send this template as: {sent_as}. Change those steps first."
+            ]
     if not name.strip():
         problems["name"] = ["Give the template a name."]
     elif MessageTemplate.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
@@ -171,12 +205,17 @@ def message_template_save(
     name: str,
     subject: str,
     body: str,
+    kind: str = MessageTemplate.Kind.EMAIL,
     by: User,
 ) -> MessageTemplate:
     """Create or change a template. One that would not render for every recipient is refused,
     field by field, so a typo is a form error today rather than a failed email next month."""
     problems = message_template_problems(
-        name=name, subject=subject, body=body, exclude_pk=template.pk if template else None
+        name=name,
+        subject=subject,
+        body=body,
+        kind=kind,
+        exclude_pk=template.pk if template else None,
     )
     if problems:
         raise ValidationError(problems)
@@ -184,5 +223,6 @@ def message_template_save(
     template.name = name.strip()
     template.subject = subject.strip()
     template.body = body.strip()
+    template.kind = kind
     template.save()
     return template

@@ -11,26 +11,20 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from candidates.models import (
-    Activity,
-)
+from candidates.models import Activity, Application, Candidate
 from followups import outbound_mail, schedule
-from followups.composing import email_parts, message_context
+from followups.composing import followup_email
 from followups.messages import (
     TemplateProblem,
 )
-from followups.models import (
-    Channel,
-    FollowUp,
-    SuppressedAddress,
-)
+from followups.models import Audience, Channel, FollowUp, SuppressedAddress
 from followups.services.recipients import email_block, suppressed_among
 from followups.services.recruiter_tasks import recruiter_task_create
+from followups.services.recurring import cancel_quiet_nudges
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +145,9 @@ def followups_deliver_claimed(*, followup_ids: list[int], token: str) -> dict[in
     # when a row has it. A ten-way join costs more to plan than the send itself.
     held = FollowUp.objects.filter(
         pk__in=followup_ids, state=State.SENDING, claim_token=token
-    ).select_related("template", "candidate", "hiring_leader", "recruiter", "cadence_step")
+    ).select_related(
+        "template", "candidate", "hiring_leader", "recruiter", "cadence_step", "application"
+    )
     held = list(held.order_by("due_at", "pk"))
     # One lookup for the batch; a permanent refusal during the batch adds to it.
     suppressed = suppressed_among(f.person.email for f in held)
@@ -163,11 +159,13 @@ def followups_deliver_claimed(*, followup_ids: list[int], token: str) -> dict[in
 
 def _deliver_held(followup: FollowUp, *, token: str, suppressed: set[str]) -> str:
     person = followup.person
+    if _not_yet_in_touch(followup):
+        return _finish_blocked(followup, token=token, reason=NOT_YET_IN_TOUCH, instead=False)
     blocked = email_block(person, suppressed)
     if blocked:
         return _finish_blocked(followup, token=token, reason=blocked)
     try:
-        message = _email_for(followup)
+        message = followup_email(followup)
     except TemplateProblem as problem:
         return _finish_failed(followup, token=token, error=str(problem), permanent_address=False)
     try:
@@ -177,24 +175,18 @@ def _deliver_held(followup: FollowUp, *, token: str, suppressed: set[str]) -> st
     return _finish_sent(followup, token=token, message=message)
 
 
-def _email_for(followup: FollowUp) -> EmailMultiAlternatives:
-    context = message_context(followup)
-    parts = email_parts(
-        subject=followup.template.subject, body=followup.template.body, context=context
+NOT_YET_IN_TOUCH = "is at “sourced” for this role, where the first word is the recruiter's"
+
+
+def _not_yet_in_touch(followup: FollowUp) -> bool:
+    """A candidate moved back to "sourced" after this was scheduled has, as far as this role
+    goes, never heard from us: no automatic email may be the first word."""
+    application = followup.application
+    return (
+        followup.audience == Audience.CANDIDATE
+        and application is not None
+        and application.stage == Application.Stage.SOURCED
     )
-    message = EmailMultiAlternatives(
-        subject=parts.subject,
-        body=parts.text,
-        to=[followup.person.email],
-        reply_to=[followup.recruiter.email] if followup.recruiter.email else None,
-        headers={
-            "Message-ID": followup.message_id,
-            "List-Unsubscribe": f"<{context['unsubscribe_link']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.attach_alternative(parts.html, "text/html")
-    return message
 
 
 def _finish_sent(followup: FollowUp, *, token: str, message) -> str:
@@ -217,6 +209,8 @@ def _finish_sent(followup: FollowUp, *, token: str, message) -> str:
             body=_without_personal_links(message.body),
         )
         type(person).objects.filter(pk=person.pk).contacted(now)
+        if isinstance(person, Candidate):
+            cancel_quiet_nudges(candidate=person, reason="Back in touch")
     return "sent"
 
 
@@ -278,7 +272,9 @@ def _finish_failed(followup: FollowUp, *, token: str, error: str, permanent_addr
     return "failed"
 
 
-def _finish_blocked(followup: FollowUp, *, token: str, reason: str) -> str:
+def _finish_blocked(followup: FollowUp, *, token: str, reason: str, instead: bool = True) -> str:
+    """Skip the email; where the step says so (and `instead`), the recruiter gets a task to
+    say it personally."""
     step = followup.cadence_step
     now = timezone.now()
     with transaction.atomic():
@@ -289,7 +285,7 @@ def _finish_blocked(followup: FollowUp, *, token: str, reason: str) -> str:
             updated_at=now,
         ):
             return "stale"
-        if step is not None and step.task_if_opted_out:
+        if instead and step is not None and step.task_if_opted_out:
             recruiter_task_create(
                 recruiter=followup.recruiter,
                 title=f"{followup.person.name} {reason}: send “{followup.template}” yourself",

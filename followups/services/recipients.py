@@ -10,9 +10,7 @@ from candidates.models import (
     Commitment,
     Placement,
 )
-from followups.models import (
-    SuppressedAddress,
-)
+from followups.models import Audience, SuppressedAddress
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
 
@@ -31,15 +29,32 @@ class Target:
     key: str = ""
     facts: dict = field(default_factory=dict)
 
+    def person_for(self, audience: str) -> Candidate | HiringLeader | None:
+        """The person a step for this audience is addressed to. Everything about the touch
+        (time zone, address, opt-out) comes from them: a check-in to the hiring leader about a
+        new hire is timed for the leader and blocked only by the leader's own opt-out."""
+        if audience in (Audience.CANDIDATE, Audience.NEW_HIRE):
+            return self.candidate
+        if audience == Audience.HIRING_LEADER:
+            return self.hiring_leader
+        return None
+
+    def zone_for(self, audience: str) -> str:
+        """The time zone a step for this audience is timed in: the addressee's own, else what
+        we can tell of where they are, else the site's."""
+        person = self.person_for(audience)
+        if isinstance(person, HiringLeader):
+            return person.time_zone or person.company.time_zone
+        if isinstance(person, Candidate):
+            # A new hire with no zone of their own works where the company is.
+            if not person.time_zone and audience == Audience.NEW_HIRE and self.requisition:
+                return self.requisition.company.time_zone
+            return person.time_zone
+        return self.recruiter.time_zone
+
     @property
-    def person(self):
-        return self.candidate or self.hiring_leader
-
-
-def zone_of(person) -> str:
-    if isinstance(person, HiringLeader):
-        return person.time_zone or person.company.time_zone
-    return getattr(person, "time_zone", "") or ""
+    def people(self) -> list[Candidate | HiringLeader]:
+        return [person for person in (self.candidate, self.hiring_leader) if person is not None]
 
 
 def email_block(person, suppressed: set[str] | None = None) -> str:

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from candidates.models import (
-    Application,
-)
+from candidates.models import Application, Candidate
 from followups import schedule
-from followups.models import (
-    Cadence,
-    FollowUp,
-    Trigger,
+from followups.models import Audience, Cadence, FollowUp, Trigger
+from followups.services.recipients import Target, suppressed_among
+from followups.services.rows import (
+    State,
+    application_targets,
+    cancel_scheduled,
+    enabled_cadences,
+    row_for,
+    rows_for,
 )
-from followups.services.recipients import Target, suppressed_among, zone_of
-from followups.services.rows import State, application_targets, enabled_cadences, row_for, rows_for
 from hiring_leaders.models import Requisition
 
 RECURRING_CHUNK = 1000
@@ -48,19 +49,19 @@ def _schedule_weekly(*, requisitions, cadences, now: datetime.datetime) -> None:
     suppressed = suppressed_among(r.hiring_leader.email for r in requisitions)
     for requisition in requisitions:
         leader = requisition.hiring_leader
-        tz = schedule.zone(zone_of(leader))
         for cadence in cadences:
             for step in cadence.steps.all():
+                target = Target(
+                    recruiter=requisition.recruiter, hiring_leader=leader, requisition=requisition
+                )
                 due = schedule.next_weekday(
-                    weekday=cadence.weekday, at=step.send_time or datetime.time(9), tz=tz, now=now
+                    weekday=cadence.weekday,
+                    at=step.send_time or datetime.time(9),
+                    tz=schedule.zone(target.zone_for(step.audience)),
+                    now=now,
                 )
                 year, week, _ = due.isocalendar()
-                target = Target(
-                    recruiter=requisition.recruiter,
-                    hiring_leader=leader,
-                    requisition=requisition,
-                    key=f"weekly:{requisition.pk}:{year}-W{week:02d}",
-                )
+                target.key = f"weekly:{requisition.pk}:{year}-W{week:02d}"
                 row = row_for(step=step, target=target, anchor=due, now=now, suppressed=suppressed)
                 if row is not None:
                     row.due_at = due
@@ -96,41 +97,109 @@ def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int
     return FollowUp.objects.count() - before
 
 
+def _in_open_pipelines():
+    """Applications that keep a relationship alive: active, in an open role, not yet hired."""
+    return Application.objects.filter(
+        outcome=Application.Outcome.ACTIVE, requisition__status=Requisition.Status.OPEN
+    ).exclude(stage=Application.Stage.HIRED)
+
+
+def quiet_candidates(*, quiet_days: int, now: datetime.datetime) -> QuerySet[Candidate]:
+    """Candidates in an open pipeline who have heard nothing and seen nothing move for
+    `quiet_days`, annotated with `silent_since` (the later of the last contact and the last
+    stage change) and `latest_application_id` (the pipeline that moved last).
+
+    A candidate still at "sourced" in every pipeline and never contacted has not gone quiet:
+    the relationship has not started.
+    """
+    pipelines = _in_open_pipelines().filter(candidate=OuterRef("pk"))
+    last_move = pipelines.order_by("-stage_changed_at", "-pk")
+    return (
+        Candidate.objects.filter(Exists(pipelines))
+        .filter(
+            Q(last_contacted_at__isnull=False)
+            | Exists(pipelines.exclude(stage=Application.Stage.SOURCED))
+        )
+        .annotate(
+            last_moved_at=Subquery(last_move.values("stage_changed_at")[:1]),
+            latest_application_id=Subquery(last_move.values("pk")[:1]),
+        )
+        .annotate(
+            silent_since=Greatest(
+                Coalesce("last_contacted_at", "last_moved_at"), F("last_moved_at")
+            )
+        )
+        .filter(silent_since__lt=now - datetime.timedelta(days=quiet_days))
+    )
+
+
 def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
-    quiet_since = now - datetime.timedelta(days=cadence.quiet_days)
-    # Already nudged about this silence: a nudge newer than the last contact.
-    nudged = FollowUp.objects.filter(
-        application=OuterRef("pk"),
+    interval = datetime.timedelta(days=cadence.quiet_days)
+    # Reminded already within the last interval of this silence: not yet time for the next.
+    reminded = FollowUp.objects.filter(
+        candidate=OuterRef("pk"),
         cadence_step__cadence=cadence,
-        created_at__gte=Coalesce(OuterRef("candidate__last_contacted_at"), OuterRef("created_at")),
+        created_at__gte=Greatest(OuterRef("silent_since"), Value(now - interval)),
     )
     quiet = (
-        Application.objects.filter(
-            outcome=Application.Outcome.ACTIVE,
-            requisition__status=Requisition.Status.OPEN,
-        )
-        .exclude(stage=Application.Stage.HIRED)
-        .filter(
-            Q(candidate__last_contacted_at__lt=quiet_since)
-            | Q(candidate__last_contacted_at__isnull=True, created_at__lt=quiet_since)
-        )
-        .exclude(Exists(nudged))
-        .select_related("candidate", "requisition__recruiter", "requisition__hiring_leader")
+        quiet_candidates(quiet_days=cadence.quiet_days, now=now)
+        .exclude(Exists(reminded))
+        .select_related("owner")
     )
     for chunk in chunks(quiet.iterator(chunk_size=RECURRING_CHUNK), RECURRING_CHUNK):
+        applications = Application.objects.select_related(
+            "requisition__recruiter",
+            "requisition__company",
+            "requisition__hiring_leader__company",
+        ).in_bulk([candidate.latest_application_id for candidate in chunk])
         rows = []
-        for application in chunk:
-            last = application.candidate.last_contacted_at
-            # One nudge per silence: the key changes once someone gets in touch again.
-            silence = f"{last:%Y%m%d%H%M}" if last else "never"
-            rows += rows_for(
-                cadences=[cadence],
-                targets_by_audience=application_targets(
-                    application,
-                    key=f"untouched:{cadence.pk}:{application.pk}:{silence}",
-                    facts={"quiet_days": cadence.quiet_days},
-                ),
-                anchor=now,
+        for candidate in chunk:
+            rows += _quiet_rows(
+                cadence=cadence,
+                candidate=candidate,
+                application=applications[candidate.latest_application_id],
                 now=now,
             )
+        _supersede_earlier_nudges(cadence=cadence, candidates=chunk, now=now)
         FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _quiet_rows(*, cadence, candidate, application, now) -> list[FollowUp]:
+    silent_days = (now - candidate.silent_since).days
+    # One reminder per interval of one silence, for the candidate rather than per pipeline;
+    # the key changes with each interval (the nudge repeats) and with each new silence.
+    reminder = silent_days // cadence.quiet_days
+    application.candidate = candidate
+    targets = application_targets(
+        application,
+        key=f"untouched:{cadence.pk}:c{candidate.pk}:{candidate.silent_since:%Y%m%d%H%M}:{reminder}",
+        facts={"quiet_days": silent_days},
+    )
+    for target in targets[Audience.RECRUITER]:
+        # The candidate's own recruiter keeps the relationship, whoever owns the role.
+        target.recruiter = candidate.owner
+    rows = rows_for(cadences=[cadence], targets_by_audience=targets, anchor=now, now=now)
+    for row in rows:
+        row.created_at = now
+    return rows
+
+
+def _supersede_earlier_nudges(*, cadence, candidates, now) -> None:
+    cancel_scheduled(
+        FollowUp.objects.filter(
+            cadence_step__cadence=cadence,
+            candidate__in=[candidate.pk for candidate in candidates],
+            created_at__lt=now,
+        ),
+        reason="A newer reminder about the same silence replaced it",
+    )
+
+
+def cancel_quiet_nudges(*, candidate: Candidate, reason: str) -> int:
+    """The candidate heard from us or saw their pipeline move: the silence is over."""
+    return cancel_scheduled(
+        FollowUp.objects.filter(
+            candidate=candidate, cadence_step__cadence__trigger=Trigger.CANDIDATE_UNTOUCHED
+        ),
+        reason=reason,
+    )

@@ -19,7 +19,7 @@ from followups.models import (
     Channel,
     FollowUp,
 )
-from followups.services.recipients import Target, email_block, suppressed_among, zone_of
+from followups.services.recipients import Target, email_block, suppressed_among
 
 State = FollowUp.State
 
@@ -37,15 +37,16 @@ def row_for(
     now: datetime.datetime,
     suppressed: set[str] | None = None,
 ) -> FollowUp | None:
-    person = target.person if step.audience != Audience.RECRUITER else None
+    person = target.person_for(step.audience)
     if step.audience != Audience.RECRUITER and person is None:
         return None
-    zone_name = zone_of(person) if person is not None else target.recruiter.time_zone
+    if _never_contacted_about(target, audience=step.audience):
+        return None
     due = schedule.step_due_at(
         anchor=anchor,
         offset_days=step.offset_days,
         send_time=step.send_time,
-        tz=schedule.zone(zone_name),
+        tz=schedule.zone(target.zone_for(step.audience)),
         now=now,
     )
     followup = FollowUp(
@@ -54,10 +55,10 @@ def row_for(
         template=step.template,
         audience=step.audience,
         channel=step.channel,
-        candidate=target.candidate
-        if step.audience in (Audience.CANDIDATE, Audience.NEW_HIRE)
+        candidate=target.candidate if step.audience != Audience.HIRING_LEADER else None,
+        hiring_leader=target.hiring_leader
+        if step.audience in (Audience.HIRING_LEADER, Audience.RECRUITER)
         else None,
-        hiring_leader=target.hiring_leader if step.audience == Audience.HIRING_LEADER else None,
         recruiter=target.recruiter,
         application=target.application,
         requisition=target.requisition,
@@ -66,15 +67,23 @@ def row_for(
         facts=target.facts,
         due_at=due,
     )
-    if step.audience == Audience.RECRUITER:
-        followup.candidate = target.candidate
-        followup.hiring_leader = target.hiring_leader
     if due < now - MISSED_AFTER:
         followup.state = State.SKIPPED
         followup.note = "Its moment had passed when it was scheduled."
     elif step.channel == Channel.EMAIL:
         _replace_blocked_email(followup, step=step, person=person, suppressed=suppressed)
     return followup
+
+
+def _never_contacted_about(target: Target, *, audience: str) -> bool:
+    """A candidate still at "sourced" has never heard from us about this role: no cadence may
+    be the first to tell them (of a status, a hold, a rejection) — that is the recruiter's
+    first call to make, not an automatic email."""
+    return (
+        audience == Audience.CANDIDATE
+        and target.application is not None
+        and target.application.stage == Application.Stage.SOURCED
+    )
 
 
 def _replace_blocked_email(
@@ -102,7 +111,7 @@ def enabled_cadences(trigger: str, which: Q | None = None, **filters) -> QuerySe
 def rows_for(
     *, cadences, targets_by_audience: dict[str, list[Target]], anchor, now: datetime.datetime
 ) -> list[FollowUp]:
-    people = [t.person for targets in targets_by_audience.values() for t in targets if t.person]
+    people = [p for targets in targets_by_audience.values() for t in targets for p in t.people]
     suppressed = suppressed_among(p.email for p in people)
     rows = []
     for cadence in cadences:

@@ -20,24 +20,29 @@ from followups.models import (
     Trigger,
 )
 from followups.services.recipients import Target
-from followups.services.recurring import followups_schedule_weekly_update
+from followups.services.recurring import cancel_quiet_nudges, followups_schedule_weekly_update
 from followups.services.rows import State, application_targets, cancel_scheduled, schedule_cadences
 from hiring_leaders.models import HiringLeader, Requisition
 
-_REQUISITION_TRIGGERS = {
-    Requisition.Status.ON_HOLD: Trigger.REQUISITION_ON_HOLD,
-    Requisition.Status.FILLED: Trigger.REQUISITION_FILLED,
-    Requisition.Status.CANCELLED: Trigger.REQUISITION_CANCELLED,
-    Requisition.Status.OPEN: Trigger.REQUISITION_REOPENED,
-}
+
+def _application(application: Application) -> Application:
+    return Application.objects.select_related(
+        "candidate",
+        "requisition__recruiter",
+        "requisition__company",
+        "requisition__hiring_leader__company",
+    ).get(pk=application.pk)
 
 
 def followups_on_stage_change(
-    *, application: Application, stage_change: ApplicationStageChange
+    *,
+    application: Application,
+    stage_change: ApplicationStageChange,
+    placement: Placement | None = None,
 ) -> None:
-    application = Application.objects.select_related(
-        "candidate", "requisition__recruiter", "requisition__hiring_leader__company"
-    ).get(pk=application.pk)
+    """The application entered a stage (placement: the hire, when the stage is "hired", so the
+    message can name the start date)."""
+    application = _application(application)
     facts = {
         "stage": application.get_stage_display(),
         "previous_stage": Application.Stage(stage_change.from_stage).label
@@ -50,14 +55,17 @@ def followups_on_stage_change(
     which = Q(stage=application.stage)
     if stage_change.from_stage:
         which |= Q(stage="")
+    targets = application_targets(application, key=f"stage:{stage_change.pk}", facts=facts)
+    for target in {id(t): t for group in targets.values() for t in group}.values():
+        target.placement = placement
     schedule_cadences(
         trigger=Trigger.STAGE_ENTERED,
-        targets_by_audience=application_targets(
-            application, key=f"stage:{stage_change.pk}", facts=facts
-        ),
+        targets_by_audience=targets,
         anchor=stage_change.changed_at,
         which=which,
     )
+    # Movement ends a silence: the "gone quiet" reminder no longer applies.
+    cancel_quiet_nudges(candidate=application.candidate, reason="The pipeline moved")
 
 
 def followups_on_application_closed(
@@ -68,17 +76,42 @@ def followups_on_application_closed(
         FollowUp.objects.filter(application=application),
         reason=f"Application {application.get_outcome_display().lower()}",
     )
-    application = Application.objects.select_related(
-        "candidate", "requisition__recruiter", "requisition__hiring_leader__company"
-    ).get(pk=application.pk)
+    application = _application(application)
     schedule_cadences(
         trigger=Trigger.APPLICATION_CLOSED,
         targets_by_audience=application_targets(
             application,
             key=f"closed:{stage_change.pk}",
-            facts={"stage": application.get_outcome_display()},
+            facts={"stage": application.get_outcome_display(), "outcome": application.outcome},
         ),
         anchor=stage_change.changed_at,
+        # "Not moving forward" is for the rejected, never for someone who withdrew.
+        which=Q(outcome="") | Q(outcome=application.outcome),
+    )
+
+
+_STATUS_TRIGGERS = {
+    Requisition.Status.ON_HOLD: Trigger.REQUISITION_ON_HOLD,
+    Requisition.Status.FILLED: Trigger.REQUISITION_FILLED,
+    Requisition.Status.CANCELLED: Trigger.REQUISITION_CANCELLED,
+    Requisition.Status.OPEN: Trigger.REQUISITION_REOPENED,
+}
+
+
+def _cancel_outdated_for(requisition: Requisition) -> None:
+    """What an earlier status scheduled and the new one makes untrue: a "the role is filled"
+    note still waiting when the role reopens, weekly updates once it is no longer open, and
+    "gone quiet" reminders once nobody is being recruited."""
+    outdated = [t for status, t in _STATUS_TRIGGERS.items() if status != requisition.status]
+    if requisition.status != Requisition.Status.OPEN:
+        outdated.append(Trigger.REQUISITION_OPEN_WEEKLY)
+    if not requisition.is_active:
+        outdated.append(Trigger.CANDIDATE_UNTOUCHED)
+    cancel_scheduled(
+        FollowUp.objects.filter(
+            requisition=requisition, cadence_step__cadence__trigger__in=outdated
+        ),
+        reason=f"Requisition {requisition.get_status_display().lower()}",
     )
 
 
@@ -87,34 +120,17 @@ def followups_on_requisition_change(*, requisition: Requisition, event_id: int) 
     requisition = Requisition.objects.select_related(
         "recruiter", "hiring_leader__company", "company"
     ).get(pk=requisition.pk)
-    if requisition.status != Requisition.Status.OPEN:
-        # Weekly progress updates are for open roles; on hold, the reset message replaces them.
-        cancel_scheduled(
-            FollowUp.objects.filter(
-                requisition=requisition,
-                cadence_step__cadence__trigger=Trigger.REQUISITION_OPEN_WEEKLY,
-            ),
-            reason=f"Requisition {requisition.get_status_display().lower()}",
-        )
-    if requisition.status in (Requisition.Status.FILLED, Requisition.Status.CANCELLED):
-        cancel_scheduled(
-            FollowUp.objects.filter(
-                requisition=requisition,
-                cadence_step__cadence__trigger__in=[
-                    Trigger.REQUISITION_ON_HOLD,
-                    Trigger.REQUISITION_REOPENED,
-                    Trigger.CANDIDATE_UNTOUCHED,
-                ],
-            ),
-            reason=f"Requisition {requisition.get_status_display().lower()}",
-        )
+    _cancel_outdated_for(requisition)
     key = f"req-{requisition.status}:{event_id}"
+    # What the message may say about why: the shareable reason as it was when this happened,
+    # never the recruiters' internal note.
+    facts = {"status": requisition.get_status_display(), "status_reason": requisition.status_reason}
     leader_target = Target(
         recruiter=requisition.recruiter,
         hiring_leader=requisition.hiring_leader,
         requisition=requisition,
         key=key,
-        facts={"status": requisition.get_status_display()},
+        facts=facts,
     )
     candidate_targets = [
         Target(
@@ -123,14 +139,15 @@ def followups_on_requisition_change(*, requisition: Requisition, event_id: int) 
             application=application,
             requisition=requisition,
             key=f"{key}:app{application.pk}",
-            facts={"status": requisition.get_status_display()},
+            facts=facts,
         )
-        for application in requisition.applications.filter(
-            outcome=Application.Outcome.ACTIVE
-        ).select_related("candidate")
+        # The person hired into the role is not told "the role has been filled".
+        for application in requisition.applications.filter(outcome=Application.Outcome.ACTIVE)
+        .exclude(stage=Application.Stage.HIRED)
+        .select_related("candidate")
     ]
     schedule_cadences(
-        trigger=_REQUISITION_TRIGGERS[requisition.status],
+        trigger=_STATUS_TRIGGERS[requisition.status],
         targets_by_audience={
             Audience.CANDIDATE: candidate_targets,
             Audience.HIRING_LEADER: [leader_target],
@@ -146,6 +163,7 @@ def followups_on_placement(*, placement: Placement) -> None:
     placement = Placement.objects.select_related(
         "application__candidate",
         "application__requisition__recruiter",
+        "application__requisition__company",
         "application__requisition__hiring_leader__company",
     ).get(pk=placement.pk)
     application = placement.application
@@ -191,6 +209,11 @@ def followups_on_opt_out(*, person: Candidate | HiringLeader) -> None:
     cancel_scheduled(
         pending.exclude(pk__in=[f.pk for f in to_task]), reason="Recipient opted out of email"
     )
+
+
+def followups_on_contact(*, candidate: Candidate) -> None:
+    """We were in touch with the candidate: the silence is over."""
+    cancel_quiet_nudges(candidate=candidate, reason="Back in touch")
 
 
 def followups_on_commitment_made(*, commitment: Commitment) -> None:

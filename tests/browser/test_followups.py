@@ -190,6 +190,13 @@ def test_an_admin_retries_a_failed_email_from_the_outbox(page, live_server, admi
     expect(page.locator("#outbox-table")).to_contain_text("1 follow-up, failed")
     expect(page).to_have_url(re.compile(r"state=failed"))
     row.get_by_role("button", name="Retry").click()
+    # Sending again asks first, in place of the row; "Keep it" puts the row back untouched.
+    expect(row).to_contain_text("again, now?")
+    page.screenshot(path=artifacts / "admin-outbox-retry-asks.png", full_page=True)
+    row.get_by_role("link", name="Keep it as it is").click()
+    expect(row).to_contain_text("Failed")
+    row.get_by_role("button", name="Retry").click()
+    row.get_by_role("button", name="Yes, send it now").click()
     expect(row).to_contain_text("Scheduled")
     expect(page.locator("#flash")).to_contain_text("Retrying the email")
     expect(counts).to_contain_text("0 Failed")

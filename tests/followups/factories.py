@@ -30,7 +30,8 @@ class CadenceStepFactory(factory.django.DjangoModelFactory):
     cadence = factory.SubFactory(CadenceFactory)
     audience = "candidate"
     channel = "email"
-    template = factory.SubFactory(MessageTemplateFactory)
+    # An email step sends an email template, a task step a task template.
+    template = factory.SubFactory(MessageTemplateFactory, kind=factory.SelfAttribute("..channel"))
 
 
 def cadence_with_step(trigger, **step):

@@ -49,6 +49,8 @@ class Mailbox:
     """What the SMTP sink accepted, and how it should behave next."""
 
     messages: list[email.message.Message] = field(default_factory=list)
+    # Each accepted message exactly as it crossed the wire (after the DATA command).
+    raw: list[bytes] = field(default_factory=list)
     refuse_until: float = 0.0  # time.monotonic() before which DATA gets 421
     black_holes: set[str] = field(default_factory=set)  # recipients whose RCPT never answers
     refused: int = 0
@@ -68,6 +70,7 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
+            self.raw.append(envelope.original_content or envelope.content)
         return "250 2.0.0 Message accepted for delivery"
 
     def message_ids(self) -> Counter:

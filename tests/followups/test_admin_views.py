@@ -11,9 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import services as candidate_services
 from followups import services
+from followups import services as followup_services
 from followups.models import Cadence, CadenceStep, FollowUp, MessageTemplate
-from tests.candidates.factories import CandidateFactory
+from hiring_leaders import services as requisition_services
+from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.followups.factories import (
     CadenceFactory,
     CadenceStepFactory,
@@ -96,7 +99,9 @@ def step_data(step=None, prefix=None, **changes) -> dict:
         "send_time": step.send_time.strftime("%H:%M") if step and step.send_time else "",
         "audience": step.audience if step else "candidate",
         "channel": step.channel if step else "email",
-        "template": step.template_id if step else MessageTemplate.objects.first().pk,
+        "template": step.template_id
+        if step
+        else MessageTemplate.objects.filter(kind="email").first().pk,
         "task_if_opted_out": "on" if step and step.task_if_opted_out else "",
     } | changes
     return {f"{prefix}-{key}": value for key, value in data.items() if value != ""}
@@ -243,7 +248,6 @@ def test_recruiters_do_not_see_the_admin_links(client, recruiter):
 
 
 def test_the_list_says_each_cadences_trigger_in_words_with_steps_and_state(admin_client):
-    Cadence.objects.filter(name__startswith="Status update").update(stage="interviewing")
     Cadence.objects.filter(name__startswith="Expectation reset").update(enabled=False)
 
     body = text(admin_client.get(CADENCES_URL))
@@ -255,7 +259,10 @@ def test_the_list_says_each_cadences_trigger_in_words_with_steps_and_state(admin
     }
     assert "Placement starts" in rows["Post-hire check-ins"]
     assert 'data-label="Steps" class="num">6<' in rows["Post-hire check-ins"]
-    assert "Candidate enters Interviewing" in rows["Status update on every stage change"]
+    assert (
+        "Candidate enters Interviewing"
+        in rows["Status update when a candidate enters interviewing"]
+    )
     assert (
         "Every Friday while a requisition is open"
         in rows["Weekly progress update to the hiring leader"]
@@ -365,8 +372,8 @@ def test_the_cadence_list_pages_fifty_at_a_time(admin_client):
     second = text(admin_client.get(CADENCES_URL, {"page": "2"}))
 
     assert first.count('data-label="Trigger"') == 50
-    assert "1\u201350 of 60 cadences" in first
-    assert second.count('data-label="Trigger"') == 10
+    assert "1\u201350 of 68 cadences" in first
+    assert second.count('data-label="Trigger"') == 18
     assert "Zz cadence 54" in second
 
 
@@ -413,7 +420,7 @@ def test_the_detail_page_lists_the_steps_by_day_with_all_they_do(admin_client):
 
 
 def test_a_step_sent_right_away_says_so(admin_client):
-    cadence = Cadence.objects.get(name="Status update on every stage change")
+    cadence = Cadence.objects.get(name="Status update when a candidate enters submitted")
 
     body = text(admin_client.get(cadence_url(cadence)))
 
@@ -553,7 +560,13 @@ def test_a_task_step_never_keeps_task_instead_if_opted_out(admin_client):
 
     admin_client.post(
         step_url("edit", step),
-        step_data(step, audience="recruiter", channel="task", task_if_opted_out="on"),
+        step_data(
+            step,
+            audience="recruiter",
+            channel="task",
+            template=MessageTemplate.objects.get(kind="task").pk,
+            task_if_opted_out="on",
+        ),
         **HTMX,
     )
 
@@ -724,8 +737,8 @@ def test_the_template_list_pages_fifty_at_a_time(admin_client):
     second = text(admin_client.get(TEMPLATES_URL, {"page": "2"}))
 
     assert first.count('data-label="Subject"') == 50
-    assert second.count('data-label="Subject"') == 17
-    assert "51\u201367 of 67 templates" in second
+    assert second.count('data-label="Subject"') == 25
+    assert "51\u201375 of 75 templates" in second
 
 
 @pytest.mark.parametrize("extra", [0, 80])
@@ -838,7 +851,12 @@ def test_saving_a_good_template_redirects_back_with_a_message(admin_client):
 
     response = admin_client.post(
         template_url(template),
-        {"name": "Check-in", "subject": "Hello {{ recipient.first_name }}", "body": "How is it?"},
+        {
+            "name": "Check-in",
+            "kind": "email",
+            "subject": "Hello {{ recipient.first_name }}",
+            "body": "How is it?",
+        },
     )
     after = admin_client.get(response.url)
 
@@ -863,7 +881,7 @@ def test_saving_a_good_template_redirects_back_with_a_message(admin_client):
         ("body", {"body": "Hello {{ candidate.salary }}"}, "Unknown placeholder"),
         ("body", {"body": "{% for x in y %}{% endfor %}"}, "The template does not parse"),
         ("body", {"body": "{{ recipient.first_name|nope }}"}, "The template does not parse"),
-        ("name", {"name": "status update (CANDIDATE)"}, "There is already a template called"),
+        ("name", {"name": "requisition ON HOLD (candidate)"}, "There is already a template called"),
         ("subject", {"subject": ""}, "This field is required."),
     ],
     ids=["subject-placeholder", "body-placeholder", "tag", "filter", "duplicate-name", "empty"],
@@ -873,7 +891,12 @@ def test_a_template_that_would_not_send_is_a_form_error_and_nothing_is_saved(
 ):
     template = day30_new_hire().template
     before = (template.name, template.subject, template.body)
-    typed = {"name": "Typed name", "subject": "Typed {{ recipient.name }}", "body": "Typed body"}
+    typed = {
+        "name": "Typed name",
+        "kind": "email",
+        "subject": "Typed {{ recipient.name }}",
+        "body": "Typed body",
+    }
 
     response = admin_client.post(template_url(template), typed | data)
 
@@ -907,7 +930,12 @@ def test_the_preview_button_works_without_javascript_and_saves_nothing(admin_cli
 def test_a_new_template_can_be_written(admin_client):
     response = admin_client.post(
         reverse("followups:template_create"),
-        {"name": "Offer congrats", "subject": "Congratulations!", "body": "Well done."},
+        {
+            "name": "Offer congrats",
+            "kind": "email",
+            "subject": "Congratulations!",
+            "body": "Well done.",
+        },
     )
 
     created = MessageTemplate.objects.get(name="Offer congrats")
@@ -1124,12 +1152,115 @@ def test_the_outbox_runs_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
-def test_retry_over_htmx_reschedules_the_email_and_swaps_the_row(
+def test_retry_asks_first_in_place_of_the_row_and_changes_nothing(
     admin_client, outbox_rows, candidate
 ):
     failed = outbox_rows["failed"]
 
     response = admin_client.post(retry_url(failed), {"next": f"{OUTBOX_URL}?state=failed"}, **HTMX)
+
+    body = text(response)
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts) == (State.FAILED, 5)
+    assert body.lstrip().startswith(f'<tr id="followup-{failed.pk}" class="row--confirm row--ask">')
+    assert f"Send “{failed.template.name}” to {candidate.name} ({candidate.email}) again" in body
+    assert 'name="confirmed" value="yes"' in body
+    assert ">Yes, send it now<" in body
+    assert ">Keep it as it is<" in body
+
+
+def test_keep_it_puts_the_row_back(admin_client, outbox_rows):
+    failed = outbox_rows["failed"]
+
+    response = admin_client.get(reverse("followups:outbox_row", args=[failed.pk]), **HTMX)
+
+    body = text(response)
+    assert body.lstrip().startswith(f'<tr id="followup-{failed.pk}">')
+    assert ">Retry<" in body
+
+
+def test_retry_without_javascript_asks_on_a_page_of_its_own(admin_client, outbox_rows):
+    failed = outbox_rows["failed"]
+
+    response = admin_client.post(retry_url(failed), {"next": f"{OUTBOX_URL}?state=failed"})
+
+    body = text(response)
+    failed.refresh_from_db()
+    assert response.status_code == 200
+    assert failed.state == State.FAILED
+    assert "<h1>Send this email again?</h1>" in body
+    assert f'href="{OUTBOX_URL}?state=failed">Keep it as it is<' in body
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("filled", "is now filled, so this message is no longer true"),
+        ("fell_through", "The placement fell through"),
+        ("opted_out", "opted out of email"),
+        ("rejected", "The application was rejected"),
+    ],
+)
+def test_retry_is_refused_when_what_the_email_says_is_no_longer_true(
+    admin_client, recruiter, change, reason
+):
+    application = ApplicationFactory(stage="screened")
+    candidate = application.candidate
+    requisition = application.requisition
+    if change in ("filled", "rejected", "opted_out"):
+        candidate_services.application_move(
+            application=application, stage="submitted", by=recruiter
+        )
+        cancelled = FollowUp.objects.get(candidate=candidate)
+    if change == "filled":
+        cancelled = FollowUpFactory(
+            audience="hiring_leader",
+            candidate=None,
+            hiring_leader=requisition.hiring_leader,
+            requisition=requisition,
+            recruiter=recruiter,
+            cadence_step=Cadence.objects.get(trigger="requisition_open_weekly").steps.get(),
+            state="cancelled",
+        )
+        requisition_services.requisition_fill(requisition=requisition, by=recruiter)
+    elif change == "rejected":
+        candidate_services.application_close(
+            application=application, outcome="rejected", reason="Not a fit", by=recruiter
+        )
+    elif change == "opted_out":
+        followup_services.person_opt_out(person=candidate)
+    elif change == "fell_through":
+        placement = candidate_services.placement_record(
+            application=application, start_date=timezone.localdate(), by=recruiter
+        )
+        cancelled = FollowUp.objects.filter(placement=placement, audience="new_hire").first()
+        candidate_services.placement_fall_through(
+            placement=placement, reason="Took a counter-offer", by=recruiter
+        )
+    cancelled.refresh_from_db()
+    assert cancelled.state == State.CANCELLED
+
+    asked = admin_client.post(retry_url(cancelled), {"next": OUTBOX_URL}, **HTMX)
+    forced = admin_client.post(retry_url(cancelled), {"next": OUTBOX_URL, "confirmed": "yes"})
+
+    cancelled.refresh_from_db()
+    assert cancelled.state == State.CANCELLED
+    assert "Not retried: " in text(asked)
+    assert reason in text(asked)
+    assert "Yes, send it now" not in text(asked)
+    assert reason in text(admin_client.get(forced.url))
+
+
+def test_retry_over_htmx_reschedules_the_email_and_swaps_the_row(
+    admin_client, outbox_rows, candidate
+):
+    failed = outbox_rows["failed"]
+
+    response = admin_client.post(
+        retry_url(failed),
+        {"next": f"{OUTBOX_URL}?state=failed", "confirmed": "yes"},
+        **HTMX,
+    )
 
     body = text(response)
     failed.refresh_from_db()
@@ -1166,7 +1297,9 @@ def test_cancelling_a_task_says_whose_queue_it_leaves(admin_client, outbox_rows,
 def test_buttons_work_as_plain_forms_too(admin_client, outbox_rows):
     back = f"{OUTBOX_URL}?state=failed"
 
-    response = admin_client.post(retry_url(outbox_rows["failed"]), {"next": back})
+    response = admin_client.post(
+        retry_url(outbox_rows["failed"]), {"next": back, "confirmed": "yes"}
+    )
     after = admin_client.get(response.url)
 
     assert response.url == back
@@ -1249,3 +1382,81 @@ def test_a_step_of_another_cadence_cannot_be_saved_through_this_one(admin_user):
             task_if_opted_out=False,
             by=admin_user,
         )
+
+
+# ---------- emails and tasks keep to their own kind ----------
+
+
+def test_a_step_cannot_send_a_task_template_as_an_email(admin_client):
+    cadence = checkins()
+    task_template = MessageTemplate.objects.get(kind="task")
+
+    response = admin_client.post(
+        reverse("followups:step_add", args=[cadence.pk]),
+        step_data(prefix="new", offset_days="7", audience="new_hire", template=task_template.pk),
+        **HTMX,
+    )
+
+    assert "is written as a task for the recruiter, not as an email" in text(response)
+    assert not cadence.steps.filter(offset_days=7).exists()
+
+
+def test_a_step_cannot_make_a_task_of_an_email_template(admin_client):
+    step = day30_new_hire()
+
+    response = admin_client.post(
+        step_url("edit", step), step_data(step, audience="recruiter", channel="task"), **HTMX
+    )
+
+    assert "is an email written to a person, not a task" in text(response)
+    step.refresh_from_db()
+    assert step.channel == "email"
+
+
+def test_the_add_step_form_starts_from_a_template_that_matches_its_channel(admin_client):
+    body = text(admin_client.get(cadence_url(checkins())))
+
+    form = body.split('id="add-step"')[1]
+    select = form.split('name="new-template"')[1].split("</select>")[0]
+    assert '<optgroup label="Emails to a person">' in select
+    assert '<optgroup label="Tasks for the recruiter">' in select
+    selected = select.split(" selected>")[0].rsplit('value="', 1)[1].split('"')[0]
+    assert MessageTemplate.objects.get(pk=selected).kind == "email"
+    assert 'name="new-channel"' in form
+    assert '<option value="email" selected>' in form
+
+
+def test_a_template_used_as_an_email_cannot_be_turned_into_a_task(admin_client):
+    template = day30_new_hire().template
+
+    response = admin_client.post(
+        template_url(template),
+        {"name": template.name, "kind": "task", "subject": template.subject, "body": "x"},
+    )
+
+    assert "Cadence steps send this template as: email" in text(response)
+    template.refresh_from_db()
+    assert template.kind == "email"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% if recipient.name %}" * 473 + "deep" + "{% endif %}" * 473,
+        "{% if " + " or ".join(["a"] * 3000) + " %}long{% endif %}",
+    ],
+    ids=["473-nested-ifs", "3000-conditions"],
+)
+def test_a_template_too_deep_to_read_is_a_form_error_not_a_crash(admin_client, body):
+    response = admin_client.post(
+        reverse("followups:template_create"),
+        {"name": "Deep", "kind": "email", "subject": "Hi", "body": body},
+    )
+    preview = admin_client.post(PREVIEW_URL, {"subject": "Hi", "body": body}, **HTMX)
+
+    assert response.status_code == 200
+    assert "Nothing was saved" in text(response)
+    assert "nested" in text(response)
+    assert preview.status_code == 200
+    assert "nested" in text(preview)
+    assert not MessageTemplate.objects.filter(name="Deep").exists()

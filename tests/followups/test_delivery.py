@@ -107,9 +107,7 @@ class TestSending:
         status_update.refresh_from_db()
         candidate = status_update.candidate
         assert message.to == [candidate.email]
-        assert message.subject == (
-            f"Your application for {status_update.requisition.title}: Submitted"
-        )
+        assert message.subject == (f"Your profile is with {status_update.requisition.company.name}")
         headers = message.message()
         assert headers["Message-ID"] == status_update.message_id
         assert headers["List-Unsubscribe"].startswith("<https://crm.example/unsubscribe/")
@@ -117,7 +115,7 @@ class TestSending:
         assert "Stop them here: https://crm.example/unsubscribe/" in message.body
         html, mimetype = message.alternatives[0]
         assert mimetype == "text/html"
-        assert "moved to Submitted" in html
+        assert "put you forward to" in html
         assert (status_update.state, status_update.sent_at is not None) == (State.SENT, True)
 
     def test_a_sent_email_is_on_the_timeline_and_counts_as_contact(self, status_update):
@@ -125,7 +123,7 @@ class TestSending:
         candidate = status_update.candidate
         candidate.refresh_from_db()
         sent = Activity.objects.get(candidate=candidate, kind="message")
-        assert sent.summary.startswith("Sent “Your application for")
+        assert sent.summary.startswith("Sent “Your profile is with")
         assert candidate.last_contacted_at == sent.occurred_at
 
     def test_a_worker_killed_after_handing_over_resends_with_the_same_message_id(
@@ -197,7 +195,7 @@ class TestFailures:
         assert SuppressedAddress.objects.filter(email=address.lower()).exists()
         application = status_update.application
         candidate_services.application_move(application=application, stage="offer", by=recruiter)
-        later = FollowUp.objects.get(facts__stage="Offer")
+        later = FollowUp.objects.get(template__name="Status update: offer (candidate)")
         assert later.state == State.SKIPPED
         assert "refused mail before" in later.note
 

@@ -12,43 +12,81 @@ def test_a_template_with_an_unknown_placeholder_is_refused(client, admin_user):
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:followups_messagetemplate_add"),
-        {"name": "Broken", "subject": "Hi {{ candidate.salary }}", "body": "Hello"},
+        {"name": "Broken", "kind": "email", "subject": "Hi {{ candidate.salary }}", "body": "x"},
     )
     assert response.status_code == 200
     assert "Unknown placeholder" in response.content.decode()
     assert not MessageTemplate.objects.filter(name="Broken").exists()
 
 
-def test_a_step_for_someone_the_trigger_cannot_reach_is_refused(client, admin_user):
-    client.force_login(admin_user)
+def _post_weekly_step(client, **step_changes):
     cadence = Cadence.objects.get(trigger="requisition_open_weekly")
     step = cadence.steps.get()
-    url = reverse("admin:followups_cadence_change", args=[cadence.pk])
     prefix = "steps"
+    fields = {
+        "id": step.pk,
+        "cadence": cadence.pk,
+        "position": "0",
+        "offset_days": "0",
+        "send_time": "15:00",
+        "audience": step.audience,
+        "channel": step.channel,
+        "template": step.template_id,
+    } | step_changes
     response = client.post(
-        url,
+        reverse("admin:followups_cadence_change", args=[cadence.pk]),
         {
             "name": cadence.name,
             "trigger": cadence.trigger,
             "enabled": "on",
             "stage": "",
+            "outcome": "",
             "weekday": cadence.weekday,
             "quiet_days": "",
             f"{prefix}-TOTAL_FORMS": "1",
             f"{prefix}-INITIAL_FORMS": "1",
             f"{prefix}-MIN_NUM_FORMS": "0",
             f"{prefix}-MAX_NUM_FORMS": "1000",
-            f"{prefix}-0-id": step.pk,
-            f"{prefix}-0-cadence": cadence.pk,
-            f"{prefix}-0-position": "0",
-            f"{prefix}-0-offset_days": "0",
-            f"{prefix}-0-send_time": "15:00",
-            f"{prefix}-0-audience": "new_hire",
-            f"{prefix}-0-channel": "email",
-            f"{prefix}-0-template": step.template_id,
-        },
+        }
+        | {f"{prefix}-0-{name}": value for name, value in fields.items()},
     )
+    step.refresh_from_db()
+    return response, step
+
+
+def test_a_step_for_someone_the_trigger_cannot_reach_is_refused(client, admin_user):
+    client.force_login(admin_user)
+    response, step = _post_weekly_step(client, audience="new_hire")
     assert response.status_code == 200
     assert "can only reach" in response.content.decode()
-    step.refresh_from_db()
     assert step.audience == "hiring_leader"
+
+
+def test_a_step_cannot_send_a_task_template_as_an_email(client, admin_user):
+    client.force_login(admin_user)
+    task_template = MessageTemplate.objects.get(kind="task")
+    response, step = _post_weekly_step(client, template=task_template.pk)
+    assert response.status_code == 200
+    assert "is written as a task for the recruiter, not as an email" in response.content.decode()
+    assert step.template != task_template
+
+
+def test_a_step_cannot_make_a_task_of_an_email_template(client, admin_user):
+    client.force_login(admin_user)
+    response, step = _post_weekly_step(client, audience="recruiter", channel="task")
+    assert response.status_code == 200
+    assert "is an email written to a person, not a task" in response.content.decode()
+    assert step.channel == "email"
+
+
+def test_a_template_sent_as_email_cannot_become_a_task(client, admin_user):
+    client.force_login(admin_user)
+    template = Cadence.objects.get(trigger="requisition_open_weekly").steps.get().template
+    response = client.post(
+        reverse("admin:followups_messagetemplate_change", args=[template.pk]),
+        {"name": template.name, "kind": "task", "subject": template.subject, "body": "x"},
+    )
+    assert response.status_code == 200
+    assert "Cadence steps send this template as: email" in response.content.decode()
+    template.refresh_from_db()
+    assert template.kind == "email"

@@ -12,15 +12,19 @@ import datetime
 import random
 import re
 import time
+import zoneinfo
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from candidates import services as candidate_services
 from followups.models import FollowUp
 from tests import services as test_services
-from tests.candidates.factories import ApplicationFactory
+from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.followups import harness
+from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -58,58 +62,108 @@ def cluster(transactional_db, tmp_path, sink):
     cluster.stop_all()
 
 
-def test_check_ins_go_out_on_day_30_60_and_90_with_links_that_work(
-    transactional_db, shipped_cadences, tmp_path, sink, requisition, recruiter
+def business_day_at_ten(day: datetime.date, zone: str) -> datetime.datetime:
+    """The business-day rule, written out independently of followups.schedule: 10:00 local on
+    that day, or on the Monday after when it falls on a weekend."""
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+# Seven hires starting on seven consecutive days (every weekday, and a weekend), recorded on
+# Friday 31 July 2026: day 30 falls on each weekday in turn, and day 90 (late October and early
+# November) comes after Europe's clocks went back on 25 October and, for the later starts,
+# America's on 1 November, across three month ends.
+RECORDED_AT = datetime.datetime(2026, 7, 31, 8, 0, tzinfo=datetime.UTC)
+STARTS = [RECORDED_AT.date() + datetime.timedelta(days=k) for k in range(7)]
+HIRE_ZONE, LEADER_ZONE = "Europe/London", "America/Los_Angeles"
+
+
+def test_check_ins_go_out_on_day_30_60_and_90_whatever_the_weekday_with_links_that_work(
+    transactional_db, shipped_cadences, tmp_path, sink, recruiter
 ):
     mailbox, port = sink
-    application = ApplicationFactory(requisition=requisition, stage="offer")
-    placement = candidate_services.placement_record(
-        application=application, start_date=datetime.date.today(), by=recruiter
+    leader = HiringLeaderFactory(time_zone=LEADER_ZONE)
+    requisition = RequisitionFactory(
+        hiring_leader=leader, company=leader.company, recruiter=recruiter
     )
-    hire, leader = application.candidate.email, requisition.hiring_leader.email
-    first_name = application.candidate.first_name
-    # Each phase starts a worker and beat with the clock that many days after the start date.
-    expected_by_day = {
-        0: {hire: "Your application for"},  # the status update for "hired"; no check-in yet
-        31: {hire: "How are your first 3", leader: f"How is {first_name} settling in?"},
-        61: {hire: "How are your first 6", leader: f"How is {first_name} settling in?"},
-        91: {hire: "How are your first 9", leader: f"How is {first_name} settling in?"},
+    expected = {0: {}, 30: {}, 60: {}, 90: {}}  # day -> {(to, subject start): due}
+    with time_machine.travel(RECORDED_AT, tick=True):
+        for n, start in enumerate(STARTS):
+            hire = CandidateFactory(first_name=f"Hire{n}", time_zone=HIRE_ZONE, owner=recruiter)
+            application = ApplicationFactory(candidate=hire, requisition=requisition, stage="offer")
+            candidate_services.placement_record(
+                application=application, start_date=start, by=recruiter
+            )
+            expected[0][(hire.email, "Congratulations, Hire")] = timezone.now()
+            for day in (30, 60, 90):
+                moment = start + datetime.timedelta(days=day)
+                expected[day][(hire.email, "How are your first")] = business_day_at_ten(
+                    moment, HIRE_ZONE
+                )
+                expected[day][(leader.email, f"How is Hire{n} settling in?")] = business_day_at_ten(
+                    moment, LEADER_ZONE
+                )
+    # The schedule in the database follows the rule, to the minute, in each recipient's zone.
+    scheduled = {
+        (f.person.email, f.cadence_step.offset_days, f.due_at)
+        for f in FollowUp.objects.filter(cadence_step__cadence__trigger="placement_started")
     }
+    assert scheduled == {
+        (to, day, due) for day in (30, 60, 90) for (to, _), due in expected[day].items()
+    }
+
     seen = 0
-    for day, expected in expected_by_day.items():
+    for day, wanted in expected.items():
+        # Start the workers just after the last message of this round is due, and before the
+        # first of the next: exactly this round goes out, nothing early.
+        clock_at = max(wanted.values()) + datetime.timedelta(minutes=5)
         cluster = harness.Cluster(
             tmp_path=tmp_path / f"day{day}",
             broker_url=test_services.redis_url(),
             smtp_port=port,
-            clock_offset_days=day,
+            clock_at=clock_at,
         )
         cluster.tmp_path.mkdir()
         cluster.start_worker()
         cluster.start_beat()
-        wanted = seen + len(expected)
+        target = seen + len(wanted)
         try:
             harness.wait_until(
-                lambda wanted=wanted: len(mailbox.messages) >= wanted,
+                lambda target=target: len(mailbox.messages) >= target,
                 timeout=60,
                 cluster=cluster,
             )
             time.sleep(3)  # anything else due would have gone out by now
         finally:
             cluster.stop_all()
-        arrived = {str(m["To"]): m for m in mailbox.messages[seen:]}
-        assert len(mailbox.messages) - seen == len(expected) == len(arrived), (
-            f"day {day}: {[(m['To'], m['Subject']) for m in mailbox.messages[seen:]]}"
+        arrived = mailbox.messages[seen:]
+        assert len(arrived) == len(wanted), (
+            f"day {day}: {[(str(m['To']), str(m['Subject'])) for m in arrived]}"
         )
-        for to, subject in expected.items():
-            assert str(arrived[to]["Subject"]).startswith(subject)
+        by_message_id = {f.message_id: f for f in FollowUp.objects.select_related("cadence_step")}
+        for message in arrived:
+            followup = by_message_id[" ".join(str(message["Message-ID"]).split())]
+            to, subject = str(message["To"]), str(message["Subject"])
+            assert to == followup.person.email
+            assert any(to == t and subject.startswith(start) for t, start in wanted), (
+                f"day {day}: unexpected {subject!r} to {to}"
+            )
             if day:
-                text = arrived[to].get_body(preferencelist=("plain",)).get_content()
+                assert followup.cadence_step.offset_days == day
+                text = message.get_body(preferencelist=("plain",)).get_content()
                 (path,) = CHECKIN_LINK.findall(text)
-                page = Client().get(path)
+                with time_machine.travel(clock_at):
+                    page = Client().get(path)
                 assert page.status_code == 200
                 assert "How is it going?" in page.content.decode()
         seen = len(mailbox.messages)
-    assert FollowUp.objects.filter(placement=placement, state="sent").count() == 6
+    assert (
+        FollowUp.objects.filter(
+            cadence_step__cadence__trigger="placement_started", state="sent"
+        ).count()
+        == 7 * 6
+    )
 
 
 def test_an_smtp_server_answering_421_for_a_while_loses_nothing_and_duplicates_nothing(

@@ -44,6 +44,7 @@ class TestCheckIn:
     def test_a_good_answer_is_stored_and_on_the_timeline_without_a_flag(self, client, checkin):
         response = client.post(checkin_url(checkin.pk), {"score": "4", "comment": "Settling in"})
         assert "Thank you" in response.content.decode()
+        assert "They will be in touch" not in response.content.decode()
         answer = CheckInResponse.objects.get()
         assert (answer.score, answer.comment, answer.audience) == (4, "Settling in", "new_hire")
         assert checkin.candidate.activities.filter(summary__contains="a check-in: 4/5").exists()
@@ -53,7 +54,8 @@ class TestCheckIn:
         "answer", [{"score": "2"}, {"score": "4", "is_concern": "on", "comment": "My manager left"}]
     )
     def test_a_low_score_or_a_concern_flags_the_recruiter(self, client, checkin, answer):
-        client.post(checkin_url(checkin.pk), answer)
+        thanks = client.post(checkin_url(checkin.pk), answer).content.decode()
+        assert "They will be in touch about it soon." in thanks
         flag = FollowUp.objects.get(key=f"checkin-flag:{checkin.pk}")
         assert (flag.channel, flag.recruiter) == ("task", checkin.recruiter)
         assert flag.task_title.startswith(f"Check-in flag: {checkin.candidate.name} scored")
@@ -65,6 +67,59 @@ class TestCheckIn:
         client.post(checkin_url(checkin.pk), {"score": "5", "comment": "Sorted now"})
         assert list(CheckInResponse.objects.values_list("score", "comment")) == [(5, "Sorted now")]
         assert FollowUp.objects.filter(key__startswith="checkin-flag").count() == 1
+
+    def test_sending_again_keeps_one_timeline_entry_and_one_flag(self, client, checkin):
+        for answer in ({"score": "2"}, {"score": "1", "comment": "Worse"}, {"score": "2"}):
+            client.post(checkin_url(checkin.pk), answer)
+        entries = checkin.candidate.activities.filter(summary__contains="a check-in")
+        assert [e.summary for e in entries] == [
+            f"{checkin.candidate.name} answered a check-in: 2/5 (changed their answer)"
+        ]
+        (flag,) = FollowUp.objects.filter(key__startswith="checkin-flag")
+        assert flag.task_title == f"Check-in flag: {checkin.candidate.name} scored 2/5"
+        assert CheckInResponse.objects.get().activity == entries.get()
+
+    def test_the_form_says_who_sees_the_answer_and_who_does_not(self, client, checkin):
+        page = client.get(checkin_url(checkin.pk)).content.decode()
+        company = checkin.placement.application.requisition.company.name
+        assert "Only" not in page
+        assert f"Your answer goes to {checkin.recruiter.name} and their recruiting colleagues" in (
+            " ".join(page.split())
+        )
+        assert f"It is not shared with {company}." in page
+
+    def test_a_leaders_answer_is_not_shared_with_the_new_hire(self, client, checkin):
+        to_leader = FollowUp.objects.get(
+            placement=checkin.placement, audience="hiring_leader", due_at=checkin.due_at
+        )
+        page = client.get(checkin_url(to_leader.pk)).content.decode()
+        first_name = checkin.candidate.first_name
+        assert f"It is not shared with {first_name}." in page
+
+    def test_a_leader_sees_no_check_in_answers_on_their_pages(self, client, checkin, leader):
+        client.post(checkin_url(checkin.pk), {"score": "1", "comment": "My manager ignores me"})
+        client.force_login(leader.user)
+        requisition = checkin.placement.application.requisition
+        for url in (
+            reverse("hiring_leaders:requisition_list"),
+            reverse("hiring_leaders:requisition_detail", args=[requisition.pk]),
+        ):
+            page = client.get(url).content.decode()
+            assert "My manager ignores me" not in page
+            assert "1/5" not in page
+
+    @pytest.mark.parametrize(
+        "payload",
+        [{"f": "abc"}, {"f": None}, {"x": 1}, ["f", 1], {"f": 10**30}, {"f": -4}, "just text"],
+        ids=["text-id", "null-id", "no-id", "a-list", "huge-id", "negative-id", "a-string"],
+    )
+    def test_a_correctly_signed_link_of_the_wrong_shape_is_a_400_page(self, client, payload):
+        from django.core import signing
+
+        token = signing.dumps(payload, salt=links.CHECKIN_SALT, compress=True)
+        response = client.get(reverse("followups:checkin", args=[token]))
+        assert response.status_code == 400
+        assert "This link does not work" in response.content.decode()
 
     def test_a_missing_score_re_renders_with_a_message_and_saves_nothing(self, client, checkin):
         response = client.post(checkin_url(checkin.pk), {"comment": "Keep this text"})
@@ -117,6 +172,20 @@ class TestOptOut:
         client.post(links.opt_out_link(leader))
         leader.refresh_from_db()
         assert leader.opted_out_at is not None
+
+    @pytest.mark.parametrize(
+        "payload",
+        [{"k": "c", "id": "abc"}, {"k": "z", "id": 1}, {"k": "c", "id": 10**30}, [1, 2]],
+        ids=["text-id", "unknown-kind", "huge-id", "a-list"],
+    )
+    def test_a_correctly_signed_unsubscribe_link_of_the_wrong_shape_is_a_400_page(
+        self, client, payload
+    ):
+        from django.core import signing
+
+        token = signing.dumps(payload, salt=links.OPT_OUT_SALT, compress=True)
+        response = client.post(reverse("followups:opt_out", args=[token]))
+        assert response.status_code == 400
 
     def test_a_forged_link_changes_nothing(self, client, candidate):
         token = links.opt_out_token(candidate)

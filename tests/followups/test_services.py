@@ -13,7 +13,7 @@ from followups.models import Cadence, FollowUp
 from hiring_leaders import services as requisition_services
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.followups.factories import CadenceFactory, CadenceStepFactory, cadence_with_step
-from tests.hiring_leaders.factories import HiringLeaderFactory
+from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +35,13 @@ def application(requisition, candidate):
 
 
 class TestStageChanges:
-    def test_every_move_sends_the_candidate_a_status_update(self, application, recruiter):
+    def test_a_move_sends_the_candidate_the_update_written_for_that_stage(
+        self, application, recruiter
+    ):
         candidate_services.application_move(
             application=application, stage="submitted", by=recruiter
         )
-        update = by_template("Status update (candidate)").get()
+        update = by_template("Status update: submitted (candidate)").get()
         assert (update.candidate, update.channel, update.state) == (
             application.candidate,
             "email",
@@ -47,6 +49,27 @@ class TestStageChanges:
         )
         assert update.facts == {"stage": "Submitted", "previous_stage": "Screened"}
         assert update.due_at <= timezone.now()
+
+    @pytest.mark.parametrize(
+        ("stage", "template"),
+        [
+            ("screened", "Status update: screened (candidate)"),
+            ("submitted", "Status update: submitted (candidate)"),
+            ("interviewing", "Status update: interview (candidate)"),
+            ("offer", "Status update: offer (candidate)"),
+        ],
+    )
+    def test_each_stage_has_its_own_update(self, requisition, recruiter, stage, template):
+        application = ApplicationFactory(requisition=requisition, stage="contacted")
+        candidate_services.application_move(application=application, stage=stage, by=recruiter)
+        assert [f.template.name for f in FollowUp.objects.all()] == [template]
+
+    def test_moving_to_contacted_sends_nothing_automatic(self, requisition, recruiter):
+        application = ApplicationFactory(requisition=requisition, stage="sourced")
+        candidate_services.application_move(
+            application=application, stage="contacted", by=recruiter
+        )
+        assert not FollowUp.objects.exists()
 
     def test_being_added_at_sourced_tells_nobody(self, requisition, candidate, recruiter):
         candidate_services.application_create(
@@ -78,7 +101,7 @@ class TestClosingAnApplication:
         candidate_services.application_close(
             application=application, outcome="rejected", reason="Another hire", by=recruiter
         )
-        update = by_template("Status update (candidate)").get()
+        update = by_template("Status update: submitted (candidate)").get()
         assert update.state == State.CANCELLED
         assert update.note == "Application rejected"
 
@@ -87,16 +110,18 @@ class TestClosingAnApplication:
         candidate_services.application_close(
             application=application, outcome="withdrawn", reason="Took another job", by=recruiter
         )
-        closing = FollowUp.objects.get(cadence_step__cadence__trigger="application_closed")
-        assert closing.state == State.SCHEDULED
-        assert closing.facts == {"stage": "Withdrawn"}
+        closing = FollowUp.objects.get(
+            cadence_step__cadence__trigger="application_closed", state=State.SCHEDULED
+        )
+        assert closing.facts == {"stage": "Withdrawn", "outcome": "withdrawn"}
 
 
 class TestRequisitionChanges:
     def test_on_hold_resets_expectations_for_every_active_candidate_and_the_leader(
         self, requisition, recruiter
     ):
-        active = ApplicationFactory.create_batch(3, requisition=requisition)
+        active = ApplicationFactory.create_batch(3, requisition=requisition, stage="screened")
+        ApplicationFactory(requisition=requisition, stage="sourced")  # never contacted
         ApplicationFactory(
             requisition=requisition,
             outcome="rejected",
@@ -193,7 +218,9 @@ class TestPlacements:
             placement = candidate_services.placement_record(
                 application=application, start_date=start, by=recruiter
             )
-        checkins = FollowUp.objects.filter(placement=placement).order_by("due_at", "audience")
+        checkins = FollowUp.objects.filter(
+            placement=placement, cadence_step__cadence__trigger="placement_started"
+        ).order_by("due_at", "audience")
         assert [(f.audience, f.state) for f in checkins] == [
             ("hiring_leader", "scheduled"),
             ("new_hire", "scheduled"),
@@ -223,7 +250,9 @@ class TestPlacements:
             by=recruiter,
         )
         states = sorted(
-            FollowUp.objects.filter(placement=placement).values_list("state", flat=True)
+            FollowUp.objects.filter(
+                placement=placement, cadence_step__cadence__trigger="placement_started"
+            ).values_list("state", flat=True)
         )
         assert states == ["scheduled"] * 4 + ["skipped"] * 2
 
@@ -250,7 +279,7 @@ class TestOptOut:
             application=application, start_date=datetime.date.today(), by=recruiter
         )
         assert services.person_opt_out(person=application.candidate)
-        update = by_template("Status update (candidate)").filter(facts__stage="Offer").get()
+        update = by_template("Status update: offer (candidate)").get()
         assert update.state == State.CANCELLED
         to_hire = FollowUp.objects.filter(placement=placement, audience="new_hire")
         assert {(f.channel, f.state) for f in to_hire} == {("task", "scheduled")}
@@ -263,34 +292,132 @@ class TestOptOut:
         candidate_services.application_move(
             application=application, stage="submitted", by=recruiter
         )
-        update = by_template("Status update (candidate)").get()
+        update = by_template("Status update: submitted (candidate)").get()
         assert update.state == State.SKIPPED
         assert "has no email address" in update.note
 
 
-class TestRecurring:
+def days_ago(days: float) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def in_pipeline(requisition, *, contacted_days_ago, moved_days_ago, stage="screened", **fields):
+    """An application whose candidate was last contacted, and whose stage last changed, so
+    many days ago (None: never contacted)."""
+    candidate = CandidateFactory(
+        last_contacted_at=None if contacted_days_ago is None else days_ago(contacted_days_ago),
+        **fields,
+    )
+    return ApplicationFactory(
+        requisition=requisition,
+        candidate=candidate,
+        stage=stage,
+        stage_changed_at=days_ago(moved_days_ago),
+        created_at=days_ago(moved_days_ago),
+    )
+
+
+def nudges():
+    return FollowUp.objects.filter(cadence_step__cadence__trigger="candidate_untouched")
+
+
+class TestGoneQuiet:
     def test_a_candidate_quiet_for_a_week_becomes_a_recruiter_task_once(
         self, requisition, recruiter
     ):
-        quiet = ApplicationFactory(
-            requisition=requisition,
-            candidate=CandidateFactory(
-                last_contacted_at=timezone.now() - datetime.timedelta(days=8)
-            ),
-        )
-        ApplicationFactory(
-            requisition=requisition,
-            candidate=CandidateFactory(
-                last_contacted_at=timezone.now() - datetime.timedelta(days=2)
-            ),
-        )
+        quiet = in_pipeline(requisition, contacted_days_ago=8, moved_days_ago=10)
+        in_pipeline(requisition, contacted_days_ago=2, moved_days_ago=10)
         services.followups_schedule_recurring()
         services.followups_schedule_recurring()
-        nudges = FollowUp.objects.filter(cadence_step__cadence__trigger="candidate_untouched")
-        assert [(n.candidate, n.channel, n.audience) for n in nudges] == [
-            (quiet.candidate, "task", "recruiter")
+        assert [(n.candidate, n.channel, n.audience, n.state) for n in nudges()] == [
+            (quiet.candidate, "task", "recruiter", "scheduled")
         ]
 
+    def test_the_task_goes_to_the_candidates_own_recruiter(self, requisition, other_recruiter):
+        quiet = in_pipeline(
+            requisition, contacted_days_ago=8, moved_days_ago=10, owner=other_recruiter
+        )
+        services.followups_schedule_recurring()
+        assert nudges().get().recruiter == quiet.candidate.owner == other_recruiter
+
+    def test_a_pipeline_that_moved_recently_is_not_quiet(self, requisition):
+        in_pipeline(requisition, contacted_days_ago=30, moved_days_ago=2)
+        services.followups_schedule_recurring()
+        assert not nudges().exists()
+
+    def test_one_task_per_candidate_however_many_pipelines_they_are_in(
+        self, requisition, recruiter
+    ):
+        quiet = in_pipeline(requisition, contacted_days_ago=9, moved_days_ago=12)
+        other_role = RequisitionFactory(recruiter=recruiter)
+        ApplicationFactory(
+            requisition=other_role,
+            candidate=quiet.candidate,
+            stage="submitted",
+            stage_changed_at=days_ago(11),
+        )
+        services.followups_schedule_recurring()
+        (nudge,) = nudges()
+        # About the pipeline that moved last.
+        assert nudge.requisition == other_role
+
+    def test_someone_never_contacted_and_only_sourced_has_not_gone_quiet(self, requisition):
+        in_pipeline(requisition, contacted_days_ago=None, moved_days_ago=30, stage="sourced")
+        contacted = in_pipeline(
+            requisition, contacted_days_ago=20, moved_days_ago=30, stage="sourced"
+        )
+        services.followups_schedule_recurring()
+        assert [n.candidate for n in nudges()] == [contacted.candidate]
+
+    def test_roles_on_hold_filled_or_cancelled_leave_nobody_quiet(self, requisition, recruiter):
+        in_pipeline(requisition, contacted_days_ago=20, moved_days_ago=30)
+        requisition_services.requisition_put_on_hold(
+            requisition=requisition, reason="Budget review", by=recruiter
+        )
+        services.followups_schedule_recurring()
+        assert not nudges().exists()
+
+    def test_the_reminder_repeats_each_interval_while_the_silence_lasts(self, requisition):
+        quiet = in_pipeline(requisition, contacted_days_ago=8, moved_days_ago=20)
+        services.followups_schedule_recurring()
+        with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
+            services.followups_schedule_recurring()  # day 11: still the first reminder
+        assert nudges().count() == 1
+        with time_machine.travel(timezone.now() + datetime.timedelta(days=7)):
+            services.followups_schedule_recurring()  # day 15: the second
+        first, second = nudges().order_by("created_at")
+        assert (first.state, second.state) == (State.CANCELLED, State.SCHEDULED)
+        assert first.note == "A newer reminder about the same silence replaced it"
+        assert second.candidate == quiet.candidate
+        assert second.facts == {"quiet_days": 15}
+
+    def test_getting_in_touch_clears_the_reminder(self, requisition, recruiter):
+        quiet = in_pipeline(requisition, contacted_days_ago=8, moved_days_ago=20)
+        services.followups_schedule_recurring()
+        candidate_services.activity_log(
+            kind="call", by=recruiter, summary="Caught up", candidate=quiet.candidate
+        )
+        nudge = nudges().get()
+        assert (nudge.state, nudge.note) == (State.CANCELLED, "Back in touch")
+        services.followups_schedule_recurring()
+        assert nudges().count() == 1
+
+    def test_a_note_is_not_contact(self, requisition, recruiter):
+        quiet = in_pipeline(requisition, contacted_days_ago=8, moved_days_ago=20)
+        services.followups_schedule_recurring()
+        candidate_services.activity_log(
+            kind="note", by=recruiter, summary="Thinking about them", candidate=quiet.candidate
+        )
+        assert nudges().get().state == State.SCHEDULED
+
+    def test_a_stage_move_clears_the_reminder(self, requisition, recruiter):
+        quiet = in_pipeline(requisition, contacted_days_ago=8, moved_days_ago=20)
+        services.followups_schedule_recurring()
+        candidate_services.application_move(application=quiet, stage="submitted", by=recruiter)
+        assert nudges().get().note == "The pipeline moved"
+
+
+class TestRecurring:
     def test_weekly_updates_are_scheduled_once_per_week_however_often_beat_runs(self, requisition):
         with time_machine.travel(MONDAY_9AM):
             services.followups_schedule_recurring()
