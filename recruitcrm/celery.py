@@ -9,6 +9,8 @@ import time
 from celery import Celery
 from celery.beat import PersistentScheduler
 
+from recruitcrm.startup import read_settings_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruitcrm.settings")
 
 app = Celery("recruitcrm")
@@ -16,6 +18,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 logger = logging.getLogger(__name__)
+
+
+@app.on_configure.connect
+def _read_settings(sender, **kwargs):
+    # Celery reads Django's settings lazily, the first time the app needs its configuration: read
+    # them here first, so a bad variable ends `celery worker` or `celery beat` with one line.
+    read_settings_or_exit()
 
 
 class HeartbeatScheduler(PersistentScheduler):

@@ -1,4 +1,4 @@
-"""Settings come from the environment: a bad value stops the app with a message naming the
+"""Settings come from the environment: a bad value stops the app with one line naming the
 variable, and with nothing set the app runs on the embedded defaults the README promises.
 
 Each case starts a fresh `manage.py` process, because settings are read once at start-up."""
@@ -75,10 +75,75 @@ def test_it_refuses_to_start_with_a_bad_value_and_names_the_variable(variables, 
     result = manage("check", env=services.clean_environ(VAR_DIR=str(tmp_path), **variables))
 
     assert result.returncode != 0
-    last_line = result.stderr.strip().splitlines()[-1]
-    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: "), result.stderr
-    assert named in last_line
-    assert repr(variables[named]) in last_line
+    assert_one_line_naming(result.stderr, named, repr(variables[named]))
+
+
+def assert_one_line_naming(stderr: str, *words: str) -> None:
+    """The whole error output is the one line that says what is wrong: no traceback."""
+    assert "Traceback" not in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert stderr.startswith("RecruitCRM cannot start: "), stderr
+    for word in words:
+        assert word in stderr
+
+
+def test_bin_run_stops_with_one_line_naming_a_bad_variable(tmp_path):
+    result = subprocess.run(
+        [str(ROOT / "bin" / "run")],
+        cwd=ROOT,
+        env=services.clean_environ(VAR_DIR=str(tmp_path), DEBUG="maybe", PORT="0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert_one_line_naming(result.stderr, "DEBUG must be true or false, got 'maybe'")
+    assert "is starting" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["-m", "celery", "-A", "recruitcrm", "worker", "-l", "info"],
+        ["-m", "celery", "-A", "recruitcrm", "beat", "-l", "info"],
+        ["-c", "import recruitcrm.wsgi"],
+    ],
+    ids=["celery-worker", "celery-beat", "wsgi"],
+)
+def test_every_process_stops_with_one_line_naming_a_bad_variable(command, tmp_path):
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=services.clean_environ(VAR_DIR=str(tmp_path), DEBUG="maybe"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert_one_line_naming(result.stderr, "DEBUG must be true or false, got 'maybe'")
+
+
+def test_gunicorn_stops_instead_of_booting_failing_workers_forever(tmp_path):
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "gunicorn", "recruitcrm.wsgi"),
+            # One worker: when several fail at the same instant, gunicorn's master sometimes
+            # trips over its own second HaltServer while stopping and prints that traceback.
+            *("--bind", "127.0.0.1:0", "--workers", "1", "--no-control-socket"),
+        ],
+        cwd=ROOT,
+        env=services.clean_environ(VAR_DIR=str(tmp_path), DEBUG="maybe"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "RecruitCRM cannot start: DEBUG must be true or false, got 'maybe'" in result.stderr
+    assert "App failed to load" in result.stderr
 
 
 def test_with_nothing_set_it_runs_on_the_embedded_defaults(tmp_path):
