@@ -22,7 +22,10 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 RUN pip install --no-deps -c constraints.txt . \
     # Hashed, compressed static files for whitenoise; settings read STATIC_MANIFEST at run time too.
-    && STATIC_MANIFEST=true python manage.py collectstatic --noinput \
+    # Settings refuse to load without a SECRET_KEY; this one lives only for this command, which
+    # signs nothing, and is not in the image (the containers get theirs from the environment).
+    && SECRET_KEY="collectstatic-only-$(python -c 'import secrets; print(secrets.token_hex(16))')" \
+       STATIC_MANIFEST=true python manage.py collectstatic --noinput \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin recruitcrm \
     && mkdir -p "$VAR_DIR" \
     && chown -R recruitcrm: "$VAR_DIR"

@@ -74,6 +74,37 @@ ensure_venv() {
     if [[ "$spec" == ".[dev]" ]] && ! grep -qxF -- "." "$stamp"; then echo "." >>"$stamp"; fi
 }
 
+# ensure_secret_key VAR_DIR: unless SECRET_KEY is set, make sure VAR_DIR/secret_key holds a
+# random key for settings to read: made once (mode 0600), then the same key on every later run,
+# so sessions and signed links survive a restart. Settings never fall back to a published key.
+ensure_secret_key() {
+    local var_dir="$1"
+    [[ -z "${SECRET_KEY:-}" ]] || return 0
+    [[ ! -s "$var_dir/secret_key" ]] || return 0
+    mkdir -p "$var_dir"
+    "$VENV/bin/python" - "$var_dir/secret_key" <<'PY'
+import os
+import secrets
+import sys
+import tempfile
+
+path = sys.argv[1]
+fd, made = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".secret_key.")  # mode 0600
+with os.fdopen(fd, "w") as file:
+    file.write(secrets.token_urlsafe(50) + "\n")
+try:
+    os.link(made, path)  # never replaces a key that another run has just made
+except FileExistsError:
+    with open(path) as kept:
+        if not kept.read().strip():
+            os.replace(made, path)
+finally:
+    if os.path.exists(made):
+        os.remove(made)
+print(f"Made a secret key for this machine in {path}; later runs use it again.")
+PY
+}
+
 free_port() {
     "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

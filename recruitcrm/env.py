@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zoneinfo
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -79,3 +80,25 @@ def env_url(name: str, default: str, schemes: tuple[str, ...]) -> str:
             f"got {raw!r}"
         )
     return raw
+
+
+def env_secret_key(name: str, file: Path) -> str:
+    """The variable when set, else the key ./bin/run keeps in `file`; never a published one."""
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        return raw
+    try:
+        kept = file.read_text().strip()
+    except FileNotFoundError:
+        kept = ""
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"{name} is not set and {file} cannot be read: {error}"
+        ) from None
+    if kept:
+        return kept
+    raise ImproperlyConfigured(
+        f"{name} is not set: set {name} to 50 or more random characters "
+        f"(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+        f"or start the app with ./bin/run, which keeps one in {file}"
+    )

@@ -2,7 +2,8 @@
 
 Production behaviour is switched by variables (see README.md), never by a file that only exists
 in production. With nothing set, the app runs on SQLite under var/, an embedded Celery broker and
-mail written to var/mail/, so a newcomer needs nothing installed to try it.
+mail written to var/mail/, so a newcomer needs nothing installed to try it. The one thing with no
+default is SECRET_KEY: ./bin/run makes one and keeps it in var/secret_key.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from recruitcrm.env import (
     env_database,
     env_int,
     env_list,
+    env_secret_key,
     env_str,
     env_time_zone,
     env_url,
@@ -24,8 +26,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-# The local default is deliberately marked insecure so `check --deploy` flags it in production.
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-local-only-do-not-use-in-production")
+# Never a published default: the variable, else the random key ./bin/run made for this machine
+# (VAR_DIR/secret_key, mode 0600), else the app refuses to start and says how to fix it.
+SECRET_KEY = env_secret_key("SECRET_KEY", VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

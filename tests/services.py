@@ -95,6 +95,12 @@ def settings_variables() -> frozenset[str]:
     return frozenset(names)
 
 
+def run_secret_key() -> str:
+    from django.conf import settings
+
+    return settings.SECRET_KEY
+
+
 def clean_environ(**overrides: str) -> dict[str, str]:
     """os.environ without any settings variable nor DJANGO_* switch (the browser tests set
     DJANGO_ALLOW_ASYNC_UNSAFE for their own process), plus `overrides`: a subprocess then sees the
@@ -106,5 +112,8 @@ def clean_environ(**overrides: str) -> dict[str, str]:
     }
     env["DJANGO_SETTINGS_MODULE"] = "recruitcrm.settings"
     env["PYTHONUNBUFFERED"] = "1"
+    # Settings have no default key to fall back on: give the child this run's own, so it also
+    # signs and checks links (check-ins, unsubscribes) as the test process does.
+    env["SECRET_KEY"] = run_secret_key()
     env.update(overrides)
     return env

@@ -1,9 +1,11 @@
 """Production settings pass Django's deployment checklist with nothing to excuse, the local
-defaults are caught by it, and the production static build (hashed, compressed) succeeds."""
+defaults and weak values are caught by it, and the production static build (hashed, compressed)
+succeeds."""
 
 from __future__ import annotations
 
 import secrets
+import subprocess
 
 import pytest
 
@@ -51,13 +53,13 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path):
 @pytest.mark.parametrize(
     ("overrides", "check_id"),
     [
-        ({"SECRET_KEY": "django-insecure-local-only-do-not-use-in-production"}, "security.W009"),
+        ({"SECRET_KEY": "short-and-guessable"}, "security.W009"),
         ({"DEBUG": "true"}, "security.W018"),
         ({"HTTPS": "false"}, "security.W008"),
         ({"SITE_URL": "http://127.0.0.1:8000"}, "followups.W001"),
         ({"SITE_URL": "http://crm.example.com"}, "followups.W002"),
     ],
-    ids=["local-secret-key", "debug-on", "no-https", "local-site-url", "plain-http-links"],
+    ids=["weak-secret-key", "debug-on", "no-https", "local-site-url", "plain-http-links"],
 )
 def test_the_deploy_check_catches_local_defaults_in_production(overrides, check_id, tmp_path):
     result = manage(
@@ -70,6 +72,25 @@ def test_the_deploy_check_catches_local_defaults_in_production(overrides, check_
 
     assert result.returncode != 0
     assert check_id in result.stderr
+
+
+def test_the_key_bin_run_keeps_passes_the_deploy_check(tmp_path):
+    made = subprocess.run(
+        ["bash", "-c", 'source bin/lib.sh && ensure_secret_key "$VAR_DIR"'],
+        cwd=services.ROOT,
+        env=production_environ(tmp_path, SECRET_KEY=""),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    env = production_environ(tmp_path)
+    del env["SECRET_KEY"]
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "secret_key").is_file()
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.slow

@@ -6,7 +6,9 @@ Each case starts a fresh `manage.py` process, because settings are read once at 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +44,7 @@ print(json.dumps({
     "TIME_ZONE": settings.TIME_ZONE,
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "SECRET_KEY": settings.SECRET_KEY,
 }))
 """
 
@@ -144,6 +147,87 @@ def test_gunicorn_stops_instead_of_booting_failing_workers_forever(tmp_path):
     assert "Traceback" not in result.stderr
     assert "RecruitCRM cannot start: DEBUG must be true or false, got 'maybe'" in result.stderr
     assert "App failed to load" in result.stderr
+
+
+# ---------- SECRET_KEY ----------
+
+
+def without_secret_key(tmp_path, **variables: str) -> dict[str, str]:
+    """A subprocess environment with no SECRET_KEY, unless `variables` set one."""
+    env = services.clean_environ(VAR_DIR=str(tmp_path))
+    del env["SECRET_KEY"]
+    return env | variables
+
+
+def test_with_no_secret_key_anywhere_it_refuses_to_start_and_says_how_to_fix_it(tmp_path):
+    result = manage("check", env=without_secret_key(tmp_path))
+
+    assert result.returncode != 0
+    assert_one_line_naming(result.stderr, "SECRET_KEY is not set", "./bin/run")
+    assert not (tmp_path / "secret_key").exists(), "settings never make a key themselves"
+
+
+def test_an_empty_secret_key_counts_as_none(tmp_path):
+    result = manage("check", env=without_secret_key(tmp_path, SECRET_KEY="  "))
+
+    assert result.returncode != 0
+    assert_one_line_naming(result.stderr, "SECRET_KEY is not set")
+
+
+def test_no_published_key_is_left_to_fall_back_on():
+    source = services.SETTINGS_FILE.read_text()
+
+    assert "django-insecure" not in source
+    assert 'env_str("SECRET_KEY"' not in source
+
+
+def ensure_secret_key(var_dir: Path, **variables: str) -> subprocess.CompletedProcess:
+    env = without_secret_key(var_dir, **variables)
+    return subprocess.run(
+        ["bash", "-c", 'source bin/lib.sh && ensure_secret_key "$VAR_DIR"'],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_bin_run_makes_a_private_key_once_and_settings_read_it(tmp_path):
+    var_dir = tmp_path / "var"
+    first = ensure_secret_key(var_dir)
+    key = (var_dir / "secret_key").read_text().strip()
+    again = ensure_secret_key(var_dir)
+
+    assert first.returncode == 0, first.stderr
+    assert again.returncode == 0, again.stderr
+    assert len(key) >= 50
+    assert stat.S_IMODE((var_dir / "secret_key").stat().st_mode) == 0o600
+    assert (var_dir / "secret_key").read_text().strip() == key, "a later run made a new key"
+    shown = settings_under(without_secret_key(var_dir))
+    assert shown["SECRET_KEY"] == key
+
+
+def test_bin_run_makes_no_key_file_when_secret_key_is_set(tmp_path):
+    result = ensure_secret_key(tmp_path, SECRET_KEY="s" * 50)
+
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_the_secret_key_variable_wins_over_the_kept_file(tmp_path):
+    (tmp_path / "secret_key").write_text("kept-" + "k" * 50 + "\n")
+    os.chmod(tmp_path / "secret_key", 0o600)
+
+    from_file = settings_under(without_secret_key(tmp_path))
+    from_variable = settings_under(without_secret_key(tmp_path, SECRET_KEY="v" * 50))
+
+    assert from_file["SECRET_KEY"] == "kept-" + "k" * 50
+    assert from_variable["SECRET_KEY"] == "v" * 50
+
+
+def test_subprocesses_started_by_tests_share_the_runs_secret_key(settings):
+    assert services.clean_environ()["SECRET_KEY"] == settings.SECRET_KEY
 
 
 def test_with_nothing_set_it_runs_on_the_embedded_defaults(tmp_path):
