@@ -6,7 +6,7 @@ import logging
 import os
 import time
 
-from celery import Celery
+from celery import Celery, signals
 from celery.beat import PersistentScheduler
 
 from recruitcrm.startup import read_settings_or_exit
@@ -25,6 +25,26 @@ def _read_settings(sender, **kwargs):
     # Celery reads Django's settings lazily, the first time the app needs its configuration: read
     # them here first, so a bad variable ends `celery worker` or `celery beat` with one line.
     read_settings_or_exit()
+
+
+@signals.worker_ready.connect
+def _record_ready_worker(sender, **kwargs):
+    """The worker is alive from the moment it takes tasks, not from the first heartbeat task
+    beat sends a minute later (that one goes on proving the worker keeps taking them)."""
+    from django.db import connections
+
+    from recruitcrm.services import heartbeat_record
+
+    try:
+        heartbeat_record(process="worker")
+    except Exception:
+        # The worker must start even when the database is briefly away; the periodic heartbeat
+        # catches up, and until then the status page shows the worker as not yet seen.
+        logger.exception("the worker could not record its heartbeat at start")
+    finally:
+        # This runs in the worker's main process: a pool process forked later must not share
+        # its database connection.
+        connections.close_all()
 
 
 class HeartbeatScheduler(PersistentScheduler):

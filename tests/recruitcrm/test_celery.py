@@ -1,6 +1,6 @@
 """A real Celery worker and a real beat, as production runs them, against the test's Redis and
-the test's own PostgreSQL database: the task and the scheduler must leave their heartbeat rows
-where the test can see them."""
+the test's own PostgreSQL database: the worker (as soon as it is ready, and from its periodic
+task) and the scheduler must leave their heartbeat rows where the test can see them."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from tests import services
 # cannot be shared with another process.
 
 DEADLINE_SECONDS = 30
+# From the worker saying "ready" to its heartbeat row being there.
+READY_SECONDS = 3
 
 
 def celery_environ(tmp_path) -> dict[str, str]:
@@ -60,46 +62,52 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
-def wait_for_heartbeat(process_kind: str, child: subprocess.Popen, log) -> Heartbeat:
-    deadline = time.monotonic() + DEADLINE_SECONDS
+def wait_for_heartbeat(
+    process_kind: str, child: subprocess.Popen, log, seconds: float = DEADLINE_SECONDS
+) -> Heartbeat:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         heartbeat = Heartbeat.objects.filter(process=process_kind).first()
         if heartbeat is not None:
             return heartbeat
         if child.poll() is not None:
             break
-        time.sleep(0.5)
+        time.sleep(0.2)
     log.seek(0)
     pytest.fail(
-        f"no {process_kind} heartbeat within {DEADLINE_SECONDS}s "
+        f"no {process_kind} heartbeat within {seconds}s "
         f"(exit code {child.poll()}); its output:\n{log.read()[-4000:]}"
     )
+
+
+def wait_for_ready(child: subprocess.Popen, log) -> None:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while time.monotonic() < deadline:
+        log.seek(0)
+        if " ready." in log.read():
+            return
+        if child.poll() is not None:
+            break
+        time.sleep(0.2)
+    log.seek(0)
+    pytest.fail(f"the worker was not ready within {DEADLINE_SECONDS}s; its output:\n{log.read()}")
+
+
+def worker_command(queue: str) -> list[str]:
+    # A queue of the test's own, so a worker started by someone else on the same Redis
+    # cannot take the message, and this worker takes nothing else.
+    return [
+        *("worker", "-l", "info", "--concurrency", "1", "-Q", queue),
+        *("--without-gossip", "--without-mingle", "--hostname", f"{queue}@%h"),
+    ]
 
 
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_a_real_worker_runs_the_heartbeat_task_against_redis(transactional_db, tmp_path):
-    # A queue of this test's own, so a worker started by someone else on the same Redis
-    # cannot take the message, and this worker takes nothing else.
     queue = f"test-{uuid.uuid4().hex}"
-    worker, log = start(
-        [
-            "worker",
-            "-l",
-            "info",
-            "--concurrency",
-            "1",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"{queue}@%h",
-        ],
-        tmp_path,
-        "worker",
-    )
+    worker, log = start(worker_command(queue), tmp_path, "worker")
     try:
         with app.connection_for_write(services.redis_url()) as conn:
             record_worker_heartbeat.apply_async(connection=conn, queue=queue)
@@ -111,6 +119,39 @@ def test_a_real_worker_runs_the_heartbeat_task_against_redis(transactional_db, t
 
     assert heartbeat.hostname
     assert not Heartbeat.objects.filter(process="beat").exists()
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_real_worker_is_seen_alive_as_soon_as_it_is_ready_without_beat(
+    transactional_db, tmp_path
+):
+    # No beat and no task sent: only the worker starting up can leave this row.
+    worker, log = start(worker_command(f"test-{uuid.uuid4().hex}"), tmp_path, "worker")
+    try:
+        wait_for_ready(worker, log)
+        heartbeat = wait_for_heartbeat("worker", worker, log, seconds=READY_SECONDS)
+        assert worker.poll() is None, "the worker exited after recording its heartbeat"
+    finally:
+        stop(worker)
+        log.close()
+
+    assert heartbeat.hostname
+    assert not Heartbeat.objects.filter(process="beat").exists()
+
+
+def test_a_worker_starts_even_when_its_first_heartbeat_cannot_be_recorded(monkeypatch, caplog):
+    from recruitcrm.celery import _record_ready_worker
+
+    def database_gone(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("recruitcrm.services.heartbeat_record", database_gone)
+
+    _record_ready_worker(sender=None)
+
+    assert "could not record its heartbeat" in caplog.text
 
 
 @pytest.mark.redis
