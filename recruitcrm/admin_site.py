@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import Http404
 
+from recruitcrm import throttle
+
 
 class RecruitCRMAdminSite(admin.AdminSite):
     site_header = "RecruitCRM administration"
@@ -15,4 +17,4 @@ class RecruitCRMAdminSite(admin.AdminSite):
         # every other page they may not see. Anonymous visitors still get the admin sign-in.
         if request.user.is_authenticated and not self.has_permission(request):
             raise Http404("Not found")
-        return super().login(request, extra_context)
+        return throttle.refusal(request, throttle.SIGN_IN) or super().login(request, extra_context)

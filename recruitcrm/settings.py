@@ -1,9 +1,9 @@
 """RecruitCRM settings: everything comes from environment variables with safe local defaults.
 
 Production behaviour is switched by variables (see README.md), never by a file that only exists
-in production. With nothing set, the app runs on SQLite under var/, an embedded Celery broker and
-mail written to var/mail/, so a newcomer needs nothing installed to try it. The one thing with no
-default is SECRET_KEY: ./bin/run makes one and keeps it in var/secret_key.
+in production. With nothing set, the app runs on SQLite under var/, an embedded Celery broker, a
+file cache and mail written to var/mail/, so a newcomer needs nothing installed to try it. The
+one thing with no default is SECRET_KEY: ./bin/run makes one and keeps it in var/secret_key.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_ratelimit",
     "hiring_leaders",
     "candidates",
     "followups",
@@ -137,6 +138,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in throttling (recruitcrm/throttle.py): at most this many POSTs to the sign-in pages per
+# account and per client address in each window, and as many to the password reset page; then
+# HTTP 429 until the window ends by itself. Every attempt counts, successful ones too.
+SIGN_IN_ATTEMPTS_PER_ACCOUNT = env_int("SIGN_IN_ATTEMPTS_PER_ACCOUNT", 10, minimum=1)
+# Generous: a whole office signs in from one address at nine in the morning.
+SIGN_IN_ATTEMPTS_PER_IP = env_int("SIGN_IN_ATTEMPTS_PER_IP", 50, minimum=1)
+SIGN_IN_WINDOW_MINUTES = env_int("SIGN_IN_WINDOW_MINUTES", 15, minimum=1)
+# Reverse proxies in front of gunicorn that append the client to X-Forwarded-For; with 0 the
+# client is REMOTE_ADDR. Behind a proxy left at 0, everyone would share the proxy's count.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+RATELIMIT_IP_META_KEY = "recruitcrm.throttle.client_ip"
+# A counter that vanished between add() and incr() lets that one attempt through rather than
+# refusing it with a meaningless wait.
+RATELIMIT_FAIL_OPEN = True
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -160,6 +176,35 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 if not STATIC_MANIFEST:
     # WhiteNoise warns about a missing STATIC_ROOT even when it serves from static/ directly.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# The cache holds the sign-in throttling counts, so every web process must share it: Redis when
+# CACHE_URL is set (production, several machines); otherwise files under VAR_DIR/cache, shared by
+# every process on this machine with no server to run (recruitcrm/cache.py says why not the
+# database cache or per-process memory).
+_cache_url = env_str("CACHE_URL")
+if _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_url("CACHE_URL", _cache_url, ("redis", "rediss")),
+            # A cache that does not answer must cost a request a bounded wait, not hang it.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "recruitcrm.cache.LockedFileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # Culling drops entries at random: keep it far away so counts are not forgotten.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# django-ratelimit warns about any cache it has not listed: its list predates Django's own
+# RedisCache (atomic INCR, like the django-redis it lists) and cannot know recruitcrm.cache's
+# locked file cache. The checks that matter (a real, shared, atomic cache) still run: E003 still
+# refuses locmem, dummy and the unlocked file and database caches.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Email: SMTP when EMAIL_HOST is set, otherwise every message is written to var/mail/ where the
 # person running the app can read it. Never silently dropped.

@@ -149,6 +149,16 @@ def test_htmx_fragments_have_the_policy_too(client, recruiter):
     assert inline_code(fragment) == []
 
 
+def test_the_too_many_attempts_page_has_the_policy_too(client, settings):
+    settings.SIGN_IN_ATTEMPTS_PER_ACCOUNT = 1
+    for _ in range(2):
+        throttled = client.post(reverse("login"), {"username": "someone", "password": "x"})
+
+    assert throttled.status_code == 429
+    assert_strict(throttled)
+    assert inline_code(throttled) == []
+
+
 def route_urls(resolver: URLResolver, prefix: str = "") -> list[str]:
     """A URL for every route, with 1 for a number and "x" for any other part."""
     urls = []

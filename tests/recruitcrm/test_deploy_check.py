@@ -24,6 +24,7 @@ def production_environ(tmp_path, **overrides: str) -> dict[str, str]:
         "SITE_URL": "https://crm.example.com",
         "DATABASE_URL": "postgres://recruitcrm:secret@db.internal:5432/recruitcrm",
         "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+        "CACHE_URL": "redis://redis.internal:6379/1",
         "EMAIL_HOST": "smtp.example.com",
         "EMAIL_HOST_USER": "recruiting@example.com",
         "EMAIL_HOST_PASSWORD": "secret",

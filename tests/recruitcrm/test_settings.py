@@ -45,6 +45,7 @@ print(json.dumps({
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "SECRET_KEY": settings.SECRET_KEY,
+    "CACHE": settings.CACHES["default"],
 }))
 """
 
@@ -69,6 +70,11 @@ def settings_under(env: dict[str, str]) -> dict:
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "abc"}, "EMAIL_PORT"),
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_USE_TLS": "tls"}, "EMAIL_USE_TLS"),
         ({"EMAIL_HOST": "smtp.example.com", "EMAIL_TIMEOUT": "soon"}, "EMAIL_TIMEOUT"),
+        ({"CACHE_URL": "memcached://cache:11211"}, "CACHE_URL"),
+        ({"SIGN_IN_ATTEMPTS_PER_ACCOUNT": "0"}, "SIGN_IN_ATTEMPTS_PER_ACCOUNT"),
+        ({"SIGN_IN_ATTEMPTS_PER_IP": "lots"}, "SIGN_IN_ATTEMPTS_PER_IP"),
+        ({"SIGN_IN_WINDOW_MINUTES": "-5"}, "SIGN_IN_WINDOW_MINUTES"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
     ],
     ids=lambda value: (
         "-".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else None
@@ -242,6 +248,8 @@ def test_with_nothing_set_it_runs_on_the_embedded_defaults(tmp_path):
     assert shown["MAILER"]["OPTIONS"]["file_path"] == str(tmp_path / "mail")
     assert shown["TIME_ZONE"] == "UTC"
     assert shown["SECURE_SSL_REDIRECT"] is False
+    assert shown["CACHE"]["BACKEND"] == "recruitcrm.cache.LockedFileBasedCache"
+    assert shown["CACHE"]["LOCATION"] == str(tmp_path / "cache")
 
 
 def test_production_variables_switch_database_broker_and_mail(tmp_path):
@@ -255,6 +263,7 @@ def test_production_variables_switch_database_broker_and_mail(tmp_path):
             TIME_ZONE="Europe/London",
             HTTPS="true",
             ALLOWED_HOSTS="crm.example.com, www.crm.example.com",
+            CACHE_URL="redis://redis.internal:6379/1",
         )
     )
 
@@ -267,6 +276,24 @@ def test_production_variables_switch_database_broker_and_mail(tmp_path):
     assert shown["TIME_ZONE"] == "Europe/London"
     assert shown["SECURE_SSL_REDIRECT"] is True
     assert shown["ALLOWED_HOSTS"] == ["crm.example.com", "www.crm.example.com"]
+    assert shown["CACHE"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["CACHE"]["LOCATION"] == "redis://redis.internal:6379/1"
+
+
+@pytest.mark.parametrize(
+    "cache_url", ["", "redis://redis.internal:6379/1"], ids=["local-file-cache", "redis"]
+)
+def test_the_cache_satisfies_django_ratelimits_checks(cache_url, tmp_path):
+    # django-ratelimit refuses caches that are not shared between processes or not atomic.
+    result = manage(
+        "check",
+        "--fail-level",
+        "WARNING",
+        env=services.clean_environ(VAR_DIR=str(tmp_path), CACHE_URL=cache_url),
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def readme_section(heading: str) -> str:
