@@ -9,13 +9,17 @@ start is skipped, with the Debian package that would enable it named in the reas
 from __future__ import annotations
 
 import ast
+import datetime
 import functools
 import os
 import shutil
 from pathlib import Path
 from urllib.parse import quote
 
+from tests import clock
+
 ROOT = Path(__file__).resolve().parent.parent
+CLOCK_HOOK = ROOT / "tests" / "clock_hook"
 SETTINGS_FILE = ROOT / "recruitcrm" / "settings.py"
 
 SKIP_REASONS = {
@@ -115,5 +119,8 @@ def clean_environ(**overrides: str) -> dict[str, str]:
     # Settings have no default key to fall back on: give the child this run's own, so it also
     # signs and checks links (check-ins, unsubscribes) as the test process does.
     env["SECRET_KEY"] = run_secret_key()
+    # The child's clock starts at the test's "now" (tests/clock.py), not the real date.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CLOCK_HOOK), env.get("PYTHONPATH")]))
+    env[clock.SUBPROCESS_VARIABLE] = datetime.datetime.now(datetime.UTC).isoformat()
     env.update(overrides)
     return env

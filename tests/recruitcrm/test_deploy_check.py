@@ -59,8 +59,18 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path):
         ({"HTTPS": "false"}, "security.W008"),
         ({"SITE_URL": "http://127.0.0.1:8000"}, "followups.W001"),
         ({"SITE_URL": "http://crm.example.com"}, "followups.W002"),
+        ({"DEFAULT_FROM_EMAIL": "RecruitCRM <recruiting@localhost>"}, "followups.W003"),
+        ({"DEFAULT_FROM_EMAIL": "ops@crm.local"}, "followups.W003"),
     ],
-    ids=["weak-secret-key", "debug-on", "no-https", "local-site-url", "plain-http-links"],
+    ids=[
+        "weak-secret-key",
+        "debug-on",
+        "no-https",
+        "local-site-url",
+        "plain-http-links",
+        "localhost-from-address",
+        "dot-local-from-address",
+    ],
 )
 def test_the_deploy_check_catches_local_defaults_in_production(overrides, check_id, tmp_path):
     result = manage(
