@@ -327,9 +327,7 @@ def application_reopen(
 @transaction.atomic
 def placement_record(*, application: Application, start_date: date, by: User) -> Placement:
     """Record a hire: the application moves to hired and the placement starts on start_date."""
-    application, stage_change = _move(
-        application=application, stage=Application.Stage.HIRED, by=by
-    )
+    application, stage_change = _move(application=application, stage=Application.Stage.HIRED, by=by)
     if Placement.objects.filter(application=application).exists():
         raise ValidationError("This hire already has a placement.")
     placement = Placement.objects.create(

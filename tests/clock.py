@@ -1,4 +1,4 @@
-""""Now" for the test run, so no test depends on the day CI happens to run.
+""" "Now" for the test run, so no test depends on the day CI happens to run.
 
 The whole run is pinned to one moment (the clock then ticks normally from there), chosen by
 RECRUITCRM_TEST_NOW or, by default, a fixed ordinary Wednesday morning. Tests whose outcome

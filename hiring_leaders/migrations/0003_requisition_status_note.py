@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hiring_leaders', '0002_initial'),
+        ("hiring_leaders", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='requisition',
-            name='status_note',
+            model_name="requisition",
+            name="status_note",
             field=models.TextField(blank=True),
         ),
     ]
