@@ -33,6 +33,8 @@ from followups.models import (
     Trigger,
     Weekday,
 )
+from followups.services.outbox import followup_retry_refusal
+from followups.services.recipients import suppressed_among
 
 
 def checkin_for_token(*, token: str) -> FollowUp:
@@ -197,8 +199,17 @@ def outbox_counts(*, now: datetime.datetime | None = None) -> dict[str, int]:
 
 
 def _outbox_rows() -> QuerySet[FollowUp]:
+    # What a row says about itself, and what deciding whether it may be retried reads.
     return FollowUp.objects.select_related(
-        "template", "candidate", "hiring_leader", "recruiter", "cadence_step__cadence"
+        "template",
+        "candidate",
+        "hiring_leader",
+        "recruiter",
+        "cadence_step__cadence",
+        "requisition",
+        "application",
+        "placement",
+        "commitment",
     )
 
 
@@ -251,11 +262,29 @@ def outbox_page(
     now: datetime.datetime | None = None,
 ) -> Page:
     rows = outbox_search(state=state, channel=channel, query=query, now=now)
-    return Paginator(rows, OUTBOX_PER_PAGE).get_page(page_number)
+    page = Paginator(rows, OUTBOX_PER_PAGE).get_page(page_number)
+    page.object_list = with_retry_refusals(list(page.object_list))
+    return page
+
+
+def with_retry_refusals(rows: list[FollowUp]) -> list[FollowUp]:
+    """Each failed or cancelled email says why it may not be sent again (or ''), so the page
+    offers Retry only where it would work. One lookup of refused addresses for all the rows."""
+    retryable = [
+        f
+        for f in rows
+        if f.channel == Channel.EMAIL
+        and f.state in (FollowUp.State.FAILED, FollowUp.State.CANCELLED)
+    ]
+    suppressed = suppressed_among(f.person.email for f in retryable)
+    for followup in rows:
+        followup.retryable = followup in retryable
+        followup.retry_refusal = followup_retry_refusal(followup=followup, suppressed=suppressed)
+    return rows
 
 
 def followup_for_admin(*, pk: int) -> FollowUp:
-    return get_object_or_404(_outbox_rows(), pk=pk)
+    return with_retry_refusals([get_object_or_404(_outbox_rows(), pk=pk)])[0]
 
 
 # ---------------------------------------------------------------------------------------------

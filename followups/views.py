@@ -461,10 +461,10 @@ def followup_retry(request, pk: int):
     if request.POST.get("confirmed") == "yes":
         return _outbox_action(request, pk, action=services.followup_retry)
     followup = selectors.followup_for_admin(pk=pk)
-    refusal = services.followup_retry_refusal(followup=followup)
+    refusal = followup.retry_refusal
     back = _back(request, reverse("followups:outbox"))
     if refusal:
-        messages.error(request, f"Not retried: {refusal}")
+        messages.error(request, f"Not retried: {refusal}.")
         if not request.htmx:
             return redirect(back)
         context = {"followup": followup, "counts": selectors.outbox_counts(), "back": back}

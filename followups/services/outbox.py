@@ -31,19 +31,33 @@ _ABOUT_AN_ENDING = {
 }
 
 
-def followup_retry_refusal(*, followup: FollowUp) -> str:
-    """Why this email must not be sent again now, or '' if it may.
+# What deciding whether a follow-up may be sent again reads (lock the row alone: FOR UPDATE
+# cannot reach the nullable side of these joins).
+_WHAT_A_RETRY_CHECKS = (
+    "candidate",
+    "hiring_leader",
+    "cadence_step__cadence",
+    "requisition",
+    "application",
+    "placement",
+    "commitment",
+)
+
+
+def followup_retry_refusal(*, followup: FollowUp, suppressed: set[str] | None = None) -> str:
+    """Why this email must not be sent again now, in a few words ("the role is now filled"), or
+    '' if it may.
 
     A cancelled email was usually cancelled because what it says stopped being true: the role
     was filled, the hire fell through, the person opted out. Sending it anyway would tell
     someone something false, so the reason is checked again against how things stand now.
     """
     if followup.channel != Channel.EMAIL or followup.state not in (State.FAILED, State.CANCELLED):
-        return "Only failed or cancelled emails can be retried."
+        return "only failed or cancelled emails can be retried"
     person = followup.person
-    blocked = email_block(person)
+    blocked = email_block(person, suppressed)
     if blocked:
-        return f"{person.name} {blocked}, so it cannot be sent."
+        return f"{person.name} {blocked}"
     return _no_longer_true(followup)
 
 
@@ -52,40 +66,33 @@ def _no_longer_true(followup: FollowUp) -> str:
     requisition, application = followup.requisition, followup.application
     placement, commitment = followup.placement, followup.commitment
     if placement is not None and placement.fell_through_at is not None:
-        return "The placement fell through, so this message is no longer true."
+        return "the placement fell through"
     if commitment is not None and commitment.status == commitment.Status.KEPT:
-        return "The promise it is about was kept already."
+        return "the promise it is about was kept"
     if requisition is not None:
+        status = requisition.get_status_display().lower()
         said = _STATUS_SAID.get(trigger)
         if said is not None and requisition.status != said:
-            return (
-                f"{requisition.title} is now {requisition.get_status_display().lower()}, "
-                "so this message is no longer true."
-            )
+            return f"the role is now {status}"
         if trigger not in _ABOUT_AN_ENDING and not requisition.is_active:
-            return (
-                f"{requisition.title} was {requisition.get_status_display().lower()}, "
-                "so this message is no longer true."
-            )
+            return f"the role is now {status}"
     if application is not None:
         closed = application.outcome != Application.Outcome.ACTIVE
         if trigger == Trigger.APPLICATION_CLOSED and not closed:
-            return "The application was reopened, so this message is no longer true."
+            return "the application was reopened"
         if trigger not in _ABOUT_AN_ENDING and closed:
-            return (
-                f"The application was {application.get_outcome_display().lower()}, "
-                "so this message is no longer true."
-            )
+            return f"the application was {application.get_outcome_display().lower()}"
     return ""
 
 
 @transaction.atomic
 def followup_retry(*, followup: FollowUp, by: User) -> FollowUp:
     """Send a failed or cancelled email again, now, with a fresh set of attempts."""
-    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    FollowUp.objects.select_for_update().filter(pk=followup.pk).values_list("pk").get()
+    followup = FollowUp.objects.select_related(*_WHAT_A_RETRY_CHECKS).get(pk=followup.pk)
     refusal = followup_retry_refusal(followup=followup)
     if refusal:
-        raise ValidationError(refusal)
+        raise ValidationError(f"Not retried: {refusal}.")
     followup.state = State.SCHEDULED
     followup.due_at = timezone.now()
     followup.attempts = 0

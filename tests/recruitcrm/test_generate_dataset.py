@@ -117,17 +117,6 @@ def test_it_refuses_a_seed_that_is_already_loaded():
     assert Candidate.objects.count() == 200
 
 
-def test_it_loads_beside_the_demo_agency():
-    call_command("seed_demo", stdout=StringIO())
-    demo = Candidate.objects.count()
-
-    generate(1_000, seed=1)
-
-    assert Candidate.objects.count() == demo + 1_000
-    assert User.objects.filter(username="maya").exists()
-    assert User.objects.filter(username="ds1-admin").exists()
-
-
 def test_it_writes_every_field_of_the_models_it_loads():
     check_columns()
 

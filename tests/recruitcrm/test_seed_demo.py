@@ -156,6 +156,18 @@ class TestTheDemoAgency:
         assert "maya" in output
         assert "demo-pass-2026" in output
 
+    @pytest.mark.postgres
+    def test_a_generated_data_set_loads_beside_it(self, demo):
+        # Here rather than in test_generate_dataset.py: the demo is already built once for this
+        # class, and building it again costs half a minute of the suite.
+        demo_candidates = Candidate.objects.count()
+
+        call_command("generate_dataset", candidates=1_000, seed=1, stdout=StringIO())
+
+        assert Candidate.objects.count() == demo_candidates + 1_000
+        assert User.objects.filter(username="maya").exists()
+        assert User.objects.filter(username="ds1-admin").exists()
+
 
 def test_it_refuses_to_seed_over_someone_elses_user_with_a_demo_username():
     User.objects.create_user(username="maya", password="not-the-demo")
