@@ -21,6 +21,16 @@ pytestmark = pytest.mark.django_db
 
 State = FollowUp.State
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+MONDAY, WEDNESDAY = 0, 2
+
+
+def upcoming(weekday: int, *, hour: int) -> datetime.datetime:
+    """The next such weekday after today, at that hour UTC: later than anything the test's
+    fixtures made, whatever day the run is pinned to."""
+    day = timezone.now().date() + datetime.timedelta(days=1)
+    while day.weekday() != weekday:
+        day += datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
 
 
 def read(followup: FollowUp) -> str:
@@ -145,13 +155,14 @@ class TestRoleClosed:
     def test_filling_the_role_tells_everyone_else_kindly_the_next_morning(
         self, pipeline, requisition, recruiter
     ):
-        with time_machine.travel(datetime.datetime(2026, 3, 4, 3, 0, tzinfo=datetime.UTC)):
+        wednesday = upcoming(WEDNESDAY, hour=3)  # 12:00 in Tokyo
+        with time_machine.travel(wednesday):
             requisition_services.requisition_fill(requisition=requisition, by=recruiter)
         told = to_candidates(Trigger.REQUISITION_FILLED)
         # Not the hire, not the never-contacted.
         assert {f.candidate.first_name for f in told} == {"Contacted", "Screened", "Interviewing"}
         local = timezone.localtime(told[0].due_at, TOKYO)
-        assert (local.date(), local.hour) == (datetime.date(2026, 3, 5), 10)
+        assert (local.date(), local.hour) == (wednesday.date() + datetime.timedelta(days=1), 10)
         text = read(told[0])
         assert "has filled the" in text
         assert "I'm sorry it isn't with you this time" in text
@@ -182,13 +193,15 @@ class TestRoleClosed:
 class TestRejection:
     def test_a_rejected_candidate_gets_a_respectful_note_two_days_later(self, pipeline, recruiter):
         screened = pipeline["screened"]
-        with time_machine.travel(datetime.datetime(2026, 3, 4, 9, 0, tzinfo=datetime.UTC)):
+        wednesday = upcoming(WEDNESDAY, hour=9)  # 18:00 in Tokyo
+        with time_machine.travel(wednesday):
             candidate_services.application_close(
                 application=screened, outcome="rejected", reason="Not a fit", by=recruiter
             )
         note = FollowUp.objects.get(cadence_step__cadence__trigger=Trigger.APPLICATION_CLOSED)
         local = timezone.localtime(note.due_at, TOKYO)
-        assert (local.date(), local.hour, local.minute) == (datetime.date(2026, 3, 6), 10, 0)
+        friday = wednesday.date() + datetime.timedelta(days=2)
+        assert (local.date(), local.hour, local.minute) == (friday, 10, 0)
         text = read(note)
         assert "decided not to take your application further" in text
         assert "Not a fit" not in text  # the recruiter's reason is theirs
@@ -197,12 +210,15 @@ class TestRejection:
         step = Cadence.objects.get(trigger=Trigger.APPLICATION_CLOSED).steps.get()
         step.offset_days = 5
         step.save()
-        with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)):
+        monday = upcoming(MONDAY, hour=9)
+        with time_machine.travel(monday):
             candidate_services.application_close(
                 application=pipeline["screened"], outcome="rejected", reason="x", by=recruiter
             )
         note = FollowUp.objects.get(cadence_step=step)
-        assert timezone.localtime(note.due_at, TOKYO).date() == datetime.date(2026, 3, 9)
+        # Five days on is a Saturday: the note waits for Monday.
+        next_monday = monday.date() + datetime.timedelta(days=7)
+        assert timezone.localtime(note.due_at, TOKYO).date() == next_monday
 
     def test_someone_who_withdrew_is_not_told_we_are_not_moving_forward(self, pipeline, recruiter):
         candidate_services.application_close(
