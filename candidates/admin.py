@@ -7,7 +7,14 @@ from candidates.models import (
     Candidate,
     Commitment,
     Placement,
+    Tag,
 )
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
 
 
 class ApplicationInline(admin.TabularInline):
@@ -28,7 +35,7 @@ class CandidateAdmin(admin.ModelAdmin):
     list_filter = ("source", "owner", ("opted_out_at", admin.EmptyFieldListFilter))
     search_fields = ("first_name", "last_name", "email", "phone")
     list_select_related = ("owner",)
-    autocomplete_fields = ("owner",)
+    autocomplete_fields = ("owner", "tags")
     readonly_fields = ("last_contacted_at", "created_at", "updated_at")
     inlines = [ApplicationInline]
     show_full_result_count = False

@@ -47,6 +47,19 @@ class ActivityKind(models.TextChoices):
     REQUISITION = "requisition", "Requisition update"
 
 
+class Tag(models.Model):
+    """A recruiter's label for candidates ("python", "relocating", "silver medallist")."""
+
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_ci_unique")]
+
+    def __str__(self):
+        return self.name
+
+
 class Candidate(models.Model):
     """A person a recruiter is in touch with about one or more roles."""
 
@@ -67,6 +80,7 @@ class Candidate(models.Model):
     )
     opted_out_at = models.DateTimeField(null=True, blank=True)
     last_contacted_at = models.DateTimeField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="candidates")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -51,6 +51,8 @@ class FollowUpState(models.TextChoices):
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
     SKIPPED = "skipped", "Skipped"
+    # A task the recruiter dealt with.
+    DONE = "done", "Done"
 
 
 class TemplateKind(models.TextChoices):

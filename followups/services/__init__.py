@@ -5,6 +5,7 @@
 - `recurring`: time-based triggers expanded by beat (weekly updates, candidates gone quiet);
 - `delivery`: claim due rows, send each outside any transaction, record the outcome;
 - `answers`: check-in answers and opting out;
+- `one_off`: a message a recruiter sends from a template to one person, with an undo window;
 - `outbox` and `configuration`: what admins do (retry, cancel, cadences, templates);
 - `rows`, `recipients`, `recruiter_tasks`: what the others share.
 
@@ -30,6 +31,12 @@ from followups.services.delivery import (
     followups_deliver_claimed,
     followups_due_ids,
 )
+from followups.services.one_off import (
+    message_preview,
+    message_send,
+    message_send_problem,
+    message_unsend,
+)
 from followups.services.outbox import followup_cancel, followup_retry, followup_retry_refusal
 from followups.services.recruiter_tasks import recruiter_task_create
 from followups.services.recurring import (
@@ -46,6 +53,7 @@ from followups.services.triggers import (
     followups_on_placement_fell_through,
     followups_on_requisition_change,
     followups_on_stage_change,
+    followups_plan_requisition_change,
 )
 
 __all__ = [
@@ -72,11 +80,16 @@ __all__ = [
     "followups_on_placement_fell_through",
     "followups_on_requisition_change",
     "followups_on_stage_change",
+    "followups_plan_requisition_change",
     "followups_schedule_recurring",
     "followups_schedule_weekly_update",
+    "message_preview",
+    "message_send",
+    "message_send_problem",
     "message_source_problems",
     "message_template_problems",
     "message_template_save",
+    "message_unsend",
     "person_opt_out",
     "recruiter_task_create",
 ]

@@ -3,6 +3,8 @@ call inside their own transaction, so a change and the touches it implies commit
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,7 +23,14 @@ from followups.models import (
 )
 from followups.services.recipients import Target
 from followups.services.recurring import cancel_quiet_nudges, followups_schedule_weekly_update
-from followups.services.rows import State, application_targets, cancel_scheduled, schedule_cadences
+from followups.services.rows import (
+    State,
+    application_targets,
+    cancel_scheduled,
+    enabled_cadences,
+    rows_for,
+    schedule_cadences,
+)
 from hiring_leaders.models import HiringLeader, Requisition
 
 
@@ -115,13 +124,10 @@ def _cancel_outdated_for(requisition: Requisition) -> None:
     )
 
 
-def followups_on_requisition_change(*, requisition: Requisition, event_id: int) -> None:
-    """The requisition changed status (event_id: the Activity recording it)."""
-    requisition = Requisition.objects.select_related(
-        "recruiter", "hiring_leader__company", "company"
-    ).get(pk=requisition.pk)
-    _cancel_outdated_for(requisition)
-    key = f"req-{requisition.status}:{event_id}"
+def _requisition_change_rows(
+    requisition: Requisition, *, key: str, now: datetime.datetime
+) -> list[FollowUp]:
+    """The rows a requisition's current status schedules, not yet saved."""
     # What the message may say about why: the shareable reason as it was when this happened,
     # never the recruiters' internal note.
     facts = {"status": requisition.get_status_display(), "status_reason": requisition.status_reason}
@@ -146,17 +152,44 @@ def followups_on_requisition_change(*, requisition: Requisition, event_id: int) 
         .exclude(stage=Application.Stage.HIRED)
         .select_related("candidate")
     ]
-    schedule_cadences(
-        trigger=_STATUS_TRIGGERS[requisition.status],
+    return rows_for(
+        cadences=enabled_cadences(_STATUS_TRIGGERS[requisition.status]),
         targets_by_audience={
             Audience.CANDIDATE: candidate_targets,
             Audience.HIRING_LEADER: [leader_target],
             Audience.RECRUITER: [leader_target],
         },
-        anchor=timezone.now(),
+        anchor=now,
+        now=now,
     )
+
+
+def followups_on_requisition_change(*, requisition: Requisition, event_id: int) -> None:
+    """The requisition changed status (event_id: the Activity recording it)."""
+    requisition = Requisition.objects.select_related(
+        "recruiter", "hiring_leader__company", "company"
+    ).get(pk=requisition.pk)
+    _cancel_outdated_for(requisition)
+    rows = _requisition_change_rows(
+        requisition, key=f"req-{requisition.status}:{event_id}", now=timezone.now()
+    )
+    FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
     if requisition.status == Requisition.Status.OPEN:
         followups_schedule_weekly_update(requisition=requisition)
+
+
+def followups_plan_requisition_change(
+    *, requisition: Requisition, status: str, reason: str = ""
+) -> list[FollowUp]:
+    """What changing the requisition to `status` would schedule, to whom and when, without
+    changing anything: unsaved rows, for the page that asks "are you sure?" to show. Rows whose
+    state is `skipped`, or whose channel became a task, say why in their note."""
+    planned = Requisition.objects.select_related(
+        "recruiter", "hiring_leader__company", "company"
+    ).get(pk=requisition.pk)
+    planned.status = status
+    planned.status_reason = reason
+    return _requisition_change_rows(planned, key="plan", now=timezone.now())
 
 
 def followups_on_placement(*, placement: Placement) -> None:

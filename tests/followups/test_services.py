@@ -483,3 +483,31 @@ def test_moving_an_application_and_its_follow_ups_commit_together(application, r
     application.refresh_from_db()
     assert application.stage == Application.Stage.SCREENED
     assert not FollowUp.objects.exists()
+
+
+class TestPlanningAStatusChange:
+    def test_it_lists_what_putting_on_hold_would_send_to_whom_and_writes_nothing(
+        self, requisition, recruiter
+    ):
+        told = ApplicationFactory(requisition=requisition, stage="interviewing")
+        ApplicationFactory(requisition=requisition, stage="sourced")
+        no_address = ApplicationFactory(
+            requisition=requisition, stage="screened", candidate=CandidateFactory(email="")
+        )
+
+        plan = services.followups_plan_requisition_change(
+            requisition=requisition, status="on_hold", reason="Budget review"
+        )
+
+        assert not FollowUp.objects.exists()
+        requisition.refresh_from_db()
+        assert requisition.status == "open"
+        by_person = {(f.person or f.candidate or f.hiring_leader): f for f in plan}
+        assert by_person[told.candidate].channel == "email"
+        assert by_person[told.candidate].facts["status_reason"] == "Budget review"
+        assert by_person[requisition.hiring_leader].audience == "hiring_leader"
+        # Someone with no address becomes a task for the recruiter, saying why.
+        assert by_person[no_address.candidate].channel == "task"
+        assert "has no email address" in by_person[no_address.candidate].task_title
+        # Nobody still at "sourced" is in the plan.
+        assert len(plan) == 3

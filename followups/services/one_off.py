@@ -1,0 +1,116 @@
+"""Messages a recruiter sends themselves, from a template, to one person: a status note, an
+expectation reset ("the role is on hold", "feedback is slower than we hoped"), a "not this time".
+
+They go through the same durable rows, dispatcher and email as every cadence, so they are
+timed, retried, recorded on the timeline and stopped by an opt-out like the rest. Each waits
+UNDO_SECONDS before it can be sent, so "Undo" after a click on Send is real.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from candidates.models import Application, Candidate
+from followups.composing import email_parts, message_context
+from followups.messages import RenderedMessage
+from followups.models import Audience, Channel, FollowUp, MessageTemplate
+from followups.services.recipients import email_block
+from hiring_leaders.models import HiringLeader, Requisition
+from recruitcrm.models import User
+
+UNDO_SECONDS = 60
+
+State = FollowUp.State
+
+
+def message_send_problem(*, template: MessageTemplate, to: Candidate | HiringLeader) -> str:
+    """Why this message cannot be sent to this person, or ''."""
+    if template.kind != MessageTemplate.Kind.EMAIL:
+        return f"“{template.name}” is a task for the recruiter, not an email to a person."
+    blocked = email_block(to)
+    if blocked:
+        return f"{to.name} {blocked}."
+    return ""
+
+
+def _one_off(
+    *,
+    template: MessageTemplate,
+    to: Candidate | HiringLeader,
+    by: User,
+    requisition: Requisition | None,
+    application: Application | None,
+) -> FollowUp:
+    if application is not None:
+        requisition = application.requisition
+    is_candidate = isinstance(to, Candidate)
+    return FollowUp(
+        key=f"one-off:{uuid.uuid4()}",
+        template=template,
+        audience=Audience.CANDIDATE if is_candidate else Audience.HIRING_LEADER,
+        channel=Channel.EMAIL,
+        candidate=to if is_candidate else None,
+        hiring_leader=None if is_candidate else to,
+        recruiter=by,
+        requisition=requisition,
+        application=application,
+        facts={"sent_by_hand": True},
+        due_at=timezone.now() + datetime.timedelta(seconds=UNDO_SECONDS),
+        note=f"Sent by {by}",
+    )
+
+
+def message_preview(
+    *,
+    template: MessageTemplate,
+    to: Candidate | HiringLeader,
+    by: User,
+    requisition: Requisition | None = None,
+    application: Application | None = None,
+) -> RenderedMessage:
+    """Exactly what `message_send` with the same arguments would send (the personal links
+    aside, which exist only once it is saved)."""
+    draft = _one_off(
+        template=template, to=to, by=by, requisition=requisition, application=application
+    )
+    return email_parts(subject=template.subject, body=template.body, context=message_context(draft))
+
+
+@transaction.atomic
+def message_send(
+    *,
+    template: MessageTemplate,
+    to: Candidate | HiringLeader,
+    by: User,
+    requisition: Requisition | None = None,
+    application: Application | None = None,
+) -> FollowUp:
+    """Send `template` to one person now, after the undo window. `requisition` (and for a
+    candidate `application`) say what it is about, for the placeholders and the timeline."""
+    problem = message_send_problem(template=template, to=to)
+    if problem:
+        raise ValidationError(problem)
+    followup = _one_off(
+        template=template, to=to, by=by, requisition=requisition, application=application
+    )
+    followup.save()
+    return followup
+
+
+@transaction.atomic
+def message_unsend(*, followup: FollowUp, by: User) -> FollowUp:
+    """Undo a one-off message while it still waits to go."""
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if not followup.key.startswith("one-off:") or followup.recruiter_id != by.pk:
+        raise ValidationError("Only the person who sent a message can take it back.")
+    if followup.state != State.SCHEDULED:
+        raise ValidationError("Too late to undo: the message has already gone.")
+    followup.state = State.CANCELLED
+    followup.note = f"Undone by {by}"
+    followup.save(update_fields=["state", "note", "updated_at"])
+    return followup
