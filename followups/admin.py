@@ -8,6 +8,7 @@ from followups.models import (
     CheckInResponse,
     FollowUp,
     MessageTemplate,
+    Snooze,
     SuppressedAddress,
 )
 
@@ -114,3 +115,10 @@ class CheckInResponseAdmin(admin.ModelAdmin):
 class SuppressedAddressAdmin(admin.ModelAdmin):
     list_display = ("email", "reason", "created_at")
     search_fields = ("email",)
+
+
+@admin.register(Snooze)
+class SnoozeAdmin(admin.ModelAdmin):
+    list_display = ("recruiter", "kind", "object_id", "until")
+    list_filter = ("kind",)
+    list_select_related = ("recruiter",)

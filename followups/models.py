@@ -347,3 +347,35 @@ class CheckInResponse(models.Model):
     @property
     def raises_flag(self) -> bool:
         return self.score <= self.LOW_SCORE or self.is_concern
+
+
+class Snooze(models.Model):
+    """A row of a recruiter's daily queue put aside until a later day: a promise, a quiet
+    candidate, a requisition whose leader is owed an update. (A task snoozes by moving its due
+    time; these are not tasks, and putting them aside must not change the promise's due date.)"""
+
+    class Kind(models.TextChoices):
+        COMMITMENT = "commitment", "Promise"
+        REQUISITION = "requisition", "Requisition owing a leader update"
+
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="snoozes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    until = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recruiter", "kind", "object_id"], name="snooze_one_per_row"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["commitment", "requisition"]),
+                name="snooze_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.object_id} until {self.until:%Y-%m-%d}"
