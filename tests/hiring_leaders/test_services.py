@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from candidates.models import Activity
 from hiring_leaders import services
-from hiring_leaders.models import Requisition
+from hiring_leaders.models import Company, HiringLeader, Requisition
 from tests.hiring_leaders.factories import CompanyFactory, HiringLeaderFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,257 @@ def test_impossible_status_changes_are_refused(recruiter, status, action):
 def test_reopening_an_open_requisition_is_refused(requisition, recruiter):
     with pytest.raises(ValidationError):
         services.requisition_reopen(requisition=requisition, by=recruiter)
+
+
+# ---------- companies ----------
+
+
+def test_a_recruiter_can_add_a_company(recruiter):
+    company = services.company_create(
+        name="  Northwind Robotics ", website="https://northwind.example", by=recruiter
+    )
+
+    company.refresh_from_db()
+    assert (company.name, company.website, company.time_zone) == (
+        "Northwind Robotics",
+        "https://northwind.example",
+        "UTC",
+    )
+
+
+def test_a_company_name_is_refused_when_it_exists_in_another_case(recruiter):
+    CompanyFactory(name="Northwind")
+
+    with pytest.raises(ValidationError) as refused:
+        services.company_create(name="NORTHWIND", by=recruiter)
+
+    assert refused.value.message_dict == {
+        "name": ["There is already a company called “Northwind”."]
+    }
+    assert Company.objects.count() == 1
+
+
+def test_an_unknown_time_zone_is_refused_by_name(recruiter):
+    with pytest.raises(ValidationError) as refused:
+        services.company_create(name="Halcyon", time_zone="Mars/Olympus", by=recruiter)
+
+    assert "not a time zone" in refused.value.message_dict["time_zone"][0]
+    assert not Company.objects.exists()
+
+
+def test_a_company_can_be_renamed_but_not_onto_another(recruiter):
+    company = CompanyFactory(name="Northwind")
+    CompanyFactory(name="Halcyon Health")
+
+    services.company_update(company=company, name="Northwind Robotics", by=recruiter)
+    with pytest.raises(ValidationError, match="already a company"):
+        services.company_update(company=company, name="halcyon health", by=recruiter)
+
+    company.refresh_from_db()
+    assert company.name == "Northwind Robotics"
+
+
+def test_keeping_a_companys_own_name_is_not_a_duplicate(recruiter):
+    company = CompanyFactory(name="Northwind")
+
+    services.company_update(company=company, name="Northwind", website="", by=recruiter)
+
+    assert Company.objects.get().name == "Northwind"
+
+
+def test_updating_a_company_refuses_fields_it_does_not_know(recruiter):
+    with pytest.raises(TypeError, match="created_at"):
+        services.company_update(company=CompanyFactory(), created_at=None, by=recruiter)
+
+
+# ---------- hiring leaders ----------
+
+
+def test_adding_a_hiring_leader_notes_it_on_their_timeline(recruiter):
+    company = CompanyFactory(name="Northwind")
+
+    leader = services.hiring_leader_create(
+        company=company,
+        first_name="Dana",
+        last_name="Whitfield",
+        email=" dana@northwind.example ",
+        job_title="VP Engineering",
+        time_zone="America/Los_Angeles",
+        by=recruiter,
+    )
+
+    leader.refresh_from_db()
+    assert (leader.email, leader.company, leader.time_zone) == (
+        "dana@northwind.example",
+        company,
+        "America/Los_Angeles",
+    )
+    note = Activity.objects.get(hiring_leader=leader)
+    assert note.summary == f"Added to RecruitCRM by {recruiter} (Northwind)"
+    assert note.actor == recruiter
+
+
+def test_a_leader_email_already_on_file_is_refused_with_who_has_it(recruiter):
+    existing = HiringLeaderFactory(
+        first_name="Dana", last_name="Whitfield", email="dana@northwind.example"
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.hiring_leader_create(
+            company=CompanyFactory(),
+            first_name="D",
+            last_name="W",
+            email="DANA@northwind.example",
+            by=recruiter,
+        )
+
+    assert refused.value.message_dict["email"] == [
+        f"Dana Whitfield at {existing.company.name} already has the address dana@northwind.example."
+    ]
+    assert HiringLeader.objects.count() == 1
+
+
+def test_a_leader_needs_a_valid_email(recruiter):
+    with pytest.raises(ValidationError) as refused:
+        services.hiring_leader_create(
+            company=CompanyFactory(), first_name="D", last_name="W", email="nope", by=recruiter
+        )
+
+    assert "email" in refused.value.message_dict
+    assert not Activity.objects.exists()
+
+
+def test_updating_a_leader_records_what_changed(recruiter):
+    leader = HiringLeaderFactory(phone="", job_title="Head of Data")
+
+    services.hiring_leader_update(
+        hiring_leader=leader, phone="+44 20 7946 0000", job_title="Head of Data", by=recruiter
+    )
+
+    leader.refresh_from_db()
+    assert leader.phone == "+44 20 7946 0000"
+    assert Activity.objects.get(hiring_leader=leader).summary == "Details updated: phone"
+
+
+def test_updating_a_leader_with_nothing_new_records_nothing(recruiter):
+    leader = HiringLeaderFactory()
+
+    services.hiring_leader_update(hiring_leader=leader, email=leader.email, by=recruiter)
+
+    assert not Activity.objects.exists()
+
+
+def test_a_leader_cannot_take_a_colleagues_address(recruiter):
+    leader = HiringLeaderFactory(email="a@client.example")
+    HiringLeaderFactory(email="b@client.example")
+
+    with pytest.raises(ValidationError, match="already has the address"):
+        services.hiring_leader_update(hiring_leader=leader, email="B@client.example", by=recruiter)
+
+    leader.refresh_from_db()
+    assert leader.email == "a@client.example"
+
+
+def test_a_leader_cannot_be_moved_to_another_company_by_an_update(recruiter):
+    with pytest.raises(TypeError, match="company"):
+        services.hiring_leader_update(
+            hiring_leader=HiringLeaderFactory(), company=CompanyFactory(), by=recruiter
+        )
+
+
+# ---------- editing a requisition ----------
+
+
+def test_editing_a_requisition_records_which_details_changed(requisition, recruiter):
+    services.requisition_update(
+        requisition=requisition,
+        title="Staff Engineer",
+        openings=3,
+        location=requisition.location,
+        by=recruiter,
+    )
+
+    requisition.refresh_from_db()
+    assert (requisition.title, requisition.openings) == ("Staff Engineer", 3)
+    entry = last_activity(requisition)
+    assert entry.summary == "Details updated: title, openings"
+    assert entry.hiring_leader == requisition.hiring_leader
+
+
+def test_a_requisition_can_be_handed_to_another_recruiter(requisition, recruiter, other_recruiter):
+    services.requisition_update(requisition=requisition, recruiter=other_recruiter, by=recruiter)
+
+    requisition.refresh_from_db()
+    assert requisition.recruiter == other_recruiter
+    assert last_activity(requisition).summary == (
+        f"Handed over from {recruiter} to {other_recruiter}"
+    )
+
+
+def test_a_requisition_moves_only_to_a_leader_at_the_same_company(requisition, recruiter):
+    colleague = HiringLeaderFactory(company=requisition.company, first_name="Pat", last_name="Lee")
+    outsider = HiringLeaderFactory()
+    previous = requisition.hiring_leader
+
+    with pytest.raises(ValidationError) as refused:
+        services.requisition_update(requisition=requisition, hiring_leader=outsider, by=recruiter)
+    assert "does not work at" in refused.value.message_dict["hiring_leader"][0]
+
+    services.requisition_update(requisition=requisition, hiring_leader=colleague, by=recruiter)
+    requisition.refresh_from_db()
+    assert requisition.hiring_leader == colleague
+    summary = f"Hiring leader changed from {previous.name} to Pat Lee"
+    assert Activity.objects.filter(hiring_leader=colleague, summary=summary).exists()
+    assert Activity.objects.filter(hiring_leader=previous, summary=summary).exists()
+
+
+def test_a_requisition_is_owned_by_a_recruiter_not_a_leader(requisition, recruiter, leader):
+    with pytest.raises(ValidationError) as refused:
+        services.requisition_update(requisition=requisition, recruiter=leader.user, by=recruiter)
+
+    assert "is not a recruiter" in refused.value.message_dict["recruiter"][0]
+    requisition.refresh_from_db()
+    assert requisition.recruiter == recruiter
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"openings": 0}, "openings"),
+        ({"title": ""}, "title"),
+        ({"target_fill_date": datetime.date(2000, 1, 1)}, "target_fill_date"),
+    ],
+)
+def test_bad_requisition_details_are_refused_and_nothing_is_written(
+    requisition, recruiter, fields, field
+):
+    before = requisition.title
+
+    with pytest.raises(ValidationError) as refused:
+        services.requisition_update(requisition=requisition, by=recruiter, **fields)
+
+    assert field in refused.value.message_dict
+    requisition.refresh_from_db()
+    assert requisition.title == before
+    assert not Activity.objects.filter(requisition=requisition).exists()
+
+
+def test_saving_a_requisition_unchanged_records_nothing(requisition, recruiter):
+    services.requisition_update(requisition=requisition, title=requisition.title, by=recruiter)
+
+    assert not Activity.objects.filter(requisition=requisition).exists()
+
+
+def test_opening_a_requisition_refuses_a_target_date_before_it_opens(recruiter):
+    leader = HiringLeaderFactory()
+
+    with pytest.raises(ValidationError, match="before the role opened"):
+        services.requisition_open(
+            title="X",
+            company=leader.company,
+            hiring_leader=leader,
+            recruiter=recruiter,
+            opened_on=datetime.date(2026, 3, 1),
+            target_fill_date=datetime.date(2026, 2, 1),
+        )
+    assert not Requisition.objects.exists()
