@@ -16,7 +16,9 @@ def requisition_list(request):
     leader = leader_for_user(user=request.user)
     # Paginator.get_page() turns a junk or out-of-range page number into a real page.
     page = requisition_page_for_leader(leader=leader, page_number=request.GET.get("page"))
-    return render(request, "hiring_leaders/requisition_list.html", {"leader": leader, "page": page})
+    return render(
+        request, "hiring_leaders/leader/requisition_list.html", {"leader": leader, "page": page}
+    )
 
 
 @hiring_leader_required
@@ -28,4 +30,4 @@ def requisition_detail(request, pk: int):
         "requisition": requisition,
         "funnel": requisition_funnel(requisition=requisition),
     }
-    return render(request, "hiring_leaders/requisition_detail.html", context)
+    return render(request, "hiring_leaders/leader/requisition_detail.html", context)
