@@ -104,10 +104,22 @@ def _in_open_pipelines():
     ).exclude(stage=Application.Stage.HIRED)
 
 
-def quiet_candidates(*, quiet_days: int, now: datetime.datetime) -> QuerySet[Candidate]:
+# A silence shows in the recruiter's queue this long before its automatic note goes, so a
+# personal call or email can replace the automatic one.
+LOOKAHEAD = datetime.timedelta(days=2)
+
+
+def lookahead(quiet_days: int) -> datetime.timedelta:
+    return min(LOOKAHEAD, datetime.timedelta(days=quiet_days - 1))
+
+
+def quiet_candidates(
+    *, quiet_days: int, now: datetime.datetime, ahead: datetime.timedelta = datetime.timedelta()
+) -> QuerySet[Candidate]:
     """Candidates in an open pipeline who have heard nothing and seen nothing move for
-    `quiet_days`, annotated with `silent_since` (the later of the last contact and the last
-    stage change) and `latest_application_id` (the pipeline that moved last).
+    `quiet_days` (or will have, `ahead` from now), annotated with `silent_since` (the later of
+    the last contact and the last stage change) and `latest_application_id` (the pipeline that
+    moved last).
 
     A candidate still at "sourced" in every pipeline and never contacted has not gone quiet:
     the relationship has not started.
@@ -129,7 +141,7 @@ def quiet_candidates(*, quiet_days: int, now: datetime.datetime) -> QuerySet[Can
                 Coalesce("last_contacted_at", "last_moved_at"), F("last_moved_at")
             )
         )
-        .filter(silent_since__lt=now - datetime.timedelta(days=quiet_days))
+        .filter(silent_since__lt=now + ahead - datetime.timedelta(days=quiet_days))
     )
 
 
@@ -142,7 +154,9 @@ def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
         created_at__gte=Greatest(OuterRef("silent_since"), Value(now - interval)),
     )
     quiet = (
-        quiet_candidates(quiet_days=cadence.quiet_days, now=now)
+        quiet_candidates(
+            quiet_days=cadence.quiet_days, now=now, ahead=lookahead(cadence.quiet_days)
+        )
         .exclude(Exists(reminded))
         .select_related("owner")
     )
@@ -165,20 +179,23 @@ def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
 
 
 def _quiet_rows(*, cadence, candidate, application, now) -> list[FollowUp]:
-    silent_days = (now - candidate.silent_since).days
+    interval = datetime.timedelta(days=cadence.quiet_days)
     # One reminder per interval of one silence, for the candidate rather than per pipeline;
     # the key changes with each interval (the nudge repeats) and with each new silence.
-    reminder = silent_days // cadence.quiet_days
+    reminder = (now + lookahead(cadence.quiet_days) - candidate.silent_since) // interval
+    # When this interval of silence is reached: ahead of now for a silence seen early, now for
+    # one found late (a first run, beat down for a while), which must not be skipped as missed.
+    anchor = max(candidate.silent_since + reminder * interval, now)
     application.candidate = candidate
     targets = application_targets(
         application,
         key=f"untouched:{cadence.pk}:c{candidate.pk}:{candidate.silent_since:%Y%m%d%H%M}:{reminder}",
-        facts={"quiet_days": silent_days},
+        facts={"quiet_days": (anchor - candidate.silent_since).days},
     )
     for target in targets[Audience.RECRUITER]:
         # The candidate's own recruiter keeps the relationship, whoever owns the role.
         target.recruiter = candidate.owner
-    rows = rows_for(cadences=[cadence], targets_by_audience=targets, anchor=now, now=now)
+    rows = rows_for(cadences=[cadence], targets_by_audience=targets, anchor=anchor, now=now)
     for row in rows:
         row.created_at = now
     return rows

@@ -95,17 +95,45 @@ def test_the_weekly_update_is_the_next_friday_at_three_in_the_leaders_zone(any_d
     assert timezone.now() < weekly.due_at <= timezone.now() + datetime.timedelta(days=7)
 
 
-def test_a_candidate_silent_for_eight_days_is_on_the_recruiters_list(any_day, role):
+def _silent_for(role, days: float):
     quiet = hire_in(role, stage="screened")
-    quiet.stage_changed_at = timezone.now() - datetime.timedelta(days=9)
+    quiet.stage_changed_at = timezone.now() - datetime.timedelta(days=days + 3)
     quiet.save(update_fields=["stage_changed_at"])
     candidate = quiet.candidate
-    candidate.last_contacted_at = timezone.now() - datetime.timedelta(days=8)
+    candidate.last_contacted_at = timezone.now() - datetime.timedelta(days=days)
     candidate.save(update_fields=["last_contacted_at"])
+    return candidate
+
+
+def _quiet_rows():
+    rows = FollowUp.objects.filter(cadence_step__cadence__trigger=Trigger.CANDIDATE_UNTOUCHED)
+    return rows.get(channel="task"), rows.get(channel="email")
+
+
+def next_ten_oclock(after: datetime.datetime, zone: str) -> datetime.datetime:
+    local = after.astimezone(zoneinfo.ZoneInfo(zone))
+    ten = business_day_at(local.date(), datetime.time(10), zone)
+    if ten < after:
+        ten = business_day_at(local.date() + datetime.timedelta(days=1), datetime.time(10), zone)
+    return ten
+
+
+def test_a_candidate_silent_for_eight_days_is_on_the_list_and_hears_where_things_stand(
+    any_day, role
+):
+    candidate = _silent_for(role, days=8)
     services.followups_schedule_recurring()
-    nudge = FollowUp.objects.get(cadence_step__cadence__trigger=Trigger.CANDIDATE_UNTOUCHED)
-    assert (nudge.candidate, nudge.channel, nudge.due_at) == (
-        candidate,
-        "task",
-        nudge.created_at,
-    )
+    task, note = _quiet_rows()
+    assert (task.candidate, task.due_at) == (candidate, task.created_at)
+    assert (note.candidate, note.due_at) == (candidate, next_ten_oclock(timezone.now(), HIRE_ZONE))
+
+
+def test_a_silence_shows_two_days_before_its_automatic_note_goes(any_day, role):
+    candidate = _silent_for(role, days=5)
+    services.followups_schedule_recurring()
+    task, note = _quiet_rows()
+    seventh_day = candidate.last_contacted_at + datetime.timedelta(days=7)
+    assert task.due_at == seventh_day
+    local_day = seventh_day.astimezone(zoneinfo.ZoneInfo(HIRE_ZONE)).date()
+    expected = business_day_at(local_day, datetime.time(10), HIRE_ZONE)
+    assert note.due_at == max(expected, next_ten_oclock(timezone.now(), HIRE_ZONE))

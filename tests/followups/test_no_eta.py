@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("recruitcrm", "candidates", "hiring_leaders", "followups")
+APPS = ("recruitcrm", "candidates", "hiring_leaders", "followups", "sample_data", "benchmarks")
 CELERY_CALLS = {"apply_async", "retry", "signature", "s", "si", "delay"}
 MAX_COUNTDOWN_SECONDS = 300
 

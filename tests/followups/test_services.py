@@ -9,6 +9,7 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from candidates.models import Application
 from followups import services
+from followups.composing import followup_email
 from followups.models import Cadence, FollowUp
 from hiring_leaders import services as requisition_services
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
@@ -318,7 +319,17 @@ def in_pipeline(requisition, *, contacted_days_ago, moved_days_ago, stage="scree
 
 
 def nudges():
-    return FollowUp.objects.filter(cadence_step__cadence__trigger="candidate_untouched")
+    """The recruiter's "gone quiet" tasks."""
+    return FollowUp.objects.filter(
+        cadence_step__cadence__trigger="candidate_untouched", channel="task", audience="recruiter"
+    )
+
+
+def quiet_notes():
+    """The automatic "where things stand" emails."""
+    return FollowUp.objects.filter(
+        cadence_step__cadence__trigger="candidate_untouched", audience="candidate"
+    )
 
 
 class TestGoneQuiet:
@@ -415,6 +426,66 @@ class TestGoneQuiet:
         services.followups_schedule_recurring()
         candidate_services.application_move(application=quiet, stage="submitted", by=recruiter)
         assert nudges().get().note == "The pipeline moved"
+
+
+class TestWhereThingsStand:
+    """The automatic, stage-aware note a quiet candidate gets unless their recruiter is first."""
+
+    def test_a_quiet_candidate_is_sent_a_stage_aware_note_from_their_recruiter(self, requisition):
+        quiet = in_pipeline(requisition, contacted_days_ago=8, moved_days_ago=20, stage="submitted")
+        services.followups_schedule_recurring()
+        (note,) = quiet_notes()
+        assert (note.channel, note.state, note.recruiter) == (
+            "email",
+            "scheduled",
+            quiet.candidate.owner,
+        )
+        message = followup_email(note)
+        assert "where things stand" in message.subject
+        assert "Your profile is with" in message.body
+        assert "waiting for their feedback" in message.body
+
+    @pytest.mark.parametrize(
+        ("stage", "says"),
+        [
+            ("contacted", "There's no news yet"),
+            ("screened", "There's no news yet"),
+            ("interviewing", "You're at the interview stage"),
+            ("offer", "We're at the offer stage"),
+        ],
+    )
+    def test_the_note_says_where_their_stage_stands(self, requisition, stage, says):
+        in_pipeline(requisition, contacted_days_ago=8, moved_days_ago=20, stage=stage)
+        services.followups_schedule_recurring()
+        assert says in followup_email(quiet_notes().get()).body
+
+    def test_getting_in_touch_first_cancels_the_automatic_note(self, requisition, recruiter):
+        quiet = in_pipeline(requisition, contacted_days_ago=5, moved_days_ago=20)
+        services.followups_schedule_recurring()
+        note = quiet_notes().get()
+        assert note.due_at > timezone.now()  # two days' notice
+        candidate_services.activity_log(
+            kind="email", by=recruiter, summary="Wrote with an update", candidate=quiet.candidate
+        )
+        note.refresh_from_db()
+        assert note.state == State.CANCELLED
+
+    def test_someone_at_sourced_gets_no_note_but_the_recruiter_still_gets_the_task(
+        self, requisition
+    ):
+        in_pipeline(requisition, contacted_days_ago=20, moved_days_ago=30, stage="sourced")
+        services.followups_schedule_recurring()
+        assert not quiet_notes().exists()
+        assert nudges().count() == 1
+
+    def test_someone_who_opted_out_gets_a_task_for_the_recruiter_instead(self, requisition):
+        in_pipeline(
+            requisition, contacted_days_ago=9, moved_days_ago=20, opted_out_at=timezone.now()
+        )
+        services.followups_schedule_recurring()
+        (instead,) = quiet_notes()
+        assert instead.channel == "task"
+        assert "opted out of email" in instead.task_title
 
 
 class TestRecurring:
