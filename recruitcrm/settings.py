@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "hiring_leaders",
     "candidates",
     "followups",
+    # Tools that build data from every app (seed_demo, generate_dataset) and benchmark it.
+    "sample_data",
 ]
 
 MIDDLEWARE = [

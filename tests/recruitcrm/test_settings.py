@@ -310,7 +310,7 @@ def test_the_readme_documents_every_variable_settings_reads():
 
 
 def test_the_readme_lists_the_demo_logins_seed_demo_creates():
-    from recruitcrm import demo_data
+    from sample_data import demo_data
 
     logins = {demo_data.ADMIN.username} | {login.username for login in demo_data.RECRUITERS}
     logins |= {leader.username for leader in demo_data.LEADERS if leader.username}

@@ -7,8 +7,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from recruitcrm import demo_data
-from recruitcrm.demo_seed import DemoConflict, demo_exists, demo_logins, demo_seed
+from sample_data import demo_data
+from sample_data.demo_seed import DemoConflict, demo_exists, demo_logins, demo_seed
 
 
 class Command(BaseCommand):

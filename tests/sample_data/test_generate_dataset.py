@@ -16,8 +16,8 @@ from candidates.models import (
     Placement,
 )
 from hiring_leaders.models import Company, HiringLeader, Requisition
-from recruitcrm.dataset import Sizes, check_columns
 from recruitcrm.models import User
+from sample_data.dataset import Sizes, check_columns
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Plays out the demo agency of recruitcrm/demo_data.py through the services.
+"""Plays out the demo agency of sample_data/demo_data.py through the services.
 
 The story-carrying writes (candidates, pipelines and their history, timelines, promises, hires,
 requisition changes) go through candidates/services.py and hiring_leaders/services.py, so the
@@ -40,8 +40,8 @@ from followups.models import Cadence, FollowUp, Trigger
 from followups.services import person_opt_out
 from hiring_leaders import services as requisition_services
 from hiring_leaders.models import Company, HiringLeader, Requisition
-from recruitcrm import demo_data as data
 from recruitcrm.models import User
+from sample_data import demo_data as data
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)

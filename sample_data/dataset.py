@@ -39,8 +39,8 @@ from candidates.models import (
     Placement,
 )
 from hiring_leaders.models import Company, HiringLeader, Requisition
-from recruitcrm import demo_data as pools
 from recruitcrm.models import User
+from sample_data import demo_data as pools
 
 DATASET_PASSWORD = "dataset-pass-2026"
 CHUNK_CANDIDATES = 20_000
@@ -224,7 +224,7 @@ def check_columns() -> None:
         missing, unknown = fields - set(columns), set(columns) - fields
         if missing or unknown:
             raise RuntimeError(
-                f"recruitcrm/dataset.py is out of date for {model.__name__}: "
+                f"sample_data/dataset.py is out of date for {model.__name__}: "
                 f"missing {sorted(missing)}, unknown {sorted(unknown)}."
             )
 

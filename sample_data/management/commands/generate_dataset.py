@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from recruitcrm.dataset import DATASET_PASSWORD, DatasetExists, Sizes, dataset_generate
+from sample_data.dataset import DATASET_PASSWORD, DatasetExists, Sizes, dataset_generate
 
 
 class Command(BaseCommand):

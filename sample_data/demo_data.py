@@ -1,6 +1,6 @@
 """The fixed cast and scenery of the demo agency built by `manage.py seed_demo`.
 
-Plain data only, kept apart from the code that plays it out (recruitcrm/demo_seed.py) so the story
+Plain data only, kept apart from the code that plays it out (sample_data/demo_seed.py) so the story
 can be read and tuned in one place. Every email address and website uses the reserved `.example`
 top-level domain (RFC 2606): the follow-up engine may send mail to these people, and it must never
 reach anyone real.
