@@ -368,3 +368,111 @@ class Placement(models.Model):
 
     def __str__(self):
         return f"{self.application.candidate} starts {self.start_date:%Y-%m-%d}"
+
+
+class CandidateImport(models.Model):
+    """A CSV of candidates a recruiter uploaded: previewed first, then written all at once.
+
+    Its rows wait in CandidateImportRow until the recruiter confirms; the counts here are what
+    the preview and the result pages show without counting those rows again.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for your confirmation"
+        QUEUED = "queued", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed, nothing imported"
+
+    class MatchAction(models.TextChoices):
+        UPDATE = "update", "Update"
+        SKIP = "skip", "Skip"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="candidate_imports"
+    )
+    file_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    # What happens to rows matching someone on file, unless the recruiter chose row by row.
+    match_action = models.CharField(
+        max_length=10, choices=MatchAction.choices, default=MatchAction.SKIP
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    match_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # Rows written so far by a running import; written outside the import's own transaction so
+    # the progress bar can read it.
+    progress = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="candidate_import_owner")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["preview", "queued", "done", "failed"]),
+                name="candidate_import_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="failed") | models.Q(failure=""),
+                name="candidate_import_failure_only_when_failed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("imports:detail", args=[self.pk])
+
+
+class CandidateImportRow(models.Model):
+    """One row of an uploaded file, checked and matched, waiting for the import to be confirmed."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", "New candidate"
+        MATCH = "match", "Matches someone on file"
+        ERROR = "error", "Has errors"
+
+    # The unique constraint on (candidate_import, row_number) is its index.
+    candidate_import = models.ForeignKey(
+        CandidateImport, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
+    # As a spreadsheet numbers it: the header is row 1.
+    row_number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The cleaned values to write; for a row with errors, the cells as read.
+    values = models.JSONField(default=dict)
+    # [[column, why], …] for a row with errors.
+    errors = models.JSONField(default=list)
+    match = models.ForeignKey(
+        Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    match_reason = models.CharField(max_length=40, blank=True)
+    # Blank: the import's match_action decides.
+    decision = models.CharField(
+        max_length=10, choices=CandidateImport.MatchAction.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["row_number"]
+        indexes = [
+            models.Index(
+                fields=["candidate_import", "kind", "row_number"], name="import_row_kind"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate_import", "row_number"], name="import_row_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Row {self.row_number} ({self.get_kind_display()})"
