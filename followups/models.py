@@ -249,6 +249,12 @@ class FollowUp(models.Model):
                 name="followup_recruiter_tasks",
                 condition=models.Q(state="scheduled", channel="task"),
             ),
+            # The queue's "bad news waiting": a recruiter's emails still to go.
+            models.Index(
+                fields=["recruiter", "due_at"],
+                name="followup_recruiter_emails",
+                condition=models.Q(state="scheduled", channel="email"),
+            ),
             models.Index(fields=["state", "due_at"], name="followup_outbox"),
         ]
         constraints = [

@@ -7,25 +7,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('followups', '0006_task_done'),
+        ("followups", "0006_task_done"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Snooze',
+            name="Snooze",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('commitment', 'Promise'), ('requisition', 'Requisition owing a leader update')], max_length=20)),
-                ('object_id', models.BigIntegerField()),
-                ('until', models.DateTimeField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recruiter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snoozes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commitment", "Promise"),
+                            ("requisition", "Requisition owing a leader update"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("object_id", models.BigIntegerField()),
+                ("until", models.DateTimeField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "recruiter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snoozes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('recruiter', 'kind', 'object_id'), name='snooze_one_per_row'), models.CheckConstraint(condition=models.Q(('kind__in', ['commitment', 'requisition'])), name='snooze_kind_valid')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("recruiter", "kind", "object_id"), name="snooze_one_per_row"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["commitment", "requisition"])),
+                        name="snooze_kind_valid",
+                    ),
+                ],
             },
         ),
     ]

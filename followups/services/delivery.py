@@ -294,5 +294,7 @@ def _finish_blocked(followup: FollowUp, *, token: str, reason: str, instead: boo
                 hiring_leader=followup.hiring_leader,
                 requisition=followup.requisition,
                 application=followup.application,
+                # What the email was for (a rejection, a hold) decides where the task shows.
+                cadence_step=followup.cadence_step,
             )
     return "skipped"
