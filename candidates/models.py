@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +47,16 @@ class ActivityKind(models.TextChoices):
     COMMITMENT = "commitment", "Commitment"
     PLACEMENT = "placement", "Placement"
     REQUISITION = "requisition", "Requisition update"
+
+
+# "Never contacted" sorts as the longest silence: the list's last-contacted order and its index
+# read a missing time as this one, so the keyset can compare plain values instead of NULLs.
+NEVER_CONTACTED = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+
+
+def contacted_sort_key() -> Coalesce:
+    """The value the candidate list sorts "last contacted" by; the keyset indexes hold it too."""
+    return Coalesce("last_contacted_at", models.Value(NEVER_CONTACTED))
 
 
 class Tag(models.Model):
@@ -91,7 +103,18 @@ class Candidate(models.Model):
         indexes = [
             models.Index(fields=["owner", "last_contacted_at"], name="candidate_owner_contacted"),
             models.Index(fields=["last_contacted_at"], name="candidate_last_contacted"),
-            models.Index(fields=["last_name", "first_name"], name="candidate_name"),
+            # One index per sort of the candidate list, with the id as the last key, so a page
+            # is a range scan that starts where the previous one ended (keyset pagination):
+            # never a count, never an OFFSET, however many candidates there are.
+            models.Index(fields=["last_name", "first_name", "id"], name="candidate_name_keyset"),
+            models.Index(fields=["created_at", "id"], name="candidate_added_keyset"),
+            models.Index(contacted_sort_key(), "id", name="candidate_silence_keyset"),
+            # The same three within one owner, for "mine".
+            models.Index(
+                fields=["owner", "last_name", "first_name", "id"], name="candidate_owner_name"
+            ),
+            models.Index(fields=["owner", "created_at", "id"], name="candidate_owner_added"),
+            models.Index("owner", contacted_sort_key(), "id", name="candidate_owner_silence"),
             models.Index(
                 fields=["phone_digits"],
                 name="candidate_phone_digits",
@@ -464,9 +487,7 @@ class CandidateImportRow(models.Model):
     class Meta:
         ordering = ["row_number"]
         indexes = [
-            models.Index(
-                fields=["candidate_import", "kind", "row_number"], name="import_row_kind"
-            ),
+            models.Index(fields=["candidate_import", "kind", "row_number"], name="import_row_kind"),
         ]
         constraints = [
             models.UniqueConstraint(
