@@ -471,3 +471,84 @@ def commitment_keep(*, commitment: Commitment, by: User) -> Commitment:
     )
     followups_on_commitment_kept(commitment=commitment)
     return commitment
+
+
+# ---------------------------------------------------------------------------------------------
+# Taking something back: the "Undo" after an action in the recruiter's queue
+# ---------------------------------------------------------------------------------------------
+
+
+def _last_contact(*, candidate: Candidate | None, hiring_leader: HiringLeader | None):
+    """When we were last in touch, from what the timeline still holds."""
+    activities = Activity.objects.filter(kind__in=Activity.CONTACT_KINDS)
+    if candidate is not None:
+        activities = activities.filter(candidate=candidate)
+    else:
+        activities = activities.filter(hiring_leader=hiring_leader)
+    return activities.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+
+
+@transaction.atomic
+def activity_withdraw(*, activity: Activity, by: User) -> None:
+    """Take back an activity someone logged by mistake; last-contacted goes back to what the
+    timeline still shows. Only the person who logged it may, and only calls, emails, meetings
+    and notes (the rest is the system's record)."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.actor_id != by.pk:
+        raise ValidationError("Only the person who logged this can take it back.")
+    if activity.kind not in (
+        Activity.Kind.CALL,
+        Activity.Kind.EMAIL,
+        Activity.Kind.MEETING,
+        Activity.Kind.NOTE,
+    ):
+        raise ValidationError("Only a logged call, email, meeting or note can be taken back.")
+    candidate, hiring_leader = activity.candidate, activity.hiring_leader
+    activity.delete()
+    if candidate is not None:
+        Candidate.objects.filter(pk=candidate.pk).update(
+            last_contacted_at=_last_contact(candidate=candidate, hiring_leader=None)
+        )
+    if hiring_leader is not None:
+        HiringLeader.objects.filter(pk=hiring_leader.pk).update(
+            last_contacted_at=_last_contact(candidate=None, hiring_leader=hiring_leader)
+        )
+
+
+@transaction.atomic
+def commitment_withdraw(*, commitment: Commitment, by: User) -> None:
+    """Take back a promise made by mistake (not one already kept): it leaves the ledger."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.recruiter_id != by.pk:
+        raise ValidationError("Only the recruiter who made this promise can take it back.")
+    if commitment.status == Commitment.Status.KEPT:
+        raise ValidationError("This promise was kept; it stays on the record.")
+    followups_on_commitment_kept(commitment=commitment)
+    Activity.objects.filter(
+        kind=Activity.Kind.COMMITMENT,
+        summary__startswith=f"Promised: {commitment.description}",
+        candidate=commitment.candidate,
+        hiring_leader=commitment.hiring_leader,
+        actor=by,
+    ).delete()
+    commitment.delete()
+
+
+@transaction.atomic
+def commitment_unkeep(*, commitment: Commitment, by: User) -> Commitment:
+    """Mark a promise open again, when "kept" was clicked by mistake."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != Commitment.Status.KEPT:
+        return commitment
+    commitment.status = Commitment.Status.OPEN
+    commitment.kept_at = None
+    commitment.save(update_fields=["status", "kept_at"])
+    Activity.objects.create(
+        kind=Activity.Kind.COMMITMENT,
+        candidate=commitment.candidate,
+        hiring_leader=commitment.hiring_leader,
+        requisition=commitment.requisition,
+        actor=by,
+        summary=f"Not kept after all: {commitment.description}",
+    )
+    return commitment
