@@ -5,6 +5,11 @@ chunks of candidates so memory stays flat whatever the size. Each row holds the 
 database stores (timestamps already written out in UTC), so the same rows feed PostgreSQL's
 COPY and, on other databases, `bulk_create`.
 
+Every data set also holds the heavy cases `make bench` times pages with (`dataset_cast`): the
+first recruiter carries a big book (5,000 candidates, each in an active pipeline of one of their
+open requisitions) and the first of those requisitions a big pipeline (2,000 applications), both
+exact and smaller only for small data sets.
+
 The rows are what the services would have written: every application has its stage history
 and a timeline entry per change, closed applications carry a reason, hires have placements,
 promises have their "Promised"/"Kept" entries, and last-contacted times match the timelines.
@@ -45,6 +50,10 @@ from sample_data import demo_data as pools
 DATASET_PASSWORD = "dataset-pass-2026"
 CHUNK_CANDIDATES = 20_000
 DAY_SECONDS = 86_400
+# The bench's heavy cases (see `Sizes`): recruiter1's book, their requisitions, the big pipeline.
+BUSY_BOOK = 5_000
+BUSY_REQUISITIONS = 12
+BIG_PIPELINE = 2_000
 # How far back the history of a data set reaches, and how far ahead promises fall due.
 HISTORY_DAYS = 720
 FUTURE_DAYS = 60
@@ -257,6 +266,24 @@ class Sizes:
         return max(2, self.candidates // 2500)
 
     @property
+    def busy_book(self) -> int:
+        """Candidates recruiter1 owns, each in an active pipeline of one of their requisitions."""
+        # At most a quarter of everyone, so a small data set still has other recruiters' people.
+        return min(BUSY_BOOK, self.candidates // 4)
+
+    @property
+    def busy_requisitions(self) -> int:
+        """Open requisitions of recruiter1, counted in `requisitions`; the first is the big one."""
+        return min(BUSY_REQUISITIONS, max(1, self.requisitions // 10))
+
+    @property
+    def big_pipeline(self) -> int:
+        """Applications in recruiter1's first requisition, all from their book."""
+        if self.busy_requisitions == 1:
+            return self.busy_book
+        return min(BIG_PIPELINE, self.busy_book // 2)
+
+    @property
     def leader_logins(self) -> int:
         # Every fourth hiring leader signs in; the others only get email.
         return (self.leaders + 3) // 4
@@ -319,8 +346,32 @@ def dataset_generate(
     return report
 
 
+@dataclass(frozen=True)
+class Cast:
+    """Who and what of a loaded data set the benchmark opens pages as and for."""
+
+    recruiter: User  # recruiter1, owner of the big book
+    big_requisition: Requisition
+    leader: User  # the big requisition's hiring leader, who has a login
+
+
+def dataset_cast(*, seed: int) -> Cast:
+    """The heavy cases of the data set drawn from `seed`; DoesNotExist when it is not loaded."""
+    recruiter = User.objects.get(username=recruiter_username(seed, 1))
+    requisition = (
+        Requisition.objects.select_related("hiring_leader__user")
+        .filter(recruiter=recruiter)
+        .earliest("pk")
+    )
+    return Cast(recruiter, requisition, requisition.hiring_leader.user)
+
+
 def _admin_username(seed: int) -> str:
     return f"ds{seed}-admin"
+
+
+def recruiter_username(seed: int, number: int) -> str:
+    return f"ds{seed}-recruiter{number}"
 
 
 def _next_id(model: type[models.Model]) -> int:
@@ -386,7 +437,8 @@ class _Generator:
         self.seconds = 0.0
         self.recruiters: list[tuple[int, str]] = []  # (id, display name)
         self.recruiter_names: dict[int, str] = {}
-        self.roles: list[_Role] = []
+        self.roles: list[_Role] = []  # what anyone may apply to: not recruiter1's
+        self.busy_roles: list[_Role] = []  # recruiter1's, for their book only
         self.leader_first_names: dict[int, str] = {}
 
     def _id(self, model) -> int:
@@ -438,7 +490,7 @@ class _Generator:
         self._user(rows, _admin_username(self.seed), User.Role.ADMIN, "Data", "Admin", True)
         for number in range(1, self.sizes.recruiters + 1):
             first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.LAST_NAMES)
-            username = f"{self.tag}-recruiter{number}"
+            username = recruiter_username(self.seed, number)
             user_id = self._user(rows, username, User.Role.RECRUITER, first, last)
             self.recruiters.append((user_id, f"{first} {last}"))
         self.recruiter_names = dict(self.recruiters)
@@ -498,10 +550,13 @@ class _Generator:
     def _requisitions(self, rows, leaders) -> None:
         rng, clock = self.rng, self.clock
         last_contact: dict[int, int] = {}
-        for _ in range(self.sizes.requisitions):
-            leader_id, company_id = rng.choice(leaders)
-            recruiter_id, _name = rng.choice(self.recruiters)
-            role = self._role(recruiter_id)
+        busy_id, _name = self.recruiters[0]
+        for number in range(self.sizes.requisitions):
+            busy = number < self.sizes.busy_requisitions
+            # The big pipeline's leader (the first) has a login, so the bench can open their page.
+            leader_id, company_id = leaders[0] if number == 0 else rng.choice(leaders)
+            recruiter_id = busy_id if busy else rng.choice(self.recruiters[1:])[0]
+            role = self._role(recruiter_id, open_=busy)
             roll = rng.random()
             reason = ""
             if role.status == Requisition.Status.ON_HOLD:
@@ -537,16 +592,16 @@ class _Generator:
                 last_contact[leader_id] = max(contacted, last_contact.get(leader_id, 0))
             if rng.random() < 0.3:
                 self._commitment(rows, role.recruiter, None, leader_id, role, role.opens)
-            self.roles.append(role)
+            (self.busy_roles if busy else self.roles).append(role)
         for leader in rows[HiringLeader]:
             if leader[0] in last_contact:
                 leader[10] = clock.stamp(last_contact[leader[0]])
         rows[HiringLeader] = [tuple(leader) for leader in rows[HiringLeader]]
 
-    def _role(self, recruiter_id: int) -> _Role:
+    def _role(self, recruiter_id: int, *, open_: bool = False) -> _Role:
         rng, now = self.rng, self.clock.now
         roll = rng.random()
-        if roll < 0.6:
+        if roll < 0.6 or open_:
             status = Requisition.Status.OPEN
         elif roll < 0.7:
             status = Requisition.Status.ON_HOLD
@@ -646,12 +701,16 @@ class _Generator:
         first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.LAST_NAMES)
         candidate_id = self._id(Candidate)
         roles = self._roles_for_candidate()
+        busy_role = self._busy_role(number)
+        if busy_role is not None:
+            # In recruiter1's book: their requisition comes first, so they own this candidate.
+            roles = [busy_role, *roles[1:]]
         if roles:
             recruiter_id = roles[0].recruiter
             starts = [self._between(r.opens, r.opens + (r.ends - r.opens) * 4 // 5) for r in roles]
             created = min(starts) - rng.randint(600, 30 * DAY_SECONDS)
         else:
-            recruiter_id = rng.choice(self.recruiters)[0]
+            recruiter_id = rng.choice(self.recruiters[1:])[0]
             starts = []
             created = clock.now - rng.randint(DAY_SECONDS, (HISTORY_DAYS - 1) * DAY_SECONDS)
         created = max(created, 0)
@@ -672,7 +731,7 @@ class _Generator:
             )
         )
         for role, start in zip(roles, starts, strict=True):
-            self._application(rows, candidate_id, role, start)
+            self._application(rows, candidate_id, role, start, active=role is busy_role)
         contacted = self._contacts(rows, candidate_id, recruiter_id, roles, created)
         opted_out = None
         if rng.random() < 0.03:
@@ -705,6 +764,23 @@ class _Generator:
             )
         )
 
+    def _busy_role(self, number: int) -> _Role | None:
+        """Recruiter1's requisition for candidate `number` when it is in their book, else None.
+
+        The book is every n-th candidate, so it spreads over the whole data set; its first
+        `big_pipeline` members make the big pipeline.
+        """
+        sizes = self.sizes
+        if not sizes.busy_book or number % (sizes.candidates // sizes.busy_book):
+            return None
+        place = number // (sizes.candidates // sizes.busy_book) - 1
+        if place >= sizes.busy_book:
+            return None
+        if place < sizes.big_pipeline:
+            return self.busy_roles[0]
+        others = self.busy_roles[1:] or self.busy_roles
+        return others[place % len(others)]
+
     def _roles_for_candidate(self) -> list[_Role]:
         rng = self.rng
         roles = self.roles
@@ -717,7 +793,9 @@ class _Generator:
                 picked.append(role)
         return picked
 
-    def _application(self, rows, candidate_id: int, role: _Role, start: int) -> None:
+    def _application(
+        self, rows, candidate_id: int, role: _Role, start: int, *, active: bool = False
+    ) -> None:
         rng = self.rng
         hired = role.hire_pending
         role.hire_pending = False
@@ -726,7 +804,8 @@ class _Generator:
             reached = HIRED
         else:
             reached = STAGE_REACHED[rng.randrange(len(STAGE_REACHED))]
-            roll = rng.random()
+            # An application in recruiter1's book (always an open requisition) stays active.
+            roll = 1.0 if active else rng.random()
             if role.status in (Requisition.Status.FILLED, Requisition.Status.CANCELLED):
                 outcome = Application.Outcome.REJECTED
                 if roll < 0.75:

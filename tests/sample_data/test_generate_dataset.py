@@ -17,7 +17,7 @@ from candidates.models import (
 )
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
-from sample_data.dataset import Sizes, check_columns
+from sample_data.dataset import Sizes, check_columns, dataset_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,32 @@ def test_the_generated_rows_satisfy_the_constraints_and_tell_a_consistent_story(
         history = list(application.stage_changes.all())
         assert history[-1].to_stage == application.stage
         assert history[-1].outcome == application.outcome
+
+
+def test_recruiter1_carries_a_big_book_and_a_big_pipeline_for_the_benchmark():
+    generate(2_000, seed=2)
+
+    sizes = Sizes(2_000)
+    cast = dataset_cast(seed=2)
+    book = Candidate.objects.filter(owner=cast.recruiter)
+    assert book.count() == sizes.busy_book == 500
+    in_their_active_pipelines = book.filter(
+        applications__outcome="active",
+        applications__requisition__recruiter=cast.recruiter,
+        applications__requisition__status="open",
+    ).distinct()
+    assert in_their_active_pipelines.count() == 500
+    assert Requisition.objects.filter(recruiter=cast.recruiter).count() == 4
+    assert cast.big_requisition.status == "open"
+    assert cast.big_requisition.applications.count() == sizes.big_pipeline == 250
+    assert cast.leader.username == "ds2-leader1"
+    assert cast.big_requisition.hiring_leader.user == cast.leader
+
+
+def test_a_million_candidates_give_recruiter1_5000_and_their_big_requisition_2000():
+    sizes = Sizes(1_000_000)
+
+    assert (sizes.busy_book, sizes.big_pipeline, sizes.busy_requisitions) == (5_000, 2_000, 12)
 
 
 def test_it_refuses_a_seed_that_is_already_loaded():

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from sample_data.dataset import DATASET_PASSWORD, DatasetExists, Sizes, dataset_generate
+from sample_data.dataset import (
+    DATASET_PASSWORD,
+    DatasetExists,
+    Sizes,
+    dataset_cast,
+    dataset_generate,
+)
 
 
 class Command(BaseCommand):
@@ -35,8 +41,11 @@ class Command(BaseCommand):
         except DatasetExists as error:
             raise CommandError(str(error)) from error
         self._print_report(report)
+        cast = dataset_cast(seed=seed)
         self.stdout.write(
-            f"Sign in as ds{seed}-admin, ds{seed}-recruiter1 or ds{seed}-leader1 with the "
+            f"Sign in as ds{seed}-admin, {cast.recruiter.username} (owns {sizes.busy_book:,} "
+            f"candidates in active pipelines) or {cast.leader.username} (leader of requisition "
+            f"{cast.big_requisition.pk}, {sizes.big_pipeline:,} applications) with the "
             f"password {DATASET_PASSWORD}."
         )
 
