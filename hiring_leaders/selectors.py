@@ -3,11 +3,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Application
-from hiring_leaders.models import HiringLeader, Requisition
+from candidates.models import Activity, Application, Candidate, Commitment
+from followups.models import Audience, Channel, FollowUp
+from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
 
 REQUISITIONS_PER_PAGE = 25
@@ -37,15 +39,17 @@ def _with_pipeline_counts(requisitions):
     )
 
 
+# Open roles first, then on hold, then the closed ones: what someone is waiting on.
+_STATUS_ORDER = Case(
+    *(When(status=value, then=rank) for rank, value in enumerate(Requisition.Status.values)),
+    output_field=IntegerField(),
+)
+
+
 def requisition_page_for_leader(*, leader: HiringLeader, page_number: str | int | None = 1) -> Page:
-    # Open roles first, then on hold, then the closed ones: what a leader is waiting on.
-    status_order = Case(
-        *(When(status=value, then=rank) for rank, value in enumerate(Requisition.Status.values)),
-        output_field=IntegerField(),
-    )
     requisitions = _with_pipeline_counts(
         Requisition.objects.filter(hiring_leader=leader).select_related("company", "recruiter")
-    ).order_by(status_order, "-opened_on", "pk")
+    ).order_by(_STATUS_ORDER, "-opened_on", "pk")
     return Paginator(requisitions, REQUISITIONS_PER_PAGE).get_page(page_number)
 
 
@@ -92,3 +96,369 @@ def requisition_funnel(*, requisition: Requisition) -> list[FunnelStep]:
         )
         for stage, (label, n) in zip(Application.Stage.values, counts, strict=True)
     ]
+
+
+# =============================================================================================
+# The recruiters' side: requisitions, pipeline boards, companies and hiring leaders. An agency's
+# clients are a team asset, so every recruiter and admin may read all of them; the views admit
+# no one else. Each read below is one or two queries whatever the number of rows.
+# =============================================================================================
+
+CARDS_PER_COLUMN = 12
+CANDIDATES_TO_ADD = 10
+COMPANIES_PER_PAGE = 25
+LEADERS_PER_PAGE = 25
+LEADERS_ON_COMPANY_PAGE = 50
+UPDATES_SHOWN = 10
+TIMELINE_PER_PAGE = 20
+PROMISES_SHOWN = 20
+
+
+def _known_count_paginator(rows, per_page: int, count: int) -> Paginator:
+    """A Paginator told the count already computed by another query, so it runs no COUNT."""
+    paginator = Paginator(rows, per_page)
+    paginator.count = count  # overrides the cached_property before anything reads it
+    return paginator
+
+
+def _requisition_search(*, viewer: User, mine: bool, query: str):
+    requisitions = Requisition.objects.all()
+    if mine:
+        requisitions = requisitions.filter(recruiter=viewer)
+    for word in query.split()[:5]:
+        requisitions = requisitions.filter(
+            Q(title__icontains=word) | Q(company__name__icontains=word)
+        )
+    return requisitions
+
+
+def requisition_status_counts(*, viewer: User, mine: bool = False, query: str = "") -> dict:
+    """How many requisitions of each status match the filters: one aggregate query."""
+    return _requisition_search(viewer=viewer, mine=mine, query=query).aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in Requisition.Status.values}
+    )
+
+
+def _attach_pipeline_counts(requisitions: list[Requisition]) -> None:
+    """Active, submitted-or-later and hired counts for one page of requisitions: one grouped
+    query over their applications, rather than a join that groups every matching role."""
+    active = Q(outcome=Application.Outcome.ACTIVE)
+    counts = {
+        row["requisition"]: row
+        for row in Application.objects.filter(requisition__in=[r.pk for r in requisitions])
+        .values("requisition")
+        .annotate(
+            active=Count("pk", filter=active),
+            submitted=Count("pk", filter=active & Q(stage__in=SUBMITTED_OR_LATER)),
+            hired=Count("pk", filter=active & Q(stage=Application.Stage.HIRED)),
+        )
+    }
+    for requisition in requisitions:
+        row = counts.get(requisition.pk, {})
+        requisition.active_candidates = row.get("active", 0)
+        requisition.submitted_candidates = row.get("submitted", 0)
+        requisition.hires = row.get("hired", 0)
+
+
+SUBMITTED_OR_LATER = [
+    Application.Stage.SUBMITTED,
+    Application.Stage.INTERVIEWING,
+    Application.Stage.OFFER,
+]
+
+
+def requisition_page(
+    *,
+    viewer: User,
+    status: str,
+    counts: dict,
+    mine: bool = False,
+    query: str = "",
+    page_number: str | int | None = 1,
+) -> Page:
+    """One page of requisitions of one status; `counts` comes from requisition_status_counts
+    with the same filters and spares the page its own COUNT."""
+    requisitions = (
+        _requisition_search(viewer=viewer, mine=mine, query=query)
+        .filter(status=status)
+        .select_related("company", "hiring_leader", "recruiter")
+        .order_by("-opened_on", "title", "pk")
+    )
+    page = _known_count_paginator(requisitions, REQUISITIONS_PER_PAGE, counts[status]).get_page(
+        page_number
+    )
+    page.object_list = list(page.object_list)
+    _attach_pipeline_counts(page.object_list)
+    return page
+
+
+def requisition_for_recruiter(*, pk: int) -> Requisition:
+    return get_object_or_404(
+        Requisition.objects.select_related("company", "hiring_leader", "recruiter"), pk=pk
+    )
+
+
+@dataclass
+class BoardColumn:
+    stage: str
+    label: str
+    count: int
+    cards: list[Application]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.cards)
+
+    @property
+    def next_stage(self) -> tuple[str, str] | None:
+        stages = Application.Stage.choices
+        rank = Application.stage_rank(self.stage)
+        return stages[rank + 1] if rank + 1 < len(stages) else None
+
+
+@dataclass
+class PipelineBoard:
+    columns: list[BoardColumn]
+    rejected: int
+    withdrawn: int
+
+    @property
+    def active(self) -> int:
+        return sum(column.count for column in self.columns)
+
+
+def pipeline_board(
+    *, requisition: Requisition, per_column: int = CARDS_PER_COLUMN
+) -> PipelineBoard:
+    """The pipeline as columns by stage: every count, and the `per_column` most recently moved
+    cards of each column. Two queries, however many thousand applications there are."""
+    counts = {
+        (outcome, stage): n
+        for outcome, stage, n in Application.objects.filter(requisition=requisition)
+        .values_list("outcome", "stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    ranked = (
+        Application.objects.filter(requisition=requisition, outcome=Application.Outcome.ACTIVE)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F("stage"),
+                order_by=[F("stage_changed_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(place__lte=per_column)
+        .select_related("candidate")
+        .order_by("-stage_changed_at", "-pk")
+    )
+    cards: dict[str, list[Application]] = {stage: [] for stage in Application.Stage.values}
+    for application in ranked:
+        cards[application.stage].append(application)
+
+    def closed(outcome: str) -> int:
+        return sum(n for (which, _), n in counts.items() if which == outcome)
+
+    return PipelineBoard(
+        columns=[
+            BoardColumn(
+                stage=stage,
+                label=label,
+                count=counts.get((Application.Outcome.ACTIVE, stage), 0),
+                cards=cards[stage],
+            )
+            for stage, label in Application.Stage.choices
+        ],
+        rejected=closed(Application.Outcome.REJECTED),
+        withdrawn=closed(Application.Outcome.WITHDRAWN),
+    )
+
+
+def application_on_board(*, requisition: Requisition, pk: int) -> Application:
+    """An application in this requisition's pipeline; one from another requisition is a 404."""
+    return get_object_or_404(
+        Application.objects.select_related("candidate", "requisition"),
+        requisition=requisition,
+        pk=pk,
+    )
+
+
+def candidates_to_add(
+    *, requisition: Requisition, query: str, limit: int = CANDIDATES_TO_ADD
+) -> list[Candidate]:
+    """Candidates whose name or email starts with each word of the query, each marked
+    `in_pipeline` when already active in this requisition."""
+    words = query.split()[:5]
+    if not words:
+        return []
+    candidates = Candidate.objects.all()
+    for word in words:
+        candidates = candidates.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(email__istartswith=word)
+        )
+    in_pipeline = Application.objects.filter(
+        candidate=OuterRef("pk"), requisition=requisition, outcome=Application.Outcome.ACTIVE
+    )
+    return list(
+        candidates.annotate(in_pipeline=Exists(in_pipeline))
+        .select_related("owner")
+        .order_by("last_name", "first_name", "pk")[:limit]
+    )
+
+
+# ---------- companies ----------
+
+
+def company_page(*, query: str = "", page_number: str | int | None = 1) -> Page:
+    companies = Company.objects.order_by("name", "pk")
+    for word in query.split()[:5]:
+        companies = companies.filter(name__icontains=word)
+    page = Paginator(companies, COMPANIES_PER_PAGE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    ids = [company.pk for company in page.object_list]
+    leaders = dict(
+        HiringLeader.objects.filter(company__in=ids).values_list("company").annotate(n=Count("pk"))
+    )
+    open_roles = dict(
+        Requisition.objects.filter(company__in=ids, status=Requisition.Status.OPEN)
+        .values_list("company")
+        .annotate(n=Count("pk"))
+    )
+    for company in page.object_list:
+        company.leader_count = leaders.get(company.pk, 0)
+        company.open_requisitions = open_roles.get(company.pk, 0)
+    return page
+
+
+def company_for_recruiter(*, pk: int) -> Company:
+    return get_object_or_404(Company, pk=pk)
+
+
+def company_leaders(*, company: Company) -> tuple[list[HiringLeader], bool]:
+    """The company's hiring leaders with their open roles (at most LEADERS_ON_COMPANY_PAGE),
+    and whether there are more."""
+    leaders = list(
+        HiringLeader.objects.filter(company=company)
+        .annotate(
+            open_requisitions=Count(
+                "requisitions", filter=Q(requisitions__status=Requisition.Status.OPEN)
+            )
+        )
+        .order_by("last_name", "first_name", "pk")[: LEADERS_ON_COMPANY_PAGE + 1]
+    )
+    return leaders[:LEADERS_ON_COMPANY_PAGE], len(leaders) > LEADERS_ON_COMPANY_PAGE
+
+
+def requisitions_of(
+    *, company: Company | None = None, leader: HiringLeader | None = None, page_number=1
+) -> Page:
+    """A company's or a leader's requisitions, open ones first, with their pipeline counts."""
+    requisitions = Requisition.objects.select_related("hiring_leader", "recruiter", "company")
+    if company is not None:
+        requisitions = requisitions.filter(company=company)
+    if leader is not None:
+        requisitions = requisitions.filter(hiring_leader=leader)
+    page = Paginator(
+        requisitions.order_by(_STATUS_ORDER, "-opened_on", "pk"), REQUISITIONS_PER_PAGE
+    ).get_page(page_number)
+    page.object_list = list(page.object_list)
+    _attach_pipeline_counts(page.object_list)
+    return page
+
+
+# ---------- hiring leaders ----------
+
+
+def hiring_leader_page(
+    *, query: str = "", company: Company | None = None, page_number: str | int | None = 1
+) -> Page:
+    leaders = HiringLeader.objects.select_related("company").order_by(
+        "last_name", "first_name", "pk"
+    )
+    if company is not None:
+        leaders = leaders.filter(company=company)
+    for word in query.split()[:5]:
+        leaders = leaders.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(email__istartswith=word)
+            | Q(company__name__istartswith=word)
+        )
+    page = Paginator(leaders, LEADERS_PER_PAGE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    open_roles = dict(
+        Requisition.objects.filter(
+            hiring_leader__in=[leader.pk for leader in page.object_list],
+            status=Requisition.Status.OPEN,
+        )
+        .values_list("hiring_leader")
+        .annotate(n=Count("pk"))
+    )
+    for leader in page.object_list:
+        leader.open_requisitions = open_roles.get(leader.pk, 0)
+    return page
+
+
+def hiring_leader_for_recruiter(*, pk: int) -> HiringLeader:
+    return get_object_or_404(HiringLeader.objects.select_related("company", "user"), pk=pk)
+
+
+def hiring_leader_updates_sent(*, leader: HiringLeader) -> tuple[list, bool]:
+    """The latest emails RecruitCRM sent this leader (weekly updates, status news, check-ins),
+    newest first, and whether there are older ones."""
+    sent = list(
+        FollowUp.objects.filter(
+            hiring_leader=leader,
+            audience=Audience.HIRING_LEADER,
+            channel=Channel.EMAIL,
+            state=FollowUp.State.SENT,
+        )
+        .select_related("template", "requisition")
+        .order_by("-sent_at", "-pk")[: UPDATES_SHOWN + 1]
+    )
+    return sent[:UPDATES_SHOWN], len(sent) > UPDATES_SHOWN
+
+
+def hiring_leader_open_promises(*, leader: HiringLeader) -> tuple[list[Commitment], bool]:
+    promises = list(
+        Commitment.objects.filter(hiring_leader=leader, status=Commitment.Status.OPEN)
+        .select_related("recruiter", "requisition")
+        .order_by("due_at", "pk")[: PROMISES_SHOWN + 1]
+    )
+    return promises[:PROMISES_SHOWN], len(promises) > PROMISES_SHOWN
+
+
+def hiring_leader_timeline_page(*, leader: HiringLeader, page_number=1) -> Page:
+    activities = (
+        Activity.objects.filter(hiring_leader=leader)
+        .select_related("actor", "requisition")
+        .order_by("-occurred_at", "-pk")
+    )
+    return Paginator(activities, TIMELINE_PER_PAGE).get_page(page_number)
+
+
+def requisition_recent_activity(*, requisition: Requisition, limit: int = 8) -> list[Activity]:
+    """The latest things that happened to the role itself (not each candidate's moves)."""
+    return list(
+        Activity.objects.filter(requisition=requisition, candidate__isnull=True)
+        .select_related("actor")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def followups_created_since(
+    *, since, requisition: Requisition | None = None, application: Application | None = None
+) -> list[FollowUp]:
+    """What a change just scheduled, for the sentence that confirms it."""
+    rows = FollowUp.objects.filter(created_at__gte=since)
+    if application is not None:
+        rows = rows.filter(application=application)
+    if requisition is not None:
+        rows = rows.filter(requisition=requisition)
+    return list(
+        rows.select_related("template", "recruiter", "candidate", "hiring_leader").order_by(
+            "due_at", "pk"
+        )
+    )

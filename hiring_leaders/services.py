@@ -303,20 +303,37 @@ def _locked(requisition: Requisition) -> Requisition:
     )
 
 
+Status = Requisition.Status
+# Which statuses each status may be reached from.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    Status.ON_HOLD: (Status.OPEN,),
+    Status.OPEN: (Status.ON_HOLD, Status.FILLED, Status.CANCELLED),
+    Status.FILLED: (Status.OPEN, Status.ON_HOLD),
+    Status.CANCELLED: (Status.OPEN, Status.ON_HOLD),
+}
+
+
+def requisition_status_refusal(*, requisition: Requisition, to: str) -> str:
+    """Why the requisition cannot move to status `to` now, or ''."""
+    if requisition.status in STATUS_MOVES[to]:
+        return ""
+    return (
+        f"{requisition.title} is {requisition.get_status_display().lower()}; "
+        f"it cannot become {Requisition.Status(to).label.lower()}."
+    )
+
+
 def _change_status(
     *,
     requisition: Requisition,
     to: str,
-    allowed_from: tuple[str, ...],
     reason: str = "",
     internal_note: str = "",
 ) -> Requisition:
     requisition = _locked(requisition)
-    if requisition.status not in allowed_from:
-        raise ValidationError(
-            f"{requisition.title} is {requisition.get_status_display().lower()}; "
-            f"it cannot become {Requisition.Status(to).label.lower()}."
-        )
+    refusal = requisition_status_refusal(requisition=requisition, to=to)
+    if refusal:
+        raise ValidationError(refusal)
     requisition.status = to
     requisition.status_reason = reason.strip()
     requisition.status_note = internal_note.strip()
@@ -352,7 +369,6 @@ def requisition_put_on_hold(
     requisition = _change_status(
         requisition=requisition,
         to=Requisition.Status.ON_HOLD,
-        allowed_from=(Requisition.Status.OPEN,),
         reason=reason,
         internal_note=internal_note,
     )
@@ -369,11 +385,6 @@ def requisition_reopen(*, requisition: Requisition, by: User) -> Requisition:
     requisition = _change_status(
         requisition=requisition,
         to=Requisition.Status.OPEN,
-        allowed_from=(
-            Requisition.Status.ON_HOLD,
-            Requisition.Status.FILLED,
-            Requisition.Status.CANCELLED,
-        ),
     )
     event = _record(requisition=requisition, by=by, summary=f"Reopened {requisition.title}")
     followups_on_requisition_change(requisition=requisition, event_id=event.pk)
@@ -385,7 +396,6 @@ def requisition_fill(*, requisition: Requisition, by: User) -> Requisition:
     requisition = _change_status(
         requisition=requisition,
         to=Requisition.Status.FILLED,
-        allowed_from=(Requisition.Status.OPEN, Requisition.Status.ON_HOLD),
     )
     event = _record(requisition=requisition, by=by, summary=f"Filled {requisition.title}")
     followups_on_requisition_change(requisition=requisition, event_id=event.pk)
@@ -403,7 +413,6 @@ def requisition_cancel(
     requisition = _change_status(
         requisition=requisition,
         to=Requisition.Status.CANCELLED,
-        allowed_from=(Requisition.Status.OPEN, Requisition.Status.ON_HOLD),
         reason=reason,
         internal_note=internal_note,
     )
