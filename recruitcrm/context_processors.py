@@ -11,6 +11,8 @@ def navigation(request):
     links = []
     if user.is_recruiter or user.is_admin:
         links.append(("Candidates", reverse("candidates:candidate_list")))
+        links.append(("Requisitions", reverse("clients:requisition_list")))
+        links.append(("Companies", reverse("clients:company_list")))
     if user.is_hiring_leader:
         links.append(("My requisitions", reverse("hiring_leaders:requisition_list")))
     if user.is_admin:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("system/status/", views.system_status, name="system_status"),
     path("candidates/", include("candidates.urls")),
     path("leader/", include("hiring_leaders.urls")),
+    path("", include("hiring_leaders.workspace_urls")),
     path("", include("followups.urls")),
     path("admin/", admin.site.urls),
 ]
