@@ -178,6 +178,12 @@ class Application(models.Model):
                 condition=models.Q(outcome="active"),
             ),
             models.Index(fields=["candidate", "outcome"], name="application_candidate"),
+            # The candidate list's "at stage X" filter across all requisitions.
+            models.Index(
+                fields=["stage", "candidate"],
+                name="application_stage_candidate",
+                condition=models.Q(outcome="active"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
