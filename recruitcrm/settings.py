@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "followups",
     # Tools that build data from every app (seed_demo, generate_dataset) and benchmark it.
     "sample_data",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# `make bench` only: time every request from inside the process (a Server-Timing header) and
+# mount a trivial view at /bench/trivial/ as the yardstick. Never on otherwise.
+BENCH_TIMING = env_bool("BENCH_TIMING", False)
+if BENCH_TIMING:
+    MIDDLEWARE.insert(0, "benchmarks.timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "recruitcrm.urls"
 WSGI_APPLICATION = "recruitcrm.wsgi.application"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,3 +17,5 @@ urlpatterns = [
     path("", include("followups.urls")),
     path("admin/", admin.site.urls),
 ]
+if settings.BENCH_TIMING:  # `make bench` only: the yardstick view
+    urlpatterns.append(path("bench/", include("benchmarks.urls")))

@@ -1,0 +1,94 @@
+"""The pages `make bench` times, in the order its table shows them.
+
+To time another page, add one line to PAGES: a name (what `--pages` selects), then a URL, or a
+function that finds one in the data set from its cast (`sample_data.dataset.Cast`: recruiter1
+with their book of 5,000 candidates in active pipelines, their big requisition with 2,000
+applications, and its hiring leader), then whose session opens it. A page that answers 404
+shows as "not built yet" rather than failing the run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from candidates.models import Candidate
+from sample_data.dataset import Cast
+
+RECRUITER = "recruiter"
+LEADER = "leader"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str | Callable[[Cast], str]
+    as_: str = RECRUITER  # the cast's recruiter, or LEADER: the big requisition's leader
+
+
+def _first_of_the_book(cast: Cast) -> Candidate:
+    return (
+        Candidate.objects.filter(owner=cast.recruiter).exclude(email="").exclude(phone="")
+    ).earliest("pk")
+
+
+def candidate_page(cast: Cast) -> str:
+    return f"/candidates/{_first_of_the_book(cast).pk}/"
+
+
+def search_by_email(cast: Cast) -> str:
+    return "/candidates/?" + urlencode({"q": _first_of_the_book(cast).email})
+
+
+def search_by_phone(cast: Cast) -> str:
+    # As a recruiter copies it from a signature, formatting and all.
+    return "/candidates/?" + urlencode({"q": _first_of_the_book(cast).phone})
+
+
+def last_candidate_page(cast: Cast) -> str:
+    from candidates.selectors import CANDIDATES_PER_PAGE
+
+    return f"/candidates/?page={math.ceil(Candidate.objects.count() / CANDIDATES_PER_PAGE)}"
+
+
+def pipeline_board(cast: Cast) -> str:
+    return f"/requisitions/{cast.big_requisition.pk}/"
+
+
+def leader_requisition_page(cast: Cast) -> str:
+    return f"/leader/requisitions/{cast.big_requisition.pk}/"
+
+
+PAGES: tuple[Page, ...] = (
+    Page("today", "/"),
+    Page("candidates", "/candidates/"),
+    Page("candidates-page-500", "/candidates/?page=500"),
+    Page("candidates-last-page", last_candidate_page),
+    Page("candidates-mine", "/candidates/?mine=on"),
+    Page("search-1-letter", "/candidates/?q=m"),
+    Page("search-3-letters", "/candidates/?q=mar"),
+    Page("search-email", search_by_email),
+    Page("search-phone", search_by_phone),
+    Page("candidate", candidate_page),
+    Page("pipeline-board", pipeline_board),
+    Page("leader-requisition", leader_requisition_page, as_=LEADER),
+)
+
+
+def select_pages(pages: Sequence[Page], names: Iterable[str] | None) -> list[Page]:
+    """The pages named (all when none are), in the list's order; an unknown name is refused."""
+    wanted = {name.strip() for name in names or () if name.strip()}
+    known = {page.name for page in pages}
+    unknown = wanted - known
+    if unknown:
+        raise ValueError(
+            f"no page called {', '.join(sorted(unknown))}; the pages are: "
+            + ", ".join(page.name for page in pages)
+        )
+    return [page for page in pages if not wanted or page.name in wanted]
+
+
+def resolve_url(page: Page, cast: Cast) -> str:
+    return page.url if isinstance(page.url, str) else page.url(cast)

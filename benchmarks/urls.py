@@ -1,0 +1,8 @@
+from django.urls import path
+
+from benchmarks import views
+
+app_name = "benchmarks"
+urlpatterns = [
+    path("trivial/", views.trivial, name="trivial"),
+]
