@@ -1,0 +1,38 @@
+"""Thin Celery wrappers around the candidates services."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from candidates.imports import candidate_import_commit, candidate_import_fail
+from candidates.models import CandidateImport
+
+logger = logging.getLogger(__name__)
+
+UNEXPECTED_FAILURE = (
+    "Something went wrong on our side while writing the import, so nothing was imported. "
+    "Upload the file again; if it happens twice, tell your admin (the worker's log has the error)."
+)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def import_candidates(candidate_import_id: int) -> str:
+    """Write a confirmed import. Safe to run twice: a second run finds it claimed or written."""
+    candidate_import = (
+        CandidateImport.objects.select_related("owner").filter(pk=candidate_import_id).first()
+    )
+    if candidate_import is None:
+        return "gone"
+    try:
+        candidate_import = candidate_import_commit(
+            candidate_import=candidate_import, by=candidate_import.owner, report_progress=True
+        )
+    except Exception:
+        # The import's transaction rolled back; say so on the page rather than leave it
+        # "importing" for ever.
+        logger.exception("import %s failed", candidate_import_id)
+        candidate_import_fail(candidate_import=candidate_import, reason=UNEXPECTED_FAILURE)
+        return CandidateImport.Status.FAILED
+    return candidate_import.status
