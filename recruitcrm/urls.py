@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("system/status/", views.system_status, name="system_status"),
+    # Before the candidates include: "import/" is not a candidate id, but it sits under theirs.
+    path("candidates/import/", include("candidates.import_urls")),
     path("candidates/", include("candidates.urls")),
     path("leader/", include("hiring_leaders.urls")),
     path("", include("hiring_leaders.workspace_urls")),
