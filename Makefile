@@ -17,8 +17,8 @@ format:         ## fix what ruff can fix, then format
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-bench:          ## generate 100,000 candidates, then benchmark the follow-up dispatcher
-	./bin/bench
+bench:          ## pages under gunicorn on 1,000,000 candidates (built once, kept); ARGS="--pages candidates --runs 50"
+	./bin/bench pages $(ARGS)
 
 bench-dispatch: ## due-row lookup with 1M future follow-ups; send throughput to an SMTP sink
 	./bin/bench dispatch

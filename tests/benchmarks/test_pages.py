@@ -1,0 +1,81 @@
+import pytest
+
+from benchmarks.pages import (
+    LEADER,
+    PAGES,
+    RECRUITER,
+    Page,
+    candidate_page,
+    last_candidate_page,
+    leader_requisition_page,
+    pipeline_board,
+    resolve_url,
+    search_by_email,
+    search_by_phone,
+    select_pages,
+)
+from sample_data.dataset import Cast
+from tests.candidates.factories import CandidateFactory
+from tests.hiring_leaders.factories import RequisitionFactory
+
+PAGE_LIST = (
+    Page("candidates", "/candidates/"),
+    Page("candidate", candidate_page),
+    Page("leader-requisition", leader_requisition_page, as_=LEADER),
+)
+
+
+def test_every_page_has_its_own_name_and_is_opened_by_the_recruiter_or_the_leader():
+    names = [page.name for page in PAGES]
+
+    assert len(names) == len(set(names))
+    assert {page.as_ for page in PAGES} == {RECRUITER, LEADER}
+    assert all(name == name.strip() and "," not in name for name in names)
+
+
+def test_with_no_names_every_page_is_run_in_the_lists_order():
+    assert select_pages(PAGE_LIST, None) == list(PAGE_LIST)
+    assert select_pages(PAGE_LIST, ["", " "]) == list(PAGE_LIST)
+
+
+def test_named_pages_are_run_in_the_lists_order_whatever_order_they_are_named_in():
+    selected = select_pages(PAGE_LIST, ["leader-requisition", " candidates"])
+
+    assert [page.name for page in selected] == ["candidates", "leader-requisition"]
+
+
+def test_an_unknown_page_name_is_refused_with_the_names_there_are():
+    with pytest.raises(ValueError, match="no page called dashboard; the pages are: candidates, "):
+        select_pages(PAGE_LIST, ["candidates", "dashboard"])
+
+
+@pytest.fixture
+def cast(recruiter, leader):
+    requisition = RequisitionFactory(recruiter=recruiter, hiring_leader=leader)
+    return Cast(recruiter=recruiter, big_requisition=requisition, leader=leader.user)
+
+
+def test_a_url_is_taken_as_it_is_and_a_function_finds_one_in_the_data_set(cast):
+    CandidateFactory(owner=cast.recruiter, email="", phone="+1 555 0100")  # no email: passed over
+    first = CandidateFactory(owner=cast.recruiter, email="ada@example.com", phone="+1 555 0101")
+    CandidateFactory(owner=cast.recruiter, email="bo@example.com", phone="+1 555 0102")
+
+    assert resolve_url(Page("candidates", "/candidates/?mine=on"), cast) == "/candidates/?mine=on"
+    assert resolve_url(Page("candidate", candidate_page), cast) == f"/candidates/{first.pk}/"
+    assert search_by_email(cast) == "/candidates/?q=ada%40example.com"
+    assert search_by_phone(cast) == "/candidates/?q=%2B1+555+0101"
+
+
+def test_the_requisition_pages_are_the_big_requisitions(cast):
+    pk = cast.big_requisition.pk
+
+    assert pipeline_board(cast) == f"/requisitions/{pk}/"
+    assert leader_requisition_page(cast) == f"/leader/requisitions/{pk}/"
+
+
+def test_the_last_candidate_page_is_counted_from_the_page_size(cast, settings):
+    from candidates.selectors import CANDIDATES_PER_PAGE
+
+    CandidateFactory.create_batch(CANDIDATES_PER_PAGE + 1, owner=cast.recruiter)
+
+    assert last_candidate_page(cast) == "/candidates/?page=2"
