@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 
 from candidates.models import Application
 from followups import links
-from followups.messages import RenderedMessage, render_message
+from followups.messages import RenderedMessage, TemplateProblem, render_message
 from followups.models import FollowUp
 from hiring_leaders.models import Requisition
 
@@ -177,3 +177,37 @@ def followup_email(followup: FollowUp) -> FollowUpEmail:
     )
     message.attach_alternative(parts.html, "text/html")
     return message
+
+
+def task_words(followup: FollowUp) -> str:
+    """What a task in the recruiter's queue says: its own title, or its template's subject
+    rendered for what it is about ("Get back in touch with Ada Lovelace (Data Engineer)")."""
+    if followup.task_title:
+        return followup.task_title
+    about = followup.candidate or followup.hiring_leader
+    recruiter = followup.recruiter
+    context = {
+        "recipient": {"first_name": about.first_name, "name": about.name} if about else {},
+        "recruiter": {
+            "first_name": recruiter.first_name,
+            "name": recruiter.name,
+            "email": recruiter.email,
+        },
+    }
+    if followup.candidate:
+        context["candidate"] = {
+            "first_name": followup.candidate.first_name,
+            "last_name": followup.candidate.last_name,
+            "name": followup.candidate.name,
+        }
+    if followup.requisition:
+        context |= _requisition_context(followup.requisition, facts=followup.facts)
+    if followup.application:
+        context["application"] = {
+            "stage": followup.facts.get("stage") or followup.application.get_stage_display(),
+            "previous_stage": followup.facts.get("previous_stage", ""),
+        }
+    try:
+        return render_message(subject=followup.template.subject, body="-", context=context).subject
+    except TemplateProblem:
+        return followup.template.name

@@ -1,12 +1,26 @@
 from django.urls import path
 
-from followups import views
+from followups import compose_views, views
+from followups.queue import views as queue_views
 
 app_name = "followups"
 urlpatterns = [
     # Public pages reached from an email, without signing in.
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("unsubscribe/<str:token>/", views.opt_out, name="opt_out"),
+    # Today: the recruiter's queue and what they do to its rows.
+    path("today/sections/<str:key>/", queue_views.section, name="today_section"),
+    path("today/tasks/<int:pk>/done/", queue_views.task_done, name="today_task_done"),
+    path("today/tasks/<int:pk>/snooze/", queue_views.task_snooze, name="today_task_snooze"),
+    path("today/promises/<int:pk>/kept/", queue_views.promise_kept, name="today_promise_kept"),
+    path("today/<str:kind>/<int:pk>/snooze/", queue_views.row_snooze, name="today_row_snooze"),
+    path("today/bad-news/<int:pk>/told/", queue_views.bad_news_told, name="today_bad_news_told"),
+    path("today/log/", queue_views.log, name="today_log"),
+    path("today/promise/", queue_views.promise, name="today_promise"),
+    path("today/undo/", queue_views.undo, name="undo"),
+    path("team/", queue_views.team, name="team"),
+    # A message to one person, from a template.
+    path("messages/new/", compose_views.message_compose, name="message_compose"),
     # Admin configuration.
     path("followups/cadences/", views.cadence_list, name="cadence_list"),
     path("followups/cadences/<int:pk>/", views.cadence_detail, name="cadence_detail"),

@@ -9,6 +9,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
     links = []
+    if user.is_recruiter:
+        links.append(("Today", reverse("home")))
+    if user.is_admin:
+        links.append(("Team", reverse("followups:team")))
     if user.is_recruiter or user.is_admin:
         links.append(("Candidates", reverse("candidates:candidate_list")))
         links.append(("Requisitions", reverse("clients:requisition_list")))
@@ -20,4 +24,11 @@ def navigation(request):
         links.append(("Outbox", reverse("followups:outbox")))
         links.append(("System status", reverse("system_status")))
         links.append(("Django admin", reverse("admin:index")))
-    return {"nav_links": links}
+    path = request.path
+    # "/" is the start of every path: it is current only on itself.
+    return {
+        "nav_links": [
+            (label, url, path == url if url == "/" else path.startswith(url))
+            for label, url in links
+        ]
+    }

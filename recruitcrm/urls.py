@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from followups.queue.views import home
 from recruitcrm import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # Each role's home: a recruiter's Today, an admin's team view, a leader's own roles.
+    path("", home, name="home"),
     # Throttled versions of two of django.contrib.auth's views, found before its own below.
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),

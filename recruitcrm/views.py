@@ -1,22 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from recruitcrm import throttle
 from recruitcrm.access import admin_required
 from recruitcrm.selectors import system_status as system_status_read
-
-
-@login_required
-def home(request):
-    """Each role lands on its own home."""
-    if request.user.is_hiring_leader:
-        return redirect("hiring_leaders:requisition_list")
-    if request.user.is_admin:
-        return redirect("system_status")
-    return redirect("candidates:candidate_list")
 
 
 @admin_required

@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0005_candidate_imports'),
-        ('followups', '0008_expectation_resets_and_where_things_stand'),
-        ('hiring_leaders', '0003_requisition_status_note'),
+        ("candidates", "0005_candidate_imports"),
+        ("followups", "0008_expectation_resets_and_where_things_stand"),
+        ("hiring_leaders", "0003_requisition_status_note"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(condition=models.Q(('channel', 'email'), ('state', 'scheduled')), fields=['recruiter', 'due_at'], name='followup_recruiter_emails'),
+            model_name="followup",
+            index=models.Index(
+                condition=models.Q(("channel", "email"), ("state", "scheduled")),
+                fields=["recruiter", "due_at"],
+                name="followup_recruiter_emails",
+            ),
         ),
     ]

@@ -34,8 +34,7 @@ def test_home_sends_anonymous_visitors_to_sign_in(client):
 @pytest.mark.parametrize(
     ("user_fixture", "lands_on"),
     [
-        ("recruiter", "candidates:candidate_list"),
-        ("admin_user", "system_status"),
+        ("admin_user", "followups:team"),
         ("leader", "hiring_leaders:requisition_list"),
     ],
 )
@@ -47,6 +46,16 @@ def test_home_sends_each_role_to_its_own_page(client, request, user_fixture, lan
 
     assert response.status_code == 302
     assert response.url == reverse(lands_on)
+
+
+def test_a_recruiters_home_is_today(client, recruiter):
+    client.force_login(recruiter)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "<h1>Today</h1>" in text(response)
+    assert '<a href="/" aria-current="page">Today</a>' in text(response)
 
 
 # ---------- layout ----------

@@ -1,0 +1,23 @@
+"""Template helpers for "Today" and the confirmations with an Undo."""
+
+from __future__ import annotations
+
+from django import template
+
+from followups import composing
+
+register = template.Library()
+
+UNDO_TAG = "undo:"
+
+
+@register.filter
+def undo_token(message) -> str:
+    """The signed Undo a confirmation carries (see followups.queue.views._done), or ''."""
+    tags = getattr(message, "extra_tags", "") or ""
+    return tags[len(UNDO_TAG) :] if tags.startswith(UNDO_TAG) else ""
+
+
+@register.filter
+def task_words(followup) -> str:
+    return composing.task_words(followup)

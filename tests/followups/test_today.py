@@ -1,0 +1,644 @@
+"""Today, the recruiter's home: what enters each section, what leaves it, in what order, and
+every action on a row, over htmx and as a plain form."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates import services as candidate_services
+from candidates.models import Activity, Commitment
+from followups import services
+from followups.models import FollowUp, Snooze
+from followups.queue import selectors
+from tests.candidates.factories import ApplicationFactory, CandidateFactory
+from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
+from tests.recruitcrm.factories import RecruiterFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+TODAY_URL = "/"
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def days(n: float) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def me(db):
+    return RecruiterFactory(first_name="Maya", last_name="Okafor", time_zone="Europe/London")
+
+
+@pytest.fixture
+def signed_in(client, me):
+    client.force_login(me)
+    return client
+
+
+def promise(me, *, due_in: datetime.timedelta, to=None, description="Call back with feedback"):
+    to = to or CandidateFactory(owner=me)
+    fields = {"candidate": to} if to.__class__.__name__ == "Candidate" else {"hiring_leader": to}
+    return candidate_services.commitment_make(
+        recruiter=me, description=description, due_at=timezone.now() + due_in, **fields
+    )
+
+
+def open_role(me, **fields):
+    """An open requisition whose leader heard from us today (so it owes them nothing)."""
+    leader = HiringLeaderFactory(last_contacted_at=timezone.now())
+    return RequisitionFactory(recruiter=me, hiring_leader=leader, company=leader.company, **fields)
+
+
+def quiet_candidate(me, *, silent_days=8, stage="screened", **fields):
+    requisition = open_role(me)
+    candidate = CandidateFactory(
+        owner=me, last_contacted_at=timezone.now() - days(silent_days), **fields
+    )
+    ApplicationFactory(
+        candidate=candidate,
+        requisition=requisition,
+        stage=stage,
+        stage_changed_at=timezone.now() - days(silent_days + 5),
+    )
+    return candidate
+
+
+def section(queue, key):
+    return queue.section(key)
+
+
+def test_the_page_renders_for_a_recruiter_with_nothing_to_do(signed_in):
+    response = signed_in.get(TODAY_URL)
+    assert response.status_code == 200
+    assert "Nothing needs you today" in text(response)
+
+
+@pytest.fixture
+def busy(me, requisition, recruiter):
+    """A queue with something in every section, and things that must not be there."""
+    overdue_late = promise(me, due_in=-days(3), description="Send the offer letter")
+    overdue = promise(me, due_in=-days(1), description="Call back about salary")
+    leader = HiringLeaderFactory(first_name="Dana", last_name="Kim")
+    due_today = promise(me, due_in=datetime.timedelta(minutes=30), to=leader)
+    later = promise(me, due_in=days(3), description="Not yet")
+    with time_machine.travel(timezone.now() - days(4)):
+        kept = promise(me, due_in=days(2), description="Already kept")
+        candidate_services.commitment_keep(commitment=kept, by=me)
+    someone_elses = promise(RecruiterFactory(), due_in=-days(1), description="Not mine")
+
+    flag = services.recruiter_task_create(
+        recruiter=me,
+        title="Check-in flag: Ada scored 2/5",
+        key="checkin-flag:test",
+        candidate=CandidateFactory(owner=me),
+    )
+    task = services.recruiter_task_create(
+        recruiter=me,
+        title="Send Dana the interview schedule",
+        key="task:test",
+        hiring_leader=leader,
+    )
+    not_yet = services.recruiter_task_create(
+        recruiter=me,
+        title="Next week's task",
+        key="task:later",
+        due_at=timezone.now() + days(5),
+        candidate=CandidateFactory(owner=me),
+    )
+    failed = services.recruiter_task_create(
+        recruiter=me,
+        title="Email to Bo failed: 550 no such user",
+        key="failed:test",
+        candidate=CandidateFactory(owner=me, first_name="Bo"),
+    )
+    quiet = quiet_candidate(me)
+    owed = RequisitionFactory(
+        recruiter=me,
+        opened_on=timezone.localdate() - days(20),
+        hiring_leader=HiringLeaderFactory(last_contacted_at=timezone.now() - days(9)),
+    )
+    rejected = ApplicationFactory(requisition=open_role(me), stage="screened")
+    candidate_services.application_close(
+        application=rejected, outcome="rejected", reason="Not a fit", by=me
+    )
+    services.followups_schedule_recurring()
+    return {
+        "overdue": [overdue_late, overdue],
+        "due_today": [due_today],
+        "absent_promises": [later, kept, someone_elses],
+        "flag": flag,
+        "task": task,
+        "not_yet": not_yet,
+        "failed": failed,
+        "quiet": quiet,
+        "owed": owed,
+        "rejected": rejected,
+    }
+
+
+class TestSections:
+    def test_each_section_holds_what_belongs_there_and_nothing_else(self, me, busy):
+        queue = selectors.queue_for(recruiter=me)
+
+        assert [p.pk for p in queue.section("overdue").rows] == [p.pk for p in busy["overdue"]]
+        assert [p.pk for p in queue.section("due_today").rows] == [busy["due_today"][0].pk]
+        assert [t.pk for t in queue.section("flags").rows] == [busy["flag"].pk]
+        assert [t.pk for t in queue.section("tasks").rows] == [busy["task"].pk]
+        assert [t.pk for t in queue.section("failed").rows] == [busy["failed"].pk]
+        (quiet,) = queue.section("quiet").rows
+        assert quiet.candidate == busy["quiet"]
+        assert quiet.automatic_note_at is not None
+        assert [r.pk for r in queue.section("leaders").rows] == [busy["owed"].pk]
+        (news,) = queue.section("bad_news").rows
+        assert news.candidate == busy["rejected"].candidate
+        assert [s.key for s in queue.sections] == list(selectors.SECTION_KEYS)
+        assert {s.key: s.count for s in queue.sections} == {
+            "overdue": 2,
+            "due_today": 1,
+            "flags": 1,
+            "tasks": 1,
+            "failed": 1,
+            "quiet": 1,
+            "leaders": 1,
+            "bad_news": 1,
+        }
+
+    def test_the_page_says_who_about_what_since_when_and_why(self, signed_in, busy):
+        page = " ".join(text(signed_in.get(TODAY_URL)).split())
+
+        assert "Overdue promises" in page
+        assert "You promised: <strong>Send the offer letter</strong>" in page
+        assert "Late" in page
+        assert "Check-in flag: Ada scored 2/5" in page
+        assert "Email to Bo failed: 550 no such user" in page
+        assert f"{busy['quiet'].name}</a>" in page
+        assert "An automatic “where things stand” note goes" in page
+        assert f"Owed an update on <strong>{busy['owed'].title}</strong>" in page
+        assert "last heard from you" in page
+        assert "“Not moving forward (candidate)” goes" in page
+        assert "Would you rather tell them yourself?" in page
+
+    def test_only_candidates_or_only_hiring_leaders(self, me, busy):
+        candidates = selectors.queue_for(recruiter=me, who="candidates")
+        leaders = selectors.queue_for(recruiter=me, who="leaders")
+
+        assert candidates.section("due_today").count == 0  # the promise to Dana
+        assert candidates.section("tasks").count == 0  # the task about Dana
+        assert candidates.section("leaders").count == 0
+        assert candidates.section("quiet").count == 1
+        assert leaders.section("due_today").count == 1
+        assert leaders.section("leaders").count == 1
+        assert leaders.section("quiet").count == 0
+        assert leaders.section("overdue").count == 0
+
+    def test_a_long_section_shows_its_first_rows_and_its_full_count(self, me, signed_in):
+        for n in range(selectors.ROWS_SHOWN + 5):
+            promise(me, due_in=-days(n + 1), description=f"Promise {n:02d}")
+
+        queue = selectors.queue_for(recruiter=me)
+        overdue = queue.section("overdue")
+
+        assert (len(overdue.rows), overdue.count, overdue.more) == (selectors.ROWS_SHOWN, 15, 5)
+        assert overdue.rows[0].description == "Promise 14"  # the oldest first
+        everything = text(signed_in.get(reverse("followups:today_section", args=["overdue"])))
+        assert everything.count("data-row>") == 15
+
+    def test_a_task_due_later_this_week_waits_until_its_day(self, me, busy):
+        assert busy["not_yet"] not in selectors.queue_for(recruiter=me).section("tasks").rows
+        with time_machine.travel(timezone.now() + days(5)):
+            later = selectors.queue_for(recruiter=me).section("tasks").rows
+        assert busy["not_yet"] in later
+
+    def test_the_health_line_counts_the_recruiters_own_book(self, me, busy):
+        heard = quiet_candidate(me, silent_days=2)
+        health = selectors.queue_for(recruiter=me).health
+
+        # Active: the quiet one, the one heard from two days ago, the rejected one is closed.
+        assert (health.active, health.heard_from) == (2, 1)
+        assert health.heard_from_share == 50
+        assert heard.owner == me
+        # Promises due in the last 30 days: two overdue (open) and one kept on time.
+        assert (health.promises_30, health.kept_on_time_30) == (3, 1)
+        assert health.open_flags == 1
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_the_page_runs_a_fixed_number_of_queries(
+    me, signed_in, busy, extra, django_assert_max_num_queries
+):
+    for n in range(extra):
+        promise(me, due_in=-days(1 + n / 10))
+        quiet_candidate(me)
+        services.recruiter_task_create(
+            recruiter=me, title=f"Task {n}", key=f"task:{n}", candidate=CandidateFactory()
+        )
+    services.followups_schedule_recurring()
+
+    # Session, user; the follow-up rows; the promises; the leaders owed; two for the health line.
+    with django_assert_max_num_queries(7):
+        response = signed_in.get(TODAY_URL)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(7):
+        signed_in.get(TODAY_URL, {"who": "candidates"}, **HTMX)
+
+
+def undo_token_in(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', text(response)).group(1)
+
+
+class TestActions:
+    def test_done_over_htmx_swaps_the_queue_and_offers_undo(self, me, signed_in, busy):
+        task = busy["task"]
+
+        response = signed_in.post(
+            reverse("followups:today_task_done", args=[task.pk]), {"who": ""}, **HTMX
+        )
+
+        task.refresh_from_db()
+        body = text(response)
+        assert task.state == FollowUp.State.DONE
+        assert body.lstrip().startswith('<div id="queue"')
+        assert response["HX-Retarget"] == "#queue"
+        assert f'id="task-{task.pk}"' not in body
+        assert "Done: Send Dana the interview schedule." in body
+        assert ">Undo</button>" in body
+
+        signed_in.post(reverse("followups:undo"), {"token": undo_token_in(response)}, **HTMX)
+        task.refresh_from_db()
+        assert task.state == FollowUp.State.SCHEDULED
+
+    def test_done_works_without_javascript_too(self, signed_in, busy):
+        task = busy["flag"]
+
+        response = signed_in.post(reverse("followups:today_task_done", args=[task.pk]))
+
+        assert response.status_code == 302
+        assert response.url == "/"
+        page = text(signed_in.get(response.url))
+        assert "Done: Check-in flag: Ada scored 2/5." in page
+        assert f'id="task-{task.pk}"' not in page
+
+    @pytest.mark.parametrize(
+        ("until", "extra", "back_in_days"),
+        [
+            ("tomorrow", {}, 1),
+            ("3days", {}, 3),
+            ("nextweek", {}, None),
+            ("date", {"date": "+9"}, 9),
+        ],
+    )
+    def test_snoozing_a_task_hides_it_until_then(
+        self, me, signed_in, busy, until, extra, back_in_days
+    ):
+        task = busy["task"]
+        if "date" in extra:
+            extra = {"date": (timezone.localdate() + days(9)).isoformat()}
+
+        signed_in.post(
+            reverse("followups:today_task_snooze", args=[task.pk]), {"until": until, **extra}
+        )
+
+        task.refresh_from_db()
+        local = timezone.localtime(task.due_at)
+        assert task.due_at > timezone.now()
+        if back_in_days is None:
+            assert local.weekday() == 0  # next Monday
+        else:
+            assert local.date() == timezone.localdate() + days(back_in_days)
+        assert task not in selectors.queue_for(recruiter=me).section("tasks").rows
+        with time_machine.travel(task.due_at + datetime.timedelta(minutes=1)):
+            assert task in selectors.queue_for(recruiter=me).section("tasks").rows
+
+    def test_a_snooze_without_a_date_is_refused_and_changes_nothing(self, signed_in, busy):
+        task = busy["task"]
+        before = task.due_at
+
+        response = signed_in.post(
+            reverse("followups:today_task_snooze", args=[task.pk]), {"until": "date"}, **HTMX
+        )
+
+        task.refresh_from_db()
+        assert task.due_at == before
+        assert "Choose the date it should come back." in text(response)
+
+    def test_keeping_a_promise_takes_it_off_and_undo_reopens_it(self, me, signed_in, busy):
+        kept = busy["overdue"][0]
+
+        response = signed_in.post(reverse("followups:today_promise_kept", args=[kept.pk]), **HTMX)
+
+        kept.refresh_from_db()
+        assert kept.status == Commitment.Status.KEPT
+        assert "Kept: Send the offer letter" in text(response)
+        signed_in.post(reverse("followups:undo"), {"token": undo_token_in(response)}, **HTMX)
+        kept.refresh_from_db()
+        assert kept.status == Commitment.Status.OPEN
+
+    def test_snoozing_a_promise_keeps_its_due_date(self, me, signed_in, busy):
+        late = busy["overdue"][0]
+        due = late.due_at
+
+        signed_in.post(
+            reverse("followups:today_row_snooze", args=["commitment", late.pk]),
+            {"until": "tomorrow"},
+            **HTMX,
+        )
+
+        late.refresh_from_db()
+        assert late.due_at == due
+        assert late not in selectors.queue_for(recruiter=me).section("overdue").rows
+        assert Snooze.objects.filter(kind="commitment", object_id=late.pk).exists()
+
+    def test_snoozing_a_leader_update(self, me, signed_in, busy):
+        owed = busy["owed"]
+        signed_in.post(
+            reverse("followups:today_row_snooze", args=["requisition", owed.pk]),
+            {"until": "3days"},
+        )
+        assert not selectors.queue_for(recruiter=me).section("leaders").rows
+
+    def test_logging_a_call_ends_the_silence_and_undo_puts_it_back(self, me, signed_in, busy):
+        quiet = busy["quiet"]
+        before = quiet.last_contacted_at
+
+        response = signed_in.post(
+            reverse("followups:today_log"),
+            {"candidate": quiet.pk, "kind": "call", "summary": "Caught up on the process"},
+            **HTMX,
+        )
+
+        quiet.refresh_from_db()
+        assert quiet.last_contacted_at > before
+        assert not selectors.queue_for(recruiter=me).section("quiet").rows
+        assert f"Logged a call with {quiet.name}." in text(response)
+        signed_in.post(reverse("followups:undo"), {"token": undo_token_in(response)}, **HTMX)
+        quiet.refresh_from_db()
+        assert quiet.last_contacted_at == before
+        assert not Activity.objects.filter(summary="Caught up on the process").exists()
+
+    def test_the_log_form_opens_under_its_row_and_re_renders_with_errors(self, signed_in, busy):
+        quiet = busy["quiet"]
+        url = reverse("followups:today_log")
+
+        form = signed_in.get(url, {"candidate": quiet.pk, "kind": "email"}, **HTMX)
+        refused = signed_in.post(
+            url, {"candidate": quiet.pk, "kind": "call", "summary": ""}, **HTMX
+        )
+
+        assert text(form).lstrip().startswith('<form method="post"')
+        assert '<option value="email" selected>' in text(form)
+        assert refused.status_code == 200
+        assert "Say in a few words what happened." in text(refused)
+        assert not Activity.objects.filter(candidate=quiet, kind="call").exists()
+
+    def test_the_log_form_is_a_page_of_its_own_without_javascript(self, signed_in, busy):
+        quiet = busy["quiet"]
+        page = text(signed_in.get(reverse("followups:today_log"), {"candidate": quiet.pk}))
+        assert f"Log what happened with {quiet.name}" in page
+
+        response = signed_in.post(
+            reverse("followups:today_log"),
+            {"candidate": quiet.pk, "kind": "note", "summary": "Prefers mornings"},
+        )
+        assert response.status_code == 302
+        assert Activity.objects.filter(candidate=quiet, summary="Prefers mornings").exists()
+
+    def test_making_a_promise_from_the_queue_and_taking_it_back(self, me, signed_in, busy):
+        leader = busy["owed"].hiring_leader
+        tomorrow = timezone.localdate() + days(1)
+
+        response = signed_in.post(
+            reverse("followups:today_promise"),
+            {
+                "hiring_leader": leader.pk,
+                "requisition": busy["owed"].pk,
+                "description": "Send a shortlist",
+                "due_on": tomorrow.isoformat(),
+            },
+            **HTMX,
+        )
+
+        made = Commitment.objects.get(description="Send a shortlist")
+        assert (made.hiring_leader, made.recruiter) == (leader, me)
+        assert timezone.localtime(made.due_at).date() == tomorrow
+        signed_in.post(reverse("followups:undo"), {"token": undo_token_in(response)}, **HTMX)
+        assert not Commitment.objects.filter(description="Send a shortlist").exists()
+
+    def test_a_promise_in_the_past_is_refused(self, signed_in, busy):
+        response = signed_in.post(
+            reverse("followups:today_promise"),
+            {
+                "candidate": busy["quiet"].pk,
+                "description": "Too late",
+                "due_on": (timezone.localdate() - days(1)).isoformat(),
+            },
+            **HTMX,
+        )
+        assert "A promise is due today or later." in text(response)
+        assert not Commitment.objects.filter(description="Too late").exists()
+
+    def test_telling_bad_news_in_person_cancels_the_automatic_note(self, me, signed_in, busy):
+        (news,) = selectors.queue_for(recruiter=me).section("bad_news").rows
+
+        response = signed_in.post(reverse("followups:today_bad_news_told", args=[news.pk]), **HTMX)
+
+        news.refresh_from_db()
+        assert news.state == FollowUp.State.CANCELLED
+        call = Activity.objects.get(candidate=news.candidate, kind="call")
+        assert call.summary == "Told them in person: Not moving forward (candidate)"
+        signed_in.post(reverse("followups:undo"), {"token": undo_token_in(response)}, **HTMX)
+        news.refresh_from_db()
+        assert news.state == FollowUp.State.SCHEDULED
+        assert not Activity.objects.filter(pk=call.pk).exists()
+
+    def test_an_undo_token_is_the_makers_alone_and_short_lived(self, me, client, busy):
+        client.force_login(me)
+        response = client.post(reverse("followups:today_task_done", args=[busy["task"].pk]), **HTMX)
+        token = undo_token_in(response)
+        client.force_login(RecruiterFactory())
+        refused = client.post(reverse("followups:undo"), {"token": token}, **HTMX)
+        assert "Only the person who did this can undo it." in text(refused)
+        client.force_login(me)
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=20)):
+            late = client.post(reverse("followups:undo"), {"token": token}, **HTMX)
+        assert "Too late to undo that" in text(late)
+        busy["task"].refresh_from_db()
+        assert busy["task"].state == FollowUp.State.DONE
+
+
+class TestWhoMayDoWhat:
+    def test_a_hiring_leader_reaches_none_of_it(self, client, leader, busy):
+        client.force_login(leader.user)
+        task = busy["task"]
+        for method, url in [
+            ("get", reverse("followups:today_section", args=["tasks"])),
+            ("post", reverse("followups:today_task_done", args=[task.pk])),
+            ("post", reverse("followups:today_task_snooze", args=[task.pk])),
+            ("post", reverse("followups:today_promise_kept", args=[busy["overdue"][0].pk])),
+            ("post", reverse("followups:today_row_snooze", args=["requisition", busy["owed"].pk])),
+            ("get", reverse("followups:today_log") + f"?candidate={busy['quiet'].pk}"),
+            ("get", reverse("followups:today_promise") + f"?candidate={busy['quiet'].pk}"),
+            ("post", reverse("followups:undo")),
+            ("get", reverse("followups:team")),
+            ("get", reverse("followups:message_compose") + f"?candidate={busy['quiet'].pk}"),
+        ]:
+            assert getattr(client, method)(url).status_code == 404, url
+        assert client.get("/").url == reverse("hiring_leaders:requisition_list")
+
+    def test_another_recruiter_cannot_touch_my_rows(self, client, busy):
+        client.force_login(RecruiterFactory())
+        task, late = busy["task"], busy["overdue"][0]
+        for url in [
+            reverse("followups:today_task_done", args=[task.pk]),
+            reverse("followups:today_task_snooze", args=[task.pk]),
+            reverse("followups:today_promise_kept", args=[late.pk]),
+            reverse("followups:today_row_snooze", args=["commitment", late.pk]),
+            reverse("followups:today_row_snooze", args=["requisition", busy["owed"].pk]),
+        ]:
+            assert client.post(url, {"until": "tomorrow"}).status_code == 404, url
+        task.refresh_from_db()
+        assert task.state == FollowUp.State.SCHEDULED
+
+    def test_unknown_sections_rows_and_people_are_404s(self, signed_in):
+        assert signed_in.get(reverse("followups:today_section", args=["nope"])).status_code == 404
+        assert (
+            signed_in.post(reverse("followups:today_task_done", args=[999999])).status_code == 404
+        )
+        assert (
+            signed_in.get(reverse("followups:today_log") + "?candidate=999999").status_code == 404
+        )
+        assert signed_in.get(reverse("followups:today_log") + "?candidate=abc").status_code == 404
+        assert (
+            signed_in.post(reverse("followups:today_row_snooze", args=["weather", 1])).status_code
+            == 404
+        )
+
+    def test_an_admin_lands_on_the_team_view(self, client, admin_user):
+        client.force_login(admin_user)
+        assert client.get("/").url == reverse("followups:team")
+
+
+class TestTeam:
+    @pytest.mark.parametrize("recruiters", [1, 12])
+    def test_every_recruiters_counts_side_by_side_in_a_fixed_number_of_queries(
+        self, client, admin_user, me, busy, recruiters, django_assert_max_num_queries
+    ):
+        for n in range(recruiters):
+            other = RecruiterFactory(first_name=f"Zed{n:02d}")
+            promise(other, due_in=-days(1))
+        client.force_login(admin_user)
+
+        # Session, user, count and page of recruiters, then one grouped query per figure.
+        with django_assert_max_num_queries(9):
+            response = client.get(reverse("followups:team"))
+
+        page = " ".join(text(response).split())
+        row = page.split(f'data-label="Recruiter">{me.name}</th>')[1].split("</tr>")[0]
+        assert 'data-label="Overdue promises">2<' in row
+        assert 'data-label="Going quiet">1<' in row
+        assert 'data-label="Leaders owed">1<' in row
+        assert 'data-label="Waiting"><strong>9</strong>' in row
+
+    def test_a_recruiter_cannot_open_it(self, signed_in):
+        assert signed_in.get(reverse("followups:team")).status_code == 404
+
+
+class TestCompose:
+    @pytest.fixture
+    def on_hold_reset(self):
+        from followups.models import MessageTemplate
+
+        return MessageTemplate.objects.get(name="Expectation reset: role on hold")
+
+    def test_the_page_previews_exactly_what_the_candidate_will_read(
+        self, signed_in, busy, on_hold_reset
+    ):
+        candidate = busy["quiet"]
+        url = reverse("followups:message_compose")
+
+        page = text(signed_in.get(url, {"candidate": candidate.pk, "template": on_hold_reset.pk}))
+
+        assert f"Message {candidate.name}" in page
+        assert '<optgroup label="Expectation resets">' in page
+        title = candidate.applications.get().requisition.title
+        assert f"{title} at" in page
+        assert "is on hold for now" in page
+
+    def test_sending_goes_after_the_undo_window_and_undo_takes_it_back(
+        self, me, signed_in, busy, on_hold_reset
+    ):
+        candidate = busy["quiet"]
+        application = candidate.applications.get()
+
+        response = signed_in.post(
+            reverse("followups:message_compose"),
+            {
+                "candidate": candidate.pk,
+                "template": on_hold_reset.pk,
+                "about": f"a{application.pk}",
+                "next": "/",
+            },
+        )
+
+        sent = FollowUp.objects.get(key__startswith="one-off:")
+        assert (sent.candidate, sent.application, sent.recruiter) == (candidate, application, me)
+        assert response.url == "/"
+        page = text(signed_in.get("/"))
+        assert "“Expectation reset: role on hold” goes to" in page
+        token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+        signed_in.post(reverse("followups:undo"), {"token": token, "next": "/"})
+        sent.refresh_from_db()
+        assert sent.state == FollowUp.State.CANCELLED
+
+    def test_someone_who_opted_out_cannot_be_sent_anything(self, signed_in, on_hold_reset):
+        opted_out = CandidateFactory(opted_out_at=timezone.now())
+        url = reverse("followups:message_compose")
+
+        page = text(signed_in.get(url, {"candidate": opted_out.pk}))
+        refused = signed_in.post(url, {"candidate": opted_out.pk, "template": on_hold_reset.pk})
+
+        assert "Can\u2019t send:" in page
+        assert "opted out of email" in page
+        assert refused.status_code == 200
+        assert not FollowUp.objects.filter(candidate=opted_out).exists()
+
+    def test_a_hiring_leader_can_be_sent_an_update(self, signed_in, busy):
+        owed = busy["owed"]
+        page = text(
+            signed_in.get(
+                reverse("followups:message_compose"),
+                {"hiring_leader": owed.hiring_leader_id, "requisition": owed.pk},
+            )
+        )
+        assert f"Message {owed.hiring_leader.name}" in page
+        assert "Hiring leader" in page
+
+    def test_the_preview_swaps_in_place_over_htmx(self, signed_in, busy, on_hold_reset):
+        response = signed_in.get(
+            reverse("followups:message_compose"),
+            {"candidate": busy["quiet"].pk, "template": on_hold_reset.pk},
+            **HTMX,
+        )
+        assert text(response).lstrip().startswith('<section id="preview"')
+
+    @pytest.mark.parametrize(
+        "query", ["", "?candidate=999999", "?hiring_leader=999999", "?candidate=nope"]
+    )
+    def test_no_one_to_write_to_is_a_404(self, signed_in, query):
+        response = signed_in.get(reverse("followups:message_compose") + query)
+        assert response.status_code == 404
+
+    def test_it_runs_a_fixed_number_of_queries(
+        self, signed_in, busy, django_assert_max_num_queries
+    ):
+        with django_assert_max_num_queries(9):
+            signed_in.get(reverse("followups:message_compose"), {"candidate": busy["quiet"].pk})
