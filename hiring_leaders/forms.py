@@ -113,11 +113,15 @@ class RequisitionForm(forms.Form):
             del self.fields["opened_on"]
         else:
             self.fields["opened_on"].help_text = "Leave empty for today."
-        self.company = company or self._chosen_company()
-        if self.company is not None:
+        self.leader_company = company or self._chosen_company()
+        self.company_chosen = self.leader_company is not None
+        if self.leader_company is not None:
             self.fields["hiring_leader"].queryset = HiringLeader.objects.filter(
-                company=self.company
+                company=self.leader_company
             ).order_by("last_name", "first_name")
+        self.fields["hiring_leader"].error_messages["invalid_choice"] = (
+            "Choose a hiring leader who works at this company."
+        )
 
     def _chosen_company(self) -> Company | None:
         """The company picked in the form so far, so its leaders can be offered."""
@@ -191,7 +195,8 @@ class MoveForm(forms.Form):
 class HireForm(forms.Form):
     start_date = forms.DateField(
         label="Start date",
-        widget=DATE,
+        # The form replaces the card that was clicked: the keyboard goes straight to it.
+        widget=forms.DateInput(attrs={"type": "date", "autofocus": True}, format="%Y-%m-%d"),
         help_text="The first day at work: check-ins go out 30, 60 and 90 days after it.",
         error_messages={"required": "Give the start date; the check-ins count from it."},
     )
@@ -207,7 +212,7 @@ class CloseForm(forms.Form):
         label="Outcome",
     )
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
         max_length=2000,
         label="Reason",
         help_text="Kept on the candidate's timeline for your team.",
@@ -229,7 +234,7 @@ class StatusChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         required=False,
-        label="Internal note (optional)",
+        label="Internal note",
         help_text="For your team only: never sent, never shown to the hiring leader.",
     )
 

@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import retarget
 
@@ -37,8 +36,10 @@ from hiring_leaders.forms import (
 from hiring_leaders.models import Requisition
 from hiring_leaders.wording import (
     moved_message,
+    plan_lines,
     planned_samples,
     planned_summary,
+    status_actions,
     status_done_message,
 )
 from recruitcrm.access import recruiter_required
@@ -91,6 +92,7 @@ def requisition_list(request):
         "page": page,
         "counts": counts,
         "statuses": [(value, label, counts[value]) for value, label in Requisition.Status.choices],
+        "status_label": Requisition.Status(filters["status"]).label,
         **filters,
     }
     template_name = REQUISITION_LIST + ("#requisition-results" if _fragment_only(request) else "")
@@ -165,7 +167,9 @@ def _board_context(requisition: Requisition, **extra) -> dict:
     return {
         "requisition": requisition,
         "board": selectors.pipeline_board(requisition=requisition),
-        "stages": Application.Stage.choices,
+        # Built once rather than reversed for each of up to a hundred cards.
+        "board_url": _detail_url(requisition),
+        "candidates_url": reverse("candidates:candidate_list"),
         **extra,
     }
 
@@ -184,6 +188,7 @@ def _detail_context(request, requisition: Requisition, **extra) -> dict:
         requisition,
         search_form=extra.pop("search_form", None) or CandidateSearchForm(),
         recent=selectors.requisition_recent_activity(requisition=requisition),
+        status_actions=status_actions(requisition),
         **extra,
     )
 
@@ -204,10 +209,12 @@ def _application(request, pk: int, application_pk: int):
 
 
 @recruiter_required
-@require_POST
 @vary_on_headers("HX-Request")
 def application_move(request, pk: int, application_pk: int):
+    """GET: every move open to the card; POST: make one."""
     requisition, application = _application(request, pk, application_pk)
+    if request.method != "POST":
+        return _application_form(request, requisition, application, form=None, kind="move")
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a stage to move the candidate to.")
@@ -231,7 +238,18 @@ def application_move(request, pk: int, application_pk: int):
 
 
 def _application_form(request, requisition, application, *, form, kind: str):
-    context = {"requisition": requisition, "application": application, "form": form, "kind": kind}
+    context = {
+        "requisition": requisition,
+        "application": application,
+        "form": form,
+        "kind": kind,
+        "board_url": _detail_url(requisition),
+        "stages": [
+            (value, label)
+            for value, label in Application.Stage.choices
+            if value not in (application.stage, Application.Stage.HIRED)
+        ],
+    }
     if request.htmx:
         response = render(request, REQUISITION_DETAIL + "#application-form", context)
         # Whatever asked for it, the form takes the card's place on the board.
@@ -302,16 +320,17 @@ def requisition_candidates(request, pk: int):
             return redirect(f"{request.path}?q={search_form.query()}#add-candidates")
     query = search_form.query()
     context = {
-        "requisition": requisition,
         "search_form": search_form,
         "query": query,
         "found": selectors.candidates_to_add(requisition=requisition, query=query),
         "added_pk": added and added.candidate_id,
     }
     if request.htmx and added is not None:
+        # The new card shows on the board, swapped beside the search results.
         context |= _board_context(requisition, oob=True)
         return render(request, REQUISITION_DETAIL + "#add-response", context)
     if _fragment_only(request):
+        context["requisition"] = requisition
         return render(request, REQUISITION_DETAIL + "#add-response", context)
     return render(request, REQUISITION_DETAIL, _detail_context(request, requisition, **context))
 
@@ -395,7 +414,7 @@ def _status_context(requisition: Requisition, *, status: str, form: StatusChange
         "status_label": Requisition.Status(status).label,
         "form": form,
         "refusal": refusal,
-        "planned": planned,
+        "lines": plan_lines(planned),
         "summary": planned_summary(planned),
         "samples": planned_samples(planned),
     }
