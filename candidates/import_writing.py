@@ -65,7 +65,8 @@ def _copy(model: type[models.Model], objects: list[models.Model]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor:
+    # The raw cursor's errors become Django's (IntegrityError…) as for any other query.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(sql, buffer, size=1 << 20)
 
 
