@@ -151,11 +151,14 @@ def read_records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             f"Line {reader.line_num:,} cannot be read as CSV ({error}). A quote left open "
             f"swallows the rest of the file; check that line. {SAVE_AS_UTF8}"
         ) from None
+    return header, records
+
+
+def refuse_no_rows(records: list) -> None:
     if not records:
         raise ImportRefused(
             "This file has no rows under its header. Add one row per candidate and upload it again."
         )
-    return header, records
 
 
 def _normalised(name: str) -> str:

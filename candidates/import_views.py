@@ -50,8 +50,11 @@ def _back(request, fallback: str) -> str:
 
 @recruiter_required
 def upload(request):
-    form = CandidateImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = CandidateImportUploadForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    if posted and form.is_valid():
         try:
             candidate_import = imports.candidate_import_create(
                 upload=form.cleaned_data["file"], by=request.user

@@ -39,6 +39,7 @@ from candidates.import_reading import (
     map_header,
     name_phone_key,
     read_records,
+    refuse_no_rows,
     refuse_size,
     requisition_key,
     update_changes,
@@ -90,6 +91,7 @@ def check_file(data: bytes) -> list[CheckedRow]:
     """Every row of the file, checked and matched. Raises ImportRefused for a bad file."""
     header, records = read_records(decode(data))
     columns = map_header(header)
+    refuse_no_rows(records)
     requisitions = {}
     if "requisition" in columns:
         index = columns["requisition"]

@@ -18,6 +18,7 @@ from candidates.import_reading import (
     mark_matches,
     mark_repeats,
     read_records,
+    refuse_no_rows,
     refuse_size,
     requisition_key,
     sniff_delimiter,
@@ -86,7 +87,10 @@ def test_it_refuses_an_empty_file(data):
 
 
 def test_it_refuses_a_header_without_rows():
-    assert "no rows under its header" in refusal(b"Name,Email\n\n")
+    _, records = read_records(decode(b"Name,Email\n\n"))
+
+    with pytest.raises(ImportRefused, match="no rows under its header"):
+        refuse_no_rows(records)
 
 
 def test_it_refuses_a_file_over_the_size_limit_before_reading_it():
