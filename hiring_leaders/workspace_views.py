@@ -149,13 +149,13 @@ def requisition_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.requisition_update(
+            saved = services.requisition_update(
                 requisition=requisition, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Saved the details of {requisition.title}.")
+            messages.success(request, f"Saved the details of {saved.title}.")
             return redirect(_detail_url(requisition))
     return render(request, REQUISITION_FORM, {"form": form, "requisition": requisition})
 
@@ -296,7 +296,7 @@ def application_close(request, pk: int, application_pk: int):
             outcome = Application.Outcome(form.cleaned_data["outcome"]).label.lower()
             messages.success(
                 request,
-                f"Closed {application.candidate.name}'s application as {outcome}. "
+                f"Closed {application.candidate.name}\u2019s application as {outcome}. "
                 "The reason is on their timeline.",
             )
             return _board_changed(request, requisition)
@@ -546,7 +546,7 @@ def _leader_form_page(request, *, leader=None):
                 leader = services.hiring_leader_update(
                     hiring_leader=leader, by=request.user, **form.cleaned_data
                 )
-                messages.success(request, f"Saved {leader.name}'s details.")
+                messages.success(request, f"Saved {leader.name}\u2019s details.")
         except ValidationError as error:
             _apply_errors(form, error)
         else:
