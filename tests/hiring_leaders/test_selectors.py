@@ -1,0 +1,121 @@
+"""The reads behind the recruiters' client pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from candidates.models import Application
+from hiring_leaders import selectors
+from tests.candidates.factories import ApplicationFactory, CandidateFactory
+from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_status_counts_follow_the_filters(recruiter, other_recruiter):
+    RequisitionFactory(recruiter=recruiter, title="Data Engineer")
+    RequisitionFactory(recruiter=recruiter, title="Data Analyst", status="on_hold")
+    RequisitionFactory(recruiter=other_recruiter, title="Data Scientist")
+    RequisitionFactory(recruiter=recruiter, title="Nurse")
+
+    mine = selectors.requisition_status_counts(viewer=recruiter, mine=True, query="data")
+    everyone = selectors.requisition_status_counts(viewer=recruiter, query="data")
+
+    assert mine == {"open": 1, "on_hold": 1, "filled": 0, "cancelled": 0}
+    assert everyone["open"] == 2
+
+
+def test_a_page_of_requisitions_carries_its_pipeline_counts(recruiter, django_assert_num_queries):
+    requisition = RequisitionFactory(recruiter=recruiter)
+    for stage in ("sourced", "submitted", "offer", "hired"):
+        ApplicationFactory(requisition=requisition, stage=stage)
+    ApplicationFactory(
+        requisition=requisition,
+        stage="offer",
+        outcome="rejected",
+        closed_at=timezone.now(),
+        close_reason="No",
+    )
+    counts = selectors.requisition_status_counts(viewer=recruiter)
+
+    with django_assert_num_queries(2):
+        page = selectors.requisition_page(viewer=recruiter, status="open", counts=counts)
+
+    (row,) = page.object_list
+    assert (row.active_candidates, row.submitted_candidates, row.hires) == (4, 2, 1)
+    assert page.paginator.count == 1
+
+
+def test_the_board_keeps_the_latest_cards_of_each_column_and_counts_them_all(requisition):
+    moments = [timezone.now() - datetime.timedelta(days=n) for n in range(5)]
+    for moment in moments:
+        ApplicationFactory(requisition=requisition, stage="screened", stage_changed_at=moment)
+    ApplicationFactory(
+        requisition=requisition,
+        stage="screened",
+        outcome="withdrawn",
+        closed_at=timezone.now(),
+        close_reason="Took another job",
+    )
+
+    board = selectors.pipeline_board(requisition=requisition, per_column=3)
+
+    screened = board.columns[Application.stage_rank("screened")]
+    assert (screened.count, len(screened.cards), screened.more) == (5, 3, 2)
+    assert [card.stage_changed_at for card in screened.cards] == moments[:3]
+    assert screened.next_stage == ("submitted", "Submitted")
+    assert board.columns[-1].next_stage is None
+    assert (board.active, board.rejected, board.withdrawn) == (5, 0, 1)
+
+
+def test_a_card_from_another_requisition_is_not_on_this_board(requisition):
+    elsewhere = ApplicationFactory()
+
+    with pytest.raises(Exception, match="No Application matches"):
+        selectors.application_on_board(requisition=requisition, pk=elsewhere.pk)
+
+
+def test_candidates_to_add_match_each_word_and_say_who_is_already_in(requisition):
+    in_already = CandidateFactory(first_name="Ana", last_name="Lopez")
+    ApplicationFactory(requisition=requisition, candidate=in_already)
+    CandidateFactory(first_name="Ana", last_name="Smith")
+    CandidateFactory(first_name="Boris", last_name="Lopez")
+
+    found = selectors.candidates_to_add(requisition=requisition, query="ana")
+    both_words = selectors.candidates_to_add(requisition=requisition, query="ana lop")
+
+    assert [(c.name, c.in_pipeline) for c in found] == [("Ana Lopez", True), ("Ana Smith", False)]
+    assert [c.name for c in both_words] == ["Ana Lopez"]
+    assert selectors.candidates_to_add(requisition=requisition, query="  ") == []
+
+
+def test_a_leaders_updates_are_the_emails_sent_to_them_newest_first(requisition):
+    from tests.followups.factories import FollowUpFactory
+
+    leader = requisition.hiring_leader
+    older, newer = (
+        FollowUpFactory(
+            candidate=None,
+            hiring_leader=leader,
+            recruiter=requisition.recruiter,
+            audience="hiring_leader",
+            state="sent",
+            sent_at=timezone.now() - datetime.timedelta(days=days),
+        )
+        for days in (7, 1)
+    )
+    FollowUpFactory(
+        candidate=None,
+        hiring_leader=HiringLeaderFactory(),
+        recruiter=requisition.recruiter,
+        audience="hiring_leader",
+        state="sent",
+        sent_at=timezone.now(),
+    )
+
+    updates, more = selectors.hiring_leader_updates_sent(leader=leader)
+
+    assert (updates, more) == ([newer, older], False)
