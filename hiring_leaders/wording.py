@@ -16,6 +16,8 @@ from hiring_leaders.models import Requisition
 from hiring_leaders.services import STATUS_MOVES
 
 State = FollowUp.State
+# Due this soon means "with the next dispatch": say so rather than print the minute.
+RIGHT_AWAY = datetime.timedelta(minutes=5)
 
 
 def when(moment) -> str:
@@ -26,7 +28,12 @@ def _touch(followup: FollowUp) -> str:
     if followup.channel == Channel.TASK:
         title = followup.task_title or followup.template.name
         return f"a task for {followup.recruiter.name}: “{title}”, due {when(followup.due_at)}"
-    return f"“{followup.template.name}” by email to {followup.person.name}, {when(followup.due_at)}"
+    moment = "right away" if _soon(followup.due_at) else when(followup.due_at)
+    return f"“{followup.template.name}” by email to {followup.person.name}, {moment}"
+
+
+def _soon(moment) -> bool:
+    return moment <= timezone.now() + RIGHT_AWAY
 
 
 def moved_message(application: Application, *, from_stage: str, scheduled: list[FollowUp]) -> str:
@@ -143,8 +150,6 @@ def status_actions(requisition: Requisition) -> list[tuple[str, str]]:
 
 
 NAMES_SHOWN = 3
-# Due this soon means "with the next dispatch": say so rather than print the minute.
-RIGHT_AWAY = datetime.timedelta(minutes=5)
 NAMES_LISTED = 100
 
 
@@ -185,7 +190,7 @@ class PlanLine:
 
     @property
     def right_away(self) -> bool:
-        return self.first_due <= timezone.now() + RIGHT_AWAY
+        return _soon(self.first_due)
 
 
 def plan_lines(planned: list[FollowUp]) -> list[PlanLine]:

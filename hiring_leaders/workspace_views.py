@@ -93,6 +93,7 @@ def requisition_list(request):
         "counts": counts,
         "statuses": [(value, label, counts[value]) for value, label in Requisition.Status.choices],
         "status_label": Requisition.Status(filters["status"]).label,
+        "today": timezone.localdate(),
         **filters,
     }
     template_name = REQUISITION_LIST + ("#requisition-results" if _fragment_only(request) else "")

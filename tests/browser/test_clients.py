@@ -1,0 +1,125 @@
+"""The pipeline board in a real Chromium: a recruiter moves a candidate with one click, then puts
+the requisition on hold after reading which messages it will send."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from candidates.models import Application
+from followups.models import FollowUp
+from hiring_leaders.models import Requisition
+from tests.candidates.factories import ApplicationFactory, CandidateFactory
+from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
+from tests.recruitcrm.factories import PASSWORD, RecruiterFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 812}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def sign_in(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def board(transactional_db, shipped_cadences):
+    recruiter = RecruiterFactory(first_name="Rosa", last_name="Recruiter")
+    leader = HiringLeaderFactory(first_name="Dana", last_name="Kim")
+    requisition = RequisitionFactory(
+        title="Platform Lead", hiring_leader=leader, recruiter=recruiter, location="Berlin"
+    )
+    people = [
+        ("sourced", "Sam", "Sourcewell", "Backend engineer at a bank"),
+        ("contacted", "Chloe", "Hansen", "Product engineer"),
+        ("screened", "Ana", "Lopez", "Staff engineer at a logistics firm"),
+        ("screened", "Ravi", "Tran", "Platform engineer"),
+        ("interviewing", "Ruth", "Edwards", "Engineering manager"),
+        ("offer", "Omar", "Brown", "Principal engineer"),
+    ]
+    for stage, first, last, headline in people:
+        ApplicationFactory(
+            requisition=requisition,
+            stage=stage,
+            candidate=CandidateFactory(
+                first_name=first, last_name=last, headline=headline, owner=recruiter
+            ),
+        )
+    return recruiter, requisition
+
+
+def test_a_recruiter_moves_a_candidate_then_puts_the_role_on_hold_after_reading_the_plan(
+    page, live_server, board, artifacts
+):
+    recruiter, requisition = board
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, live_server, recruiter)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Requisitions").click()
+    page.get_by_role("link", name="Platform Lead").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Platform Lead")
+    screened = page.locator("section[aria-labelledby=column-screened]")
+    submitted = page.locator("section[aria-labelledby=column-submitted]")
+    expect(screened.locator(".board__count")).to_contain_text("2")
+    expect(submitted.locator(".board__count")).to_contain_text("0")
+    assert serious_violations(page) == []
+
+    page.evaluate("window.__notReloaded = true")
+    page.get_by_role("button", name="Move Ana Lopez to Submitted").click()
+
+    expect(page.locator("#flash")).to_contain_text("Moved Ana Lopez from Screened to Submitted.")
+    expect(submitted.locator(".board__count")).to_contain_text("1")
+    expect(screened.locator(".board__count")).to_contain_text("1")
+    expect(submitted).to_contain_text("Ana Lopez")
+    expect(page.get_by_role("link", name="Ana Lopez", exact=True)).to_be_focused()
+    assert page.evaluate("window.__notReloaded === true"), "the move reloaded the page"
+    assert Application.objects.get(candidate__last_name="Lopez").stage == "submitted"
+    page.screenshot(path=artifacts / "recruiter-pipeline-board.png", full_page=True)
+
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=artifacts / "phone-recruiter-pipeline-board.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert serious_violations(page) == []
+    page.set_viewport_size(LAPTOP)
+
+    page.get_by_role("link", name="Put on hold…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Put Platform Lead on hold")
+    plan = page.locator("#status-preview")
+    expect(plan).to_contain_text("Dana Kim")
+    expect(plan).to_contain_text("Requisition on hold (hiring leader)")
+    expect(plan).to_contain_text("Ana Lopez")
+    expect(plan).not_to_contain_text("Sam Sourcewell")  # never contacted: hears nothing
+    assert not FollowUp.objects.filter(template__name__startswith="Requisition on hold").exists()
+
+    page.get_by_label("Reason for the hold").fill("The team's budget is being reviewed")
+    expect(plan).to_contain_text("The team's budget is being reviewed")
+    page.get_by_label("Internal note").fill("CFO froze hiring until Q3")
+    expect(plan).not_to_contain_text("CFO froze")
+    page.screenshot(path=artifacts / "recruiter-requisition-hold-preview.png", full_page=True)
+    assert serious_violations(page) == []
+
+    page.get_by_role("button", name="Put on hold and schedule").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Platform Lead")
+    expect(page.locator(".messages")).to_contain_text("Put Platform Lead on hold. Scheduled")
+    expect(page.locator(".req-header")).to_contain_text("On hold")
+    requisition.refresh_from_db()
+    assert requisition.status == Requisition.Status.ON_HOLD
+    assert requisition.status_note == "CFO froze hiring until Q3"
+    leader_note = FollowUp.objects.get(hiring_leader__last_name="Kim", requisition=requisition)
+    assert leader_note.facts["status_reason"] == "The team's budget is being reviewed"
