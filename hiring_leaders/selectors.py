@@ -104,7 +104,7 @@ def requisition_funnel(*, requisition: Requisition) -> list[FunnelStep]:
 # no one else. Each read below is one or two queries whatever the number of rows.
 # =============================================================================================
 
-CARDS_PER_COLUMN = 12
+CARDS_PER_COLUMN = 10
 CANDIDATES_TO_ADD = 10
 COMPANIES_PER_PAGE = 25
 LEADERS_PER_PAGE = 25
@@ -204,16 +204,12 @@ class BoardColumn:
     label: str
     count: int
     cards: list[Application]
+    # (stage, label) a card here moves on to with one click; None for the last column.
+    next_stage: tuple[str, str] | None = None
 
     @property
     def more(self) -> int:
         return self.count - len(self.cards)
-
-    @property
-    def next_stage(self) -> tuple[str, str] | None:
-        stages = Application.Stage.choices
-        rank = Application.stage_rank(self.stage)
-        return stages[rank + 1] if rank + 1 < len(stages) else None
 
 
 @dataclass
@@ -231,7 +227,7 @@ def pipeline_board(
     *, requisition: Requisition, per_column: int = CARDS_PER_COLUMN
 ) -> PipelineBoard:
     """The pipeline as columns by stage: every count, and the `per_column` most recently moved
-    cards of each column. Two queries, however many thousand applications there are."""
+    cards of each column. Three queries, however many thousand applications there are."""
     counts = {
         (outcome, stage): n
         for outcome, stage, n in Application.objects.filter(requisition=requisition)
@@ -239,7 +235,10 @@ def pipeline_board(
         .annotate(n=Count("pk"))
         .order_by()
     }
-    ranked = (
+    # Rank inside the requisition's own applications, then fetch the chosen few by id: the
+    # planner cannot see that the ranking keeps a handful of rows, and joined in one query it
+    # would walk every application or candidate in the database to meet them.
+    latest_of_each_stage = (
         Application.objects.filter(requisition=requisition, outcome=Application.Outcome.ACTIVE)
         .annotate(
             place=Window(
@@ -249,6 +248,10 @@ def pipeline_board(
             )
         )
         .filter(place__lte=per_column)
+        .values_list("pk", flat=True)
+    )
+    ranked = (
+        Application.objects.filter(pk__in=list(latest_of_each_stage))
         .select_related("candidate")
         .order_by("-stage_changed_at", "-pk")
     )
@@ -259,6 +262,7 @@ def pipeline_board(
     def closed(outcome: str) -> int:
         return sum(n for (which, _), n in counts.items() if which == outcome)
 
+    stages = Application.Stage.choices
     return PipelineBoard(
         columns=[
             BoardColumn(
@@ -266,8 +270,9 @@ def pipeline_board(
                 label=label,
                 count=counts.get((Application.Outcome.ACTIVE, stage), 0),
                 cards=cards[stage],
+                next_stage=stages[rank + 1] if rank + 1 < len(stages) else None,
             )
-            for stage, label in Application.Stage.choices
+            for rank, (stage, label) in enumerate(stages)
         ],
         rejected=closed(Application.Outcome.REJECTED),
         withdrawn=closed(Application.Outcome.WITHDRAWN),
