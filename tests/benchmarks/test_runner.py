@@ -90,8 +90,9 @@ def test_a_slow_page_stops_after_its_time_but_not_before_enough_runs(monkeypatch
     monkeypatch.setattr("benchmarks.runner.time.monotonic", lambda: next(ticks))
     client = client_for(Response(200, TIMED, b""))
 
-    result = measure(client, "page", "/page/", Plan(0, 200, 60), [])
+    result = measure(client, "page", "/page/", Plan(30, 200, 60), [])
 
+    assert client.asked.count("/page/") == 1 + 3 + 20  # warm-up: half the 60 s at most
     assert len(result.samples) == 20
     assert result.note == "stopped after 60 s"
 
