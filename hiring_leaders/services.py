@@ -10,7 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from candidates.models import Activity
-from followups.services import followups_on_requisition_change, followups_schedule_weekly_update
+from followups.services import (
+    followups_on_requisition_change,
+    followups_on_requisition_reassigned,
+    followups_schedule_weekly_update,
+)
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
 
@@ -257,6 +261,8 @@ def requisition_update(*, requisition: Requisition, by: User, **fields) -> Requi
         return requisition
     requisition.save(update_fields=[*changed, "updated_at"])
     _record_update(requisition=requisition, by=by, changed=changed, before=before)
+    if "hiring_leader" in changed or "recruiter" in changed:
+        followups_on_requisition_reassigned(requisition=requisition)
     return requisition
 
 

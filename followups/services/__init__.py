@@ -52,6 +52,7 @@ from followups.services.triggers import (
     followups_on_placement,
     followups_on_placement_fell_through,
     followups_on_requisition_change,
+    followups_on_requisition_reassigned,
     followups_on_stage_change,
     followups_plan_requisition_change,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "followups_on_placement",
     "followups_on_placement_fell_through",
     "followups_on_requisition_change",
+    "followups_on_requisition_reassigned",
     "followups_on_stage_change",
     "followups_plan_requisition_change",
     "followups_schedule_recurring",

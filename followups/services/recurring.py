@@ -61,7 +61,8 @@ def _schedule_weekly(*, requisitions, cadences, now: datetime.datetime) -> None:
                     now=now,
                 )
                 year, week, _ = due.isocalendar()
-                target.key = f"weekly:{requisition.pk}:{year}-W{week:02d}"
+                # Per leader: a role handed to another leader owes them their own update.
+                target.key = f"weekly:{requisition.pk}:l{leader.pk}:{year}-W{week:02d}"
                 row = row_for(step=step, target=target, anchor=due, now=now, suppressed=suppressed)
                 if row is not None:
                     row.due_at = due

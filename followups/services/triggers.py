@@ -178,6 +178,27 @@ def followups_on_requisition_change(*, requisition: Requisition, event_id: int) 
         followups_schedule_weekly_update(requisition=requisition)
 
 
+def followups_on_requisition_reassigned(*, requisition: Requisition) -> None:
+    """The role has a new hiring leader or a new owning recruiter: what is still to come goes
+    to them. The weekly update to the old leader is cancelled and one scheduled for the new
+    leader (in their time zone); tasks and emails not yet sent are the new recruiter's to own."""
+    requisition = Requisition.objects.select_related(
+        "recruiter", "hiring_leader__company", "company"
+    ).get(pk=requisition.pk)
+    pending = FollowUp.objects.filter(requisition=requisition, state=State.SCHEDULED)
+    cancel_scheduled(
+        pending.filter(audience=Audience.HIRING_LEADER).exclude(
+            hiring_leader=requisition.hiring_leader
+        ),
+        reason=f"The role's hiring leader is now {requisition.hiring_leader.name}",
+    )
+    pending.exclude(recruiter=requisition.recruiter).update(
+        recruiter=requisition.recruiter, updated_at=timezone.now()
+    )
+    if requisition.status == Requisition.Status.OPEN:
+        followups_schedule_weekly_update(requisition=requisition)
+
+
 def followups_plan_requisition_change(
     *, requisition: Requisition, status: str, reason: str = ""
 ) -> list[FollowUp]:

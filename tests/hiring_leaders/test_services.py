@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -347,3 +348,31 @@ def test_opening_a_requisition_refuses_a_target_date_before_it_opens(recruiter):
             target_fill_date=datetime.date(2026, 2, 1),
         )
     assert not Requisition.objects.exists()
+
+
+def test_a_role_handed_to_another_leader_and_recruiter_takes_its_follow_ups_with_it(recruiter):
+    from followups.models import FollowUp
+    from hiring_leaders import services as requisition_services
+    from tests.hiring_leaders.factories import HiringLeaderFactory
+    from tests.recruitcrm.factories import RecruiterFactory
+
+    leader = HiringLeaderFactory(time_zone="Europe/London")
+    requisition = requisition_services.requisition_open(
+        title="SRE", company=leader.company, hiring_leader=leader, recruiter=recruiter
+    )
+    old_update = FollowUp.objects.get(requisition=requisition, audience="hiring_leader")
+    new_leader = HiringLeaderFactory(company=leader.company, time_zone="America/Los_Angeles")
+    new_recruiter = RecruiterFactory()
+
+    requisition_services.requisition_update(
+        requisition=requisition, by=recruiter, hiring_leader=new_leader, recruiter=new_recruiter
+    )
+
+    old_update.refresh_from_db()
+    assert old_update.state == "cancelled"
+    new_update = FollowUp.objects.get(
+        requisition=requisition, audience="hiring_leader", state="scheduled"
+    )
+    assert (new_update.hiring_leader, new_update.recruiter) == (new_leader, new_recruiter)
+    local = new_update.due_at.astimezone(zoneinfo.ZoneInfo("America/Los_Angeles"))
+    assert (local.weekday(), local.hour) == (4, 15)
