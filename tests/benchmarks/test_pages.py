@@ -15,7 +15,7 @@ from benchmarks.pages import (
     select_pages,
 )
 from sample_data.dataset import Cast
-from tests.candidates.factories import CandidateFactory
+from tests.candidates.factories import ActivityFactory, CandidateFactory
 from tests.hiring_leaders.factories import RequisitionFactory
 
 PAGE_LIST = (
@@ -56,12 +56,15 @@ def cast(recruiter, leader):
 
 
 def test_a_url_is_taken_as_it_is_and_a_function_finds_one_in_the_data_set(cast):
+    """The candidate page opens the longest timeline; the searches look for the first."""
     CandidateFactory(owner=cast.recruiter, email="", phone="+1 555 0100")  # no email: passed over
     first = CandidateFactory(owner=cast.recruiter, email="ada@example.com", phone="+1 555 0101")
-    CandidateFactory(owner=cast.recruiter, email="bo@example.com", phone="+1 555 0102")
+    busiest = CandidateFactory(owner=cast.recruiter, email="bo@example.com", phone="+1 555 0102")
+    ActivityFactory.create_batch(3, candidate=busiest)
+    ActivityFactory(candidate=first)
 
     assert resolve_url(Page("candidates", "/candidates/?mine=on"), cast) == "/candidates/?mine=on"
-    assert resolve_url(Page("candidate", candidate_page), cast) == f"/candidates/{first.pk}/"
+    assert resolve_url(Page("candidate", candidate_page), cast) == f"/candidates/{busiest.pk}/"
     assert search_by_email(cast) == "/candidates/?q=ada%40example.com"
     assert search_by_phone(cast) == "/candidates/?q=%2B1+555+0101"
 
