@@ -13,10 +13,10 @@ SQLite has none of these and scans, which is fine for a local run.
 """
 
 import datetime
+
 import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
-
 
 SEARCH_INDEXES = {
     "candidate_phone_prefix": "(phone_digits varchar_pattern_ops)",
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 django.db.models.functions.comparison.Coalesce(
                     "last_contacted_at",
-                    models.Value(datetime.datetime(1900, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)),
+                    models.Value(datetime.datetime(1900, 1, 1, 0, 0, tzinfo=datetime.UTC)),
                 ),
                 models.F("id"),
                 name="candidate_silence_keyset",
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 models.F("owner"),
                 django.db.models.functions.comparison.Coalesce(
                     "last_contacted_at",
-                    models.Value(datetime.datetime(1900, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)),
+                    models.Value(datetime.datetime(1900, 1, 1, 0, 0, tzinfo=datetime.UTC)),
                 ),
                 models.F("id"),
                 name="candidate_owner_silence",

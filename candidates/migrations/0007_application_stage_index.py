@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0006_candidate_list_keyset'),
-        ('hiring_leaders', '0003_requisition_status_note'),
+        ("candidates", "0006_candidate_list_keyset"),
+        ("hiring_leaders", "0003_requisition_status_note"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('outcome', 'active')), fields=['stage', 'candidate'], name='application_stage_candidate'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("outcome", "active")),
+                fields=["stage", "candidate"],
+                name="application_stage_candidate",
+            ),
         ),
     ]
