@@ -68,8 +68,10 @@ _SOURCES = {
 SOURCE_NAMES = ", ".join(label for _, label in CandidateSource.choices)
 
 
-def _max_length(name: str) -> int:
-    return Candidate._meta.get_field(name).max_length
+_MAX_LENGTHS = {
+    name: Candidate._meta.get_field(name).max_length
+    for name in ("first_name", "last_name", "email", "phone", "headline")
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,7 +313,7 @@ def _names(raw: dict[str, str], errors: list) -> dict[str, str]:
 
 
 def _limited(name: str, value: str, errors: list, *, label: str | None = None) -> str:
-    limit = _max_length(name)
+    limit = _MAX_LENGTHS[name]
     if len(value) > limit:
         errors.append(
             [label or LABELS[name], f"is {len(value)} characters long; at most {limit} fit"]

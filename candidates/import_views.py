@@ -31,6 +31,8 @@ from recruitcrm.access import recruiter_required
 
 UPLOAD = "candidates/import_upload.html"
 DETAIL = "candidates/import_detail.html"
+# A worker is checking or writing the import: the page shows its progress.
+WORKING = (CandidateImport.Status.CHECKING, CandidateImport.Status.QUEUED)
 
 
 def _fragment_only(request) -> bool:
@@ -88,7 +90,7 @@ def example(request):
 @vary_on_headers("HX-Request")
 def detail(request, pk: int):
     candidate_import = selectors.candidate_import_for_owner(viewer=request.user, pk=pk)
-    if candidate_import.status == CandidateImport.Status.QUEUED:
+    if candidate_import.status in WORKING:
         return render(request, DETAIL, {"candidate_import": candidate_import})
     kind, page_number = ImportRowsForm(request.GET).choice(candidate_import)
     context = _rows_context(candidate_import, kind=kind, page_number=page_number)
@@ -114,12 +116,12 @@ def _rows_context(candidate_import: CandidateImport, *, kind: str, page_number) 
 @recruiter_required
 @vary_on_headers("HX-Request")
 def progress(request, pk: int):
-    """What the progress bar polls. Once the import has finished, the whole page reloads to
-    show the result; without JavaScript this is the page itself."""
+    """What the progress bar polls. Once the worker is done (checking or writing), the whole
+    page reloads to show the preview or the result; without JavaScript this is the page."""
     candidate_import = selectors.candidate_import_for_owner(viewer=request.user, pk=pk)
     if not _fragment_only(request):
         return redirect(candidate_import)
-    if candidate_import.status != CandidateImport.Status.QUEUED:
+    if candidate_import.status not in WORKING:
         return HttpResponseClientRefresh()
     return render(request, DETAIL + "#import-progress", {"candidate_import": candidate_import})
 
@@ -175,7 +177,8 @@ def decide_all(request, pk: int):
         return redirect(back)
     action = candidate_import.get_match_action_display().lower()
     count = candidate_import.match_count
-    flash = f"All {count} {pluralize(count, 'person,people')} on file will {action}."
+    who = "The one person on file" if count == 1 else f"All {count} people on file"
+    flash = f"{who} will {action}."
     if not _fragment_only(request):
         messages.success(request, flash)
         return redirect(back)

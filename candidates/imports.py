@@ -58,15 +58,28 @@ from recruitcrm.models import User
 
 logger = logging.getLogger(__name__)
 
+# Files up to this many rows are checked during the upload request, larger ones by a worker.
+INLINE_CHECK_ROWS = 5_000
 # Confirmed imports up to this many rows are written during the request; larger ones by a
 # worker, with a progress bar.
 INLINE_ROWS = 2_000
 CHUNK_ROWS = 5_000
-LOOKUP_CHUNK = 5_000
+LOOKUP_CHUNK = 20_000
 STALE_PREVIEW = datetime.timedelta(days=7)
+STAGED_FIELDS = (
+    "candidate_import_id",
+    "row_number",
+    "kind",
+    "values",
+    "errors",
+    "match_id",
+    "match_reason",
+    "decision",
+)
 
 __all__ = [
     "ImportRefused",
+    "candidate_import_check",
     "candidate_import_commit",
     "candidate_import_confirm",
     "candidate_import_create",
@@ -74,7 +87,7 @@ __all__ = [
     "candidate_import_decide_all",
     "candidate_import_discard",
     "candidate_import_fail",
-    "check_file",
+    "check_records",
 ]
 
 
@@ -87,11 +100,10 @@ class ImportFailed(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-def check_file(data: bytes) -> list[CheckedRow]:
-    """Every row of the file, checked and matched. Raises ImportRefused for a bad file."""
-    header, records = read_records(decode(data))
-    columns = map_header(header)
-    refuse_no_rows(records)
+def check_records(
+    records: list[tuple[int, list[str]]], columns: dict[str, int]
+) -> list[CheckedRow]:
+    """Every row checked on its own, against the others and against people on file."""
     requisitions = {}
     if "requisition" in columns:
         index = columns["requisition"]
@@ -197,33 +209,29 @@ def people_on_file(
 
 @transaction.atomic
 def candidate_import_create(*, upload: UploadedFile, by: User) -> CandidateImport:
-    """Check an uploaded CSV and keep its rows for the preview. Nothing else is written; a bad
-    file raises ImportRefused and writes nothing at all."""
+    """Take an uploaded CSV for a preview. A bad file raises ImportRefused and writes nothing;
+    a small file's rows are checked at once, a large file's by a worker (`check_candidate_import`)
+    while the page shows it being checked. No candidate is written either way."""
     refuse_size(upload.size or 0)
-    rows = check_file(upload.read(writing_limit()))
-    kinds = Counter(row.kind for row in rows)
+    text = decode(upload.read(writing_limit()))
+    header, records = read_records(text)
+    columns = map_header(header)
+    refuse_no_rows(records)
+    large = len(records) > INLINE_CHECK_ROWS
     candidate_import = CandidateImport.objects.create(
         owner=by,
         file_name=os.path.basename(upload.name or "upload.csv")[:255],
-        row_count=len(rows),
-        new_count=kinds["new"],
-        match_count=kinds["match"],
-        error_count=kinds["error"],
+        row_count=len(records),
+        status=CandidateImport.Status.CHECKING if large else CandidateImport.Status.PREVIEW,
+        source=text if large else "",
     )
-    writing.insert(
-        [
-            CandidateImportRow(
-                candidate_import=candidate_import,
-                row_number=row.number,
-                kind=row.kind,
-                values=row.stored_values,
-                errors=row.errors,
-                match_id=row.match_id,
-                match_reason=row.match_reason,
-            )
-            for row in rows
-        ]
-    )
+    if large:
+        from candidates.tasks import check_candidate_import
+
+        pk = candidate_import.pk
+        transaction.on_commit(lambda: check_candidate_import.delay(pk))
+    else:
+        _keep_rows(candidate_import, check_records(records, columns))
     # Previews nobody confirmed within a week are not coming back; their rows go.
     CandidateImport.objects.filter(
         owner=by,
@@ -233,14 +241,49 @@ def candidate_import_create(*, upload: UploadedFile, by: User) -> CandidateImpor
     return candidate_import
 
 
+@transaction.atomic
+def candidate_import_check(*, candidate_import: CandidateImport, by: User) -> CandidateImport:
+    """Check the rows of a large upload (a worker does this); then it waits for the recruiter.
+    Safe to run twice: a checked import is left as it is."""
+    current = CandidateImport.objects.select_for_update().get(pk=candidate_import.pk)
+    if current.status != CandidateImport.Status.CHECKING:
+        return current
+    header, records = read_records(current.source)
+    _keep_rows(current, check_records(records, map_header(header)))
+    current.status = CandidateImport.Status.PREVIEW
+    current.source = ""
+    current.save(update_fields=["status", "source"])
+    return current
+
+
+def _keep_rows(candidate_import: CandidateImport, rows: list[CheckedRow]) -> None:
+    kinds = Counter(row.kind for row in rows)
+    candidate_import.new_count = kinds["new"]
+    candidate_import.match_count = kinds["match"]
+    candidate_import.error_count = kinds["error"]
+    candidate_import.save(update_fields=["new_count", "match_count", "error_count"])
+    writing.insert(
+        CandidateImportRow,
+        STAGED_FIELDS,
+        [
+            (
+                candidate_import.pk,
+                row.number,
+                row.kind,
+                row.stored_values,
+                row.errors,
+                row.match_id,
+                row.match_reason,
+                "",
+            )
+            for row in rows
+        ],
+    )
+
+
 def writing_limit() -> int:
     # One byte more than allowed, so an upload that lied about its size is still refused.
     return MAX_BYTES + 1
-
-
-def _row_words(row: CandidateImportRow) -> str:
-    name = f"{row.values.get('first_name', '')} {row.values.get('last_name', '')}".strip()
-    return f"{row.row_number} ({name})" if name else str(row.row_number)
 
 
 def _refuse_unless_preview(candidate_import: CandidateImport) -> None:
@@ -285,6 +328,8 @@ def candidate_import_decide_all(
 @transaction.atomic
 def candidate_import_confirm(*, candidate_import: CandidateImport, by: User) -> CandidateImport:
     """The recruiter said yes: write it now if it is small, else hand it to a worker."""
+    if candidate_import.status != CandidateImport.Status.PREVIEW:
+        return candidate_import  # a second click, or not checked yet: nothing to do
     if candidate_import.new_count + candidate_import.match_count == 0:
         raise ValidationError("Every row has errors, so there is nothing to import.")
     queued = CandidateImport.objects.filter(
@@ -310,12 +355,14 @@ def candidate_import_discard(*, candidate_import: CandidateImport, by: User) -> 
 
 
 def candidate_import_fail(*, candidate_import: CandidateImport, reason: str) -> int:
-    """Record why a queued import stopped (its writes were rolled back)."""
+    """Record why an import being checked or written stopped (its writes were rolled back)."""
     return CandidateImport.objects.filter(
-        pk=candidate_import.pk, status=CandidateImport.Status.QUEUED
+        pk=candidate_import.pk,
+        status__in=[CandidateImport.Status.CHECKING, CandidateImport.Status.QUEUED],
     ).update(
         status=CandidateImport.Status.FAILED,
         failure=reason,
+        source="",
         progress=0,
         finished_at=timezone.now(),
     )
@@ -365,16 +412,15 @@ def _database_refusal(error: Exception) -> str:
 
 
 def _write_import(candidate_import: CandidateImport, *, by: User, progress) -> None:
-    now = timezone.now()
-    context = _Context(candidate_import=candidate_import, by=by, now=now)
+    context = _Context(candidate_import=candidate_import, by=by, now=timezone.now())
     counts: Counter = Counter()
-    done, last = 0, 0
-    rows = candidate_import.rows.exclude(kind=CandidateImportRow.Kind.ERROR).order_by("row_number")
-    while chunk := list(rows.filter(row_number__gt=last)[:CHUNK_ROWS]):
-        last = chunk[-1].row_number
-        counts.update(_write_chunk(chunk, context))
-        done += len(chunk)
-        progress(done)
+    done = 0
+    rows = candidate_import.rows.exclude(kind=CandidateImportRow.Kind.ERROR)
+    for kind in (CandidateImportRow.Kind.NEW, CandidateImportRow.Kind.MATCH):
+        for chunk in _staged_chunks(candidate_import, kind):
+            counts.update(_write_chunk(chunk, context))
+            done += len(chunk)
+            progress(done)
     # The rows written are now candidates; rows with errors stay to be read on the result page.
     rows.delete()
     candidate_import.status = CandidateImport.Status.DONE
@@ -397,6 +443,19 @@ def _write_import(candidate_import: CandidateImport, *, by: User, progress) -> N
     )
 
 
+def _staged_chunks(candidate_import: CandidateImport, kind: str):
+    """The kept rows of one kind, a chunk at a time, in file order (keyset on the row number)."""
+    staged = (
+        candidate_import.rows.filter(kind=kind)
+        .order_by("row_number")
+        .values_list("row_number", "kind", "values", "match_id", "decision", named=True)
+    )
+    last = 0
+    while chunk := list(staged.filter(row_number__gt=last)[:CHUNK_ROWS]):
+        last = chunk[-1].row_number
+        yield chunk
+
+
 class _Context:
     def __init__(self, *, candidate_import: CandidateImport, by: User, now: datetime.datetime):
         self.candidate_import = candidate_import
@@ -404,18 +463,33 @@ class _Context:
         self.now = now
         self.tag_ids: dict[str, int] = {}
         self.file_words = f"“{candidate_import.file_name}” by {by}"
+        # People added since the upload, read once before anything is written: a new row that
+        # is one of them would be a duplicate. (An edit that makes an older candidate match is
+        # not looked for; the unique email constraint still refuses a duplicate address.)
+        self.added_since = people_on_file(
+            list(
+                Candidate.objects.filter(created_at__gte=candidate_import.created_at).values(
+                    "email", "first_name", "last_name", "phone_digits"
+                )
+            )
+        )
 
-    def decision(self, row: CandidateImportRow) -> str:
+    def decision(self, row) -> str:
         return row.decision or self.candidate_import.match_action
 
 
-def _write_chunk(rows: list[CandidateImportRow], context: _Context) -> Counter:
+def _row_words(row) -> str:
+    name = f"{row.values.get('first_name', '')} {row.values.get('last_name', '')}".strip()
+    return f"{row.row_number} ({name})" if name else str(row.row_number)
+
+
+def _write_chunk(rows: list, context: _Context) -> Counter:
     new = [row for row in rows if row.kind == CandidateImportRow.Kind.NEW]
     matches = [row for row in rows if row.kind == CandidateImportRow.Kind.MATCH]
     updates = [
         row for row in matches if context.decision(row) == CandidateImport.MatchAction.UPDATE
     ]
-    _refuse_new_matches(new)
+    _refuse_new_matches(new, context.added_since)
     titles = _open_requisitions(new + updates)
     _ensure_tags(new + updates, context)
     created = _create_candidates(new, context)
@@ -429,8 +503,10 @@ def _write_chunk(rows: list[CandidateImportRow], context: _Context) -> Counter:
     )
 
 
-def _refuse_new_matches(rows: list[CandidateImportRow]) -> None:
-    by_email, by_name_phone = people_on_file([row.values for row in rows])
+def _refuse_new_matches(rows: list, added_since) -> None:
+    by_email, by_name_phone = added_since
+    if not (by_email or by_name_phone):
+        return
     for row in rows:
         found = by_email.get(email_key(row.values)) or next(
             iter(by_name_phone.get(name_phone_key(row.values), [])), None
@@ -443,9 +519,9 @@ def _refuse_new_matches(rows: list[CandidateImportRow]) -> None:
             )
 
 
-def _open_requisitions(rows: list[CandidateImportRow]) -> dict[int, str]:
+def _open_requisitions(rows: list) -> dict[int, str]:
     wanted = {row.values["requisition"]: row for row in rows if row.values.get("requisition")}
-    found = Requisition.objects.in_bulk(list(wanted))
+    found = Requisition.objects.in_bulk(list(wanted)) if wanted else {}
     for pk, row in wanted.items():
         requisition = found.get(pk)
         if requisition is None or not requisition.is_active:
@@ -458,7 +534,7 @@ def _open_requisitions(rows: list[CandidateImportRow]) -> dict[int, str]:
     return {pk: requisition.title for pk, requisition in found.items()}
 
 
-def _ensure_tags(rows: list[CandidateImportRow], context: _Context) -> None:
+def _ensure_tags(rows: list, context: _Context) -> None:
     """Tag ids by lower-case name, creating the tags nobody has used yet."""
     wanted = {
         tag.lower(): tag
@@ -485,53 +561,76 @@ def _ensure_tags(rows: list[CandidateImportRow], context: _Context) -> None:
         raise ImportFailed(f"Nothing was imported: the tag “{unknown[0]}” could not be created.")
 
 
+LINK_FIELDS = ("candidate_id", "tag_id")
+NOTE_FIELDS = (
+    "kind",
+    "candidate_id",
+    "hiring_leader_id",
+    "requisition_id",
+    "application_id",
+    "actor_id",
+    "occurred_at",
+    "summary",
+    "body",
+)
+
+
 def _tag_links(candidate_id: int, tags: list[str], context: _Context, *, skip=frozenset()):
-    Link = Candidate.tags.through
     ids = {context.tag_ids[tag.lower()] for tag in tags} - skip
-    return [Link(candidate_id=candidate_id, tag_id=tag_id) for tag_id in sorted(ids)]
+    return [(candidate_id, tag_id) for tag_id in sorted(ids)]
 
 
-def _create_candidates(
-    rows: list[CandidateImportRow], context: _Context
-) -> list[tuple[CandidateImportRow, int]]:
+def _note(context: _Context, candidate_id: int, summary: str) -> tuple:
+    return (
+        Activity.Kind.NOTE.value,
+        candidate_id,
+        None,
+        None,
+        None,
+        context.by.pk,
+        context.now,
+        summary[:300],
+        "",
+    )
+
+
+def _create_candidates(rows: list, context: _Context) -> list[tuple]:
+    """New candidates, their tags and their "Imported from …" entry. Returns (row, id) pairs."""
     fields = ("first_name", "last_name", "email", "phone", "phone_digits", "headline", "source")
-    candidates = [
-        Candidate(
-            **{name: row.values[name] for name in fields},
-            owner=context.by,
-            created_at=context.now,
-            updated_at=context.now,
-        )
-        for row in rows
-    ]
-    writing.insert(candidates)
+    ids = writing.insert(
+        Candidate,
+        (*fields, "location", "time_zone", "owner_id", "created_at", "updated_at"),
+        [
+            (
+                *(row.values[name] for name in fields),
+                "",
+                "",
+                context.by.pk,
+                context.now,
+                context.now,
+            )
+            for row in rows
+        ],
+        ids=True,
+    )
+    Link = Candidate.tags.through
     writing.insert(
+        Link,
+        LINK_FIELDS,
         [
             link
-            for row, candidate in zip(rows, candidates, strict=True)
-            for link in _tag_links(candidate.pk, row.values["tags"], context)
-        ]
+            for row, pk in zip(rows, ids, strict=True)
+            for link in _tag_links(pk, row.values["tags"], context)
+        ],
     )
-    writing.insert(
-        [
-            Activity(
-                kind=Activity.Kind.NOTE,
-                candidate_id=candidate.pk,
-                actor=context.by,
-                occurred_at=context.now,
-                summary=f"Imported from {context.file_words}"[:300],
-            )
-            for candidate in candidates
-        ]
-    )
-    return [(row, candidate.pk) for row, candidate in zip(rows, candidates, strict=True)]
+    summary = f"Imported from {context.file_words}"
+    writing.insert(Activity, NOTE_FIELDS, [_note(context, pk, summary) for pk in ids])
+    return list(zip(rows, ids, strict=True))
 
 
-def _update_candidates(
-    rows: list[CandidateImportRow], context: _Context
-) -> tuple[int, int, list[tuple[CandidateImportRow, int]]]:
+def _update_candidates(rows: list, context: _Context) -> tuple[int, int, list[tuple]]:
     """Fill in what the file adds for the matches chosen for update. Returns how many changed,
-    how many had nothing new, and the (row, candidate) pairs joining a requisition."""
+    how many had nothing new, and the (row, candidate id) pairs joining a requisition."""
     if not rows:
         return 0, 0, []
     ids = [row.match_id for row in rows]
@@ -543,24 +642,23 @@ def _update_candidates(
                 "deleted after the preview. Upload the file again."
             )
     Link = Candidate.tags.through
-    tagged = set(Link.objects.filter(candidate_id__in=ids).values_list("candidate_id", "tag_id"))
+    tagged = defaultdict(set)
+    for candidate_id, tag_id in Link.objects.filter(candidate_id__in=ids).values_list(
+        "candidate_id", "tag_id"
+    ):
+        tagged[candidate_id].add(tag_id)
     in_pipeline = set(
         Application.objects.filter(
             candidate_id__in=ids, outcome=Application.Outcome.ACTIVE
         ).values_list("candidate_id", "requisition_id")
     )
-    changed, links, activities, joining = [], [], [], []
+    changed, links, notes, joining = [], [], [], []
     for row in rows:
         candidate = on_file[row.match_id]
         changes = update_changes(row.values, _as_values(candidate))
         for name, value in changes.items():
             setattr(candidate, name, value)
-        new_links = _tag_links(
-            candidate.pk,
-            row.values["tags"],
-            context,
-            skip={tag_id for pk, tag_id in tagged if pk == candidate.pk},
-        )
+        new_links = _tag_links(candidate.pk, row.values["tags"], context, skip=tagged[candidate.pk])
         requisition = row.values.get("requisition")
         if requisition and (candidate.pk, requisition) not in in_pipeline:
             joining.append((row, candidate.pk))
@@ -572,19 +670,12 @@ def _update_candidates(
             changed.append(candidate)
         links.extend(new_links)
         if words:
-            activities.append(
-                Activity(
-                    kind=Activity.Kind.NOTE,
-                    candidate_id=candidate.pk,
-                    actor=context.by,
-                    occurred_at=context.now,
-                    summary=f"Updated from {context.file_words}: {', '.join(words)}"[:300],
-                )
-            )
+            summary = f"Updated from {context.file_words}: {', '.join(words)}"
+            notes.append(_note(context, candidate.pk, summary))
     writing.update(changed, ["email", "phone", "phone_digits", "headline", "updated_at"])
-    writing.insert(links)
-    writing.insert(activities)
-    touched = {activity.candidate_id for activity in activities} | {pk for _, pk in joining}
+    writing.insert(Link, LINK_FIELDS, links)
+    writing.insert(Activity, NOTE_FIELDS, notes)
+    touched = {note[1] for note in notes} | {pk for _, pk in joining}
     return len(touched), len(rows) - len(touched), joining
 
 
@@ -600,49 +691,62 @@ def _as_values(candidate: Candidate) -> dict:
     }
 
 
-def _add_to_pipelines(
-    pairs: list[tuple[CandidateImportRow, int]], titles: dict[int, str], context: _Context
-) -> None:
+def _add_to_pipelines(pairs: list[tuple], titles: dict[int, str], context: _Context) -> None:
     """An active application at "sourced", with the history row and the timeline entry that
     application_create writes. Nobody at "sourced" hears from a cadence: no follow-ups."""
-    sourced = Application.Stage.SOURCED
-    applications = [
-        Application(
-            candidate_id=candidate_id,
-            requisition_id=row.values["requisition"],
-            stage=sourced,
-            outcome=Application.Outcome.ACTIVE,
-            stage_changed_at=context.now,
-            created_at=context.now,
-        )
+    sourced, active = Application.Stage.SOURCED.value, Application.Outcome.ACTIVE.value
+    joining = [
+        (candidate_id, row.values["requisition"])
         for row, candidate_id in pairs
         if row.values.get("requisition")
     ]
-    writing.insert(applications)
-    writing.insert(
+    now = context.now
+    ids = writing.insert(
+        Application,
+        (
+            "candidate_id",
+            "requisition_id",
+            "stage",
+            "outcome",
+            "close_reason",
+            "stage_changed_at",
+            "created_at",
+        ),
         [
-            ApplicationStageChange(
-                application_id=application.pk,
-                from_stage="",
-                to_stage=sourced,
-                outcome=Application.Outcome.ACTIVE,
-                changed_by=context.by,
-                changed_at=context.now,
-            )
-            for application in applications
-        ]
+            (candidate_id, requisition, sourced, active, "", now, now)
+            for candidate_id, requisition in joining
+        ],
+        ids=True,
     )
     writing.insert(
+        ApplicationStageChange,
+        (
+            "application_id",
+            "from_stage",
+            "to_stage",
+            "outcome",
+            "changed_by_id",
+            "changed_at",
+            "note",
+        ),
+        [(pk, "", sourced, active, context.by.pk, now, "") for pk in ids],
+    )
+    label = Application.Stage.SOURCED.label
+    writing.insert(
+        Activity,
+        NOTE_FIELDS,
         [
-            Activity(
-                kind=Activity.Kind.STAGE_CHANGE,
-                candidate_id=application.candidate_id,
-                requisition_id=application.requisition_id,
-                application_id=application.pk,
-                actor=context.by,
-                occurred_at=context.now,
-                summary=f"Added to {titles[application.requisition_id]} as {sourced.label}"[:300],
+            (
+                Activity.Kind.STAGE_CHANGE.value,
+                candidate_id,
+                None,
+                requisition,
+                pk,
+                context.by.pk,
+                now,
+                f"Added to {titles[requisition]} as {label}"[:300],
+                "",
             )
-            for application in applications
-        ]
+            for pk, (candidate_id, requisition) in zip(ids, joining, strict=True)
+        ],
     )

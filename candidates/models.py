@@ -407,6 +407,7 @@ class CandidateImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Checking the rows"
         PREVIEW = "preview", "Waiting for your confirmation"
         QUEUED = "queued", "Importing"
         DONE = "done", "Imported"
@@ -420,6 +421,8 @@ class CandidateImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="candidate_imports"
     )
     file_name = models.CharField(max_length=255)
+    # A large file's text, kept only until a worker has checked its rows.
+    source = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     # What happens to rows matching someone on file, unless the recruiter chose row by row.
     match_action = models.CharField(
@@ -446,7 +449,7 @@ class CandidateImport(models.Model):
         indexes = [models.Index(fields=["owner", "-created_at"], name="candidate_import_owner")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["preview", "queued", "done", "failed"]),
+                condition=models.Q(status__in=["checking", "preview", "queued", "done", "failed"]),
                 name="candidate_import_status_valid",
             ),
             models.CheckConstraint(
@@ -470,9 +473,14 @@ class CandidateImportRow(models.Model):
         MATCH = "match", "Matches someone on file"
         ERROR = "error", "Has errors"
 
-    # The unique constraint on (candidate_import, row_number) is its index.
+    # Rows are written 100,000 at a time: no database-level foreign keys to check on each of
+    # them (Django still cascades a deleted import), and only the index the pages read.
     candidate_import = models.ForeignKey(
-        CandidateImport, on_delete=models.CASCADE, related_name="rows", db_index=False
+        CandidateImport,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
     )
     # As a spreadsheet numbers it: the header is row 1.
     row_number = models.PositiveIntegerField()
@@ -481,8 +489,16 @@ class CandidateImportRow(models.Model):
     values = models.JSONField(default=dict)
     # [[column, why], …] for a row with errors.
     errors = models.JSONField(default=list)
+    # A candidate deleted since the upload leaves a dangling id here: the preview shows them as
+    # no longer on file and writing the import refuses, so nothing needs to follow deletions.
     match = models.ForeignKey(
-        Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Candidate,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     match_reason = models.CharField(max_length=40, blank=True)
     # Blank: the import's match_action decides.
@@ -494,11 +510,6 @@ class CandidateImportRow(models.Model):
         ordering = ["row_number"]
         indexes = [
             models.Index(fields=["candidate_import", "kind", "row_number"], name="import_row_kind"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["candidate_import", "row_number"], name="import_row_number_unique"
-            ),
         ]
 
     def __str__(self):

@@ -1,4 +1,5 @@
-"""Thin Celery wrappers around the candidates services."""
+"""Thin Celery wrappers around the candidates services. Each is safe to run twice: a second run
+finds the import already checked, claimed or written and leaves it alone."""
 
 from __future__ import annotations
 
@@ -6,23 +7,46 @@ import logging
 
 from celery import shared_task
 
-from candidates.imports import candidate_import_commit, candidate_import_fail
+from candidates.imports import (
+    candidate_import_check,
+    candidate_import_commit,
+    candidate_import_fail,
+)
 from candidates.models import CandidateImport
 
 logger = logging.getLogger(__name__)
 
 UNEXPECTED_FAILURE = (
-    "Something went wrong on our side while writing the import, so nothing was imported. "
-    "Upload the file again; if it happens twice, tell your admin (the worker's log has the error)."
+    "Something went wrong on our side, so nothing was imported. Upload the file again; if it "
+    "happens twice, tell your admin (the worker's log has the error)."
 )
+
+
+def _candidate_import(candidate_import_id: int) -> CandidateImport | None:
+    return CandidateImport.objects.select_related("owner").filter(pk=candidate_import_id).first()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def check_candidate_import(candidate_import_id: int) -> str:
+    """Check the rows of a large upload so its preview can be shown."""
+    candidate_import = _candidate_import(candidate_import_id)
+    if candidate_import is None:
+        return "gone"
+    try:
+        candidate_import = candidate_import_check(
+            candidate_import=candidate_import, by=candidate_import.owner
+        )
+    except Exception:
+        logger.exception("checking import %s failed", candidate_import_id)
+        candidate_import_fail(candidate_import=candidate_import, reason=UNEXPECTED_FAILURE)
+        return CandidateImport.Status.FAILED
+    return candidate_import.status
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def import_candidates(candidate_import_id: int) -> str:
-    """Write a confirmed import. Safe to run twice: a second run finds it claimed or written."""
-    candidate_import = (
-        CandidateImport.objects.select_related("owner").filter(pk=candidate_import_id).first()
-    )
+    """Write a confirmed import."""
+    candidate_import = _candidate_import(candidate_import_id)
     if candidate_import is None:
         return "gone"
     try:

@@ -412,7 +412,7 @@ def test_choosing_for_all_matches_with_htmx_swaps_the_table(client, recruiter, p
 
     body = text(response)
     assert body.lstrip().startswith('<section id="import-rows"')
-    assert "All 1 person on file will update." in body
+    assert "The one person on file will update." in body
     assert ">1</span> person on file updated" in body
 
 
@@ -425,7 +425,7 @@ def test_choosing_for_all_matches_without_javascript_says_so_on_the_preview(
         reverse("imports:decide_all", args=[preview.pk]), {"decision": "update"}, follow=True
     )
 
-    assert "All 1 person on file will update." in text(response)
+    assert "The one person on file will update." in text(response)
     preview.refresh_from_db()
     assert preview.match_action == "update"
 
@@ -464,6 +464,30 @@ def test_a_large_import_shows_a_progress_bar_that_htmx_polls(client, recruiter, 
     assert "0 of 2 rows written (0%)" in text(poll)
 
 
+def test_a_large_file_shows_it_is_being_checked_until_its_preview_is_ready(
+    client, recruiter, monkeypatch
+):
+    monkeypatch.setattr(imports, "INLINE_CHECK_ROWS", 1)
+    client.force_login(recruiter)
+
+    response = client.post(
+        UPLOAD_URL, {"file": upload(csv_bytes([person(1), person(2)]))}, follow=True
+    )
+    candidate_import = CandidateImport.objects.get()
+    progress_url = reverse("imports:progress", args=[candidate_import.pk])
+    waiting = client.get(progress_url, **HTMX)
+    candidate_import_check = imports.candidate_import_check
+    candidate_import_check(candidate_import=candidate_import, by=recruiter)
+    ready = client.get(progress_url, **HTMX)
+
+    body = text(response)
+    assert "Checking 2 rows…" in body
+    assert f'data-hx-get="{progress_url}" data-hx-trigger="every 1s"' in body
+    assert "Checking 2 rows…" in text(waiting)
+    assert ready["HX-Refresh"] == "true"
+    assert "Import 2 people" in text(client.get(detail_url(candidate_import)))
+
+
 def test_the_progress_poll_reloads_the_page_once_the_import_has_finished(client, recruiter):
     candidate_import = make_import(recruiter, [person(1)])
     imports.candidate_import_confirm(candidate_import=candidate_import, by=recruiter)
@@ -477,7 +501,7 @@ def test_the_progress_poll_reloads_the_page_once_the_import_has_finished(client,
     assert plain.url == detail_url(candidate_import)
 
 
-@pytest.mark.parametrize("state", ["queued", "done", "failed"])
+@pytest.mark.parametrize("state", ["checking", "queued", "done", "failed"])
 def test_the_progress_and_result_pages_take_a_fixed_number_of_queries(
     client, recruiter, state, django_assert_max_num_queries
 ):

@@ -24,7 +24,7 @@ from candidates.models import (
     CandidateImportRow,
     Tag,
 )
-from candidates.tasks import UNEXPECTED_FAILURE, import_candidates
+from candidates.tasks import UNEXPECTED_FAILURE, check_candidate_import, import_candidates
 from followups.models import FollowUp
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.candidates.import_helpers import csv_bytes, make_import, person, upload
@@ -193,6 +193,59 @@ def test_an_upload_that_understates_its_size_is_still_refused(recruiter, monkeyp
         )
 
     assert not CandidateImport.objects.exists()
+
+
+def test_a_large_file_is_refused_at_once_if_malformed_and_else_checked_by_a_worker(
+    recruiter, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(imports, "INLINE_CHECK_ROWS", 2)
+    queued = []
+    monkeypatch.setattr(check_candidate_import, "delay", queued.append)
+    CandidateFactory(email="person1@import.example")
+
+    with pytest.raises(ImportRefused, match="must name the columns"):
+        imports.candidate_import_create(upload=upload(b"Ada,Lovelace\nB,C\nD,E\n"), by=recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate_import = make_import(recruiter, [person(1), person(2), person(3, Email="x@")])
+
+    assert candidate_import.status == CandidateImport.Status.CHECKING
+    assert candidate_import.row_count == 3
+    assert queued == [candidate_import.pk]
+    assert not candidate_import.rows.exists()
+
+    assert check_candidate_import(candidate_import.pk) == "preview"
+    candidate_import.refresh_from_db()
+    assert (candidate_import.new_count, candidate_import.match_count) == (1, 1)
+    assert (candidate_import.error_count, candidate_import.source) == (1, "")
+    # A redelivered task finds it checked.
+    assert check_candidate_import(candidate_import.pk) == "preview"
+    assert candidate_import.rows.count() == 3
+    assert check_candidate_import(987654) == "gone"
+
+
+def test_an_import_still_being_checked_cannot_be_confirmed_yet(recruiter, monkeypatch):
+    monkeypatch.setattr(imports, "INLINE_CHECK_ROWS", 0)
+    candidate_import = make_import(recruiter, [person(1)])
+
+    result = confirm(candidate_import, recruiter)
+
+    assert result.status == CandidateImport.Status.CHECKING
+    assert not Candidate.objects.exists()
+
+
+def test_a_worker_that_fails_to_check_a_file_says_so_and_keeps_nothing(recruiter, monkeypatch):
+    monkeypatch.setattr(imports, "INLINE_CHECK_ROWS", 0)
+    candidate_import = make_import(recruiter, [person(1)])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(imports, "check_records", broken)
+
+    assert check_candidate_import(candidate_import.pk) == "failed"
+    candidate_import.refresh_from_db()
+    assert (candidate_import.failure, candidate_import.source) == (UNEXPECTED_FAILURE, "")
+    assert not candidate_import.rows.exists()
 
 
 # ---------- deciding the matches ----------
@@ -467,8 +520,8 @@ def test_a_database_refusal_mid_import_rolls_everything_back(recruiter, monkeypa
     # Another session takes an address between the re-check and the write.
     real_refuse = imports._refuse_new_matches
 
-    def then_someone_takes_an_address(rows):
-        real_refuse(rows)
+    def then_someone_takes_an_address(rows, added_since):
+        real_refuse(rows, added_since)
         CandidateFactory(email="person2@import.example")
 
     monkeypatch.setattr(imports, "_refuse_new_matches", then_someone_takes_an_address)
