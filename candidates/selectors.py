@@ -1,16 +1,43 @@
+"""The reads behind the candidate pages, each with a fixed number of queries: possible
+duplicates, the candidate page, the bulk actions' selection and preview. The list's search,
+filters and keyset pages are in search.py."""
+
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Activity, Application, Candidate, Commitment
+from candidates import keyset
+from candidates.keyset import KeyPart
+from candidates.models import (
+    Activity,
+    Application,
+    Candidate,
+    Commitment,
+    Tag,
+)
+from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddress
+from followups.services import message_preview, message_send_problem
+from hiring_leaders.models import Requisition
 from recruitcrm.models import User
 
+# The candidate list's page size (its reads are in search.py; the benchmark reads this one).
 CANDIDATES_PER_PAGE = 50
 TIMELINE_PER_PAGE = 30
+SCHEDULED_SHOWN = 8
+ACTIVE_REQUISITION = (Requisition.Status.OPEN, Requisition.Status.ON_HOLD)
 
 
 def phone_digits(phone: str) -> str:
@@ -32,74 +59,211 @@ def candidate_duplicates(
     digits = phone_digits(phone)
     if digits and first_name and last_name:
         match |= Q(
-            phone_digits=digits,
+            _same_phone(digits),
             first_name__iexact=first_name.strip(),
             last_name__iexact=last_name.strip(),
         )
-    found = Candidate.objects.filter(match)
+    found = Candidate.objects.filter(match).select_related("owner")
     if exclude_pk is not None:
         found = found.exclude(pk=exclude_pk)
     return found.order_by("pk")
 
 
-def candidate_search(*, viewer: User, query: str = "", mine: bool = False) -> QuerySet[Candidate]:
-    """Every word of the query must match the first name, last name or email."""
-    candidates = Candidate.objects.select_related("owner")
-    if mine:
-        candidates = candidates.filter(owner=viewer)
-    for word in query.split()[:5]:
-        candidates = candidates.filter(
-            Q(first_name__istartswith=word)
-            | Q(last_name__istartswith=word)
-            | Q(email__istartswith=word)
+# The shortest number two phones must share to be the same phone written two ways.
+SAME_PHONE_MIN_DIGITS = 7
+
+
+def _same_phone(digits: str) -> Q:
+    """The same number with or without its country code or trunk 0: "+1 555 010 2000" is
+    "555-010-2000", and "+44 20 7946 0000" is "020 7946 0000"."""
+    same = Q(phone_digits=digits)
+    national = digits.lstrip("0")
+    if len(national) >= SAME_PHONE_MIN_DIGITS:
+        longer = Q(phone_digits__endswith=national)
+        endings = [national[start:] for start in range(len(national) - SAME_PHONE_MIN_DIGITS + 1)]
+        # On file without its country code, perhaps with a trunk 0.
+        shorter = Q(phone_digits__in=endings + [f"0{ending}" for ending in endings])
+        same |= longer | shorter
+    return same
+
+
+def requisition_choices(*, viewer: User, include: int | None = None) -> list[Requisition]:
+    """The viewer's open and on-hold requisitions (and `include`, whatever it is), by title."""
+    wanted = Q(recruiter=viewer, status__in=ACTIVE_REQUISITION)
+    if include is not None:
+        wanted |= Q(pk=include)
+    return list(
+        Requisition.objects.filter(wanted).select_related("company").order_by("title", "pk")[:200]
+    )
+
+
+def tag_choices() -> list[str]:
+    return list(Tag.objects.order_by("name").values_list("name", flat=True)[:200])
+
+
+def owner_named(*, pk: int) -> User | None:
+    return User.objects.filter(pk=pk, role__in=[User.Role.RECRUITER, User.Role.ADMIN]).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk actions
+# ---------------------------------------------------------------------------------------------
+
+
+def candidates_selected(*, ids: list[int]) -> list[Candidate]:
+    """The candidates a bulk action was asked for, by name; unknown ids simply drop out."""
+    return list(
+        Candidate.objects.filter(pk__in=ids)
+        .select_related("owner")
+        .order_by(*Candidate._meta.ordering)
+    )
+
+
+def message_problems(*, candidates: list[Candidate], template: MessageTemplate) -> dict[int, str]:
+    """Why a template cannot go to each of these candidates, in the words message_send would
+    use, for a fixed number of queries: only the few whose address once bounced cost one."""
+    addresses = {c.email.lower() for c in candidates if c.email and not c.opted_out}
+    bounced = set()
+    if addresses:
+        bounced = set(
+            SuppressedAddress.objects.filter(email__in=addresses).values_list("email", flat=True)
         )
-    return candidates.order_by("last_name", "first_name", "pk")
+    problems = {}
+    for candidate in candidates:
+        if candidate.opted_out or not candidate.email or candidate.email.lower() in bounced:
+            problem = message_send_problem(template=template, to=candidate)
+            if problem:
+                problems[candidate.pk] = problem
+    return problems
 
 
-def candidate_page(
-    *, viewer: User, query: str = "", mine: bool = False, page_number: str | int | None = 1
-) -> Page:
-    candidates = candidate_search(viewer=viewer, query=query, mine=mine)
-    return Paginator(candidates, CANDIDATES_PER_PAGE).get_page(page_number)
+def email_templates() -> list[MessageTemplate]:
+    """The templates a recruiter may send a person (tasks are for the recruiter)."""
+    return list(MessageTemplate.objects.filter(kind=MessageTemplate.Kind.EMAIL).order_by("name"))
+
+
+@dataclass
+class PreviewFor:
+    candidate: Candidate
+    message: object  # followups.messages.RenderedMessage
+
+
+def message_preview_for_first(
+    *,
+    candidates: list[Candidate],
+    problems: dict[int, str],
+    template: MessageTemplate,
+    requisition: Requisition | None,
+    by: User,
+) -> PreviewFor | None:
+    """Exactly what the first person the message can reach would get, or None if nobody."""
+    first = next((c for c in candidates if c.pk not in problems), None)
+    if first is None:
+        return None
+    application = None
+    if requisition is not None:
+        application = (
+            Application.objects.filter(
+                candidate=first, requisition=requisition, outcome=Application.Outcome.ACTIVE
+            )
+            .select_related("requisition__company", "requisition__hiring_leader")
+            .first()
+        )
+    rendered = message_preview(
+        template=template, to=first, by=by, requisition=requisition, application=application
+    )
+    return PreviewFor(candidate=first, message=rendered)
+
+
+# ---------------------------------------------------------------------------------------------
+# The candidate page
+# ---------------------------------------------------------------------------------------------
+
+
+TAG_SEPARATOR = "\x1f"  # a control character: never part of a tag's name
+
+
+def with_tag_names(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    """Each candidate's tag names in the same query, as one string (read with `tag_names`)."""
+    names = (
+        Tag.objects.filter(candidates=OuterRef("pk"))
+        .order_by()
+        .values("candidates")
+        .annotate(names=StringAgg("name", delimiter=Value(TAG_SEPARATOR)))
+        .values("names")
+    )
+    return candidates.annotate(tag_string=Subquery(names))
+
+
+def tag_names(candidate: Candidate) -> list[str]:
+    """The tag names `with_tag_names` read; a candidate read without it has none."""
+    joined = getattr(candidate, "tag_string", None) or ""
+    # Sorted here: SQLite cannot order inside an aggregate.
+    return sorted(joined.split(TAG_SEPARATOR), key=str.lower) if joined else []
 
 
 def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     """A candidate a recruiter may open, with what the detail page shows alongside it.
 
     Candidates are a team asset in an agency: every recruiter may open every candidate.
-    Hiring leaders never reach this (the view admits recruiters and admins only).
+    Hiring leaders never reach this (the views admit recruiters and admins only).
     """
     applications = Application.objects.select_related(
         "requisition", "requisition__company", "placement"
-    ).order_by("-stage_changed_at")
-    return get_object_or_404(
-        Candidate.objects.select_related("owner").prefetch_related(
+    ).order_by("outcome", "-stage_changed_at", "-pk")
+    candidate = get_object_or_404(
+        with_tag_names(Candidate.objects.select_related("owner")).prefetch_related(
             Prefetch("applications", queryset=applications),
             Prefetch(
                 "commitments",
-                queryset=Commitment.objects.select_related("recruiter", "requisition"),
+                queryset=Commitment.objects.filter(status=Commitment.Status.OPEN)
+                .select_related("recruiter", "requisition")
+                .order_by("due_at", "pk"),
             ),
         ),
         pk=pk,
     )
+    candidate.tag_list = tag_names(candidate)
+    return candidate
 
 
-def candidate_timeline_page(*, candidate: Candidate, page_number: str | int | None = 1) -> Page:
-    activities = (
-        Activity.objects.filter(candidate=candidate)
-        .select_related("actor", "requisition")
-        .order_by("-occurred_at", "-pk")
+TIMELINE_KEY = (KeyPart("occurred_at", datetime.datetime), KeyPart("pk", int))
+
+
+def candidate_timeline(*, candidate: Candidate, older: str = "", newer: str = "") -> keyset.Seek:
+    """One page of the candidate's timeline, newest first, paged by a keyset."""
+    activities = Activity.objects.filter(candidate=candidate).select_related("actor", "requisition")
+    return keyset.seek(
+        activities,
+        parts=TIMELINE_KEY,
+        descending=True,
+        per_page=TIMELINE_PER_PAGE,
+        after=older,
+        before=newer,
     )
-    return Paginator(activities, TIMELINE_PER_PAGE).get_page(page_number)
 
 
 def candidate_open_commitments(*, candidate: Candidate) -> list[Commitment]:
-    """Promises still owed to the candidate, soonest due first.
+    """Promises still owed to the candidate, soonest due first (prefetched: no query)."""
+    return list(candidate.commitments.all())
 
-    Reads the commitments `candidate_for_recruiter` already prefetched, so the detail page pays
-    no extra query however many promises there are.
-    """
-    return sorted(
-        (c for c in candidate.commitments.all() if c.status == Commitment.Status.OPEN),
-        key=lambda c: (c.due_at, c.pk),
+
+def candidate_scheduled_emails(*, candidate: Candidate) -> tuple[list[FollowUp], bool]:
+    """Emails still to go to or about this candidate, soonest first (tasks have their own
+    list): the first few and whether there are more."""
+    scheduled = list(
+        FollowUp.objects.filter(
+            candidate=candidate, channel=Channel.EMAIL, state=FollowUp.State.SCHEDULED
+        )
+        .select_related("template", "recruiter", "requisition", "hiring_leader")
+        .order_by("due_at", "pk")[: SCHEDULED_SHOWN + 1]
     )
+    for followup in scheduled:
+        followup.is_one_off = followup.key.startswith("one-off:")
+    return scheduled[:SCHEDULED_SHOWN], len(scheduled) > SCHEDULED_SHOWN
+
+
+def requisitions_to_add(*, viewer: User, candidate: Candidate) -> list[Requisition]:
+    """The viewer's open and on-hold requisitions the candidate is not already active in."""
+    active_in = {a.requisition_id for a in candidate.applications.all() if a.is_active}
+    return [r for r in requisition_choices(viewer=viewer) if r.pk not in active_in]

@@ -6,7 +6,9 @@ timeline. Views, admin actions, tasks and commands call these; none re-implement
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,20 +17,26 @@ from django.utils import timezone
 from candidates.models import (
     Activity,
     Application,
-    ApplicationStageChange,
     Candidate,
     Commitment,
-    Placement,
+    Tag,
 )
+
+# The pipeline's services live in pipeline.py; other apps call them from here.
+from candidates.pipeline import application_close as application_close
+from candidates.pipeline import application_create as application_create
+from candidates.pipeline import application_move as application_move
+from candidates.pipeline import application_reopen as application_reopen
+from candidates.pipeline import placement_fall_through as placement_fall_through
+from candidates.pipeline import placement_record as placement_record
 from candidates.selectors import candidate_duplicates, phone_digits
+from followups.models import MessageTemplate
 from followups.services import (
-    followups_on_application_closed,
     followups_on_commitment_kept,
     followups_on_commitment_made,
     followups_on_contact,
-    followups_on_placement,
-    followups_on_placement_fell_through,
-    followups_on_stage_change,
+    message_send,
+    message_send_problem,
 )
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
@@ -47,15 +55,29 @@ CANDIDATE_FIELDS = (
 
 
 class DuplicateCandidate(ValidationError):
-    """The candidate looks like someone already on file; the caller decides what to do."""
+    """The candidate looks like someone already on file; the caller decides what to do.
 
-    def __init__(self, matches: list[Candidate]):
+    `same_email` means an existing candidate already has this email address: two records can
+    never share one (a message would reach the person twice, an opt-out only one record), so
+    that cannot be saved anyway. A same-name-and-phone match can, once the recruiter confirms.
+    """
+
+    def __init__(self, matches: list[Candidate], *, same_email: bool = False):
         self.matches = matches
+        self.same_email = same_email
         names = ", ".join(f"{c.name} (#{c.pk})" for c in matches[:3])
-        super().__init__(f"This looks like a candidate already on file: {names}.", code="duplicate")
+        if same_email:
+            message = f"This email address already belongs to {names}."
+        else:
+            message = f"This looks like a candidate already on file: {names}."
+        super().__init__(message, code="duplicate")
 
 
-def _refuse_duplicates(*, candidate: Candidate, exclude_pk: int | None) -> None:
+def _refuse_duplicates(
+    *, candidate: Candidate, exclude_pk: int | None, accepted: Collection[int] | None
+) -> None:
+    """Refuse a record that matches someone on file, unless the recruiter accepted exactly
+    these matches (`accepted` holds their ids; None means any)."""
     matches = list(
         candidate_duplicates(
             email=candidate.email,
@@ -65,12 +87,30 @@ def _refuse_duplicates(*, candidate: Candidate, exclude_pk: int | None) -> None:
             exclude_pk=exclude_pk,
         )[:5]
     )
-    if matches:
+    email = candidate.email.lower()
+    same_email = [match for match in matches if email and match.email.lower() == email]
+    if same_email:
+        raise DuplicateCandidate(same_email, same_email=True)
+    if matches and (accepted is not None and not {m.pk for m in matches} <= set(accepted)):
         raise DuplicateCandidate(matches)
 
 
+def _accepted(allow_duplicate: bool, accept_duplicates: Collection[int]) -> Collection[int] | None:
+    return None if allow_duplicate else accept_duplicates
+
+
 @transaction.atomic
-def candidate_create(*, by: User, allow_duplicate: bool = False, **fields) -> Candidate:
+def candidate_create(
+    *,
+    by: User,
+    allow_duplicate: bool = False,
+    accept_duplicates: Collection[int] = (),
+    tags: Iterable[str] | None = None,
+    **fields,
+) -> Candidate:
+    """Add a candidate. A likely duplicate is refused with DuplicateCandidate unless the
+    recruiter accepted those very matches (`accept_duplicates`, their ids) or any
+    (`allow_duplicate`); someone else's email address is always refused."""
     unknown = set(fields) - set(CANDIDATE_FIELDS)
     if unknown:
         raise TypeError(f"candidate_create() got unexpected fields: {sorted(unknown)}")
@@ -79,8 +119,11 @@ def candidate_create(*, by: User, allow_duplicate: bool = False, **fields) -> Ca
     candidate.email = candidate.email.strip()
     candidate.phone_digits = phone_digits(candidate.phone)
     candidate.full_clean(validate_unique=False, validate_constraints=False)
-    if not allow_duplicate:
-        _refuse_duplicates(candidate=candidate, exclude_pk=None)
+    _refuse_duplicates(
+        candidate=candidate,
+        exclude_pk=None,
+        accepted=_accepted(allow_duplicate, accept_duplicates),
+    )
     candidate.save()
     Activity.objects.create(
         kind=Activity.Kind.NOTE,
@@ -88,13 +131,22 @@ def candidate_create(*, by: User, allow_duplicate: bool = False, **fields) -> Ca
         actor=by,
         summary=f"Added to RecruitCRM by {by} (source: {candidate.get_source_display()})",
     )
+    if tags is not None:
+        _set_tags(candidate, tags, by=by, note=False)
     return candidate
 
 
 @transaction.atomic
 def candidate_update(
-    *, candidate: Candidate, by: User, allow_duplicate: bool = False, **fields
+    *,
+    candidate: Candidate,
+    by: User,
+    allow_duplicate: bool = False,
+    accept_duplicates: Collection[int] = (),
+    tags: Iterable[str] | None = None,
+    **fields,
 ) -> Candidate:
+    """Change a candidate's details (and, given `tags`, their tags), noting what changed."""
     unknown = set(fields) - set(CANDIDATE_FIELDS)
     if unknown:
         raise TypeError(f"candidate_update() got unexpected fields: {sorted(unknown)}")
@@ -104,8 +156,12 @@ def candidate_update(
     candidate.email = candidate.email.strip()
     candidate.phone_digits = phone_digits(candidate.phone)
     candidate.full_clean(validate_unique=False, validate_constraints=False)
-    if not allow_duplicate and {"email", "phone", "first_name", "last_name"} & set(changed):
-        _refuse_duplicates(candidate=candidate, exclude_pk=candidate.pk)
+    if {"email", "phone", "first_name", "last_name"} & set(changed):
+        _refuse_duplicates(
+            candidate=candidate,
+            exclude_pk=candidate.pk,
+            accepted=_accepted(allow_duplicate, accept_duplicates),
+        )
     candidate.save()
     if changed:
         Activity.objects.create(
@@ -114,268 +170,75 @@ def candidate_update(
             actor=by,
             summary=f"Details updated: {', '.join(sorted(changed))}",
         )
+    if tags is not None:
+        _set_tags(candidate, tags, by=by)
     return candidate
 
 
-def _record_stage_change(
-    *, application: Application, from_stage: str, by: User | None, note: str = ""
-) -> ApplicationStageChange:
-    return ApplicationStageChange.objects.create(
-        application=application,
-        from_stage=from_stage,
-        to_stage=application.stage,
-        outcome=application.outcome,
-        changed_by=by,
-        changed_at=application.stage_changed_at,
-        note=note,
-    )
+# ---------------------------------------------------------------------------------------------
+# Tags
+# ---------------------------------------------------------------------------------------------
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+TAGS_PER_CANDIDATE = 20
 
 
-def _on_timeline(
-    application: Application,
-    *,
-    by: User | None,
-    summary: str,
-    body: str = "",
-    occurred_at: datetime | None = None,
-) -> Activity:
-    """The stage-change entry on the candidate's timeline that every pipeline move writes."""
-    return Activity.objects.create(
-        kind=Activity.Kind.STAGE_CHANGE,
-        candidate=application.candidate,
-        requisition=application.requisition,
-        application=application,
-        actor=by,
-        occurred_at=occurred_at or timezone.now(),
-        summary=summary,
-        body=body,
-    )
+def tag_names_clean(names: Iterable[str]) -> list[str]:
+    """Tag names as they will be stored: trimmed, inner spaces collapsed, each once whatever
+    its case, in the order given. Refuses names that are too long or too many."""
+    cleaned: dict[str, str] = {}
+    for raw in names:
+        name = " ".join(str(raw).split())
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(
+                f"“{name[:20]}…” is too long for a tag (at most {TAG_MAX_LENGTH} characters)."
+            )
+        cleaned.setdefault(name.lower(), name)
+    if len(cleaned) > TAGS_PER_CANDIDATE:
+        raise ValidationError(f"A candidate can have at most {TAGS_PER_CANDIDATE} tags.")
+    return list(cleaned.values())
 
 
-@transaction.atomic
-def application_create(
-    *,
-    candidate: Candidate,
-    requisition: Requisition,
-    by: User,
-    stage: str = Application.Stage.SOURCED,
-) -> Application:
-    """Add a candidate to a requisition's pipeline."""
-    if not requisition.is_active:
-        raise ValidationError(
-            f"{requisition.title} is {requisition.get_status_display().lower()}; "
-            "reopen it before adding candidates."
-        )
-    if stage == Application.Stage.HIRED:
-        raise ValidationError("Record a placement to hire someone.")
-    now = timezone.now()
-    application = Application(
-        candidate=candidate, requisition=requisition, stage=stage, stage_changed_at=now
-    )
+def tag_get_or_create(*, name: str) -> Tag:
+    """The tag with this name whatever its case ("Python" is "python"), made if it is new."""
+    existing = Tag.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
-            application.save()
+            return Tag.objects.create(name=name)
     except IntegrityError:
-        raise ValidationError(
-            f"{candidate.name} is already in the pipeline for {requisition.title}."
-        ) from None
-    stage_change = _record_stage_change(application=application, from_stage="", by=by)
-    _on_timeline(
-        application,
-        by=by,
-        summary=f"Added to {requisition.title} as {application.get_stage_display()}",
-    )
-    followups_on_stage_change(application=application, stage_change=stage_change)
-    return application
-
-
-def _locked(application: Application) -> Application:
-    # Two recruiters moving the same card at once must not interleave their history rows.
-    return (
-        Application.objects.select_for_update()
-        .select_related("candidate", "requisition")
-        .get(pk=application.pk)
-    )
+        # Someone created it a moment ago.
+        return Tag.objects.get(name__iexact=name)
 
 
 @transaction.atomic
-def application_move(
-    *, application: Application, stage: str, by: User | None, note: str = ""
-) -> Application:
-    """Move an active application to another stage, keeping the history."""
-    if stage == Application.Stage.HIRED:
-        # A hire has a start date, which the congratulations and the check-ins need.
-        raise ValidationError("Record the hire with its start date (a placement).")
-    application, stage_change = _move(application=application, stage=stage, by=by, note=note)
-    if stage_change is not None:
-        followups_on_stage_change(application=application, stage_change=stage_change)
-    return application
+def candidate_set_tags(*, candidate: Candidate, names: Iterable[str], by: User) -> list[Tag]:
+    """Give the candidate exactly these tags, creating new ones by name."""
+    return _set_tags(candidate, names, by=by)
 
 
-def _move(
-    *, application: Application, stage: str, by: User | None, note: str = ""
-) -> tuple[Application, ApplicationStageChange | None]:
-    application = _locked(application)
-    if stage not in Application.Stage.values:
-        raise ValidationError(f"Unknown stage {stage!r}.")
-    if not application.is_active:
-        raise ValidationError(
-            f"This application is {application.get_outcome_display().lower()}; reopen it first."
+def _set_tags(candidate: Candidate, names: Iterable[str], *, by: User, note: bool = True):
+    tags = [tag_get_or_create(name=name) for name in tag_names_clean(names)]
+    before = {tag.pk: tag for tag in candidate.tags.all()}
+    candidate.tags.set(tags)
+    added = [tag.name for tag in tags if tag.pk not in before]
+    removed = [tag.name for pk, tag in before.items() if pk not in {t.pk for t in tags}]
+    changes = []
+    if added:
+        changes.append(f"added {', '.join(added)}")
+    if removed:
+        changes.append(f"removed {', '.join(sorted(removed))}")
+    if changes and note:
+        Activity.objects.create(
+            kind=Activity.Kind.NOTE,
+            candidate=candidate,
+            actor=by,
+            summary=f"Tags {'; '.join(changes)}",
         )
-    if application.hired_at is not None and stage != Application.Stage.HIRED:
-        raise ValidationError("This candidate was hired; reopen the application to move it back.")
-    if stage == application.stage:
-        return application, None
-    from_stage = application.stage
-    application.stage = stage
-    application.stage_changed_at = timezone.now()
-    if stage == Application.Stage.HIRED:
-        application.hired_at = application.stage_changed_at
-    application.save(update_fields=["stage", "stage_changed_at", "hired_at"])
-    stage_change = _record_stage_change(
-        application=application, from_stage=from_stage, by=by, note=note
-    )
-    _on_timeline(
-        application,
-        by=by,
-        occurred_at=application.stage_changed_at,
-        summary=(
-            f"{application.requisition.title}: "
-            f"{Application.Stage(from_stage).label} → {application.get_stage_display()}"
-        ),
-        body=note,
-    )
-    return application, stage_change
-
-
-@transaction.atomic
-def application_close(
-    *, application: Application, outcome: str, reason: str, by: User | None
-) -> Application:
-    """Close an application as rejected or withdrawn; a reason is required."""
-    application = _locked(application)
-    if outcome not in (Application.Outcome.REJECTED, Application.Outcome.WITHDRAWN):
-        raise ValidationError("An application closes as rejected or withdrawn.")
-    if not reason.strip():
-        raise ValidationError("Say why the application is closing.")
-    if not application.is_active:
-        raise ValidationError("This application is already closed.")
-    application.outcome = outcome
-    application.close_reason = reason.strip()
-    application.closed_at = timezone.now()
-    application.save(update_fields=["outcome", "close_reason", "closed_at"])
-    stage_change = ApplicationStageChange.objects.create(
-        application=application,
-        from_stage=application.stage,
-        to_stage=application.stage,
-        outcome=outcome,
-        changed_by=by,
-        changed_at=application.closed_at,
-        note=application.close_reason,
-    )
-    _on_timeline(
-        application,
-        by=by,
-        occurred_at=application.closed_at,
-        summary=f"{application.requisition.title}: {application.get_outcome_display()}",
-        body=application.close_reason,
-    )
-    followups_on_application_closed(application=application, stage_change=stage_change)
-    return application
-
-
-@transaction.atomic
-def application_reopen(
-    *, application: Application, by: User, stage: str | None = None, note: str = ""
-) -> Application:
-    """Reopen a closed application, or take a hire back down the pipeline."""
-    application = _locked(application)
-    target = stage or application.stage
-    if application.is_active and application.hired_at is None:
-        raise ValidationError("This application is already open.")
-    if target == Application.Stage.HIRED:
-        raise ValidationError("Choose the stage the candidate goes back to.")
-    if hasattr(application, "placement") and application.placement.fell_through_at is None:
-        raise ValidationError("Mark the placement as fallen through before reopening.")
-    from_stage = application.stage
-    application.outcome = Application.Outcome.ACTIVE
-    application.close_reason = ""
-    application.closed_at = None
-    application.hired_at = None
-    application.stage = target
-    application.stage_changed_at = timezone.now()
-    try:
-        with transaction.atomic():
-            application.save()
-    except IntegrityError:
-        raise ValidationError(
-            "The candidate already has an open application for this requisition."
-        ) from None
-    stage_change = _record_stage_change(
-        application=application, from_stage=from_stage, by=by, note=note
-    )
-    _on_timeline(
-        application,
-        by=by,
-        summary=f"{application.requisition.title}: reopened at {application.get_stage_display()}",
-        body=note,
-    )
-    followups_on_stage_change(application=application, stage_change=stage_change)
-    return application
-
-
-@transaction.atomic
-def placement_record(*, application: Application, start_date: date, by: User) -> Placement:
-    """Record a hire: the application moves to hired and the placement starts on start_date."""
-    application, stage_change = _move(application=application, stage=Application.Stage.HIRED, by=by)
-    if Placement.objects.filter(application=application).exists():
-        raise ValidationError("This hire already has a placement.")
-    placement = Placement.objects.create(
-        application=application, start_date=start_date, created_by=by
-    )
-    Activity.objects.create(
-        kind=Activity.Kind.PLACEMENT,
-        candidate=application.candidate,
-        requisition=application.requisition,
-        application=application,
-        actor=by,
-        summary=f"Placed in {application.requisition.title}, starting {start_date:%d %b %Y}",
-    )
-    if stage_change is not None:
-        followups_on_stage_change(
-            application=application, stage_change=stage_change, placement=placement
-        )
-    followups_on_placement(placement=placement)
-    return placement
-
-
-@transaction.atomic
-def placement_fall_through(*, placement: Placement, reason: str, by: User) -> Placement:
-    """The hire will not happen (or did not last): its check-ins stop."""
-    placement = (
-        Placement.objects.select_for_update()
-        .select_related("application__candidate", "application__requisition")
-        .get(pk=placement.pk)
-    )
-    if placement.fell_through_at is not None:
-        raise ValidationError("This placement has already fallen through.")
-    if not reason.strip():
-        raise ValidationError("Say why the placement fell through.")
-    placement.fell_through_at = timezone.now()
-    placement.fell_through_reason = reason.strip()
-    placement.save(update_fields=["fell_through_at", "fell_through_reason"])
-    application = placement.application
-    Activity.objects.create(
-        kind=Activity.Kind.PLACEMENT,
-        candidate=application.candidate,
-        requisition=application.requisition,
-        application=application,
-        actor=by,
-        summary=f"Placement in {application.requisition.title} fell through",
-        body=placement.fell_through_reason,
-    )
-    followups_on_placement_fell_through(placement=placement)
-    return placement
+    return tags
 
 
 @transaction.atomic
@@ -552,3 +415,106 @@ def commitment_unkeep(*, commitment: Commitment, by: User) -> Commitment:
         summary=f"Not kept after all: {commitment.description}",
     )
     return commitment
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk actions on a selection of the candidate list. Each is all or nothing: one transaction,
+# so a failure half-way leaves no one added, noted or messaged. People the action does not fit
+# are skipped, never failed, and the outcome says who and why.
+# ---------------------------------------------------------------------------------------------
+
+BULK_LIMIT = 200
+
+
+@dataclass
+class BulkOutcome:
+    done: list[Candidate] = field(default_factory=list)
+    # (candidate, why), in the words a recruiter reads: "Ann Lee opted out of email."
+    skipped: list[tuple[Candidate, str]] = field(default_factory=list)
+
+
+def _selection(candidates: Iterable[Candidate]) -> list[Candidate]:
+    selection = list(candidates)
+    if not selection:
+        raise ValidationError("Select at least one candidate.")
+    if len(selection) > BULK_LIMIT:
+        raise ValidationError(f"Select at most {BULK_LIMIT} candidates at a time.")
+    return selection
+
+
+@transaction.atomic
+def candidates_add_to_requisition(
+    *, candidates: Iterable[Candidate], requisition: Requisition, by: User
+) -> BulkOutcome:
+    """Add each candidate to the requisition's pipeline at "sourced"; skip those already in it."""
+    selection = _selection(candidates)
+    already = set(
+        Application.objects.filter(
+            requisition=requisition,
+            candidate__in=selection,
+            outcome=Application.Outcome.ACTIVE,
+        ).values_list("candidate_id", flat=True)
+    )
+    outcome = BulkOutcome()
+    for candidate in selection:
+        if candidate.pk in already:
+            outcome.skipped.append((candidate, f"{candidate.name} is already in this pipeline."))
+            continue
+        application_create(candidate=candidate, requisition=requisition, by=by)
+        outcome.done.append(candidate)
+    return outcome
+
+
+@transaction.atomic
+def candidates_log_note(
+    *, candidates: Iterable[Candidate], summary: str, body: str = "", by: User
+) -> BulkOutcome:
+    """The same note on each candidate's timeline."""
+    selection = _selection(candidates)
+    outcome = BulkOutcome()
+    for candidate in selection:
+        activity_log(
+            kind=Activity.Kind.NOTE, by=by, summary=summary, body=body, candidate=candidate
+        )
+        outcome.done.append(candidate)
+    return outcome
+
+
+@transaction.atomic
+def candidates_send_message(
+    *,
+    candidates: Iterable[Candidate],
+    template: MessageTemplate,
+    by: User,
+    requisition: Requisition | None = None,
+) -> BulkOutcome:
+    """Send an email template to each candidate (about `requisition`, and their application
+    in it where they have one); skip anyone email must not reach, saying why."""
+    selection = _selection(candidates)
+    if template.kind != MessageTemplate.Kind.EMAIL:
+        raise ValidationError(f"“{template.name}” is a task for the recruiter, not an email.")
+    applications = {}
+    if requisition is not None:
+        applications = {
+            application.candidate_id: application
+            for application in Application.objects.filter(
+                requisition=requisition,
+                candidate__in=selection,
+                outcome=Application.Outcome.ACTIVE,
+            ).select_related("requisition__company", "requisition__hiring_leader")
+        }
+    outcome = BulkOutcome()
+    for candidate in selection:
+        problem = message_send_problem(template=template, to=candidate)
+        if problem:
+            outcome.skipped.append((candidate, problem))
+            continue
+        message_send(
+            template=template,
+            to=candidate,
+            by=by,
+            requisition=requisition,
+            application=applications.get(candidate.pk),
+        )
+        outcome.done.append(candidate)
+    return outcome

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from candidates.models import Activity, Application, Candidate, Commitment, Placement
+from candidates.models import Activity, Application, Candidate, Commitment, Placement, Tag
 from tests.hiring_leaders.factories import RequisitionFactory
 from tests.recruitcrm.factories import RecruiterFactory
 
@@ -60,3 +60,10 @@ class PlacementFactory(factory.django.DjangoModelFactory):
         hired_at=factory.LazyFunction(timezone.now),
     )
     start_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"tag-{n}")

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from candidates import services
-from candidates.models import Activity, Application, Candidate, Commitment, Placement
+from candidates.models import Activity, Application, Candidate, Commitment, Placement, Tag
+from followups.models import FollowUp
 from hiring_leaders.models import Requisition
 from tests.candidates.factories import (
     ApplicationFactory,
@@ -14,6 +15,7 @@ from tests.candidates.factories import (
     CommitmentFactory,
     PlacementFactory,
 )
+from tests.followups.factories import MessageTemplateFactory
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -383,3 +385,194 @@ def test_requisition_status_is_untouched_by_candidate_workflows(recruiter):
     application = ApplicationFactory()
     services.application_move(application=application, stage="screened", by=recruiter)
     assert Requisition.objects.get().status == "open"
+
+
+class TestDuplicates:
+    def test_someone_elses_email_is_refused_even_when_duplicates_are_allowed(self, recruiter):
+        existing = CandidateFactory(email="ada@example.com")
+        with pytest.raises(services.DuplicateCandidate) as refused:
+            services.candidate_create(
+                by=recruiter,
+                allow_duplicate=True,
+                first_name="Ada",
+                last_name="Again",
+                email="Ada@Example.com",
+            )
+        assert refused.value.same_email
+        assert refused.value.matches == [existing]
+        assert Candidate.objects.count() == 1
+
+    def test_the_matches_the_recruiter_saw_may_be_accepted(self, recruiter):
+        existing = CandidateFactory(first_name="Grace", last_name="Hopper", phone="+1 555 0100")
+        services.candidate_create(
+            by=recruiter,
+            accept_duplicates=[existing.pk],
+            first_name="Grace",
+            last_name="Hopper",
+            phone="555-0100",
+        )
+        assert Candidate.objects.filter(last_name="Hopper").count() == 2
+
+    def test_accepting_other_matches_than_these_is_not_enough(self, recruiter):
+        CandidateFactory(first_name="Grace", last_name="Hopper", phone="+1 555 0100")
+        with pytest.raises(services.DuplicateCandidate):
+            services.candidate_create(
+                by=recruiter,
+                accept_duplicates=[987654],
+                first_name="Grace",
+                last_name="Hopper",
+                phone="555-0100",
+            )
+        assert Candidate.objects.filter(last_name="Hopper").count() == 1
+
+    def test_an_edit_that_takes_someone_elses_email_is_refused(self, candidate, recruiter):
+        CandidateFactory(email="taken@example.com")
+        with pytest.raises(services.DuplicateCandidate) as refused:
+            services.candidate_update(
+                candidate=candidate, by=recruiter, allow_duplicate=True, email="taken@example.com"
+            )
+        assert refused.value.same_email
+
+
+class TestTags:
+    def test_tags_are_created_by_name_and_reused_whatever_the_case(self, candidate, recruiter):
+        existing = Tag.objects.create(name="Python")
+        tags = services.candidate_set_tags(
+            candidate=candidate, names=["python", " Remote  first ", "REMOTE FIRST"], by=recruiter
+        )
+        assert [t.name for t in tags] == ["Python", "Remote first"]
+        assert tags[0] == existing
+        assert Tag.objects.count() == 2
+        assert timeline(candidate)[-1] == ("note", "Tags added Python, Remote first")
+
+    def test_changing_tags_notes_what_was_added_and_removed(self, candidate, recruiter):
+        services.candidate_set_tags(candidate=candidate, names=["a", "b"], by=recruiter)
+        services.candidate_set_tags(candidate=candidate, names=["b", "c"], by=recruiter)
+        assert sorted(candidate.tags.values_list("name", flat=True)) == ["b", "c"]
+        assert timeline(candidate)[-1] == ("note", "Tags added c; removed a")
+
+    def test_the_same_tags_again_note_nothing(self, candidate, recruiter):
+        services.candidate_set_tags(candidate=candidate, names=["a"], by=recruiter)
+        before = len(timeline(candidate))
+        services.candidate_set_tags(candidate=candidate, names=["A"], by=recruiter)
+        assert len(timeline(candidate)) == before
+
+    def test_a_tag_too_long_is_refused_and_nothing_changes(self, candidate, recruiter):
+        with pytest.raises(ValidationError, match="too long"):
+            services.candidate_set_tags(candidate=candidate, names=["ok", "x" * 51], by=recruiter)
+        assert not Tag.objects.exists()
+        assert not candidate.tags.exists()
+
+    def test_tags_come_with_a_new_candidate(self, recruiter):
+        candidate = services.candidate_create(
+            by=recruiter, first_name="Ada", last_name="L", tags=["python", "Python", "go"]
+        )
+        assert sorted(candidate.tags.values_list("name", flat=True)) == ["go", "python"]
+
+
+class TestBulkActions:
+    def test_adding_to_a_requisition_skips_those_already_in_it(self, recruiter):
+        requisition = RequisitionFactory(title="Platform Lead")
+        already = ApplicationFactory(requisition=requisition).candidate
+        new = CandidateFactory()
+
+        outcome = services.candidates_add_to_requisition(
+            candidates=[already, new], requisition=requisition, by=recruiter
+        )
+
+        assert outcome.done == [new]
+        assert outcome.skipped == [(already, f"{already.name} is already in this pipeline.")]
+        assert Application.objects.filter(requisition=requisition).count() == 2
+        assert timeline(new)[-1] == ("stage_change", "Added to Platform Lead as Sourced")
+
+    def test_adding_to_a_closed_requisition_adds_nobody(self, recruiter):
+        requisition = RequisitionFactory(status="filled", closed_on=datetime.date.today())
+        with pytest.raises(ValidationError, match="reopen it"):
+            services.candidates_add_to_requisition(
+                candidates=CandidateFactory.create_batch(3), requisition=requisition, by=recruiter
+            )
+        assert not Application.objects.exists()
+
+    def test_a_note_goes_on_every_timeline(self, recruiter):
+        people = CandidateFactory.create_batch(3)
+        outcome = services.candidates_log_note(
+            candidates=people, summary="Met at the meetup", by=recruiter
+        )
+        assert outcome.done == people
+        assert all(timeline(person)[-1] == ("note", "Met at the meetup") for person in people)
+
+    def test_a_message_skips_people_email_must_not_reach_and_says_why(self, recruiter):
+        template = MessageTemplateFactory(subject="Hello", body="Hi {{ recipient.first_name }}")
+        requisition = RequisitionFactory()
+        reachable = ApplicationFactory(requisition=requisition).candidate
+        opted_out = CandidateFactory(
+            first_name="Olga", last_name="Out", opted_out_at=timezone.now()
+        )
+        no_email = CandidateFactory(first_name="Nora", last_name="Nomail", email="")
+
+        outcome = services.candidates_send_message(
+            candidates=[reachable, opted_out, no_email],
+            template=template,
+            requisition=requisition,
+            by=recruiter,
+        )
+
+        assert outcome.done == [reachable]
+        assert outcome.skipped == [
+            (opted_out, "Olga Out opted out of email."),
+            (no_email, "Nora Nomail has no email address."),
+        ]
+        sent = FollowUp.objects.get()
+        assert (sent.candidate, sent.template, sent.requisition) == (
+            reachable,
+            template,
+            requisition,
+        )
+        assert sent.application == reachable.applications.get()
+
+    def test_a_message_is_all_or_nothing(self, recruiter, monkeypatch):
+        template = MessageTemplateFactory()
+        people = CandidateFactory.create_batch(3)
+        real_send = services.message_send
+        sent = []
+
+        def fail_on_the_third(**kwargs):
+            if len(sent) == 2:
+                raise ValidationError("The mail system is down.")
+            sent.append(kwargs["to"])
+            return real_send(**kwargs)
+
+        monkeypatch.setattr(services, "message_send", fail_on_the_third)
+        with pytest.raises(ValidationError):
+            services.candidates_send_message(candidates=people, template=template, by=recruiter)
+        assert len(sent) == 2
+        assert not FollowUp.objects.exists()
+
+    def test_a_task_template_is_not_a_message(self, recruiter):
+        template = MessageTemplateFactory(kind="task")
+        with pytest.raises(ValidationError, match="task"):
+            services.candidates_send_message(
+                candidates=[CandidateFactory()], template=template, by=recruiter
+            )
+
+    def test_a_selection_must_be_someone_and_not_too_many(self, recruiter):
+        with pytest.raises(ValidationError, match="at least one"):
+            services.candidates_log_note(candidates=[], summary="x", by=recruiter)
+        too_many = [CandidateFactory.build(pk=n) for n in range(1, services.BULK_LIMIT + 2)]
+        with pytest.raises(ValidationError, match="at most"):
+            services.candidates_log_note(candidates=too_many, summary="x", by=recruiter)
+
+
+@pytest.mark.parametrize(
+    ("on_file", "typed"),
+    [
+        ("+1 555 010 2000", "555-010-2000"),
+        ("555 010 2000", "+1 (555) 010-2000"),
+        ("+44 20 7946 0000", "020 7946 0000"),
+    ],
+)
+def test_the_same_phone_with_or_without_its_country_code_is_a_duplicate(recruiter, on_file, typed):
+    existing = CandidateFactory(first_name="Grace", last_name="Hopper", phone=on_file)
+    with pytest.raises(services.DuplicateCandidate) as refused:
+        services.candidate_create(by=recruiter, first_name="Grace", last_name="Hopper", phone=typed)
+    assert refused.value.matches == [existing]

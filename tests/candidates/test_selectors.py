@@ -1,0 +1,373 @@
+"""The candidate list's reads (search.py): search, filters, sorts and keyset pages; and
+the duplicates a new candidate is checked against (selectors.py)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from candidates import search, selectors
+from candidates.models import Application
+from candidates.search import CandidateFilters, candidate_list_page
+from tests.candidates.factories import (
+    ApplicationFactory,
+    CandidateFactory,
+    TagFactory,
+)
+from tests.hiring_leaders.factories import RequisitionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(page) -> list[str]:
+    return [candidate.name for candidate in page.rows]
+
+
+def found(**filters) -> set[str]:
+    return set(names(candidate_list_page(filters=CandidateFilters(**filters))))
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES_PER_PAGE", 3)
+
+
+@pytest.fixture(params=["walk the index", "collect first"])
+def either_plan(request, monkeypatch):
+    """Run a test both ways the list can fetch a selective search (see _collect_first)."""
+    if request.param == "walk the index":
+        monkeypatch.setattr(search, "_collect_first", lambda *args, **kwargs: False)
+    else:
+        monkeypatch.setattr(search, "_collect_first", lambda *args, **kwargs: True)
+    return request.param
+
+
+# ---------- search ----------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ann", {"Annabel Smithers"}),
+        ("SMITH", {"Annabel Smithers"}),
+        ("ann.s@", {"Annabel Smithers"}),
+        ("mith", set()),
+        ("back", {"Annabel Smithers"}),
+        ("engineer", {"Annabel Smithers", "Boris Jones"}),
+        ("gineer", set()),
+        ("ba", set()),
+        ("annabel engineer", {"Annabel Smithers"}),
+        ("boris backend", set()),
+        ("python", {"Boris Jones"}),
+        ("PYTHON", {"Boris Jones"}),
+        ("pyth", set()),
+    ],
+    ids=[
+        "first-name-prefix",
+        "last-name-any-case",
+        "email-prefix",
+        "not-mid-name",
+        "headline-word-start",
+        "headline-second-word",
+        "not-mid-word",
+        "headline-needs-three-letters",
+        "every-word-must-match",
+        "words-on-different-people",
+        "tag-name",
+        "tag-any-case",
+        "tag-whole-name-only",
+    ],
+)
+def test_search_finds_people_the_way_recruiters_look_for_them(either_plan, query, expected):
+    CandidateFactory(
+        first_name="Annabel",
+        last_name="Smithers",
+        email="ann.s@mail.example",
+        headline="Backend Engineer at Kestrel",
+    )
+    boris = CandidateFactory(
+        first_name="Boris", last_name="Jones", email="bj@mail.example", headline="Data Engineer"
+    )
+    boris.tags.add(TagFactory(name="Python"))
+    CandidateFactory(first_name="Chen", last_name="Wei", headline="Sales lead")
+
+    assert found(query=query) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+1 (555) 010-2000",
+        "15550102000",
+        "555.010.2000",
+        "555 010 2000",
+        "(555) 010 2000",
+        "010-2000",
+        "+1 555",
+    ],
+)
+def test_a_phone_is_found_however_it_is_written(either_plan, typed):
+    CandidateFactory(first_name="Ada", last_name="Phone", phone="+1 555 010 2000")
+    CandidateFactory(first_name="Other", last_name="Number", phone="+44 20 7946 0000")
+
+    assert found(query=typed) == {"Ada Phone"}
+
+
+def test_a_national_number_with_its_trunk_zero_finds_the_international_one():
+    CandidateFactory(first_name="Uk", last_name="Number", phone="+44 20 7946 0000")
+
+    assert found(query="020 7946 0000") == {"Uk Number"}
+
+
+def test_a_short_number_is_a_name_search_not_a_phone_search():
+    CandidateFactory(first_name="Ada", last_name="Phone", phone="+1 555 010 2000")
+
+    assert found(query="00") == set()
+
+
+# ---------- filters ----------
+
+
+def test_owner_keeps_one_recruiters_candidates(recruiter, other_recruiter):
+    CandidateFactory(first_name="Mine", last_name="One", owner=recruiter)
+    CandidateFactory(first_name="Theirs", last_name="One", owner=other_recruiter)
+
+    assert found(owner_id=recruiter.pk) == {"Mine One"}
+
+
+def test_stage_and_requisition_look_at_active_applications_only(either_plan):
+    platform = RequisitionFactory(title="Platform Lead")
+    data = RequisitionFactory(title="Data Engineer")
+    screened_platform = CandidateFactory(first_name="Screened", last_name="Platform")
+    ApplicationFactory(candidate=screened_platform, requisition=platform, stage="screened")
+    ApplicationFactory(
+        candidate=CandidateFactory(first_name="Screened", last_name="Data"),
+        requisition=data,
+        stage="screened",
+    )
+    ApplicationFactory(
+        candidate=CandidateFactory(first_name="Rejected", last_name="Platform"),
+        requisition=platform,
+        stage="screened",
+        outcome=Application.Outcome.REJECTED,
+        closed_at=timezone.now(),
+        close_reason="No",
+    )
+    ApplicationFactory(
+        candidate=CandidateFactory(first_name="Sourced", last_name="Platform"),
+        requisition=platform,
+    )
+
+    assert found(stage="screened") == {"Screened Platform", "Screened Data"}
+    assert found(requisition_id=platform.pk) == {"Screened Platform", "Sourced Platform"}
+    assert found(stage="screened", requisition_id=platform.pk) == {"Screened Platform"}
+    assert found(stage="offer") == set()
+
+
+def test_quiet_finds_people_not_contacted_for_more_than_n_days():
+    now = timezone.now()
+    CandidateFactory(first_name="Heard", last_name="Recently", last_contacted_at=now)
+    CandidateFactory(
+        first_name="Heard",
+        last_name="Long ago",
+        last_contacted_at=now - datetime.timedelta(days=15),
+    )
+    CandidateFactory(
+        first_name="Never",
+        last_name="Old",
+        created_at=now - datetime.timedelta(days=40),
+    )
+    CandidateFactory(first_name="Never", last_name="New", created_at=now)
+
+    assert found(quiet_days=14) == {"Heard Long ago", "Never Old"}
+
+
+def test_opted_out_either_way():
+    CandidateFactory(first_name="Opted", last_name="Out", opted_out_at=timezone.now())
+    CandidateFactory(first_name="Still", last_name="In")
+
+    assert found(opted_out=True) == {"Opted Out"}
+    assert found(opted_out=False) == {"Still In"}
+
+
+def test_tag_filter_matches_the_tag_whatever_its_case():
+    tagged = CandidateFactory(first_name="Tagged", last_name="One")
+    tagged.tags.add(TagFactory(name="Relocating"))
+    CandidateFactory(first_name="Untagged", last_name="One")
+
+    assert found(tag="relocating") == {"Tagged One"}
+
+
+def test_filters_combine(recruiter):
+    keep = CandidateFactory(first_name="Ann", last_name="Keep", owner=recruiter)
+    keep.tags.add(TagFactory(name="python"))
+    CandidateFactory(first_name="Ann", last_name="Other")
+
+    assert found(query="ann", owner_id=recruiter.pk, tag="python", opted_out=False) == {"Ann Keep"}
+
+
+# ---------- sorts ----------
+
+
+@pytest.fixture
+def three_people():
+    now = timezone.now()
+    CandidateFactory(
+        first_name="Ada",
+        last_name="Byron",
+        last_contacted_at=now - datetime.timedelta(days=1),
+        created_at=now - datetime.timedelta(days=30),
+    )
+    CandidateFactory(
+        first_name="Carl",
+        last_name="Adams",
+        last_contacted_at=None,
+        created_at=now - datetime.timedelta(days=10),
+    )
+    CandidateFactory(
+        first_name="Bea",
+        last_name="Cole",
+        last_contacted_at=now - datetime.timedelta(days=9),
+        created_at=now - datetime.timedelta(days=20),
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Carl Adams", "Ada Byron", "Bea Cole"]),
+        ("-name", ["Bea Cole", "Ada Byron", "Carl Adams"]),
+        ("contacted", ["Carl Adams", "Bea Cole", "Ada Byron"]),
+        ("-contacted", ["Ada Byron", "Bea Cole", "Carl Adams"]),
+        ("-added", ["Carl Adams", "Bea Cole", "Ada Byron"]),
+        ("added", ["Ada Byron", "Bea Cole", "Carl Adams"]),
+    ],
+)
+def test_each_sort_orders_the_list(three_people, sort, expected):
+    page = candidate_list_page(filters=CandidateFilters(sort=sort))
+
+    assert names(page) == expected
+
+
+def test_never_contacted_counts_as_the_longest_silence(three_people):
+    page = candidate_list_page(filters=CandidateFilters(sort="contacted"))
+
+    assert page.rows[0].last_contacted_at is None
+
+
+# ---------- keyset pages ----------
+
+
+def _walk(filters: CandidateFilters) -> list[list[int]]:
+    pages, cursor = [], ""
+    while True:
+        page = candidate_list_page(filters=filters, after=cursor)
+        pages.append([candidate.pk for candidate in page.rows])
+        if not page.has_next:
+            return pages
+        cursor = page.next_cursor
+
+
+@pytest.mark.parametrize("sort", list(search.SORTS))
+def test_paging_forward_visits_everyone_once_across_ties(small_pages, sort):
+    moment = timezone.now() - datetime.timedelta(days=3)
+    # Seven people with the same name, contact time and creation time: only the id tells them
+    # apart, and a page boundary falls in the middle of them.
+    same = [
+        CandidateFactory(
+            first_name="Sam", last_name="Same", last_contacted_at=moment, created_at=moment
+        )
+        for _ in range(7)
+    ]
+    CandidateFactory(first_name="Zed", last_name="Zulu", created_at=moment)
+
+    pages = _walk(CandidateFilters(sort=sort))
+
+    visited = [pk for page in pages for pk in page]
+    assert [len(page) for page in pages] == [3, 3, 2]
+    assert len(visited) == len(set(visited)) == 8
+    same_ids = [pk for pk in visited if pk in {c.pk for c in same}]
+    descending = search.SORTS[sort].descending
+    assert same_ids == sorted(same_ids, reverse=descending)
+
+
+def test_previous_returns_the_page_before(small_pages):
+    for n in range(8):
+        CandidateFactory(first_name="Person", last_name=f"Number{n}")
+    first = candidate_list_page(filters=CandidateFilters())
+    second = candidate_list_page(filters=CandidateFilters(), after=first.next_cursor)
+
+    back = candidate_list_page(filters=CandidateFilters(), before=second.previous_cursor)
+
+    assert names(back) == names(first)
+    assert not back.has_previous
+    assert back.has_next
+    assert second.has_previous
+
+
+def test_the_last_page_is_one_step_away(small_pages):
+    for n in range(8):
+        CandidateFactory(first_name="Person", last_name=f"Number{n}")
+
+    last = candidate_list_page(filters=CandidateFilters(), before="end")
+
+    assert names(last) == ["Person Number5", "Person Number6", "Person Number7"]
+    assert not last.has_next
+    assert last.has_previous
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "W10", "WyJhIl0", "e30", "WzEsMiwzXQ"])
+def test_a_cursor_that_is_not_ours_shows_the_first_page(small_pages, cursor):
+    for n in range(4):
+        CandidateFactory(first_name="Person", last_name=f"Number{n}")
+
+    page = candidate_list_page(filters=CandidateFilters(), after=cursor)
+
+    assert names(page) == ["Person Number0", "Person Number1", "Person Number2"]
+
+
+def test_paging_works_on_a_search_collected_first(small_pages, either_plan):
+    for n in range(7):
+        CandidateFactory(first_name="Ann", last_name=f"Match{n}")
+    CandidateFactory(first_name="Bob", last_name="Nomatch")
+
+    pages = _walk(CandidateFilters(query="ann"))
+
+    assert sum(len(page) for page in pages) == 7
+
+
+# ---------- counts ----------
+
+
+def test_the_count_is_exact_when_small():
+    CandidateFactory.create_batch(4)
+
+    page = candidate_list_page(filters=CandidateFilters())
+
+    assert (page.total, page.more_than) == (4, False)
+
+
+def test_the_count_stops_at_the_cap(monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    CandidateFactory.create_batch(5)
+
+    page = candidate_list_page(filters=CandidateFilters())
+
+    assert (page.total, page.more_than) == (3, True)
+
+
+# ---------- duplicates ----------
+
+
+def test_duplicates_are_the_same_email_or_the_same_name_and_phone():
+    same_email = CandidateFactory(email="ada@example.com")
+    same_person = CandidateFactory(first_name="Grace", last_name="Hopper", phone="+1 555 0100")
+    CandidateFactory(first_name="Grace", last_name="Hopper", phone="+1 555 0199")
+
+    matches = selectors.candidate_duplicates(
+        email="ADA@example.com", first_name="grace", last_name="hopper", phone="1-555-0100"
+    )
+
+    assert list(matches) == [same_email, same_person]
