@@ -134,7 +134,7 @@ def test_a_recruiter_searches_opens_a_candidate_and_reads_the_timeline(
     sign_in(page, live_server, recruiter)
     expect(page).to_have_url(f"{live_server.url}/candidates/")
     expect(page.get_by_role("heading", name="Candidates")).to_be_visible()
-    expect(page.locator("#candidate-table")).to_contain_text("1\u201350 of 65 candidates")
+    expect(page.locator("#candidate-table")).to_contain_text("65 candidates")
     page.screenshot(path=artifacts / "recruiter-candidate-list.png", full_page=True)
 
     mark_page(page)
@@ -175,7 +175,7 @@ def test_a_recruiter_searches_opens_a_candidate_and_reads_the_timeline(
     timeline.get_by_role("link", name="Older").click()
     expect(timeline).to_contain_text("Timeline entry 30")
     expect(timeline).not_to_contain_text("Timeline entry 00")
-    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    expect(page).to_have_url(re.compile(r"\?older="))
     assert still_same_page(page), "the Older link reloaded the page instead of the timeline"
 
     page.set_viewport_size(PHONE)
