@@ -9,7 +9,6 @@ shows as "not built yet" rather than failing the run.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -57,10 +56,21 @@ def search_by_phone(cast: Cast) -> str:
     return "/candidates/?" + urlencode({"q": _first_of_the_book(cast).phone})
 
 
-def last_candidate_page(cast: Cast) -> str:
-    from candidates.selectors import CANDIDATES_PER_PAGE
+def candidates_after(skipped: int) -> Callable[[Cast], str]:
+    """The list by name as "Next" reaches it after `skipped` people, in one request."""
 
-    return f"/candidates/?page={math.ceil(Candidate.objects.count() / CANDIDATES_PER_PAGE)}"
+    def url(cast: Cast) -> str:
+        from candidates.keyset import cursor_encode
+
+        by_name = Candidate.objects.order_by("last_name", "first_name", "pk")
+        last_skipped = by_name.values_list("last_name", "first_name", "pk")[skipped - 1]
+        return "/candidates/?" + urlencode({"after": cursor_encode(last_skipped)})
+
+    return url
+
+
+def requisition_filter(cast: Cast) -> str:
+    return f"/candidates/?requisition={cast.big_requisition.pk}"
 
 
 def pipeline_board(cast: Cast) -> str:
@@ -74,13 +84,23 @@ def leader_requisition_page(cast: Cast) -> str:
 PAGES: tuple[Page, ...] = (
     Page("today", "/"),
     Page("candidates", "/candidates/"),
-    Page("candidates-page-500", "/candidates/?page=500"),
-    Page("candidates-last-page", last_candidate_page),
-    Page("candidates-mine", "/candidates/?mine=on"),
+    Page("candidates-page-500", candidates_after(499 * 50)),
+    Page("candidates-last-page", "/candidates/?before=end"),
+    Page("sort-name-z-a", "/candidates/?sort=-name"),
+    Page("sort-longest-silence", "/candidates/?sort=contacted"),
+    Page("sort-last-contacted", "/candidates/?sort=-contacted"),
+    Page("sort-newest", "/candidates/?sort=-added"),
+    Page("sort-oldest", "/candidates/?sort=added"),
+    Page("candidates-mine", "/candidates/?owner=me"),
+    Page("filter-stage", "/candidates/?stage=interviewing"),
+    Page("filter-requisition", requisition_filter),
+    Page("filter-quiet-14-days", "/candidates/?quiet=14"),
+    Page("filter-opted-out", "/candidates/?opted_out=1"),
     Page("search-1-letter", "/candidates/?q=m"),
     Page("search-3-letters", "/candidates/?q=mar"),
     Page("search-email", search_by_email),
     Page("search-phone", search_by_phone),
+    Page("search-title", "/candidates/?q=engineer"),
     Page("candidate", candidate_page),
     Page("pipeline-board", pipeline_board),
     Page("leader-requisition", leader_requisition_page, as_=LEADER),

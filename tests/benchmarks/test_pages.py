@@ -6,9 +6,10 @@ from benchmarks.pages import (
     RECRUITER,
     Page,
     candidate_page,
-    last_candidate_page,
+    candidates_after,
     leader_requisition_page,
     pipeline_board,
+    requisition_filter,
     resolve_url,
     search_by_email,
     search_by_phone,
@@ -73,12 +74,18 @@ def test_the_requisition_pages_are_the_big_requisitions(cast):
     pk = cast.big_requisition.pk
 
     assert pipeline_board(cast) == f"/requisitions/{pk}/"
+    assert requisition_filter(cast) == f"/candidates/?requisition={pk}"
     assert leader_requisition_page(cast) == f"/leader/requisitions/{pk}/"
 
 
-def test_the_last_candidate_page_is_counted_from_the_page_size(cast, settings):
-    from candidates.selectors import CANDIDATES_PER_PAGE
+def test_a_deep_page_of_the_list_starts_where_next_would_have_got_to(cast, client):
+    for last_name in ("Echidna", "Aardvark", "Dugong", "Bumblebee", "Capybara"):
+        CandidateFactory(owner=cast.recruiter, first_name="Sam", last_name=last_name)
+    client.force_login(cast.recruiter)
 
-    CandidateFactory.create_batch(CANDIDATES_PER_PAGE + 1, owner=cast.recruiter)
+    url = candidates_after(3)(cast)
 
-    assert last_candidate_page(cast) == "/candidates/?page=2"
+    page = client.get(url).content.decode()
+    assert page.index("Dugong") < page.index("Echidna")
+    assert "Capybara" not in page
+    assert "Aardvark" not in page
