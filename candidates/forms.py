@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from candidates.models import Activity, Application, Candidate
 from candidates.search import DEFAULT_SORT, SORTS, CandidateFilters
+from candidates.selectors import message_needs_role
 from candidates.services import BULK_LIMIT
 from recruitcrm.models import User
 
@@ -431,6 +432,15 @@ class BulkMessageForm(forms.Form):
         self.fields["requisition"].choices = [("", "No particular role")] + [
             (r.pk, f"{r.title} · {r.company.name}") for r in requisitions
         ]
+
+    def clean(self):
+        data = super().clean()
+        template = self.templates.get(data.get("template"))
+        if template and not data.get("requisition") and message_needs_role(template):
+            self.add_error(
+                "requisition", f"“{template.name}” talks about a role: choose which one."
+            )
+        return data
 
     def chosen_template(self):
         return self.templates[self.cleaned_data["template"]]

@@ -119,9 +119,26 @@ def candidates_selected(*, ids: list[int]) -> list[Candidate]:
     )
 
 
-def message_problems(*, candidates: list[Candidate], template: MessageTemplate) -> dict[int, str]:
-    """Why a template cannot go to each of these candidates, in the words message_send would
-    use, for a fixed number of queries: only the few whose address once bounced cost one."""
+# Placeholders that only mean something once a message is about a role (and, for
+# `application`, about the person's place in its pipeline).
+_ROLE_PLACEHOLDER = re.compile(r"\b(requisition|company|hiring_leader|pipeline|application)\.")
+_PIPELINE_PLACEHOLDER = re.compile(r"\bapplication\.")
+
+
+def message_needs_role(template: MessageTemplate) -> bool:
+    """Whether the template talks about a role ("… has paused the {{ requisition.title }}
+    role"): sent about no role, it would go out with holes in it."""
+    return bool(_ROLE_PLACEHOLDER.search(f"{template.subject}\n{template.body}"))
+
+
+def message_problems(
+    *,
+    candidates: list[Candidate],
+    template: MessageTemplate,
+    requisition: Requisition | None = None,
+) -> dict[int, str]:
+    """Why the template cannot go to each of these candidates, in the words message_send
+    uses, in a fixed number of queries (only an address that bounced before costs one more)."""
     addresses = {c.email.lower() for c in candidates if c.email and not c.opted_out}
     bounced = set()
     if addresses:
@@ -134,6 +151,20 @@ def message_problems(*, candidates: list[Candidate], template: MessageTemplate) 
             problem = message_send_problem(template=template, to=candidate)
             if problem:
                 problems[candidate.pk] = problem
+    body = f"{template.subject}\n{template.body}"
+    if requisition is not None and _PIPELINE_PLACEHOLDER.search(body):
+        in_pipeline = set(
+            Application.objects.filter(
+                requisition=requisition,
+                candidate__in=candidates,
+                outcome=Application.Outcome.ACTIVE,
+            ).values_list("candidate_id", flat=True)
+        )
+        for candidate in candidates:
+            if candidate.pk not in problems and candidate.pk not in in_pipeline:
+                problems[candidate.pk] = (
+                    f"{candidate.name} is not in the {requisition.title} pipeline."
+                )
     return problems
 
 

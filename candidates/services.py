@@ -29,14 +29,18 @@ from candidates.pipeline import application_move as application_move
 from candidates.pipeline import application_reopen as application_reopen
 from candidates.pipeline import placement_fall_through as placement_fall_through
 from candidates.pipeline import placement_record as placement_record
-from candidates.selectors import candidate_duplicates, phone_digits
+from candidates.selectors import (
+    candidate_duplicates,
+    message_needs_role,
+    message_problems,
+    phone_digits,
+)
 from followups.models import MessageTemplate
 from followups.services import (
     followups_on_commitment_kept,
     followups_on_commitment_made,
     followups_on_contact,
     message_send,
-    message_send_problem,
 )
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
@@ -493,6 +497,8 @@ def candidates_send_message(
     selection = _selection(candidates)
     if template.kind != MessageTemplate.Kind.EMAIL:
         raise ValidationError(f"“{template.name}” is a task for the recruiter, not an email.")
+    if requisition is None and message_needs_role(template):
+        raise ValidationError(f"“{template.name}” talks about a role: choose which one.")
     applications = {}
     if requisition is not None:
         applications = {
@@ -503,11 +509,11 @@ def candidates_send_message(
                 outcome=Application.Outcome.ACTIVE,
             ).select_related("requisition__company", "requisition__hiring_leader")
         }
+    problems = message_problems(candidates=selection, template=template, requisition=requisition)
     outcome = BulkOutcome()
     for candidate in selection:
-        problem = message_send_problem(template=template, to=candidate)
-        if problem:
-            outcome.skipped.append((candidate, problem))
+        if candidate.pk in problems:
+            outcome.skipped.append((candidate, problems[candidate.pk]))
             continue
         message_send(
             template=template,

@@ -248,7 +248,11 @@ def _bulk_message(request, context):
     preview = None
     if form.is_bound and form.is_valid():
         template = form.chosen_template()
-        problems = selectors.message_problems(candidates=context["selection"], template=template)
+        problems = selectors.message_problems(
+            candidates=context["selection"],
+            template=template,
+            requisition=form.chosen_requisition(),
+        )
         context["problems"] = problems
         context["sendable"] = len(context["selection"]) - len(problems)
         context["rows"] = [(c, problems.get(c.pk, "")) for c in context["selection"]]

@@ -531,7 +531,7 @@ class TestBulkActions:
         assert sent.application == reachable.applications.get()
 
     def test_a_message_is_all_or_nothing(self, recruiter, monkeypatch):
-        template = MessageTemplateFactory()
+        template = MessageTemplateFactory(subject="News", body="Hi {{ recipient.first_name }}")
         people = CandidateFactory.create_batch(3)
         real_send = services.message_send
         sent = []
@@ -547,6 +547,27 @@ class TestBulkActions:
             services.candidates_send_message(candidates=people, template=template, by=recruiter)
         assert len(sent) == 2
         assert not FollowUp.objects.exists()
+
+    def test_a_message_about_a_role_needs_the_role(self, recruiter):
+        template = MessageTemplateFactory(name="On hold", subject="{{ requisition.title }}")
+        with pytest.raises(ValidationError, match="talks about a role"):
+            services.candidates_send_message(
+                candidates=[CandidateFactory()], template=template, by=recruiter
+            )
+        assert not FollowUp.objects.exists()
+
+    def test_a_message_about_someones_stage_skips_people_not_in_that_pipeline(self, recruiter):
+        template = MessageTemplateFactory(subject="You are at {{ application.stage }}")
+        requisition = RequisitionFactory(title="Platform Lead")
+        inside = ApplicationFactory(requisition=requisition).candidate
+        outside = CandidateFactory(first_name="Otto", last_name="Outside")
+
+        outcome = services.candidates_send_message(
+            candidates=[inside, outside], template=template, requisition=requisition, by=recruiter
+        )
+
+        assert outcome.done == [inside]
+        assert outcome.skipped == [(outside, "Otto Outside is not in the Platform Lead pipeline.")]
 
     def test_a_task_template_is_not_a_message(self, recruiter):
         template = MessageTemplateFactory(kind="task")

@@ -1017,7 +1017,7 @@ def test_a_bulk_message_previews_the_first_person_it_reaches(client, recruiter):
 
 
 def test_a_bulk_message_is_sent_and_confirmed_with_the_skips(client, recruiter):
-    template = MessageTemplateFactory(name="Checking in")
+    template = MessageTemplateFactory(name="Checking in", subject="Hello", body="How are you?")
     no_email = CandidateFactory(first_name="Nora", last_name="Nomail", email="")
     reachable = CandidateFactory.create_batch(2)
     client.force_login(recruiter)
@@ -1038,6 +1038,22 @@ def test_a_bulk_message_is_sent_and_confirmed_with_the_skips(client, recruiter):
     assert FollowUp.objects.filter(template=template).count() == 2
 
 
+def test_a_bulk_message_about_a_role_asks_which_role(client, recruiter, candidate):
+    template = MessageTemplateFactory(name="Role on hold")
+    client.force_login(recruiter)
+
+    page = text(client.get(bulk_url("message", candidate) + f"&template={template.pk}"))
+    response = client.post(
+        url("candidate_bulk"),
+        {"action": "message", "candidate": [candidate.pk], "template": template.pk},
+    )
+
+    assert "“Role on hold” talks about a role: choose which one." in page
+    assert "What " not in page.split('id="message-preview"')[1].split("</section>")[0]
+    assert "talks about a role" in text(response)
+    assert not FollowUp.objects.exists()
+
+
 def test_a_bulk_message_without_a_template_sends_nothing(client, recruiter, candidate):
     client.force_login(recruiter)
 
@@ -1053,14 +1069,16 @@ def test_a_bulk_message_without_a_template_sends_nothing(client, recruiter, cand
 def test_the_bulk_pages_run_a_fixed_number_of_queries(
     client, recruiter, django_assert_max_num_queries, people
 ):
-    template = MessageTemplateFactory()
+    template = MessageTemplateFactory(subject="Hi", body="Hello {{ recipient.first_name }}")
     selection = CandidateFactory.create_batch(people)
     selection[0].opted_out_at = timezone.now()
     selection[0].save()
     client.force_login(recruiter)
 
+    # The same handful whether 2 or 40 people are selected.
     with django_assert_max_num_queries(8):
         response = client.get(bulk_url("message", *selection) + f"&template={template.pk}")
+    assert "What " in text(response)
     with django_assert_max_num_queries(5):
         client.get(bulk_url("add", *selection))
 
