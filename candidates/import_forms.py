@@ -42,6 +42,8 @@ class ImportRowsForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         kind = data.get("show") or default_kind(candidate_import)
+        if candidate_import.status != CandidateImport.Status.PREVIEW:
+            kind = CandidateImportRow.Kind.ERROR  # only rows with errors are kept afterwards
         return kind, data.get("page") or 1
 
 

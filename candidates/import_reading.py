@@ -136,7 +136,13 @@ def sniff_delimiter(text: str) -> str:
 
 def read_records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the rows, each with its number as a spreadsheet shows it (header = 1)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    first_line, _, rest = text.partition("\n")
+    if re.fullmatch(r"sep=.", first_line.strip()):
+        # Excel's own hint ("sep=;") names the delimiter; it is not a row of the sheet.
+        delimiter, text = first_line.strip()[-1], rest
+    else:
+        delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = []
     try:
         header = next(reader, [])

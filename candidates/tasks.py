@@ -4,6 +4,7 @@ finds the import already checked, claimed or written and leaves it alone."""
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 
@@ -32,6 +33,7 @@ def check_candidate_import(candidate_import_id: int) -> str:
     candidate_import = _candidate_import(candidate_import_id)
     if candidate_import is None:
         return "gone"
+    started = time.monotonic()
     try:
         candidate_import = candidate_import_check(
             candidate_import=candidate_import, by=candidate_import.owner
@@ -40,6 +42,12 @@ def check_candidate_import(candidate_import_id: int) -> str:
         logger.exception("checking import %s failed", candidate_import_id)
         candidate_import_fail(candidate_import=candidate_import, reason=UNEXPECTED_FAILURE)
         return CandidateImport.Status.FAILED
+    logger.info(
+        "import %s: checked %s rows in %.1f s",
+        candidate_import_id,
+        candidate_import.row_count,
+        time.monotonic() - started,
+    )
     return candidate_import.status
 
 
@@ -49,6 +57,7 @@ def import_candidates(candidate_import_id: int) -> str:
     candidate_import = _candidate_import(candidate_import_id)
     if candidate_import is None:
         return "gone"
+    started = time.monotonic()
     try:
         candidate_import = candidate_import_commit(
             candidate_import=candidate_import, by=candidate_import.owner, report_progress=True
@@ -59,4 +68,11 @@ def import_candidates(candidate_import_id: int) -> str:
         logger.exception("import %s failed", candidate_import_id)
         candidate_import_fail(candidate_import=candidate_import, reason=UNEXPECTED_FAILURE)
         return CandidateImport.Status.FAILED
+    logger.info(
+        "import %s: %s, %s rows in %.1f s",
+        candidate_import_id,
+        candidate_import.status,
+        candidate_import.progress,
+        time.monotonic() - started,
+    )
     return candidate_import.status

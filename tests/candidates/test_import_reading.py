@@ -135,6 +135,13 @@ def test_it_sniffs_the_delimiter_from_the_header(header_line, delimiter):
     assert sniff_delimiter(header_line + "\nAda Lovelace;x\n") == delimiter
 
 
+def test_excels_sep_line_names_the_delimiter_and_is_not_a_row():
+    header, records = read_records(decode(b"sep=;\r\nName;Email\r\nAda Lovelace;a@x.org\r\n"))
+
+    assert header == ["Name", "Email"]
+    assert records == [(2, ["Ada Lovelace", "a@x.org"])]
+
+
 def test_a_semicolon_file_from_european_excel_reads_like_a_comma_file():
     header, records = read_records(decode(b"Name;Email;Tags\nAda Lovelace;ada@example.com;a, b\n"))
 
