@@ -160,9 +160,9 @@ def _tag_words(words: list[str]) -> dict[str, Q]:
     """For each search word that is a tag's name, the condition "has that tag".
 
     A tag on few candidates becomes a list of their ids, which PostgreSQL ORs with the name
-    indexes in one bitmap scan; an EXISTS in that OR would turn every such search into a scan of
-    the whole table. A tag on many candidates stays an EXISTS: matches are then so common that
-    walking the sort's index finds a page at once.
+    indexes in one bitmap scan; a subquery in that OR would turn every such search into a scan
+    of the whole table. A tag on many candidates stays a subquery (hashed once): matches are
+    then so common that walking the sort's index finds a page at once.
     """
     tags = Tag.objects.filter(
         Q.create([("name__iexact", word) for word in words], connector=Q.OR)
@@ -176,7 +176,7 @@ def _tag_words(words: list[str]) -> dict[str, Q]:
         if len(ids) <= TAGGED_IDS_CAP:
             condition = Q(pk__in=ids)
         else:
-            condition = Q(Exists(tagged.filter(tag_id=pk, candidate_id=OuterRef("pk"))))
+            condition = Q(pk__in=tagged.filter(tag_id=pk).values("candidate_id"))
         conditions[name.lower()] = conditions.get(name.lower(), Q(pk__in=[])) | condition
     return conditions
 
@@ -234,11 +234,18 @@ def candidate_search(
     if filters.opted_out is not None:
         candidates = candidates.filter(opted_out_at__isnull=not filters.opted_out)
     if filters.tag:
-        tagged = Candidate.tags.through.objects.filter(
-            candidate_id=OuterRef("pk"), tag__name__iexact=filters.tag
-        )
-        candidates = candidates.filter(Exists(tagged))
+        candidates = candidates.filter(_tagged(filters.tag))
     return candidates
+
+
+def _tagged(name: str) -> Q:
+    """Has the tag with this name. Its id is looked up first: the planner knows how many
+    candidates carry each tag id, not how many carry a tag named so, and guessing thousands
+    for a tag on twenty people it scanned the whole table."""
+    pk = Tag.objects.filter(name__iexact=name).values_list("pk", flat=True).first()
+    if pk is None:
+        return Q(pk__in=[])
+    return Q(pk__in=Candidate.tags.through.objects.filter(tag_id=pk).values("candidate_id"))
 
 
 @dataclass
@@ -260,9 +267,10 @@ class CandidatePage:
         return bool(self.previous_cursor)
 
 
-def candidate_count(candidates: QuerySet[Candidate], *, cap: int = COUNT_CAP) -> tuple[int, bool]:
+def candidate_count(candidates: QuerySet[Candidate]) -> tuple[int, bool]:
     """How many candidates match, and whether there are more than that (never counts past
-    `cap` + 1 rows)."""
+    COUNT_CAP + 1 rows)."""
+    cap = COUNT_CAP
     found = candidates.order_by()[: cap + 1].count()
     return min(found, cap), found > cap
 
@@ -282,18 +290,40 @@ def _selective(filters: CandidateFilters) -> bool:
 # enough for the walk to fill a page at once.
 
 
-def _collect_first(candidates: QuerySet[Candidate], *, filters, total: int, more_than: bool):
-    if not _selective(filters):
-        return False
-    return not more_than or _estimated_rows(candidates) <= FOUND_FIRST_CAP
-
-
 def _estimated_rows(candidates: QuerySet[Candidate]) -> int:
     """The planner's guess at how many rows match: one EXPLAIN, nothing executed."""
     if connection.vendor != "postgresql":
         return 0
     plan = json.loads(candidates.order_by().explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _how_many(candidates: QuerySet[Candidate], filters: CandidateFilters) -> tuple[int, bool, bool]:
+    """(total, more than that, collect the matches first) for the list's filters.
+
+    A search or pipeline filter is estimated first. When the planner expects far more than
+    COUNT_CAP matches, counting them would read thousands of rows to say what the estimate
+    already says: "more than 1,000". Matches are collected first when they are few (counted),
+    when they are one requisition's pipeline, or, for a text search, when they may be clustered
+    in name order but are not so many that sorting them costs more than the walk
+    (FOUND_FIRST_CAP).
+    """
+    if not _selective(filters):
+        total, more_than = candidate_count(candidates)
+        return total, more_than, False
+    estimate = _estimated_rows(candidates)
+    if estimate > COUNT_CAP * 10:
+        total, more_than = COUNT_CAP, True
+    else:
+        total, more_than = candidate_count(candidates)
+    # One requisition's pipeline is found through its own index, however large it is; a stage
+    # across every requisition is spread through name order and walking finds a page at once.
+    collect = (
+        not more_than
+        or filters.requisition_id is not None
+        or (bool(filters.query) and estimate <= FOUND_FIRST_CAP)
+    )
+    return total, more_than, collect
 
 
 def candidate_list_page(
@@ -305,9 +335,7 @@ def candidate_list_page(
 ) -> CandidatePage:
     sort = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     candidates = candidate_search(filters=filters, now=now)
-    selective = _selective(filters)
-    total, more_than = candidate_count(candidates, cap=FOUND_FIRST_CAP if selective else COUNT_CAP)
-    found_first = selective and not more_than
+    total, more_than, found_first = _how_many(candidates, filters)
     page = keyset.seek(
         with_tag_names(sort.keyed(candidates, indexed=not found_first).select_related("owner")),
         parts=sort.parts,

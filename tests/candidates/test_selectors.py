@@ -36,12 +36,19 @@ def small_pages(monkeypatch):
 
 @pytest.fixture(params=["walk the index", "collect first"])
 def either_plan(request, monkeypatch):
-    """Run a test both ways the list can fetch a selective search (see _collect_first)."""
-    if request.param == "walk the index":
-        monkeypatch.setattr(search, "_collect_first", lambda *args, **kwargs: False)
-    else:
-        monkeypatch.setattr(search, "_collect_first", lambda *args, **kwargs: True)
-    return request.param
+    """Run a test both ways the list can fetch a selective search (see _how_many)."""
+    collect = request.param == "collect first"
+    real = search._how_many
+    decided = []
+
+    def forced(candidates, filters):
+        total, more_than, _ = real(candidates, filters)
+        decided.append(collect)
+        return total, more_than, collect
+
+    monkeypatch.setattr(search, "_how_many", forced)
+    yield request.param
+    assert decided, "the list did not ask how to fetch the matches"
 
 
 # ---------- search ----------
