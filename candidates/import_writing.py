@@ -68,10 +68,6 @@ def _copy(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple])
         # COPY would write NULL there; say which field was forgotten instead.
         raise TypeError(f"{model.__name__} rows need a value for {', '.join(left_out)}")
     writers = [_cell_writer(column) for column in columns]
-    buffer = io.StringIO()
-    # QUOTE_NOTNULL: None goes out unquoted and empty, which COPY reads as NULL; an empty
-    # string goes out as "" and stays an empty string.
-    out = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
     if any(writer is not None for writer in writers):
         rows = (
             [
@@ -80,14 +76,33 @@ def _copy(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple])
             ]
             for row in rows
         )
-    out.writerows(rows)
-    buffer.seek(0)
     quote = connection.ops.quote_name
     names = ", ".join(quote(column.column) for column in columns)
     sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)"
     # The raw cursor's errors become Django's (IntegrityError…) as for any other query.
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(sql, buffer, size=1 << 20)
+        cursor.cursor.copy_expert(sql, _CsvStream(rows), size=1 << 18)
+
+
+class _CsvStream:
+    """Rows as CSV text, made as COPY reads them: the server stores one part while this
+    process writes the next, instead of waiting for the whole text first."""
+
+    def __init__(self, rows):
+        self.rows = iter(rows)
+        self.buffer = io.StringIO()
+        # QUOTE_NOTNULL: None goes out unquoted and empty, which COPY reads as NULL; an empty
+        # string goes out as "" and stays an empty string.
+        self.writer = csv.writer(self.buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
+
+    def read(self, size: int = -1) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        for row in self.rows:
+            self.writer.writerow(row)
+            if 0 < size <= self.buffer.tell():
+                break
+        return self.buffer.getvalue()
 
 
 def _field(model: type[models.Model], attname: str) -> models.Field:
