@@ -24,7 +24,7 @@ def time_ago(when: datetime.datetime | None, empty: str = "Never") -> str:
     local = timezone.localtime(when)
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
+        local.isoformat(timespec="milliseconds"),
         dateformat.format(local, "D j M Y, H:i T"),
         ago(when),
     )
