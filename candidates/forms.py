@@ -157,7 +157,9 @@ class CandidateForm(forms.Form):
         max_length=64,
         help_text="So messages land at a sensible local time, e.g. Europe/London",
     )
-    source = forms.ChoiceField(label="Source", choices=Candidate.Source.choices)
+    source = forms.ChoiceField(
+        label="Source", choices=Candidate.Source.choices, initial=Candidate.Source.OTHER
+    )
     owner = forms.ModelChoiceField(
         label="Owner",
         queryset=User.objects.filter(
