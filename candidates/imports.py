@@ -177,29 +177,42 @@ def people_on_file(
     emails = sorted({email_key(values) for values in rows} - {""})
     by_email: dict[str, OnFile] = {}
     for chunk in writing.chunked(emails, LOOKUP_CHUNK):
-        found = (
-            Candidate.objects.exclude(email="")
-            .annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=chunk)
-            .values_list("pk", "email_lower", "first_name", "last_name")
-        )
-        for pk, email, first_name, last_name in found:
-            by_email[email] = OnFile(pk=pk, name=f"{first_name} {last_name}")
+        for pk, email, first_name, last_name in _same_email(chunk):
+            by_email[email.lower()] = OnFile(pk=pk, name=f"{first_name} {last_name}")
     wanted = {key for key in map(name_phone_key, rows) if key}
     digits = sorted({key[2] for key in wanted})
     by_name_phone: dict[tuple[str, str, str], list[OnFile]] = defaultdict(list)
     for chunk in writing.chunked(digits, LOOKUP_CHUNK):
-        found = (
-            Candidate.objects.exclude(phone_digits="")
-            .filter(phone_digits__in=chunk)
-            .values_list("pk", "first_name", "last_name", "phone_digits")
-            .order_by("pk")
-        )
-        for pk, first_name, last_name, phone_digits in found:
+        for pk, first_name, last_name, phone_digits in sorted(_same_phone(chunk)):
             key = (first_name.lower(), last_name.lower(), phone_digits)
             if key in wanted:
                 by_name_phone[key].append(OnFile(pk=pk, name=f"{first_name} {last_name}"))
     return by_email, by_name_phone
+
+
+def _same_email(emails: list[str]) -> list[tuple]:
+    fields = ("id", "email", "first_name", "last_name")
+    if writing.on_postgresql():
+        # The expression of the unique index candidate_email_ci_unique, which serves it.
+        return writing.values_in(Candidate, "email <> '' AND lower(email)", emails, fields)
+    return list(
+        Candidate.objects.exclude(email="")
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .values_list(*fields)
+    )
+
+
+def _same_phone(digits: list[str]) -> list[tuple]:
+    fields = ("id", "first_name", "last_name", "phone_digits")
+    if writing.on_postgresql():
+        # "phone_digits <> ''" lets the partial index candidate_phone_digits serve it.
+        return writing.values_in(Candidate, "phone_digits <> '' AND phone_digits", digits, fields)
+    return list(
+        Candidate.objects.exclude(phone_digits="")
+        .filter(phone_digits__in=digits)
+        .values_list(*fields)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
