@@ -3,11 +3,23 @@ anyone else gets a 404, as if it did not exist."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
-from candidates.import_reading import update_changes
+from candidates import import_writing as writing
+from candidates.import_reading import (
+    OnFile,
+    RequisitionChoice,
+    email_key,
+    name_phone_key,
+    requisition_key,
+    update_changes,
+)
 from candidates.models import (
     Candidate,
     CandidateImport,
@@ -131,3 +143,112 @@ def match_decisions(*, candidate_import: CandidateImport) -> dict[str, int]:
     counts = {action: chosen.get(action, 0) for action in CandidateImport.MatchAction.values}
     counts[default] += candidate_import.match_count - sum(chosen.values())
     return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# What the rows of a file point at: requisitions and people already on file, set-wise
+# ---------------------------------------------------------------------------------------------
+
+LOOKUP_CHUNK = 20_000
+
+
+def requisition_choices(cells: Iterable[str]) -> dict[tuple[str, str], RequisitionChoice]:
+    """What each requisition cell of the file points at, in one query."""
+    keys = {requisition_key(cell) for cell in cells if cell.strip()}
+    ids = [int(value) for kind, value in keys if kind == "id"]
+    titles = [value for kind, value in keys if kind == "title"]
+    if not keys:
+        return {}
+    found = list(
+        Requisition.objects.annotate(lower_title=Lower("title"))
+        .filter(Q(pk__in=ids) | Q(lower_title__in=titles))
+        .only("pk", "title", "status")
+    )
+    by_id = {requisition.pk: requisition for requisition in found}
+    by_title = defaultdict(list)
+    for requisition in found:
+        by_title[" ".join(requisition.title.lower().split())].append(requisition)
+    choices = {}
+    for kind, value in keys:
+        if kind == "id":
+            requisition = by_id.get(int(value))
+            choices[kind, value] = (
+                _choice(requisition)
+                if requisition
+                else _problem(f"there is no requisition #{value}")
+            )
+        else:
+            choices[kind, value] = _choice_by_title(value, by_title.get(value, []))
+    return choices
+
+
+def _problem(why: str) -> RequisitionChoice:
+    return RequisitionChoice(problem=why)
+
+
+def _choice(requisition: Requisition) -> RequisitionChoice:
+    if not requisition.is_active:
+        return _problem(
+            f"“{requisition.title}” (#{requisition.pk}) is "
+            f"{requisition.get_status_display().lower()}; reopen it before adding candidates"
+        )
+    return RequisitionChoice(pk=requisition.pk, title=requisition.title)
+
+
+def _choice_by_title(title: str, same_title: list[Requisition]) -> RequisitionChoice:
+    if not same_title:
+        return _problem(f"no requisition is called “{title}”; use its exact title or its number")
+    active = [requisition for requisition in same_title if requisition.is_active]
+    if len(active) > 1:
+        numbers = ", ".join(f"#{requisition.pk}" for requisition in active)
+        return _problem(
+            f"{len(active)} open requisitions are called “{active[0].title}” ({numbers}); "
+            "use the number instead"
+        )
+    return _choice(active[0] if active else same_title[0])
+
+
+def people_on_file(
+    rows: list[dict],
+) -> tuple[dict[str, OnFile], dict[tuple[str, str, str], list[OnFile]]]:
+    """Candidates with the same email (any capitals), or the same name and phone digits, as
+    these rows' values: a few queries however many rows (candidate_duplicates, set-wise)."""
+    emails = sorted({email_key(values) for values in rows} - {""})
+    by_email: dict[str, OnFile] = {}
+    for chunk in writing.chunked(emails, LOOKUP_CHUNK):
+        for pk, email, first_name, last_name in _same_email(chunk):
+            by_email[email.lower()] = OnFile(pk=pk, name=f"{first_name} {last_name}")
+    wanted = {key for key in map(name_phone_key, rows) if key}
+    digits = sorted({key[2] for key in wanted})
+    by_name_phone: dict[tuple[str, str, str], list[OnFile]] = defaultdict(list)
+    for chunk in writing.chunked(digits, LOOKUP_CHUNK):
+        for pk, first_name, last_name, phone_digits in sorted(_same_phone(chunk)):
+            key = (first_name.lower(), last_name.lower(), phone_digits)
+            if key in wanted:
+                by_name_phone[key].append(OnFile(pk=pk, name=f"{first_name} {last_name}"))
+    return by_email, by_name_phone
+
+
+def _same_email(emails: list[str]) -> list[tuple]:
+    fields = ("id", "email", "first_name", "last_name")
+    if writing.on_postgresql():
+        # The expression of the unique index candidate_email_ci_unique, which serves it.
+        return writing.values_in(Candidate, "email <> '' AND lower(email)", emails, fields)
+    return list(
+        Candidate.objects.exclude(email="")
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .values_list(*fields)
+    )
+
+
+def _same_phone(digits: list[str]) -> list[tuple]:
+    fields = ("id", "first_name", "last_name", "phone_digits")
+    if writing.on_postgresql():
+        # "phone_digits <> ''" lets the partial index candidate_phone_digits serve it.
+        return writing.values_in(Candidate, "phone_digits <> '' AND phone_digits", digits, fields)
+    return list(
+        Candidate.objects.exclude(phone_digits="")
+        .filter(phone_digits__in=digits)
+        .values_list(*fields)
+    )

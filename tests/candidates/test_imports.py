@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, transaction
 from django.utils import timezone
 
-from candidates import imports
+from candidates import import_commit, imports
 from candidates.import_reading import ImportRefused
 from candidates.import_writing import ProgressReporter
 from candidates.models import (
@@ -491,7 +491,7 @@ def assert_nothing_written(candidate_import, reason: str) -> None:
 def test_someone_added_since_the_preview_fails_the_whole_import_and_says_why(
     recruiter, monkeypatch
 ):
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)  # the clash is in the second chunk
+    monkeypatch.setattr(import_commit, "CHUNK_ROWS", 2)  # the clash is in the second chunk
     candidate_import = make_import(recruiter, [person(n, Tags="fresh-tag") for n in range(1, 6)])
     CandidateFactory(first_name="Late", last_name="Comer", email="PERSON4@import.example")
 
@@ -518,13 +518,13 @@ def test_a_requisition_filled_since_the_preview_fails_the_whole_import(recruiter
 def test_a_database_refusal_mid_import_rolls_everything_back(recruiter, monkeypatch):
     candidate_import = make_import(recruiter, [person(1), person(2)])
     # Another session takes an address between the re-check and the write.
-    real_refuse = imports._refuse_new_matches
+    real_refuse = import_commit._refuse_new_matches
 
     def then_someone_takes_an_address(rows, added_since):
         real_refuse(rows, added_since)
         CandidateFactory(email="person2@import.example")
 
-    monkeypatch.setattr(imports, "_refuse_new_matches", then_someone_takes_an_address)
+    monkeypatch.setattr(import_commit, "_refuse_new_matches", then_someone_takes_an_address)
 
     confirm(candidate_import, recruiter)
 
@@ -564,7 +564,7 @@ def test_a_large_import_goes_to_a_worker_after_the_confirmation_commits(
 
 def test_the_worker_reports_progress_after_each_chunk(recruiter, monkeypatch):
     monkeypatch.setattr(imports, "INLINE_ROWS", 0)
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(import_commit, "CHUNK_ROWS", 2)
     reported = []
     monkeypatch.setattr(ProgressReporter, "__call__", lambda self, done: reported.append(done))
     candidate_import = make_import(recruiter, [person(n) for n in range(5)])
@@ -587,7 +587,7 @@ def test_an_unexpected_error_in_the_worker_is_recorded_and_nothing_is_written(
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(imports, "_add_to_pipelines", broken)
+    monkeypatch.setattr(import_commit, "_add_to_pipelines", broken)
 
     assert import_candidates(candidate_import.pk) == "failed"
 
