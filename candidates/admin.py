@@ -5,6 +5,7 @@ from candidates.models import (
     Application,
     ApplicationStageChange,
     Candidate,
+    CandidateImport,
     Commitment,
     Placement,
     Tag,
@@ -98,3 +99,20 @@ class PlacementAdmin(admin.ModelAdmin):
     list_select_related = ("application__candidate", "application__requisition")
     autocomplete_fields = ("application",)
     date_hierarchy = "start_date"
+
+
+@admin.register(CandidateImport)
+class CandidateImportAdmin(admin.ModelAdmin):
+    """Imports are read here, never changed: the import pages run them through the services."""
+
+    list_display = ("file_name", "owner", "status", "row_count", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("owner",)
+    search_fields = ("file_name",)
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

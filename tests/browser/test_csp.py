@@ -120,6 +120,8 @@ def test_the_main_pages_run_under_the_policy_with_nothing_blocked(watched, live_
 
     # A recruiter: search as you type (htmx), a candidate's timeline paging (htmx).
     sign_in(page, live_server, recruiter)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    page.goto(f"{live_server.url}/candidates/")
     expect(page.get_by_role("heading", name="Candidates")).to_be_visible()
     assert_htmx_runs_within_the_policy(page)
     table = page.locator("#candidate-table")
@@ -154,6 +156,8 @@ def test_the_main_pages_run_under_the_policy_with_nothing_blocked(watched, live_
     # An admin: status, a cadence step edited inline, the template editor's live preview and
     # placeholder buttons, the outbox filter and retry, the Django admin.
     sign_in(page, live_server, admin)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Team")
+    page.goto(f"{live_server.url}/system/status/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("System status")
     step = CadenceStep.objects.filter(template__isnull=False).order_by("cadence", "pk").first()
     page.goto(f"{live_server.url}/followups/cadences/{step.cadence_id}/")

@@ -22,12 +22,15 @@ def registered_models():
 
 
 def test_every_model_of_ours_is_in_the_admin():
-    from candidates.models import ApplicationStageChange
+    from candidates.models import ApplicationStageChange, CandidateImportRow
     from followups.models import CadenceStep
 
     shown_inline = {ApplicationStageChange, CadenceStep}  # edited inside their parent's page
+    # An import's checked rows (up to 100,000) wait only until it is confirmed; its own page
+    # in the app shows them.
+    staging = {CandidateImportRow}
     ours = {m for m in apps.get_models() if m._meta.app_label in OUR_APPS}
-    assert ours - shown_inline == set(registered_models())
+    assert ours - shown_inline - staging == set(registered_models())
 
 
 @pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
