@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from followups import services
 from followups.models import (
+    BookHealth,
     Cadence,
     CadenceStep,
     CheckInResponse,
@@ -122,3 +123,10 @@ class SnoozeAdmin(admin.ModelAdmin):
     list_display = ("recruiter", "kind", "object_id", "until")
     list_filter = ("kind",)
     list_select_related = ("recruiter",)
+
+
+@admin.register(BookHealth)
+class BookHealthAdmin(admin.ModelAdmin):
+    list_display = ("recruiter", "active", "heard_from", "counted_at")
+    list_select_related = ("recruiter",)
+    readonly_fields = ("recruiter", "active", "heard_from", "counted_at")

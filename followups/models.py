@@ -385,3 +385,22 @@ class Snooze(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.object_id} until {self.until:%Y-%m-%d}"
+
+
+class BookHealth(models.Model):
+    """How a recruiter's own book stands: their candidates in open pipelines and how many heard
+    from us in the last 7 days. Counted by beat every few minutes (the count reads every such
+    candidate, tens of milliseconds for a big book), read by "Today" and the team view."""
+
+    recruiter = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="book_health"
+    )
+    active = models.PositiveIntegerField(default=0)
+    heard_from = models.PositiveIntegerField(default=0)
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "book health"
+
+    def __str__(self):
+        return f"{self.recruiter}: {self.heard_from}/{self.active} heard from"

@@ -14,6 +14,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
+from followups.queue.services import book_health_count
 from followups.services import (
     followups_claim_due,
     followups_deliver_claimed,
@@ -71,3 +72,9 @@ def send_followups(followup_ids: list[int], token: str) -> dict[str, int]:
 @shared_task(ignore_result=True)
 def schedule_recurring_followups() -> int:
     return followups_schedule_recurring()
+
+
+@shared_task(ignore_result=True)
+def count_book_health() -> int:
+    """Beat, every few minutes: each recruiter's reach, for "Today" and the team view."""
+    return book_health_count()

@@ -32,8 +32,8 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from candidates.models import Application, Candidate, Commitment
-from followups.models import Audience, Channel, FollowUp, Snooze, Trigger
+from candidates.models import Candidate, Commitment
+from followups.models import Audience, BookHealth, Channel, FollowUp, Snooze, Trigger
 from followups.services.recurring import LOOKAHEAD
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
@@ -127,6 +127,7 @@ class Section:
 class Health:
     active: int
     heard_from: int
+    counted_at: datetime.datetime | None
     promises_30: int
     kept_on_time_30: int
     promises_90: int
@@ -374,20 +375,10 @@ def leader_update_rows(
 # ---------- the health line ----------
 
 
-def _active_candidates(recruiter: User) -> QuerySet[Candidate]:
-    in_pipeline = Application.objects.filter(
-        candidate=OuterRef("pk"),
-        outcome=Application.Outcome.ACTIVE,
-        requisition__status=Requisition.Status.OPEN,
-    ).exclude(stage=Application.Stage.HIRED)
-    return Candidate.objects.filter(owner=recruiter).filter(Exists(in_pipeline))
-
-
 def health(*, recruiter: User, now: datetime.datetime, open_flags: int) -> Health:
-    week_ago = now - datetime.timedelta(days=7)
-    reach = _active_candidates(recruiter).aggregate(
-        active=Count("pk"), heard_from=Count("pk", filter=Q(last_contacted_at__gte=week_ago))
-    )
+    # Reach is counted by beat (followups.queue.services.book_health_count): reading every
+    # candidate of a 5,000-strong book on each visit would cost more than the rest of the page.
+    book = BookHealth.objects.filter(recruiter=recruiter).first()
     kept = Q(status=Commitment.Status.KEPT, kept_at__lte=F("due_at"))
     day_30, day_90 = now - datetime.timedelta(days=30), now - datetime.timedelta(days=90)
     promises = Commitment.objects.filter(
@@ -398,7 +389,13 @@ def health(*, recruiter: User, now: datetime.datetime, open_flags: int) -> Healt
         promises_30=Count("pk", filter=Q(due_at__gte=day_30)),
         kept_on_time_30=Count("pk", filter=kept & Q(due_at__gte=day_30)),
     )
-    return Health(**reach, **promises, open_flags=open_flags)
+    return Health(
+        active=book.active if book else 0,
+        heard_from=book.heard_from if book else 0,
+        counted_at=book.counted_at if book else None,
+        **promises,
+        open_flags=open_flags,
+    )
 
 
 # ---------- the whole queue ----------
@@ -552,20 +549,9 @@ def _team_counts(members: dict[int, TeamMember], *, now: datetime.datetime) -> N
 
 def _team_health(members: dict[int, TeamMember], *, now: datetime.datetime) -> None:
     ids = list(members)
-    in_pipeline = Application.objects.filter(
-        candidate=OuterRef("pk"),
-        outcome=Application.Outcome.ACTIVE,
-        requisition__status=Requisition.Status.OPEN,
-    ).exclude(stage=Application.Stage.HIRED)
-    week_ago = now - datetime.timedelta(days=7)
-    for owner, active, heard in (
-        Candidate.objects.filter(owner__in=ids)
-        .filter(Exists(in_pipeline))
-        .values_list("owner")
-        .annotate(active=Count("pk"), heard=Count("pk", filter=Q(last_contacted_at__gte=week_ago)))
-        .order_by()
-    ):
-        members[owner].active, members[owner].heard_from = active, heard
+    for book in BookHealth.objects.filter(recruiter__in=ids):
+        members[book.recruiter_id].active = book.active
+        members[book.recruiter_id].heard_from = book.heard_from
     kept = Q(status=Commitment.Status.KEPT, kept_at__lte=F("due_at"))
     for recruiter_id, total, on_time in (
         Commitment.objects.filter(

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from candidates import services as candidate_services
-from candidates.models import Activity, Commitment
-from followups.models import Channel, FollowUp, Snooze
+from candidates.models import Activity, Application, Candidate, Commitment
+from followups.models import BookHealth, Channel, FollowUp, Snooze
 from followups.services import message_unsend
+from hiring_leaders.models import Requisition
 from recruitcrm.models import User
 
 State = FollowUp.State
@@ -254,3 +256,50 @@ def undo_for_commitment(commitment: Commitment, *, by: User) -> Undo:
 
 def undo_for_message(followup: FollowUp, *, by: User) -> Undo:
     return Undo("message_unsend", (followup.pk,), by.pk)
+
+
+# ---------- the health of each recruiter's book ----------
+
+
+def book_health_count(
+    *, recruiter_ids: list[int] | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Count, for each recruiter (or those given), their candidates in open pipelines and how
+    many heard from us in the last 7 days, in one grouped query; store it for "Today" and the
+    team view to read. Returns how many recruiters were counted."""
+    now = now or timezone.now()
+    in_pipeline = Application.objects.filter(
+        candidate=OuterRef("pk"),
+        outcome=Application.Outcome.ACTIVE,
+        requisition__status=Requisition.Status.OPEN,
+    ).exclude(stage=Application.Stage.HIRED)
+    recruiters = User.objects.filter(role=User.Role.RECRUITER)
+    candidates = Candidate.objects.filter(Exists(in_pipeline))
+    if recruiter_ids is not None:
+        recruiters = recruiters.filter(pk__in=recruiter_ids)
+        candidates = candidates.filter(owner__in=recruiter_ids)
+    counted = {
+        owner: (active, heard)
+        for owner, active, heard in candidates.values_list("owner")
+        .annotate(
+            active=Count("pk"),
+            heard=Count("pk", filter=Q(last_contacted_at__gte=now - datetime.timedelta(days=7))),
+        )
+        .order_by()
+    }
+    rows = [
+        BookHealth(
+            recruiter_id=pk,
+            active=counted.get(pk, (0, 0))[0],
+            heard_from=counted.get(pk, (0, 0))[1],
+            counted_at=now,
+        )
+        for pk in recruiters.values_list("pk", flat=True)
+    ]
+    BookHealth.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["recruiter"],
+        update_fields=["active", "heard_from", "counted_at"],
+    )
+    return len(rows)

@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from candidates import services as candidate_services
 from candidates.models import Commitment
@@ -24,6 +24,7 @@ from followups.models import Channel, FollowUp, Snooze
 from followups.queue import selectors, services
 from followups.queue.forms import LogForm, PromiseForm, SnoozeForm, UndoForm, WhoForm
 from recruitcrm.access import admin_required, recruiter_required
+from recruitcrm.rendering import render
 
 TODAY = "followups/today.html"
 UNDO_TAG = "undo:"
@@ -107,7 +108,10 @@ def _queue_response(request):
     who = _who(request)
     if not request.htmx:
         return redirect(_today_url(who))
-    response = render(request, TODAY + "#queue-response", _queue_context(request, who))
+    if "/today/sections/" in (request.htmx.current_url or ""):
+        # A section's own page: show it again, updated, with the confirmation.
+        return HttpResponseClientRefresh()
+    response = render(request, TODAY + "#queue_response", _queue_context(request, who))
     # A form that opened under a row swaps the whole queue once it succeeds.
     return reswap(retarget(response, "#queue"), "outerHTML")
 

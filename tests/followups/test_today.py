@@ -16,6 +16,7 @@ from candidates.models import Activity, Commitment
 from followups import services
 from followups.models import FollowUp, Snooze
 from followups.queue import selectors
+from followups.queue import services as queue_services
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 from tests.recruitcrm.factories import RecruiterFactory
@@ -221,6 +222,8 @@ class TestSections:
 
     def test_the_health_line_counts_the_recruiters_own_book(self, me, busy):
         heard = quiet_candidate(me, silent_days=2)
+        assert selectors.queue_for(recruiter=me).health.counted_at is None  # until beat counts
+        queue_services.book_health_count()
         health = selectors.queue_for(recruiter=me).health
 
         # Active: the quiet one, the one heard from two days ago, the rejected one is closed.
@@ -535,6 +538,7 @@ class TestTeam:
         for n in range(recruiters):
             other = RecruiterFactory(first_name=f"Zed{n:02d}")
             promise(other, due_in=-days(1))
+        queue_services.book_health_count()
         client.force_login(admin_user)
 
         # Session, user, count and page of recruiters, then one grouped query per figure.
@@ -547,6 +551,7 @@ class TestTeam:
         assert 'data-label="Going quiet">1<' in row
         assert 'data-label="Leaders owed">1<' in row
         assert 'data-label="Waiting"><strong>9</strong>' in row
+        assert '100% <span class="cell-sub">of 1</span>' not in row
 
     def test_a_recruiter_cannot_open_it(self, signed_in):
         assert signed_in.get(reverse("followups:team")).status_code == 404
@@ -642,3 +647,23 @@ class TestCompose:
     ):
         with django_assert_max_num_queries(9):
             signed_in.get(reverse("followups:message_compose"), {"candidate": busy["quiet"].pk})
+
+
+def test_beat_counts_every_recruiters_book(me, busy, django_assert_max_num_queries):
+    from followups.models import BookHealth
+    from followups.tasks import count_book_health
+
+    idle = RecruiterFactory()
+    with django_assert_max_num_queries(3):
+        counted = count_book_health()
+
+    from recruitcrm.models import User
+
+    assert counted == User.objects.filter(role="recruiter").count()
+    mine, theirs = BookHealth.objects.get(recruiter=me), BookHealth.objects.get(recruiter=idle)
+    assert (mine.active, mine.heard_from) == (1, 0)  # the quiet one; the rejection is closed
+    assert (theirs.active, theirs.heard_from) == (0, 0)
+    quiet_candidate(me, silent_days=1)
+    count_book_health()
+    mine.refresh_from_db()
+    assert (mine.active, mine.heard_from) == (2, 1)

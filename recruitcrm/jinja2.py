@@ -1,0 +1,124 @@
+"""The Jinja2 environment for the pages recruiters keep open all day.
+
+Today, the candidate list and page and the pipeline board render dozens of rows on every
+request. Django's template engine spent most of those requests resolving variables (a profile
+of the candidate list: 26 of its 30 ms, for 4 ms of SQL); Jinja2 compiles a template to Python
+once, so the same page renders in a fraction of the time. The other pages stay with Django's
+engine. Both engines are configured in settings.TEMPLATES; a template lives in one of them only
+(Jinja2's are under templates/jinja2/), so a name always means one file.
+
+What the Django templates get from `{% load … %}` and built-in tags, these templates get here:
+`url()`, `static()`, and the filters the pages use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+
+from django.apps import apps
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from recruitcrm.templatetags.relative_time import ago
+
+_URL_SHAPES: dict[tuple, str] = {}
+
+
+def url(name: str, *args) -> str:
+    """reverse(), remembered: a page of 50 rows asks for the same few URLs with different ids
+    hundreds of times, and each reverse() costs a tenth of a millisecond. The URL is worked out
+    once per name with stand-ins for its numbers, then filled in."""
+    shape = (name, *(int if isinstance(arg, int) else arg for arg in args))
+    pattern = _URL_SHAPES.get(shape)
+    if pattern is None:
+        stand_ins = [
+            _STAND_IN + position if isinstance(arg, int) else arg
+            for position, arg in enumerate(args)
+        ]
+        pattern = reverse(name, args=stand_ins or None).replace("{", "{{").replace("}", "}}")
+        for position, arg in enumerate(args):
+            if isinstance(arg, int):
+                pattern = pattern.replace(str(_STAND_IN + position), f"{{{position}}}", 1)
+        _URL_SHAPES[shape] = pattern
+    return pattern.format(*args) if args else pattern
+
+
+# A number no real id reaches, so it cannot be mistaken for part of the URL.
+_STAND_IN = 987_654_321_000
+
+
+def local(value: datetime.datetime | None) -> datetime.datetime | None:
+    """The moment in the site's (the request's) time zone, as Django's date filter shows it."""
+    return timezone.localtime(value) if value is not None else None
+
+
+def strftime(value: datetime.datetime | datetime.date | None, pattern: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.strftime(pattern)
+
+
+def html_datetime(value: datetime.datetime) -> str:
+    """For <time datetime>: ISO 8601 with milliseconds at most, as HTML allows."""
+    return timezone.localtime(value).isoformat(timespec="milliseconds")
+
+
+def relative(value: datetime.datetime | None, empty: str = "Never") -> Markup:
+    """A moment as people say it ("3 days ago"), the exact time on hover."""
+    if value is None:
+        return Markup('<span class="muted">{}</span>').format(empty)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        html_datetime(value), strftime(value, "%a %-d %b %Y, %H:%M %Z"), ago(value)
+    )
+
+
+def pluralize(count: int, suffix: str = "s") -> str:
+    singular, _, plural = suffix.rpartition(",") if "," in suffix else ("", "", suffix)
+    return singular if count == 1 else plural
+
+
+def linebreaks(text: str) -> Markup:
+    """Paragraphs from blank lines, line breaks from single ones, everything escaped."""
+    paragraphs = [p for p in str(text).replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in p.split("\n")))
+        for p in paragraphs
+    )
+
+
+def _apps_filters() -> dict:
+    """Each app's own filters, from its `jinja2_filters.FILTERS`, as a Django app brings its own
+    template tags: the floor does not import the rooms above it by name."""
+    found = {}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.jinja2_filters")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.jinja2_filters":
+                raise
+            continue
+        found.update(module.FILTERS)
+    return found
+
+
+def environment(**options) -> Environment:
+    env = Environment(**options)
+    env.globals.update(url=url, static=static, relative=relative)
+    env.filters.update(
+        ago=ago,
+        local=local,
+        strftime=strftime,
+        html_datetime=html_datetime,
+        intcomma=intcomma,
+        pluralize=pluralize,
+        linebreaks=linebreaks,
+    )
+    env.filters.update(_apps_filters())
+    return env
