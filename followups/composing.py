@@ -63,7 +63,8 @@ def message_context(followup: FollowUp) -> dict:
 
 
 def _requisition_context(requisition: Requisition, *, facts: dict) -> dict:
-    leader = requisition.hiring_leader
+    # The company, the leader and the pipeline are looked up only if the template asks: the
+    # template engine calls a callable it looks up. A task title about a role needs none of them.
     return {
         "requisition": {
             "title": requisition.title,
@@ -76,15 +77,18 @@ def _requisition_context(requisition: Requisition, *, facts: dict) -> dict:
                 reverse("hiring_leaders:requisition_detail", args=[requisition.pk])
             ),
         },
-        "company": {"name": requisition.company.name},
-        "hiring_leader": {
-            "first_name": leader.first_name,
-            "last_name": leader.last_name,
-            "name": leader.name,
-        },
-        # Counted only if the template asks: the template engine calls a callable it looks up.
-        "pipeline": functools.cache(functools.partial(_pipeline_counts, requisition)),
+        "company": _when_asked(lambda: {"name": requisition.company.name}),
+        "hiring_leader": _when_asked(lambda: _person(requisition.hiring_leader)),
+        "pipeline": _when_asked(functools.partial(_pipeline_counts, requisition)),
     }
+
+
+def _when_asked(make):
+    return functools.cache(make)
+
+
+def _person(person) -> dict:
+    return {"first_name": person.first_name, "last_name": person.last_name, "name": person.name}
 
 
 def _pipeline_counts(requisition: Requisition) -> dict:

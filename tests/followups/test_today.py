@@ -247,11 +247,12 @@ def test_the_page_runs_a_fixed_number_of_queries(
         )
     services.followups_schedule_recurring()
 
-    # Session, user; the follow-up rows; the promises; the leaders owed; two for the health line.
-    with django_assert_max_num_queries(7):
+    # Session, user; the cadence steps (a few dozen rows), the follow-up rows; the promises;
+    # the leaders owed; two for the health line.
+    with django_assert_max_num_queries(8):
         response = signed_in.get(TODAY_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         signed_in.get(TODAY_URL, {"who": "candidates"}, **HTMX)
 
 
@@ -541,8 +542,9 @@ class TestTeam:
         queue_services.book_health_count()
         client.force_login(admin_user)
 
-        # Session, user, count and page of recruiters, then one grouped query per figure.
-        with django_assert_max_num_queries(9):
+        # Session, user, count and page of recruiters, the cadence steps, then one grouped
+        # query per figure.
+        with django_assert_max_num_queries(10):
             response = client.get(reverse("followups:team"))
 
         page = " ".join(text(response).split())
