@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from candidates.models import Application, Candidate
 from followups import services
+from followups.messages import needs_a_role
 from followups.models import MessageTemplate
 from followups.queue.services import undo_for_message
 from followups.queue.views import UNDO_TAG
@@ -142,6 +143,12 @@ def message_compose(request):
         application, requisition = _what_about(form.cleaned_data["about"])
         template = form.cleaned_data["template"]
         problem = services.message_send_problem(template=template, to=person)
+        if (
+            not problem
+            and requisition is None
+            and needs_a_role(subject=template.subject, body=template.body)
+        ):
+            problem = "This message talks about a role: choose which one it is about."
         if request.method == "POST" and not problem:
             return _send(request, form, person, template, application, requisition)
         preview = services.message_preview(

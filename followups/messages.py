@@ -147,6 +147,32 @@ def _problems(source: str) -> list[str]:
     ]
 
 
+# The placeholders that mean something only when a message is about a role.
+ROLE_PLACEHOLDERS = ("requisition", "company", "hiring_leader", "pipeline", "application")
+
+
+def placeholders_used(source: str) -> set[str]:
+    """The objects a subject or body refers to ("requisition", "recipient", …); empty for a
+    template that does not parse."""
+    try:
+        compiled = TEXT_ENGINE.from_string(source)
+    except (TemplateSyntaxError, RecursionError):
+        return set()
+    return {
+        expression.var.lookups[0]
+        for expression in _expressions(compiled.nodelist)
+        if isinstance(expression, FilterExpression)
+        and isinstance(expression.var, Variable)
+        and expression.var.lookups
+    }
+
+
+def needs_a_role(*, subject: str, body: str) -> bool:
+    """Whether a message talks about a role ("… has paused the {{ requisition.title }} role"):
+    sent about no role, it would go out with holes in it."""
+    return bool((placeholders_used(subject) | placeholders_used(body)) & set(ROLE_PLACEHOLDERS))
+
+
 @dataclass(frozen=True)
 class RenderedMessage:
     subject: str

@@ -669,3 +669,31 @@ def test_beat_counts_every_recruiters_book(me, busy, django_assert_max_num_queri
     count_book_health()
     mine.refresh_from_db()
     assert (mine.active, mine.heard_from) == (2, 1)
+
+
+def test_a_message_about_a_role_cannot_go_about_no_role(signed_in):
+    from followups.models import MessageTemplate
+
+    reset = MessageTemplate.objects.get(name="Expectation reset: feedback pending")
+    nobody_in_a_pipeline = CandidateFactory()
+    url = reverse("followups:message_compose")
+
+    page = text(signed_in.get(url, {"candidate": nobody_in_a_pipeline.pk, "template": reset.pk}))
+    refused = signed_in.post(
+        url, {"candidate": nobody_in_a_pipeline.pk, "template": reset.pk, "about": ""}
+    )
+
+    assert "This message talks about a role: choose which one it is about." in page
+    assert refused.status_code == 200
+    assert not FollowUp.objects.filter(candidate=nobody_in_a_pipeline).exists()
+
+
+def test_placeholders_a_template_uses_are_read_from_its_parse():
+    from followups.messages import needs_a_role, placeholders_used
+
+    assert placeholders_used("Hi {{ recipient.first_name }}, {{ requisition.title|upper }}") == {
+        "recipient",
+        "requisition",
+    }
+    assert needs_a_role(subject="News", body="{% if company.name %}x{% endif %}")
+    assert not needs_a_role(subject="Hi {{ recipient.first_name }}", body="Thanks")
