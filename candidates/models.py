@@ -184,6 +184,13 @@ class Application(models.Model):
                 name="application_stage_candidate",
                 condition=models.Q(outcome="active"),
             ),
+            # A requisition's pipeline board: its counts by outcome and stage read from the
+            # index alone, and each stage's latest cards as a short backward scan.
+            models.Index(
+                # The candidate last, after the unique id: carried, never sorted by.
+                fields=["requisition", "outcome", "stage", "stage_changed_at", "id", "candidate"],
+                name="application_board",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -288,6 +295,13 @@ class Activity(models.Model):
             models.Index(fields=["candidate", "-occurred_at"], name="activity_candidate_timeline"),
             models.Index(fields=["hiring_leader", "-occurred_at"], name="activity_leader_timeline"),
             models.Index(fields=["requisition", "-occurred_at"], name="activity_requisition"),
+            # What happened to a role itself (not to each candidate in it): a handful of rows
+            # among a big requisition's thousands.
+            models.Index(
+                fields=["requisition", "-occurred_at", "-id"],
+                name="activity_requisition_itself",
+                condition=models.Q(candidate__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
