@@ -74,6 +74,23 @@ ensure_venv() {
     if [[ "$spec" == ".[dev]" ]] && ! grep -qxF -- "." "$stamp"; then echo "." >>"$stamp"; fi
 }
 
+# ensure_page_checkers: install the checkers the tests run over rendered pages (the Nu Html
+# Checker and axe-core, pinned in package-lock.json) into node_modules with `npm ci`, again
+# only when the lockfile changed. Returns non-zero, saying why, when npm or java is missing.
+ensure_page_checkers() {
+    local stamp="node_modules/.recruitcrm-installed" wanted
+    command -v npm >/dev/null 2>&1 || { say "no npm here (Debian package npm)"; return 1; }
+    command -v java >/dev/null 2>&1 || { say "no java here (Debian package default-jre-headless)"; return 1; }
+    wanted="$(sha256sum package-lock.json | cut -c1-64)"
+    if [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$wanted" ]]; then
+        return 0
+    fi
+    say "Installing the page checkers (vnu-jar, axe-core) with npm ci ..."
+    # --ignore-scripts: vnu-jar's install script only fetches a Java runtime; the machine's java is used.
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2 || { say "npm ci failed"; return 1; }
+    echo "$wanted" >"$stamp"
+}
+
 # ensure_secret_key VAR_DIR: unless SECRET_KEY is set, make sure VAR_DIR/secret_key holds a
 # random key for settings to read: made once (mode 0600), then the same key on every later run,
 # so sessions and signed links survive a restart. Settings never fall back to a published key.

@@ -24,7 +24,7 @@ from django.utils import timezone
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from recruitcrm.templatetags.relative_time import ago
+from recruitcrm.templatetags.relative_time import ago, html_datetime
 
 _URL_SHAPES: dict[tuple, str] = {}
 
@@ -63,11 +63,6 @@ def strftime(value: datetime.datetime | datetime.date | None, pattern: str) -> s
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
     return value.strftime(pattern)
-
-
-def html_datetime(value: datetime.datetime) -> str:
-    """For <time datetime>: ISO 8601 with milliseconds at most, as HTML allows."""
-    return timezone.localtime(value).isoformat(timespec="milliseconds")
 
 
 def relative(value: datetime.datetime | None, empty: str = "Never") -> Markup:

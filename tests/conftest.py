@@ -136,6 +136,8 @@ def pytest_collection_modifyitems(config, items):
         unavailable.add("redis")
     if any(item.get_closest_marker("browser") for item in items) and not services.chromium_path():
         unavailable.add("browser")
+    if not services.page_checkers_present():
+        unavailable.add("page_checkers")
     for item in items:
         reasons = [
             services.SKIP_REASONS[marker]

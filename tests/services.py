@@ -35,7 +35,14 @@ SKIP_REASONS = {
         "needs Chromium: install the Debian package chromium (or set CHROMIUM_PATH to a "
         "Chromium binary)"
     ),
+    "page_checkers": (
+        "needs the page checkers (Nu Html Checker, axe-core) in node_modules and java: install "
+        "the Debian packages npm and default-jre-headless (bin/test then runs npm ci)"
+    ),
 }
+NODE_MODULES = ROOT / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 
 
 def running_in_ci() -> bool:
@@ -63,6 +70,10 @@ def chromium_path() -> str | None:
     if explicit:
         return explicit if os.access(explicit, os.X_OK) else None
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def page_checkers_present() -> bool:
+    return VNU_JAR.exists() and AXE_JS.exists() and shutil.which("java") is not None
 
 
 def database_url(db: dict) -> str:

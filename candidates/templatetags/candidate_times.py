@@ -12,7 +12,7 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
-from recruitcrm.templatetags.relative_time import ago
+from recruitcrm.templatetags.relative_time import ago, html_datetime
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def time_ago(when: datetime.datetime | None, empty: str = "Never") -> str:
     local = timezone.localtime(when)
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(timespec="milliseconds"),
+        html_datetime(local),
         dateformat.format(local, "D j M Y, H:i T"),
         ago(when),
     )

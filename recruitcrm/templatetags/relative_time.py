@@ -1,7 +1,8 @@
 """`{{ when|ago }}`: "3 days ago", "in 2 hours", "just now" — one unit, as people say it.
 
 Django's naturaltime says "3 days, 1 hour ago"; in a dense list the second unit is noise and
-the exact time is one hover away.
+the exact time is one hover away. `{{ when|html_datetime }}` is the same moment for a
+<time datetime> attribute.
 """
 
 from __future__ import annotations
@@ -37,3 +38,10 @@ def ago(value: datetime.datetime | None, now: datetime.datetime | None = None) -
             phrase = f"{count} {unit}{'s' if count != 1 else ''}"
             return f"{phrase} ago" if seconds > 0 else f"in {phrase}"
     return "just now"
+
+
+@register.filter
+def html_datetime(value: datetime.datetime) -> str:
+    """ISO 8601 in the current time zone with milliseconds at most, as HTML's <time> allows
+    (Django's `date:"c"` writes microseconds, which the HTML checker rejects)."""
+    return timezone.localtime(value).isoformat(timespec="milliseconds")
