@@ -74,8 +74,8 @@ ensure_venv() {
     if [[ "$spec" == ".[dev]" ]] && ! grep -qxF -- "." "$stamp"; then echo "." >>"$stamp"; fi
 }
 
-# ensure_page_checkers: install the checkers the tests run over rendered pages (the Nu Html
-# Checker and axe-core, pinned in package-lock.json) into node_modules with `npm ci`, again
+# ensure_page_checkers: install the Nu Html Checker the tests run over rendered pages (vnu-jar,
+# pinned in package-lock.json) into node_modules with `npm ci`, again
 # only when the lockfile changed. Returns non-zero, saying why, when npm or java is missing.
 ensure_page_checkers() {
     local stamp="node_modules/.recruitcrm-installed" wanted
@@ -85,7 +85,7 @@ ensure_page_checkers() {
     if [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$wanted" ]]; then
         return 0
     fi
-    say "Installing the page checkers (vnu-jar, axe-core) with npm ci ..."
+    say "Installing the Nu Html Checker (vnu-jar) with npm ci ..."
     # --ignore-scripts: vnu-jar's install script only fetches a Java runtime; the machine's java is used.
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2 || { say "npm ci failed"; return 1; }
     echo "$wanted" >"$stamp"
