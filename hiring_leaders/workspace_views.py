@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
@@ -34,6 +34,7 @@ from hiring_leaders.forms import (
     StatusChangeForm,
 )
 from hiring_leaders.models import Requisition
+from hiring_leaders.templatetags.clients import compose_url
 from hiring_leaders.wording import (
     moved_message,
     plan_lines,
@@ -43,6 +44,7 @@ from hiring_leaders.wording import (
     status_done_message,
 )
 from recruitcrm.access import recruiter_required
+from recruitcrm.rendering import render
 
 REQUISITION_LIST = "hiring_leaders/requisition_list.html"
 REQUISITION_DETAIL = "hiring_leaders/requisition_detail.html"
@@ -96,7 +98,7 @@ def requisition_list(request):
         "today": timezone.localdate(),
         **filters,
     }
-    template_name = REQUISITION_LIST + ("#requisition-results" if _fragment_only(request) else "")
+    template_name = REQUISITION_LIST + ("#requisition_results" if _fragment_only(request) else "")
     return render(request, template_name, context)
 
 
@@ -165,18 +167,14 @@ def requisition_edit(request, pk: int):
 
 
 def _board_context(requisition: Requisition, **extra) -> dict:
-    board = selectors.pipeline_board(requisition=requisition)
-    board_url = _detail_url(requisition)
-    # Built once here rather than reversed (or pieced together) in the template for each of
-    # up to seventy cards: the board is the page recruiters open most.
-    for column in board.columns:
-        for card in column.cards:
-            card.actions_url = f"{board_url}applications/{card.pk}/"
     return {
         "requisition": requisition,
-        "board": board,
-        "board_url": board_url,
+        "board": selectors.pipeline_board(requisition=requisition),
+        # Each card's addresses start from these, joined in the template rather than reversed
+        # seventy times.
+        "board_url": _detail_url(requisition),
         "candidates_url": reverse("candidates:candidate_list"),
+        "today": timezone.localdate(),
         **extra,
     }
 
@@ -186,7 +184,7 @@ def _board_context(requisition: Requisition, **extra) -> dict:
 def requisition_detail(request, pk: int):
     requisition = selectors.requisition_for_recruiter(pk=pk)
     if _fragment_only(request):
-        return render(request, REQUISITION_DETAIL + "#pipeline-board", _board_context(requisition))
+        return render(request, REQUISITION_DETAIL + "#pipeline_board", _board_context(requisition))
     return render(request, REQUISITION_DETAIL, _detail_context(request, requisition))
 
 
@@ -196,6 +194,9 @@ def _detail_context(request, requisition: Requisition, **extra) -> dict:
         search_form=extra.pop("search_form", None) or CandidateSearchForm(),
         recent=selectors.requisition_recent_activity(requisition=requisition),
         status_actions=status_actions(requisition),
+        compose_url=compose_url(
+            hiring_leader=requisition.hiring_leader_id, requisition=requisition.pk
+        ),
         **extra,
     )
 
@@ -207,7 +208,7 @@ def _board_changed(request, requisition: Requisition, *, moved_pk: int | None = 
         target = _detail_url(requisition)
         return redirect(f"{target}#application-{moved_pk}" if moved_pk else f"{target}#board")
     context = _board_context(requisition, moved_pk=moved_pk)
-    return render(request, REQUISITION_DETAIL + "#board-response", context)
+    return render(request, REQUISITION_DETAIL + "#board_response", context)
 
 
 def _application(request, pk: int, application_pk: int):
@@ -258,7 +259,7 @@ def _application_form(request, requisition, application, *, form, kind: str):
         ],
     }
     if request.htmx:
-        response = render(request, REQUISITION_DETAIL + "#application-form", context)
+        response = render(request, REQUISITION_DETAIL + "#application_form", context)
         # Whatever asked for it, the form takes the card's place on the board.
         return retarget(response, f"#card-{application.pk}")
     return render(request, APPLICATION_FORM, context)
@@ -335,10 +336,10 @@ def requisition_candidates(request, pk: int):
     if request.htmx and added is not None:
         # The new card shows on the board, swapped beside the search results.
         context |= _board_context(requisition, oob=True)
-        return render(request, REQUISITION_DETAIL + "#add-response", context)
+        return render(request, REQUISITION_DETAIL + "#add_response", context)
     if _fragment_only(request):
         context["requisition"] = requisition
-        return render(request, REQUISITION_DETAIL + "#add-response", context)
+        return render(request, REQUISITION_DETAIL + "#add_response", context)
     return render(request, REQUISITION_DETAIL, _detail_context(request, requisition, **context))
 
 

@@ -71,6 +71,26 @@ def test_the_board_keeps_the_latest_cards_of_each_column_and_counts_them_all(req
     assert (board.active, board.rejected, board.withdrawn) == (5, 0, 1)
 
 
+def test_the_board_reads_the_same_with_or_without_lateral(requisition):
+    # PostgreSQL reads the board in one LATERAL query; other databases rank and fetch.
+    for days, stage in enumerate(["sourced"] * 4 + ["offer", "hired"]):
+        ApplicationFactory(
+            requisition=requisition,
+            stage=stage,
+            stage_changed_at=timezone.now() - datetime.timedelta(days=days),
+        )
+    ApplicationFactory(
+        requisition=requisition, outcome="rejected", closed_at=timezone.now(), close_reason="No"
+    )
+
+    lateral = selectors._board_rows_lateral(requisition.pk, 3)
+    ranked = selectors._board_rows_ranked(requisition, 3)
+
+    assert lateral[0] == ranked[0]
+    assert sorted(lateral[1]) == sorted(ranked[1])
+    assert len(lateral[1]) == 5  # three of four sourced, the offer, the hire
+
+
 def test_a_card_from_another_requisition_is_not_on_this_board(requisition):
     elsewhere = ApplicationFactory()
 

@@ -1,0 +1,71 @@
+"""Filters the recruiters' requisition pages use in Jinja2 (registered by recruitcrm.jinja2):
+what Django's humanize and built-in filters gave their Django templates."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+
+from django.http import QueryDict
+from django.utils import timezone
+from markupsafe import Markup, escape
+
+_NEAR_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
+
+
+def naturalday(
+    value: datetime.date | datetime.datetime | None,
+    pattern: str = "%-d %b %Y",
+    today: datetime.date | None = None,
+) -> str:
+    """ "today", "yesterday", "tomorrow", else the day in `pattern`, as humanize's naturalday.
+    A page that writes many days passes `today` once rather than have each one look it up."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    near = _NEAR_DAYS.get((value - (today or timezone.localdate())).days)
+    return near or _day(value, pattern)
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(value: datetime.date, pattern: str) -> str:
+    # A board's seventy cards were moved on a handful of days: strftime once for each.
+    return value.strftime(pattern)
+
+
+def capfirst(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+def linebreaksbr(value: str) -> Markup:
+    """Each line of the text on its own line, everything escaped."""
+    lines = str(value).replace("\r\n", "\n").split("\n")
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+def querystring(query: QueryDict, **changes) -> str:
+    """The request's query with some parameters set (None removes one), as Django's
+    {% querystring %} writes it: "?a=1&b=2"."""
+    changed = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            changed.pop(key, None)
+        else:
+            changed[key] = value
+    return f"?{changed.urlencode()}"
+
+
+def truncatechars(value: str, length: int) -> str:
+    """At most `length` characters, the last an ellipsis when cut, as Django's filter."""
+    value = str(value)
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
+FILTERS = {
+    "naturalday": naturalday,
+    "capfirst": capfirst,
+    "linebreaksbr": linebreaksbr,
+    "querystring": querystring,
+    "truncatechars": truncatechars,
+}
