@@ -1,12 +1,16 @@
 """The reads behind "Today", a recruiter's daily queue: everything that needs a human today,
 most urgent first, each section with its count and its first rows.
 
-The page runs a fixed number of queries however long the queue is: one for every section made
-of follow-up rows (tasks, flags, failed sends, quiet candidates, bad news waiting), one for the
-promises, one for the requisitions whose leader is owed an update, two for the health line. Each
-ranks its rows per section in SQL (a window function) and brings back only the first few of each
-with the section's total, so a recruiter with 5,000 quiet candidates costs what one with five
-does.
+The page runs a fixed number of queries however long the queue is: the cadence steps; one for
+every section made of follow-up rows (tasks, flags, failed sends, quiet candidates, bad news
+waiting); one for the promises; one for the requisitions whose leader is owed an update; one
+for the health line. Each ranks its rows per section in SQL (a window function) and brings back
+only the first few of each with the section's total, so a recruiter with 5,000 quiet candidates
+costs what one with five does.
+
+The queries are SQL, not the ORM: built with the ORM, they cost 30 ms of Python per page for a
+few milliseconds in PostgreSQL (recruitcrm/joined_rows.py). The rules of what enters each
+section are written once (QUEUE_*_SQL) and shared by a recruiter's queue and the team view.
 """
 
 from __future__ import annotations
@@ -15,35 +19,23 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import RowNumber
+from django.core.paginator import Paginator
+from django.db import connection
 from django.utils import timezone
 
-from candidates.models import Candidate, Commitment
+from candidates.models import Application, Candidate, Commitment
 from followups.models import (
-    Audience,
     BookHealth,
+    Cadence,
     CadenceStep,
-    Channel,
     FollowUp,
+    MessageTemplate,
     Snooze,
     Trigger,
 )
 from followups.services.recurring import LOOKAHEAD
-from hiring_leaders.models import HiringLeader, Requisition
+from hiring_leaders.models import Company, HiringLeader, Requisition
+from recruitcrm.joined_rows import Table, joined_rows
 from recruitcrm.models import User
 
 ROWS_SHOWN = 10
@@ -199,22 +191,8 @@ class Ranks:
         return cls(first=(number - 1) * size + 1, last=number * size)
 
 
-def _ranked(queryset: QuerySet, *, section, order_by, ranks: Ranks) -> QuerySet:
-    """Each row with its section, its rank inside the section and the section's size; only
-    the ranks asked for."""
-    return queryset.annotate(
-        section=section,
-        rank=Window(RowNumber(), partition_by=[section], order_by=order_by),
-        section_count=Window(Count("pk"), partition_by=[section]),
-    ).filter(rank__gte=ranks.first, rank__lte=ranks.last)
-
-
-def _about_filter(who: str, *, candidate_field="candidate", leader_field="hiring_leader") -> Q:
-    if who == "candidates":
-        return Q(**{f"{candidate_field}__isnull": False})
-    if who == "leaders":
-        return Q(**{f"{candidate_field}__isnull": True, f"{leader_field}__isnull": False})
-    return Q()
+def _params(**values) -> dict:
+    return values
 
 
 # ---------- follow-up rows: flags, tasks, failed sends, quiet candidates, bad news ----------
@@ -223,14 +201,17 @@ def _about_filter(who: str, *, candidate_field="candidate", leader_field="hiring
 @dataclass(frozen=True)
 class Steps:
     """Every cadence step, with its cadence and template: a few dozen rows read in one small
-    query, so the queue's own query needs no joins to them (joining them made planning it cost
-    more than running it)."""
+    query, so the queue's own query needs no joins to them and knows each step's trigger."""
 
     by_id: dict[int, CadenceStep]
 
     @classmethod
     def load(cls) -> Steps:
-        return cls({s.pk: s for s in CadenceStep.objects.select_related("cadence", "template")})
+        by_id = {}
+        for (step, cadence, template), _ in joined_rows(STEPS_SQL, {}, STEP_TABLES):
+            step.cadence, step.template = cadence, template
+            by_id[step.pk] = step
+        return cls(by_id)
 
     def ids(self, *triggers: str) -> list[int]:
         return [pk for pk, step in self.by_id.items() if step.cadence.trigger in triggers]
@@ -243,188 +224,314 @@ class Steps:
                 row.template = step.template
 
 
-def _section(steps: Steps) -> Case:
-    return Case(
-        When(key__startswith="checkin-flag:", then=Value("flags")),
-        When(key__startswith="failed:", then=Value("failed")),
-        When(cadence_step__in=steps.ids(Trigger.CANDIDATE_UNTOUCHED), then=Value("quiet")),
-        When(
-            cadence_step__in=steps.ids(*BAD_NEWS),
-            audience=Audience.CANDIDATE,
-            then=Value("bad_news"),
-        ),
-        default=Value("tasks"),
-        output_field=CharField(),
+STEP_TABLES = (
+    Table(CadenceStep, "s"),
+    Table(Cadence, "c"),
+    Table(MessageTemplate, "t"),
+)
+STEPS_SQL = f"""
+    SELECT {STEP_TABLES[0].select()}, {STEP_TABLES[1].select()}, {STEP_TABLES[2].select()}
+    FROM {CadenceStep._meta.db_table} s
+    JOIN {Cadence._meta.db_table} c ON c.id = s.cadence_id
+    LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = s.template_id
+"""
+
+# The rules of which follow-up rows are in a recruiter's queue, and in which section: shared by
+# one recruiter's page (ranked, first rows of each section) and the team view (counted).
+#   tasks due before tonight (except quiet-candidate tasks, which have their own rule);
+#   a quiet candidate's task, two days before the automatic note (LOOKAHEAD);
+#   bad news to a candidate still waiting to go.
+QUEUE_FOLLOWUPS_SQL = f"""
+    SELECT f.id, f.recruiter_id, f.due_at,
+        CASE WHEN f.key LIKE 'checkin-flag:%%' THEN 'flags'
+             WHEN f.key LIKE 'failed:%%' THEN 'failed'
+             WHEN f.cadence_step_id = ANY(%(quiet_steps)s) THEN 'quiet'
+             WHEN f.cadence_step_id = ANY(%(bad_news_steps)s) AND f.audience = 'candidate'
+                THEN 'bad_news'
+             ELSE 'tasks' END AS section
+    FROM {FollowUp._meta.db_table} f
+    WHERE f.recruiter_id = ANY(%(recruiters)s) AND f.state = 'scheduled'
+      AND (
+        (f.channel = 'task' AND f.due_at < %(tonight)s
+            AND NOT coalesce(f.cadence_step_id = ANY(%(quiet_steps)s), false))
+        OR (f.cadence_step_id = ANY(%(quiet_steps)s) AND f.channel = 'task'
+            AND f.audience = 'recruiter' AND f.due_at <= %(quiet_until)s)
+        OR (f.cadence_step_id = ANY(%(bad_news_steps)s) AND f.audience = 'candidate')
+      )
+      AND (%(who)s = ''
+        OR (%(who)s = 'candidates' AND f.candidate_id IS NOT NULL)
+        OR (%(who)s = 'leaders' AND f.candidate_id IS NULL AND f.hiring_leader_id IS NOT NULL))
+"""
+
+FOLLOWUP_TABLES = (
+    Table(FollowUp, "f"),
+    Table(Candidate, "c"),
+    Table(HiringLeader, "l"),
+    Table(Requisition, "r"),
+    Table(Application, "a"),
+)
+FOLLOWUP_ROWS_SQL = f"""
+    WITH queue AS ({QUEUE_FOLLOWUPS_SQL}),
+    ranked AS (
+        SELECT id, section,
+            row_number() OVER (PARTITION BY section ORDER BY due_at, id) AS rank,
+            count(*) OVER (PARTITION BY section) AS section_count
+        FROM queue
     )
+    SELECT {", ".join(table.select() for table in FOLLOWUP_TABLES)},
+        ranked.section, ranked.section_count,
+        (SELECT note.due_at FROM {FollowUp._meta.db_table} note
+         WHERE note.candidate_id = f.candidate_id
+           AND note.cadence_step_id = ANY(%(quiet_steps)s)
+           AND note.audience = 'candidate' AND note.channel = 'email'
+           AND note.state = 'scheduled'
+         ORDER BY note.due_at LIMIT 1) AS automatic_note_at
+    FROM ranked
+    JOIN {FollowUp._meta.db_table} f ON f.id = ranked.id
+    LEFT JOIN {Candidate._meta.db_table} c ON c.id = f.candidate_id
+    LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
+    LEFT JOIN {Requisition._meta.db_table} r ON r.id = f.requisition_id
+    LEFT JOIN {Application._meta.db_table} a ON a.id = f.application_id
+    WHERE ranked.rank BETWEEN %(first)s AND %(last)s
+    ORDER BY ranked.section, ranked.rank
+"""
 
 
-def _followup_rows(
-    *, recruiter: User, now: datetime.datetime, who: str, steps: Steps
-) -> QuerySet[FollowUp]:
-    """The recruiter's follow-up rows that belong in today's queue."""
-    quiet = Q(cadence_step__in=steps.ids(Trigger.CANDIDATE_UNTOUCHED))
-    bad_news = Q(cadence_step__in=steps.ids(*BAD_NEWS), audience=Audience.CANDIDATE)
-    due_tasks = Q(channel=Channel.TASK, due_at__lt=end_of_today(recruiter, now)) & ~quiet
-    # A quiet candidate shows two days before the automatic note, as their recruiter's task.
-    quiet_soon = quiet & Q(
-        channel=Channel.TASK, audience=Audience.RECRUITER, due_at__lte=now + LOOKAHEAD
-    )
-    return (
-        FollowUp.objects.filter(recruiter=recruiter, state=FollowUp.State.SCHEDULED)
-        .filter(due_tasks | quiet_soon | bad_news)
-        .filter(_about_filter(who))
-        .select_related("candidate", "hiring_leader", "requisition", "application")
-    )
-
-
-def _automatic_note_due(steps: Steps) -> Subquery:
-    """When the automatic "where things stand" note to this quiet candidate goes."""
-    return Subquery(
-        FollowUp.objects.filter(
-            candidate=OuterRef("candidate"),
-            cadence_step__in=steps.ids(Trigger.CANDIDATE_UNTOUCHED),
-            audience=Audience.CANDIDATE,
-            channel=Channel.EMAIL,
-            state=FollowUp.State.SCHEDULED,
-        )
-        .order_by("due_at")
-        .values("due_at")[:1]
+def _queue_params(
+    *, recruiters: list[int], tonight: datetime.datetime, now, who: str, steps: Steps
+) -> dict:
+    return _params(
+        recruiters=recruiters,
+        tonight=tonight,
+        quiet_until=now + LOOKAHEAD,
+        quiet_steps=steps.ids(Trigger.CANDIDATE_UNTOUCHED),
+        bad_news_steps=steps.ids(*BAD_NEWS),
+        who=who,
     )
 
 
 def followup_sections(
-    *, recruiter: User, now: datetime.datetime, who: str = "", ranks: Ranks = Ranks()
+    *,
+    recruiter: User,
+    now: datetime.datetime,
+    who: str = "",
+    ranks: Ranks = Ranks(),
+    steps: Steps | None = None,
 ) -> dict[str, Section]:
-    steps = Steps.load()
-    rows = _ranked(
-        _followup_rows(recruiter=recruiter, now=now, who=who, steps=steps).annotate(
-            automatic_note_at=_automatic_note_due(steps)
-        ),
-        section=_section(steps),
-        order_by=[F("due_at").asc(), F("pk").asc()],
-        ranks=ranks,
-    ).order_by("section", "rank")
+    steps = steps or Steps.load()
+    params = _queue_params(
+        recruiters=[recruiter.pk],
+        tonight=end_of_today(recruiter, now),
+        now=now,
+        who=who,
+        steps=steps,
+    ) | _params(first=ranks.first, last=ranks.last)
     sections: dict[str, Section] = {}
-    for row in rows:
-        row.row_id = f"task-{row.pk}"
+    for (row, candidate, leader, requisition, application), extra in joined_rows(
+        FOLLOWUP_ROWS_SQL,
+        params,
+        FOLLOWUP_TABLES,
+        ("section", "section_count", "automatic_note_at"),
+    ):
+        row.candidate, row.hiring_leader = candidate, leader
+        row.requisition, row.application = requisition, application
         row.recruiter = recruiter
+        row.automatic_note_at = extra["automatic_note_at"]
+        row.row_id = f"task-{row.pk}"
         steps.attach(row)
-        section = sections.setdefault(row.section, Section(info=_info(row.section)))
+        section = sections.setdefault(extra["section"], Section(info=_info(extra["section"])))
         section.rows.append(row)
-        section.count = row.section_count
+        section.count = extra["section_count"]
     return sections
 
 
 # ---------- promises ----------
 
+# Open promises due before tonight that the recruiter has not put aside: late ones are
+# "overdue", the rest "due today".
+QUEUE_PROMISES_SQL = f"""
+    SELECT p.id, p.recruiter_id, p.due_at,
+        CASE WHEN p.due_at < %(now)s THEN 'overdue' ELSE 'due_today' END AS section
+    FROM {Commitment._meta.db_table} p
+    WHERE p.recruiter_id = ANY(%(recruiters)s) AND p.status = 'open' AND p.due_at < %(tonight)s
+      AND NOT EXISTS (
+        SELECT 1 FROM {Snooze._meta.db_table} z
+        WHERE z.recruiter_id = p.recruiter_id AND z.kind = 'commitment'
+          AND z.object_id = p.id AND z.until > %(now)s)
+      AND (%(who)s = ''
+        OR (%(who)s = 'candidates' AND p.candidate_id IS NOT NULL)
+        OR (%(who)s = 'leaders' AND p.candidate_id IS NULL AND p.hiring_leader_id IS NOT NULL))
+"""
 
-def _snoozed(kind: str, recruiter: User, now: datetime.datetime) -> Exists:
-    return Exists(
-        Snooze.objects.filter(
-            recruiter=recruiter, kind=kind, object_id=OuterRef("pk"), until__gt=now
-        )
+PROMISE_TABLES = (
+    Table(Commitment, "p"),
+    Table(Candidate, "c"),
+    Table(HiringLeader, "l"),
+    Table(Requisition, "r"),
+)
+PROMISE_ROWS_SQL = f"""
+    WITH queue AS ({QUEUE_PROMISES_SQL}),
+    ranked AS (
+        SELECT id, section,
+            row_number() OVER (PARTITION BY section ORDER BY due_at, id) AS rank,
+            count(*) OVER (PARTITION BY section) AS section_count
+        FROM queue
     )
+    SELECT {", ".join(table.select() for table in PROMISE_TABLES)},
+        ranked.section, ranked.section_count
+    FROM ranked
+    JOIN {Commitment._meta.db_table} p ON p.id = ranked.id
+    LEFT JOIN {Candidate._meta.db_table} c ON c.id = p.candidate_id
+    LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = p.hiring_leader_id
+    LEFT JOIN {Requisition._meta.db_table} r ON r.id = p.requisition_id
+    WHERE ranked.rank BETWEEN %(first)s AND %(last)s
+    ORDER BY ranked.section, ranked.rank
+"""
 
 
 def promise_sections(
     *, recruiter: User, now: datetime.datetime, who: str = "", ranks: Ranks = Ranks()
 ) -> dict[str, Section]:
-    section = Case(
-        When(due_at__lt=now, then=Value("overdue")),
-        default=Value("due_today"),
-        output_field=CharField(),
+    params = _params(
+        recruiters=[recruiter.pk],
+        now=now,
+        tonight=end_of_today(recruiter, now),
+        who=who,
+        first=ranks.first,
+        last=ranks.last,
     )
-    promises = (
-        Commitment.objects.filter(
-            recruiter=recruiter,
-            status=Commitment.Status.OPEN,
-            due_at__lt=end_of_today(recruiter, now),
-        )
-        .exclude(_snoozed(Snooze.Kind.COMMITMENT, recruiter, now))
-        .filter(_about_filter(who))
-        .select_related("candidate", "hiring_leader", "requisition")
-    )
-    rows = _ranked(
-        promises, section=section, order_by=[F("due_at").asc(), F("pk").asc()], ranks=ranks
-    ).order_by("section", "rank")
     sections: dict[str, Section] = {}
-    for row in rows:
+    for (row, candidate, leader, requisition), extra in joined_rows(
+        PROMISE_ROWS_SQL, params, PROMISE_TABLES, ("section", "section_count")
+    ):
+        row.candidate, row.hiring_leader, row.requisition = candidate, leader, requisition
         row.row_id = f"promise-{row.pk}"
-        found = sections.setdefault(row.section, Section(info=_info(row.section)))
+        found = sections.setdefault(extra["section"], Section(info=_info(extra["section"])))
         found.rows.append(row)
-        found.count = row.section_count
+        found.count = extra["section_count"]
     return sections
 
 
 # ---------- hiring leaders owed an update ----------
 
+# Open roles, open for a week or more, whose leader has not heard from the recruiter for a week.
+QUEUE_LEADERS_SQL = f"""
+    SELECT r.id, r.recruiter_id, r.opened_on, l.last_contacted_at
+    FROM {Requisition._meta.db_table} r
+    JOIN {HiringLeader._meta.db_table} l ON l.id = r.hiring_leader_id
+    WHERE r.recruiter_id = ANY(%(recruiters)s) AND r.status = 'open'
+      AND r.opened_on <= %(quiet_since_date)s
+      AND (l.last_contacted_at < %(quiet_since)s OR l.last_contacted_at IS NULL)
+      AND NOT EXISTS (
+        SELECT 1 FROM {Snooze._meta.db_table} z
+        WHERE z.recruiter_id = r.recruiter_id AND z.kind = 'requisition'
+          AND z.object_id = r.id AND z.until > %(now)s)
+"""
+
+LEADER_TABLES = (
+    Table(Requisition, "r"),
+    Table(HiringLeader, "l"),
+    Table(Company, "co"),
+)
+LEADER_ROWS_SQL = f"""
+    WITH queue AS ({QUEUE_LEADERS_SQL}),
+    ranked AS (
+        SELECT id,
+            row_number() OVER (
+                ORDER BY last_contacted_at ASC NULLS FIRST, opened_on, id) AS rank,
+            count(*) OVER () AS owed_count
+        FROM queue
+    )
+    SELECT {", ".join(table.select() for table in LEADER_TABLES)},
+        ranked.owed_count,
+        (SELECT weekly.due_at FROM {FollowUp._meta.db_table} weekly
+         WHERE weekly.requisition_id = r.id AND weekly.cadence_step_id = ANY(%(weekly_steps)s)
+           AND weekly.state = 'scheduled' AND weekly.channel = 'email'
+         ORDER BY weekly.due_at LIMIT 1) AS next_update_at
+    FROM ranked
+    JOIN {Requisition._meta.db_table} r ON r.id = ranked.id
+    JOIN {HiringLeader._meta.db_table} l ON l.id = r.hiring_leader_id
+    JOIN {Company._meta.db_table} co ON co.id = r.company_id
+    WHERE ranked.rank BETWEEN %(first)s AND %(last)s
+    ORDER BY ranked.rank
+"""
+
+
+def _leader_params(*, recruiters: list[int], now: datetime.datetime) -> dict:
+    quiet_since = now - LEADER_UPDATE_EVERY
+    return _params(
+        recruiters=recruiters, now=now, quiet_since=quiet_since, quiet_since_date=quiet_since.date()
+    )
+
 
 def leader_update_rows(
-    *, recruiter: User, now: datetime.datetime, who: str = "", ranks: Ranks = Ranks()
+    *,
+    recruiter: User,
+    now: datetime.datetime,
+    who: str = "",
+    ranks: Ranks = Ranks(),
+    steps: Steps | None = None,
 ) -> Section:
     section = Section(info=_info("leaders"))
     if who == "candidates":
         return section
-    quiet_since = now - LEADER_UPDATE_EVERY
-    owed = (
-        Requisition.objects.filter(
-            recruiter=recruiter,
-            status=Requisition.Status.OPEN,
-            opened_on__lte=quiet_since.date(),
-        )
-        .filter(
-            Q(hiring_leader__last_contacted_at__lt=quiet_since)
-            | Q(hiring_leader__last_contacted_at__isnull=True)
-        )
-        .exclude(_snoozed(Snooze.Kind.REQUISITION, recruiter, now))
-        .select_related("hiring_leader", "company")
-        .annotate(
-            next_update_at=Subquery(
-                FollowUp.objects.filter(
-                    requisition=OuterRef("pk"),
-                    cadence_step__cadence__trigger=Trigger.REQUISITION_OPEN_WEEKLY,
-                    state=FollowUp.State.SCHEDULED,
-                    channel=Channel.EMAIL,
-                )
-                .order_by("due_at")
-                .values("due_at")[:1]
-            ),
-            owed_count=Window(Count("pk")),
-        )
-        .order_by(F("hiring_leader__last_contacted_at").asc(nulls_first=True), "opened_on", "pk")
+    steps = steps or Steps.load()
+    params = _leader_params(recruiters=[recruiter.pk], now=now) | _params(
+        weekly_steps=steps.ids(Trigger.REQUISITION_OPEN_WEEKLY),
+        first=ranks.first,
+        last=ranks.last,
     )
-    rows = list(owed[ranks.first - 1 : ranks.last])
-    for row in rows:
+    for (row, leader, company), extra in joined_rows(
+        LEADER_ROWS_SQL, params, LEADER_TABLES, ("owed_count", "next_update_at")
+    ):
+        row.hiring_leader, row.company = leader, company
+        row.next_update_at = extra["next_update_at"]
         row.row_id = f"leader-{row.pk}"
-    section.rows = rows
-    section.count = rows[0].owed_count if rows else 0
+        section.rows.append(row)
+        section.count = extra["owed_count"]
     return section
 
 
 # ---------- the health line ----------
 
+# Reach is counted by beat (followups.queue.services.book_health_count): reading every
+# candidate of a 5,000-strong book on each visit would cost more than the rest of the page.
+# Promises kept on time are counted here: a recruiter's promises of 90 days are a few hundred.
+HEALTH_SQL = f"""
+    SELECT r.id AS recruiter_id,
+        coalesce(b.active, 0), coalesce(b.heard_from, 0), b.counted_at,
+        count(p.id) FILTER (WHERE p.due_at >= %(day_30)s),
+        count(p.id) FILTER (WHERE p.due_at >= %(day_30)s AND p.status = 'kept'
+                            AND p.kept_at <= p.due_at),
+        count(p.id),
+        count(p.id) FILTER (WHERE p.status = 'kept' AND p.kept_at <= p.due_at)
+    FROM unnest(%(recruiters)s::bigint[]) AS r(id)
+    LEFT JOIN {BookHealth._meta.db_table} b ON b.recruiter_id = r.id
+    LEFT JOIN {Commitment._meta.db_table} p
+        ON p.recruiter_id = r.id AND p.due_at >= %(day_90)s AND p.due_at < %(now)s
+    GROUP BY r.id, b.active, b.heard_from, b.counted_at
+"""
+
+
+def _health_by_recruiter(recruiters: list[int], now: datetime.datetime) -> dict[int, Health]:
+    params = _params(
+        recruiters=recruiters,
+        now=now,
+        day_30=now - datetime.timedelta(days=30),
+        day_90=now - datetime.timedelta(days=90),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(HEALTH_SQL, params)
+        return {
+            recruiter_id: Health(*figures, open_flags=0)
+            for recruiter_id, *figures in cursor.fetchall()
+        }
+
 
 def health(*, recruiter: User, now: datetime.datetime, open_flags: int) -> Health:
-    # Reach is counted by beat (followups.queue.services.book_health_count): reading every
-    # candidate of a 5,000-strong book on each visit would cost more than the rest of the page.
-    book = BookHealth.objects.filter(recruiter=recruiter).first()
-    kept = Q(status=Commitment.Status.KEPT, kept_at__lte=F("due_at"))
-    day_30, day_90 = now - datetime.timedelta(days=30), now - datetime.timedelta(days=90)
-    promises = Commitment.objects.filter(
-        recruiter=recruiter, due_at__gte=day_90, due_at__lt=now
-    ).aggregate(
-        promises_90=Count("pk"),
-        kept_on_time_90=Count("pk", filter=kept),
-        promises_30=Count("pk", filter=Q(due_at__gte=day_30)),
-        kept_on_time_30=Count("pk", filter=kept & Q(due_at__gte=day_30)),
-    )
-    return Health(
-        active=book.active if book else 0,
-        heard_from=book.heard_from if book else 0,
-        counted_at=book.counted_at if book else None,
-        **promises,
-        open_flags=open_flags,
-    )
+    found = _health_by_recruiter([recruiter.pk], now)[recruiter.pk]
+    found.open_flags = open_flags
+    return found
 
 
 # ---------- the whole queue ----------
@@ -438,9 +545,10 @@ def queue_for(*, recruiter: User, who: str = "", now: datetime.datetime | None =
     """A recruiter's queue: every section, in order, each with its first rows and count."""
     now = now or timezone.now()
     who = who if who in WHO else ""
-    found = followup_sections(recruiter=recruiter, now=now, who=who)
+    steps = Steps.load()
+    found = followup_sections(recruiter=recruiter, now=now, who=who, steps=steps)
     found |= promise_sections(recruiter=recruiter, now=now, who=who)
-    found["leaders"] = leader_update_rows(recruiter=recruiter, now=now, who=who)
+    found["leaders"] = leader_update_rows(recruiter=recruiter, now=now, who=who, steps=steps)
     sections = [found.get(info.key) or Section(info=info) for info in SECTIONS]
     flags = found["flags"].count if "flags" in found else 0
     return Queue(
@@ -510,8 +618,6 @@ def team_page(*, page_number, now: datetime.datetime | None = None):
     """Every recruiter's queue counts and health line, side by side: a fixed number of grouped
     queries for a page of recruiters, however many rows their queues hold. "Due today" is
     today in the site's time zone here, not each recruiter's own."""
-    from django.core.paginator import Paginator
-
     now = now or timezone.now()
     recruiters = User.objects.filter(role=User.Role.RECRUITER, is_active=True).order_by(
         "first_name", "last_name", "pk"
@@ -525,70 +631,32 @@ def team_page(*, page_number, now: datetime.datetime | None = None):
 
 
 def _team_counts(members: dict[int, TeamMember], *, now: datetime.datetime) -> None:
+    """Each section's size for every recruiter on the page, by the same rules as their own
+    queue, in one grouped query; then their health lines in another."""
     ids = list(members)
     tonight = end_of_today(User(time_zone=""), now)
     steps = Steps.load()
-    quiet = Q(cadence_step__in=steps.ids(Trigger.CANDIDATE_UNTOUCHED))
-    bad_news = Q(cadence_step__in=steps.ids(*BAD_NEWS), audience=Audience.CANDIDATE)
-    rows = FollowUp.objects.filter(recruiter__in=ids, state=FollowUp.State.SCHEDULED).filter(
-        (Q(channel=Channel.TASK, due_at__lt=tonight) & ~quiet)
-        | (
-            quiet
-            & Q(channel=Channel.TASK, audience=Audience.RECRUITER, due_at__lte=now + LOOKAHEAD)
-        )
-        | bad_news
-    )
-    for recruiter_id, key, n in (
-        rows.annotate(section=_section(steps))
-        .values_list("recruiter", "section")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        members[recruiter_id].counts[key] = n
-    promise_section = Case(
-        When(due_at__lt=now, then=Value("overdue")),
-        default=Value("due_today"),
-        output_field=CharField(),
-    )
-    for recruiter_id, key, n in (
-        Commitment.objects.filter(
-            recruiter__in=ids, status=Commitment.Status.OPEN, due_at__lt=tonight
-        )
-        .annotate(section=promise_section)
-        .values_list("recruiter", "section")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        members[recruiter_id].counts[key] = n
-    quiet_since = now - LEADER_UPDATE_EVERY
-    for recruiter_id, n in (
-        Requisition.objects.filter(
-            recruiter__in=ids, status=Requisition.Status.OPEN, opened_on__lte=quiet_since.date()
-        )
-        .filter(
-            Q(hiring_leader__last_contacted_at__lt=quiet_since)
-            | Q(hiring_leader__last_contacted_at__isnull=True)
-        )
-        .values_list("recruiter")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        members[recruiter_id].counts["leaders"] = n
-    _team_health(members, now=now)
+    params = _queue_params(
+        recruiters=ids, tonight=tonight, now=now, who="", steps=steps
+    ) | _leader_params(recruiters=ids, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(TEAM_COUNTS_SQL, params)
+        for recruiter_id, key, n in cursor.fetchall():
+            members[recruiter_id].counts[key] = n
+    for recruiter_id, health_line in _health_by_recruiter(ids, now).items():
+        member = members[recruiter_id]
+        member.active, member.heard_from = health_line.active, health_line.heard_from
+        member.promises_90 = health_line.promises_90
+        member.kept_on_time_90 = health_line.kept_on_time_90
 
 
-def _team_health(members: dict[int, TeamMember], *, now: datetime.datetime) -> None:
-    ids = list(members)
-    for book in BookHealth.objects.filter(recruiter__in=ids):
-        members[book.recruiter_id].active = book.active
-        members[book.recruiter_id].heard_from = book.heard_from
-    kept = Q(status=Commitment.Status.KEPT, kept_at__lte=F("due_at"))
-    for recruiter_id, total, on_time in (
-        Commitment.objects.filter(
-            recruiter__in=ids, due_at__gte=now - datetime.timedelta(days=90), due_at__lt=now
-        )
-        .values_list("recruiter")
-        .annotate(total=Count("pk"), on_time=Count("pk", filter=kept))
-        .order_by()
-    ):
-        members[recruiter_id].promises_90, members[recruiter_id].kept_on_time_90 = total, on_time
+TEAM_COUNTS_SQL = f"""
+    SELECT recruiter_id, section, count(*) FROM ({QUEUE_FOLLOWUPS_SQL}) followups
+    GROUP BY recruiter_id, section
+    UNION ALL
+    SELECT recruiter_id, section, count(*) FROM ({QUEUE_PROMISES_SQL}) promises
+    GROUP BY recruiter_id, section
+    UNION ALL
+    SELECT recruiter_id, 'leaders', count(*) FROM ({QUEUE_LEADERS_SQL}) leaders
+    GROUP BY recruiter_id
+"""

@@ -1,0 +1,39 @@
+"""recruitcrm.joined_rows: a hand-written join read back as the model instances the ORM would
+have made."""
+
+import pytest
+
+from candidates.models import Candidate
+from followups.models import FollowUp
+from hiring_leaders.models import HiringLeader
+from recruitcrm.joined_rows import Table, joined_rows
+from tests.followups.factories import FollowUpFactory
+
+pytestmark = pytest.mark.django_db
+
+TABLES = (Table(FollowUp, "f"), Table(Candidate, "c"), Table(HiringLeader, "l"))
+SQL = f"""
+    SELECT {TABLES[0].select()}, {TABLES[1].select()}, {TABLES[2].select()}, 'extra' AS word
+    FROM followups_followup f
+    LEFT JOIN candidates_candidate c ON c.id = f.candidate_id
+    LEFT JOIN hiring_leaders_hiringleader l ON l.id = f.hiring_leader_id
+    WHERE f.id = %(id)s
+"""
+
+
+def test_each_row_is_the_instances_the_orm_would_make_with_its_extras():
+    made = FollowUpFactory(facts={"stage": "Interviewing", "quiet_days": 9})
+
+    ((followup, candidate, leader), extras), *rest = joined_rows(
+        SQL, {"id": made.pk}, TABLES, ("word",)
+    )
+
+    assert rest == []
+    assert followup == FollowUp.objects.get(pk=made.pk)
+    # Every field the ORM reads, converted as the ORM converts it (jsonb decoded, not text).
+    assert followup.facts == {"stage": "Interviewing", "quiet_days": 9}
+    assert followup.due_at == made.due_at
+    assert followup._state.adding is False
+    assert candidate.name == made.candidate.name
+    assert leader is None  # the outer join found no hiring leader
+    assert extras == {"word": "extra"}
