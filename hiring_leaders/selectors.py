@@ -554,17 +554,22 @@ def requisition_recent_activity(*, requisition: Requisition, limit: int = 8) -> 
     )
 
 
-def followups_created_since(
-    *, since, requisition: Requisition | None = None, application: Application | None = None
-) -> list[FollowUp]:
-    """What a change just scheduled, for the sentence that confirms it."""
-    rows = FollowUp.objects.filter(created_at__gte=since)
-    if application is not None:
-        rows = rows.filter(application=application)
-    if requisition is not None:
-        rows = rows.filter(requisition=requisition)
+def followups_created_since(*, since, application: Application) -> list[FollowUp]:
+    """What a move just scheduled, for the sentence that confirms it."""
     return list(
-        rows.select_related("template", "recruiter", "candidate", "hiring_leader").order_by(
-            "due_at", "pk"
-        )
+        FollowUp.objects.filter(created_at__gte=since, application=application)
+        .select_related("template", "recruiter", "candidate", "hiring_leader")
+        .order_by("due_at", "pk")
+    )
+
+
+def followups_created_counts(*, since, requisition: Requisition) -> dict[str, int]:
+    """How many emails, recruiter tasks and skipped touches a change to the requisition just
+    scheduled: one count, where a role on hold can write to thousands."""
+    created = FollowUp.objects.filter(created_at__gte=since, requisition=requisition)
+    live = ~Q(state=FollowUp.State.SKIPPED)
+    return created.aggregate(
+        emails=Count("pk", filter=live & Q(channel=Channel.EMAIL)),
+        tasks=Count("pk", filter=live & Q(channel=Channel.TASK)),
+        skipped=Count("pk", filter=Q(state=FollowUp.State.SKIPPED)),
     )

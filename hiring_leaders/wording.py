@@ -12,6 +12,7 @@ from django.utils import timezone
 from candidates.models import Application
 from followups.composing import email_parts, message_context
 from followups.models import Audience, Channel, FollowUp
+from followups.services import PlannedTouches
 from hiring_leaders.models import Requisition
 from hiring_leaders.services import STATUS_MOVES
 
@@ -68,12 +69,18 @@ class PlanSummary:
         return ", ".join(parts) if parts else "no messages"
 
 
-def planned_summary(planned: list[FollowUp]) -> PlanSummary:
-    live = [f for f in planned if f.state != State.SKIPPED]
+def planned_summary(planned: list[PlannedTouches]) -> PlanSummary:
+    def counted(channel: str) -> int:
+        return sum(
+            g.count
+            for g in planned
+            if g.example.channel == channel and g.example.state != State.SKIPPED
+        )
+
     return PlanSummary(
-        emails=sum(1 for f in live if f.channel == Channel.EMAIL),
-        tasks=sum(1 for f in live if f.channel == Channel.TASK),
-        skipped=len(planned) - len(live),
+        emails=counted(Channel.EMAIL),
+        tasks=counted(Channel.TASK),
+        skipped=sum(g.count for g in planned if g.example.state == State.SKIPPED),
     )
 
 
@@ -85,12 +92,11 @@ _DONE = {
 }
 
 
-def status_done_message(requisition: Requisition, *, status: str, created: list[FollowUp]) -> str:
-    summary = planned_summary(created)
+def status_done_message(requisition: Requisition, *, status: str, created: PlanSummary) -> str:
     done = _DONE[status].format(title=requisition.title)
-    if summary.nothing:
+    if created.nothing:
         return f"{done}. No messages were scheduled."
-    return f"{done}. Scheduled {summary}; the outbox shows each one."
+    return f"{done}. Scheduled {created}; the outbox shows each one."
 
 
 @dataclass(frozen=True)
@@ -105,14 +111,18 @@ class Sample:
     problem: str = ""
 
 
-def planned_samples(planned: list[FollowUp]) -> list[Sample]:
-    """Each email template the change would send, rendered for its first recipient, so the
+def planned_samples(planned: list[PlannedTouches]) -> list[Sample]:
+    """Each email template the change would send, rendered for one of its recipients, so the
     recruiter reads the words (with their reason in them) before confirming."""
-    by_template: dict[int, list[FollowUp]] = {}
-    for followup in sorted(planned, key=_plan_order):
-        if followup.channel == Channel.EMAIL and followup.state == State.SCHEDULED:
-            by_template.setdefault(followup.template_id, []).append(followup)
-    return [_sample(rows[0], recipients=len(rows)) for rows in by_template.values()]
+    by_template: dict[int, list[PlannedTouches]] = {}
+    for group in sorted(planned, key=_plan_order):
+        row = group.example
+        if row.channel == Channel.EMAIL and row.state == State.SCHEDULED:
+            by_template.setdefault(row.template_id, []).append(group)
+    return [
+        _sample(groups[0].example, recipients=sum(g.count for g in groups))
+        for groups in by_template.values()
+    ]
 
 
 def _sample(followup: FollowUp, *, recipients: int) -> Sample:
@@ -155,22 +165,21 @@ NAMES_LISTED = 100
 
 @dataclass
 class PlanLine:
-    """One line of the preview: a message going to one person, or the same message going to
-    many (an email to every candidate in the pipeline is one line, not two thousand)."""
+    """One line of the preview: one message to one person, or the same message to many (an
+    email to every candidate in the pipeline is one line, not two thousand). A task line goes
+    to `recruiter`, one task about each of `names`."""
 
     what: str
     audience: str
     channel: str
     state: str
     note: str
-    names: list[str]
-    emails: list[str]
+    count: int
+    names: list[str]  # alphabetical; at most NAMES_LISTED of `count`
+    email: str  # the address, when the line is one email to one person
+    recruiter: str
     first_due: object
     last_due: object
-
-    @property
-    def count(self) -> int:
-        return len(self.names)
 
     @property
     def shown(self) -> list[str]:
@@ -193,43 +202,45 @@ class PlanLine:
         return _soon(self.first_due)
 
 
-def plan_lines(planned: list[FollowUp]) -> list[PlanLine]:
-    """The preview's lines: scheduled emails grouped by message and audience; each task and
-    each skipped message on its own line, because its note names the person and the why."""
-    lines: dict[tuple, PlanLine] = {}
-    for followup in sorted(planned, key=_plan_order):
-        grouped = followup.channel == Channel.EMAIL and followup.state == State.SCHEDULED
-        key = (followup.template_id, followup.audience) if grouped else (id(followup),)
-        # A task goes to the recruiter, whoever it is about.
-        person = None if followup.channel == Channel.TASK else followup.person
-        name = person.name if person else followup.recruiter.name
-        line = lines.get(key)
-        if line is None:
-            lines[key] = PlanLine(
-                what=followup.task_title or followup.template.name,
-                audience="Recruiter" if person is None else followup.get_audience_display(),
-                channel=followup.channel,
-                state=followup.state,
-                note=followup.note,
-                names=[name],
-                emails=[person.email] if person and person.email else [],
-                first_due=followup.due_at,
-                last_due=followup.due_at,
-            )
-            continue
-        line.names.append(name)
-        line.first_due = min(line.first_due, followup.due_at)
-        line.last_due = max(line.last_due, followup.due_at)
-    return list(lines.values())
+def plan_lines(planned: list[PlannedTouches]) -> list[PlanLine]:
+    """The preview's lines, one per group of touches: the hiring leader first, then
+    candidates soonest first, skipped messages last."""
+    return [_line(group) for group in sorted(planned, key=_plan_order)]
 
 
-def _plan_order(followup: FollowUp):
-    # The leader first (one line that matters most), then candidates by time and name;
-    # skipped messages last.
-    person = followup.person
+def _line(group: PlannedTouches) -> PlanLine:
+    row = group.example
+    person = row.person if row.channel == Channel.EMAIL else None
+    return PlanLine(
+        what=row.task_title if group.count == 1 and row.task_title else row.template.name,
+        audience="Recruiter" if row.channel == Channel.TASK else row.get_audience_display(),
+        channel=row.channel,
+        state=row.state,
+        note=_note(group),
+        count=group.count,
+        names=group.names,
+        email=person.email if group.count == 1 and person and person.email else "",
+        recruiter=row.recruiter.name,
+        first_due=group.first_due,
+        last_due=group.last_due,
+    )
+
+
+def _note(group: PlannedTouches) -> str:
+    """Why a touch is a task or is skipped: the row's own note names its one person; a group's
+    says the reason they share."""
+    if group.count == 1 or not group.reason:
+        return group.example.note
+    if group.example.channel == Channel.TASK:
+        return f"A task instead of each email: each {group.reason}."
+    return f"Not sent: each {group.reason}."
+
+
+def _plan_order(group: PlannedTouches):
+    row = group.example
     return (
-        followup.state == State.SKIPPED,
-        followup.audience != Audience.HIRING_LEADER,
-        followup.due_at,
-        person.name if person else "",
+        row.state == State.SKIPPED,
+        row.audience != Audience.HIRING_LEADER,
+        group.first_due,
+        group.names[0] if group.names else "",
     )

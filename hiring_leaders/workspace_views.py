@@ -17,7 +17,7 @@ from django_htmx.http import retarget
 
 from candidates import services as candidate_services
 from candidates.models import Application
-from followups.services import followups_plan_requisition_change
+from followups.services import followups_count_requisition_change
 from hiring_leaders import selectors, services
 from hiring_leaders.forms import (
     AddCandidateForm,
@@ -36,6 +36,7 @@ from hiring_leaders.forms import (
 from hiring_leaders.models import Requisition
 from hiring_leaders.templatetags.clients import compose_url
 from hiring_leaders.wording import (
+    PlanSummary,
     moved_message,
     plan_lines,
     planned_samples,
@@ -391,9 +392,10 @@ def requisition_status(request, pk: int, status: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            created = selectors.followups_created_since(requisition=requisition, since=since)
+            created = selectors.followups_created_counts(requisition=requisition, since=since)
             messages.success(
-                request, status_done_message(requisition, status=status, created=created)
+                request,
+                status_done_message(requisition, status=status, created=PlanSummary(**created)),
             )
             return redirect(_detail_url(requisition))
     context = _status_context(requisition, status=status, form=form) | {"confirmed": confirmed}
@@ -412,7 +414,7 @@ def _status_context(requisition: Requisition, *, status: str, form: StatusChange
     planned = (
         []
         if refusal
-        else followups_plan_requisition_change(
+        else followups_count_requisition_change(
             requisition=requisition, status=status, reason=form.words()["reason"]
         )
     )

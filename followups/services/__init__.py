@@ -44,6 +44,8 @@ from followups.services.recurring import (
     followups_schedule_weekly_update,
 )
 from followups.services.triggers import (
+    PlannedTouches,
+    followups_count_requisition_change,
     followups_on_application_closed,
     followups_on_commitment_kept,
     followups_on_commitment_made,
@@ -60,6 +62,7 @@ from followups.services.triggers import (
 __all__ = [
     "AUDIENCES_BY_TRIGGER",
     "Claim",
+    "PlannedTouches",
     "cadence_set_enabled",
     "cadence_step_delete",
     "cadence_step_problems",
@@ -70,6 +73,7 @@ __all__ = [
     "followup_retry",
     "followup_retry_refusal",
     "followups_claim_due",
+    "followups_count_requisition_change",
     "followups_deliver_claimed",
     "followups_due_ids",
     "followups_on_application_closed",
