@@ -21,20 +21,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Expression, F, Func, QuerySet, Value
+from django.db.models import BooleanField, Expression, F, Func, QuerySet, Subquery, Value
 
 
 class RowBeyond(Func):
-    """`(a, b, c) > (x, y, z)`, or `<` going backwards: true for rows after the boundary."""
+    """`(a, b, c) > (x, y, z)`, or `<` going backwards: true for rows after the boundary.
+
+    The boundary is a cursor's values, or (`inclusive`) a subquery that selects one row of keys:
+    `(a, b, c) <= (SELECT … OFFSET 4999 LIMIT 1)` stops a walk of the index where that row is.
+    """
 
     output_field = BooleanField()
 
-    def __init__(self, keys: Sequence[Expression], values: Sequence[Any], *, backwards: bool):
-        if len(keys) != len(values):
+    def __init__(
+        self,
+        keys: Sequence[Expression],
+        boundary: Sequence[Any] | Subquery,
+        *,
+        backwards: bool,
+        inclusive: bool = False,
+    ):
+        if not isinstance(boundary, Subquery) and len(keys) != len(boundary):
             raise ValueError("A keyset boundary needs one value per key.")
-        self.operator = "<" if backwards else ">"
+        self.operator = ("<" if backwards else ">") + ("=" if inclusive else "")
         self.width = len(keys)
-        super().__init__(*keys, *(Value(value) for value in values))
+        self.subquery = isinstance(boundary, Subquery)
+        right = [boundary] if self.subquery else [Value(v) for v in boundary]
+        super().__init__(*keys, *right)
 
     def as_sql(self, compiler, connection, **extra):
         parts, params = [], []
@@ -42,8 +55,10 @@ class RowBeyond(Func):
             sql, expression_params = compiler.compile(expression)
             parts.append(sql)
             params.extend(expression_params)
-        keys, values = parts[: self.width], parts[self.width :]
-        return f"({', '.join(keys)}) {self.operator} ({', '.join(values)})", params
+        keys, right = parts[: self.width], parts[self.width :]
+        # A subquery brings its own parentheses.
+        right_sql = right[0] if self.subquery else f"({', '.join(right)})"
+        return f"({', '.join(keys)}) {self.operator} {right_sql}", params
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,9 @@ def _typed(value: Any, kind: type) -> Any:
 
 
 def key_values(row: Any, parts: Sequence[KeyPart]) -> list[Any]:
+    """The keys of a row read as a model instance or as a dict (`QuerySet.values()`)."""
+    if isinstance(row, dict):
+        return [row[part.name] for part in parts]
     return [getattr(row, part.name) for part in parts]
 
 
@@ -106,6 +124,17 @@ class Seek:
     rows: list
     next_cursor: str = ""
     previous_cursor: str = ""
+    # More rows lay beyond the page in the direction it was read: a full page.
+    full: bool = False
+
+
+@dataclass(frozen=True)
+class WalkLimit:
+    """How far a walk may go: `size` entries of `rows` (the same keys, unfiltered) from the
+    boundary. Rows that match rarely then cost a bounded walk rather than the whole index."""
+
+    rows: QuerySet
+    size: int
 
 
 def seek(
@@ -116,15 +145,22 @@ def seek(
     per_page: int,
     after: str = "",
     before: str = "",
+    window: WalkLimit | None = None,
 ) -> Seek:
     """One keyset page of `rows`: after the row `after` names, before the row `before` names
-    (a page back), the last page (`before="end"`), or else the first."""
+    (a page back), the last page (`before="end"`), or else the first.
+
+    With a `window`, only rows within its first `size` entries are considered: a page that is
+    not `full` may then have stopped at the window's edge rather than at the end."""
     backwards = bool(before)
     boundary = cursor_decode(before or after, parts) if (before or after) else None
+    reading_down = descending != backwards
+    keys = [F(part.name) for part in parts]
     if boundary is not None:
-        keys = [F(part.name) for part in parts]
-        rows = rows.filter(RowBeyond(keys, boundary, backwards=descending != backwards))
-    ordered = rows.order_by(*order_by(parts, descending=descending != backwards))
+        rows = rows.filter(RowBeyond(keys, boundary, backwards=reading_down))
+    if window is not None:
+        rows = rows.filter(_within(window, keys, parts, boundary, reading_down))
+    ordered = rows.order_by(*order_by(parts, descending=reading_down))
     found = list(ordered[: per_page + 1])
     beyond, found = len(found) > per_page, found[:per_page]
     if backwards:
@@ -132,9 +168,27 @@ def seek(
         has_previous, has_next = beyond, boundary is not None
     else:
         has_previous, has_next = boundary is not None, beyond
-    page = Seek(found)
+    page = Seek(found, full=beyond)
     if found and has_next:
         page.next_cursor = cursor_encode(key_values(found[-1], parts))
     if found and has_previous:
         page.previous_cursor = cursor_encode(key_values(found[0], parts))
     return page
+
+
+def _within(window: WalkLimit, keys, parts, boundary, reading_down: bool) -> RowBeyond:
+    """`keys <= (the keys of the window's last entry)`: PostgreSQL reads that entry once (an
+    index-only scan of `size` entries) and stops the page's walk there. With fewer entries
+    left than `size` the subquery finds no row and the window holds nothing."""
+    edge = window.rows
+    if boundary is not None:
+        edge = edge.filter(RowBeyond(keys, boundary, backwards=reading_down))
+    edge = edge.order_by(*order_by(parts, descending=reading_down)).values_list(
+        *(part.name for part in parts)
+    )[window.size - 1 : window.size]
+    return RowBeyond(
+        keys,
+        Subquery(edge, output_field=BooleanField()),
+        backwards=not reading_down,
+        inclusive=True,
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -31,6 +31,7 @@ from candidates.forms import (
 from candidates.models import Activity, Application, Candidate, Commitment
 from followups.selectors import candidate_open_tasks, candidate_placement_checkins
 from recruitcrm.access import recruiter_required
+from recruitcrm.rendering import render
 
 DETAIL = "candidates/candidate_detail.html"
 ADD = "candidates/application_form.html"
@@ -114,6 +115,7 @@ def _page_context(request, candidate: Candidate, **bound) -> dict:
     emails, more_emails = selectors.candidate_scheduled_emails(candidate=candidate)
     return {
         "candidate": candidate,
+        "candidate_url": candidate.get_absolute_url(),
         "timeline": selectors.candidate_timeline(candidate=candidate, older=older, newer=newer),
         "open_commitments": selectors.candidate_open_commitments(candidate=candidate),
         "open_tasks": open_tasks,
@@ -134,6 +136,7 @@ def candidate_detail(request, pk: int):
         older, newer = TimelineForm(request.GET).cursor()
         context = {
             "candidate": candidate,
+            "candidate_url": candidate.get_absolute_url(),
             "timeline": selectors.candidate_timeline(candidate=candidate, older=older, newer=newer),
         }
         return render(request, DETAIL + "#timeline", context)
@@ -163,7 +166,9 @@ def _changed_parts(request, pk: int, *, action: str, **bound):
     candidate = selectors.candidate_for_recruiter(viewer=request.user, pk=pk)
     context = _page_context(request, candidate, **bound)
     context["changed"] = CHANGED[action]
-    return render(request, DETAIL + "#changed-parts", context)
+    # The panels go out of band, each to replace its namesake on the page.
+    context["oob"] = True
+    return render(request, DETAIL + "#changed_parts", context)
 
 
 def _refused(request, candidate: Candidate, *, action: str, anchor: str, **bound):
@@ -259,7 +264,7 @@ def application_add(request, pk: int):
     if request.method != "POST":
         context = {"candidate": candidate, "form": form, "requisitions": requisitions}
         if _fragment_only(request):
-            return render(request, ADD + "#add-form", context)
+            return render(request, ADD + "#add_form", context)
         return render(request, ADD, context)
     if form.is_valid():
         requisition = form.chosen()

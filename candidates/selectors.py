@@ -228,7 +228,10 @@ def with_tag_names(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
 
 def tag_names(candidate: Candidate) -> list[str]:
     """The tag names `with_tag_names` read; a candidate read without it has none."""
-    joined = getattr(candidate, "tag_string", None) or ""
+    return split_tag_names(getattr(candidate, "tag_string", None))
+
+
+def split_tag_names(joined: str | None) -> list[str]:
     # Sorted here: SQLite cannot order inside an aggregate.
     return sorted(joined.split(TAG_SEPARATOR), key=str.lower) if joined else []
 
@@ -261,10 +264,40 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
 TIMELINE_KEY = (KeyPart("occurred_at", datetime.datetime), KeyPart("pk", int))
 
 
+@dataclass(slots=True)
+class TimelineEntry:
+    """One line of a timeline, read as plain values: it is only shown."""
+
+    pk: int
+    occurred_at: datetime.datetime
+    kind: str
+    summary: str
+    body: str
+    actor_name: str
+    requisition_title: str
+
+    @property
+    def kind_label(self) -> str:
+        return Activity.Kind(self.kind).label
+
+
+TIMELINE_FIELDS = (
+    "pk",
+    "occurred_at",
+    "kind",
+    "summary",
+    "body",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__username",
+    "requisition__title",
+)
+
+
 def candidate_timeline(*, candidate: Candidate, older: str = "", newer: str = "") -> keyset.Seek:
     """One page of the candidate's timeline, newest first, paged by a keyset."""
-    activities = Activity.objects.filter(candidate=candidate).select_related("actor", "requisition")
-    return keyset.seek(
+    activities = Activity.objects.filter(candidate=candidate).values(*TIMELINE_FIELDS)
+    page = keyset.seek(
         activities,
         parts=TIMELINE_KEY,
         descending=True,
@@ -272,6 +305,28 @@ def candidate_timeline(*, candidate: Candidate, older: str = "", newer: str = ""
         after=older,
         before=newer,
     )
+    page.rows = [_timeline_entry(row) for row in page.rows]
+    return page
+
+
+def _timeline_entry(row: dict) -> TimelineEntry:
+    return TimelineEntry(
+        pk=row["pk"],
+        occurred_at=row["occurred_at"],
+        kind=row["kind"],
+        summary=row["summary"],
+        body=row["body"],
+        actor_name=person_name(
+            row["actor__first_name"], row["actor__last_name"], row["actor__username"]
+        ),
+        requisition_title=row["requisition__title"] or "",
+    )
+
+
+def person_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A user's name as User.__str__ says it (full name, else username) from values read with
+    a row, without a User instance; empty when there is no user."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 def candidate_open_commitments(*, candidate: Candidate) -> list[Commitment]:

@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from candidates import search, selectors, services
 from candidates.forms import (
+    STAGE_CHOICES,
     AddToRequisitionForm,
     BulkMessageForm,
     BulkNoteForm,
@@ -22,6 +23,7 @@ from candidates.forms import (
     CandidateListForm,
 )
 from candidates.models import Candidate
+from recruitcrm import rendering
 from recruitcrm.access import recruiter_required
 
 LIST = "candidates/candidate_list.html"
@@ -61,13 +63,14 @@ def candidate_list(request):
         "active_filters": _active_filters(filters),
     }
     if _fragment_only(request):
-        return render(request, LIST + "#candidate-table", context)
+        return rendering.render(request, LIST + "#candidate_table", context)
     context["requisitions"] = selectors.requisition_choices(
         viewer=request.user, include=filters.requisition_id
     )
     context["tags"] = selectors.tag_choices()
     context["owner"] = _owner(request, filters.owner_id)
-    return render(request, LIST, context)
+    context["stages"] = STAGE_CHOICES
+    return rendering.render(request, LIST, context)
 
 
 # Which way a column sorts first: names A to Z, the longest silence first, the newest first.

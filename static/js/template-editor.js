@@ -4,7 +4,10 @@
   "use strict";
   var form = document.getElementById("template-form");
   if (!form) { return; }
-  var last = form.querySelector("textarea");
+  // A field focused before this script ran (a fast typist, a slow page) still counts.
+  var focused = document.activeElement;
+  var last = focused && form.contains(focused) && focused.matches("textarea, input[type=text]")
+    ? focused : form.querySelector("textarea");
   form.addEventListener("focusin", function (event) {
     if (event.target.matches("textarea, input[type=text]")) { last = event.target; }
   });

@@ -264,6 +264,12 @@ def test_a_new_hire_answers_a_check_in_and_the_recruiter_sees_the_flag(
 
     page.set_viewport_size(LAPTOP)
     sign_in(page, live_server, recruiter)
+    # The recruiter's day starts on Today, where the flag waits with the others.
+    flags = page.locator(
+        "section", has=page.get_by_role("heading", name=re.compile("Check-in flags"))
+    )
+    expect(flags).to_contain_text("Ada Lovelace")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Candidates").click()
     page.get_by_label("Search candidates").fill("lovelace")
     page.get_by_role("link", name="Ada Lovelace").click()
     tasks = page.locator("section", has=page.get_by_role("heading", name=re.compile("Open tasks")))

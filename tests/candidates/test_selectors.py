@@ -34,19 +34,18 @@ def small_pages(monkeypatch):
     monkeypatch.setattr(search, "CANDIDATES_PER_PAGE", 3)
 
 
-@pytest.fixture(params=["walk the index", "collect first"])
+@pytest.fixture(params=[search.WALK, search.WINDOW, search.COLLECT])
 def either_plan(request, monkeypatch):
-    """Run a test both ways the list can fetch a selective search (see _how_many)."""
-    collect = request.param == "collect first"
-    real = search._how_many
+    """Run a test every way the list can fetch a selective search (see search._plan)."""
+    real = search._plan
     decided = []
 
-    def forced(candidates, filters):
-        total, more_than, _ = real(candidates, filters)
-        decided.append(collect)
-        return total, more_than, collect
+    def forced(candidates, filters, sort):
+        _, estimate = real(candidates, filters, sort)
+        decided.append(request.param)
+        return request.param, estimate
 
-    monkeypatch.setattr(search, "_how_many", forced)
+    monkeypatch.setattr(search, "_plan", forced)
     yield request.param
     assert decided, "the list did not ask how to fetch the matches"
 

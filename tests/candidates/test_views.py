@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -25,13 +28,14 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("candidates:candidate_list")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-# Session, user, the capped count, one page of rows (owners joined, tags aggregated in the same
-# query), the viewer's requisitions and the tag names for the filters.
-LIST_QUERIES = 6
+# Session, user, one page of ids from the sort's index, the capped count, those rows (owners
+# joined, tags aggregated in the same query), the viewer's requisitions and the tag names for
+# the filters.
+LIST_QUERIES = 7
 # A search or a pipeline filter adds the planner's estimate (EXPLAIN, nothing run); a search
 # adds one query for the tags its words might name, and one more per word that names a tag; a
 # tag filter looks its tag up. The most the list runs: ten.
-FILTERED_QUERIES = 7
+FILTERED_QUERIES = 8
 MOST_QUERIES = 10
 # Session, user, candidate (+ owner, tag names), applications (+ requisition, company,
 # placement), open promises, a page of the timeline, open tasks, scheduled emails, and the
@@ -48,6 +52,21 @@ def url(name: str, *args) -> str:
 
 def text(response) -> str:
     return response.content.decode()
+
+
+def link_param(response, param: str) -> str:
+    """The value of `param` in the first link on the page that carries it."""
+    for href in re.findall(r'href="([^"]*)"', text(response)):
+        values = parse_qs(urlsplit(html.unescape(href)).query).get(param)
+        if values:
+            return values[0]
+    raise AssertionError(f"no link on the page carries {param}=")
+
+
+def shown_in_order(response, names: list[str]) -> list[str]:
+    """Which of `names` the page shows, in the order it shows them."""
+    page = text(response)
+    return sorted((name for name in names if name in page), key=page.index)
 
 
 def timeline(candidate) -> list[tuple[str, str]]:
@@ -324,20 +343,19 @@ def test_pages_go_forward_back_and_to_the_end(client, recruiter, monkeypatch):
         CandidateFactory(first_name="Person", last_name=f"Number{n}")
     client.force_login(recruiter)
 
+    everyone = [f"Number{n}" for n in range(5)]
     first = client.get(LIST_URL)
-    next_link = first.context["page"].next_cursor
-    second = client.get(LIST_URL, {"after": next_link})
-    back = client.get(LIST_URL, {"before": second.context["page"].previous_cursor})
+    second = client.get(LIST_URL, {"after": link_param(first, "after")})
+    back = client.get(LIST_URL, {"before": link_param(second, "before")})
     last = client.get(LIST_URL, {"before": "end"})
 
-    assert [c.last_name for c in first.context["page"].rows] == ["Number0", "Number1"]
-    assert f"?after={next_link}" in text(first)
+    assert shown_in_order(first, everyone) == ["Number0", "Number1"]
     assert "« First" not in text(first)
-    assert [c.last_name for c in second.context["page"].rows] == ["Number2", "Number3"]
+    assert shown_in_order(second, everyone) == ["Number2", "Number3"]
     assert "« First" in text(second)
     assert "?before=end" in text(second)
-    assert [c.last_name for c in back.context["page"].rows] == ["Number0", "Number1"]
-    assert [c.last_name for c in last.context["page"].rows] == ["Number3", "Number4"]
+    assert shown_in_order(back, everyone) == ["Number0", "Number1"]
+    assert shown_in_order(last, everyone) == ["Number3", "Number4"]
     assert 'aria-hidden="true">Next →' in text(last)
 
 
@@ -396,7 +414,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(FILTERED_QUERIES):
         client.get(LIST_URL, {"owner": "me", "requisition": requisition.pk, "sort": "contacted"})
     with django_assert_max_num_queries(FILTERED_QUERIES):
-        client.get(LIST_URL, {"q": "a", "after": response.context["page"].next_cursor}, **HTMX)
+        client.get(LIST_URL, {"q": "a", "before": "end"}, **HTMX)
     with django_assert_max_num_queries(MOST_QUERIES):
         client.get(LIST_URL, {"q": "python", "tag": "python"})
 
@@ -605,7 +623,7 @@ def test_the_timeline_pages_by_cursor_newest_first(client, recruiter, candidate)
     client.force_login(recruiter)
 
     first = client.get(url("candidate_detail", candidate.pk))
-    cursor = first.context["timeline"].next_cursor
+    cursor = link_param(first, "older")
     older = client.get(url("candidate_detail", candidate.pk), {"older": cursor}, **HTMX)
 
     assert text(first).index("Event number 00") < text(first).index("Event number 29")
