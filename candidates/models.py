@@ -287,6 +287,9 @@ class Activity(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     summary = models.CharField(max_length=300)
     body = models.TextField(blank=True)
+    # Written for the hiring leader to read on the role's progress page (and in their digest).
+    # Everything else on a timeline is the recruiters' own and never shown to a leader.
+    shared_with_leader = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "activities"
