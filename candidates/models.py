@@ -531,3 +531,64 @@ class CandidateImportRow(models.Model):
 
     def __str__(self):
         return f"Row {self.row_number} ({self.get_kind_display()})"
+
+
+class PassReason(models.TextChoices):
+    """Why a hiring leader passes on a submitted candidate: a reason the recruiter can act on
+    (source differently, brief again). Internal: the candidate never hears it in these words."""
+
+    SKILLS = "skills", "Skills or experience do not fit"
+    LEVEL = "level", "Wrong level for the role"
+    SALARY = "salary", "Salary expectations out of range"
+    LOCATION = "location", "Location or working pattern"
+    TEAM = "team", "Not right for the team"
+    STRONGER = "stronger", "Stronger candidates ahead"
+    OTHER = "other", "Something else"
+
+
+class LeaderFeedback(models.Model):
+    """What a hiring leader said about a candidate submitted to them: advance to interview,
+    pass (with a reason), or a question for the recruiter."""
+
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", "Advance to interview"
+        PASS = "pass", "Pass"
+        QUESTION = "question", "Question"
+
+    Reason = PassReason
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="leader_feedback"
+    )
+    hiring_leader = models.ForeignKey(
+        HiringLeader, on_delete=models.CASCADE, related_name="feedback_given"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=20, choices=PassReason.choices, blank=True)
+    # The leader's own words: for the recruiter, never sent to the candidate.
+    text = models.TextField(blank=True)
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        indexes = [
+            models.Index(fields=["application", "-given_at"], name="leader_feedback_application"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["advance", "pass", "question"]),
+                name="leader_feedback_kind_valid",
+            ),
+            # A pass says why, from the list and in words; a question asks something.
+            models.CheckConstraint(
+                condition=~models.Q(kind="pass") | (~models.Q(reason="") & ~models.Q(text="")),
+                name="leader_feedback_pass_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="question") | ~models.Q(text=""),
+                name="leader_feedback_question_has_text",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.application_id} by {self.hiring_leader_id}"

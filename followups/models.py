@@ -404,3 +404,63 @@ class BookHealth(models.Model):
 
     def __str__(self):
         return f"{self.recruiter}: {self.heard_from}/{self.active} heard from"
+
+
+class HoldAnswer(models.Model):
+    """A hiring leader's answer to the question their digest asks every two weeks about a role
+    on hold. The recruiter acts on it: a status change tells candidates, so it stays theirs."""
+
+    class Choice(models.TextChoices):
+        REOPEN = "reopen", "Reopen it"
+        KEEP = "keep", "Keep it on hold"
+        CANCEL = "cancel", "Cancel it"
+
+    digest = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="hold_answers")
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="hold_answers"
+    )
+    hiring_leader = models.ForeignKey(
+        HiringLeader, on_delete=models.CASCADE, related_name="hold_answers"
+    )
+    answer = models.CharField(max_length=10, choices=Choice.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-answered_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requisition", "-answered_at"], name="hold_answer_requisition")
+        ]
+        constraints = [
+            # Answering the same question again changes the answer.
+            models.UniqueConstraint(fields=["digest", "requisition"], name="hold_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(answer__in=["reopen", "keep", "cancel"]),
+                name="hold_answer_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_answer_display()} ({self.requisition_id})"
+
+
+class DigestVisit(models.Model):
+    """A hiring leader opened a requisition's progress page from the link in a digest: the
+    recruiter sees that the update was read, and when."""
+
+    digest = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="visits")
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="digest_visits"
+    )
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["requisition", "-last_seen_at"], name="digest_visit_requisition")
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "requisition"], name="digest_visit_once"),
+        ]
+
+    def __str__(self):
+        return f"Digest {self.digest_id} seen for {self.requisition_id}"

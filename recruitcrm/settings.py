@@ -336,6 +336,9 @@ FOLLOWUP_BATCH_SIZE = env_int("FOLLOWUP_BATCH_SIZE", 200)
 FOLLOWUP_SEND_BATCH_SIZE = env_int("FOLLOWUP_SEND_BATCH_SIZE", 20)
 # Backpressure: never more rows out for sending than workers clear well within a lease.
 FOLLOWUP_MAX_IN_FLIGHT = env_int("FOLLOWUP_MAX_IN_FLIGHT", 2000)
+# A candidate submitted to a hiring leader this many days ago without a word back is "waiting on
+# the leader": said on the leader's page, in their digest and in the recruiter's queue.
+LEADER_FEEDBACK_OVERDUE_DAYS = env_int("LEADER_FEEDBACK_OVERDUE_DAYS", 3, minimum=1)
 
 # How long without a heartbeat before the System status page shows a process as down.
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
