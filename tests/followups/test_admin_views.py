@@ -308,7 +308,7 @@ def test_switching_off_over_htmx_swaps_the_row_and_cancels_what_was_scheduled(ad
     assert ">Switch on<" in body
     assert "“Post-hire check-ins” is off" in body
     assert "its 3 scheduled follow-ups were cancelled" in body
-    assert 'hx-swap-oob="innerHTML"' in body
+    assert 'data-hx-swap-oob="innerHTML"' in body
     assert not cadence.enabled
     assert {f.state for f in FollowUp.objects.filter(pk__in=[p.pk for p in pending])} == {
         State.CANCELLED
@@ -443,8 +443,8 @@ def test_edit_over_htmx_returns_just_the_inline_form(admin_client):
     assert "<html" not in body
     assert f'name="step{step.pk}-offset_days" value="30"' in body
     assert 'value="10:00"' in body
-    assert f'hx-post="{step_url("edit", step)}"' in body
-    assert f'hx-get="{step_url("row", step)}"' in body  # Cancel
+    assert f'data-hx-post="{step_url("edit", step)}"' in body
+    assert f'data-hx-get="{step_url("row", step)}"' in body  # Cancel
     assert "autofocus" in body
     # A placement cadence reaches the new hire, never "the candidate".
     assert 'value="new_hire" selected' in body
@@ -777,8 +777,8 @@ def test_the_editor_shows_the_saved_template_rendered_on_sample_data(admin_clien
     assert 'sandbox srcdoc="' in body
     assert 'data-insert="{{ recipient.first_name }}"' in body
     assert "<code>checkin_link</code>" in body
-    assert 'hx-trigger="input changed delay:400ms"' in body
-    assert f'hx-post="{PREVIEW_URL}"' in body
+    assert 'data-hx-trigger="input changed delay:400ms"' in body
+    assert f'data-hx-post="{PREVIEW_URL}"' in body
     assert "Post-hire check-ins" in body  # sent by
 
 
@@ -825,11 +825,11 @@ def test_a_fixed_preview_clears_the_errors_of_a_refused_save(admin_client):
     fixed = admin_client.post(PREVIEW_URL, {"subject": "Hi", "body": "Fine"}, **HTMX)
     still_broken = admin_client.post(PREVIEW_URL, {"subject": "Hi {{ x }}", "body": "Ok"}, **HTMX)
 
-    assert '<div id="subject-problems" hx-swap-oob="innerHTML"></div>' in text(fixed)
-    assert '<div id="body-problems" hx-swap-oob="innerHTML"></div>' in text(fixed)
-    assert '<div id="form-alert" hx-swap-oob="innerHTML"></div>' in text(fixed)
+    assert '<div id="subject-problems" data-hx-swap-oob="innerHTML"></div>' in text(fixed)
+    assert '<div id="body-problems" data-hx-swap-oob="innerHTML"></div>' in text(fixed)
+    assert '<div id="form-alert" data-hx-swap-oob="innerHTML"></div>' in text(fixed)
     assert 'id="subject-problems"' not in text(still_broken)
-    assert '<div id="body-problems" hx-swap-oob="innerHTML"></div>' in text(still_broken)
+    assert '<div id="body-problems" data-hx-swap-oob="innerHTML"></div>' in text(still_broken)
     assert 'id="form-alert"' not in text(still_broken)
 
 

@@ -67,7 +67,7 @@ def test_the_layout_shows_a_recruiters_navigation_user_and_logout(client, recrui
     body = text(client.get(reverse("candidates:candidate_list")))
 
     assert "<html" in body
-    assert """hx-headers='{"x-csrftoken": """ in body
+    assert """data-hx-headers='{"x-csrftoken": """ in body
     assert "/static/vendor/htmx/htmx.min.js" in body
     assert "/static/css/app.css" in body
     assert f'href="{reverse("candidates:candidate_list")}" aria-current="page">Candidates' in body
