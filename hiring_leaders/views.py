@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from django.shortcuts import render
+import datetime
 
-from hiring_leaders.selectors import (
-    leader_for_user,
-    requisition_for_leader,
-    requisition_funnel,
-    requisition_page_for_leader,
-)
-from recruitcrm.access import hiring_leader_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from hiring_leaders import progress
+from hiring_leaders.models import Requisition
+from hiring_leaders.selectors import leader_for_user, requisition_page_for_leader
+from recruitcrm.access import hiring_leader_required, recruiter_required
+
+PROGRESS = "hiring_leaders/leader/requisition_progress.html"
 
 
 @hiring_leader_required
@@ -23,11 +26,60 @@ def requisition_list(request):
 
 @hiring_leader_required
 def requisition_detail(request, pk: int):
-    leader = leader_for_user(user=request.user)
-    requisition = requisition_for_leader(leader=leader, pk=pk)
-    context = {
-        "leader": leader,
+    requisition = progress.progress_requisition_for_leader(user=request.user, pk=pk)
+    return render(request, PROGRESS, _progress_context(request, requisition, read_only=False))
+
+
+@recruiter_required
+def requisition_as_leader(request, pk: int):
+    """The progress page exactly as the requisition's leader sees it, for their recruiter to
+    check what the leader reads; nothing on it can be changed from here."""
+    requisition = progress.progress_requisition_for_recruiter(pk=pk)
+    return render(request, PROGRESS, _progress_context(request, requisition, read_only=True))
+
+
+def _progress_context(request, requisition: Requisition, *, read_only: bool) -> dict:
+    now = timezone.now()
+    standing = progress.requisition_standing(requisition=requisition, now=now)
+    submitted = progress.submitted_candidates_page(
+        requisition=requisition,
+        standing=standing,
+        now=now,
+        page_number=request.GET.get("page"),
+    )
+    overdue_days = progress.feedback_overdue_days()
+    timeline, timeline_more = progress.leader_timeline(
+        requisition=requisition, before=_moment(request.GET.get("before"))
+    )
+    promises, more_promises = progress.open_promises_to_leader(requisition=requisition)
+    return {
         "requisition": requisition,
-        "funnel": requisition_funnel(requisition=requisition),
+        "read_only": read_only,
+        "now": now,
+        "days_open": progress.days_open(requisition, timezone.localdate(now)),
+        "forecast": progress.requisition_forecast(requisition=requisition),
+        "standing": standing,
+        "overdue_days": overdue_days,
+        "overdue_rows": [
+            row
+            for row in submitted.object_list
+            if row.waiting_days is not None and row.waiting_days >= overdue_days
+        ],
+        "submitted": submitted,
+        "effort": progress.requisition_effort(requisition=requisition, now=now),
+        "timeline": timeline,
+        "timeline_more": timeline_more,
+        "promises": promises,
+        "more_promises": more_promises,
     }
-    return render(request, "hiring_leaders/leader/requisition_detail.html", context)
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    """A `before` from the page's own "Earlier updates" link; anything else is ignored."""
+    try:
+        moment = parse_datetime(value or "")
+    except ValueError:
+        return None
+    if moment is None or timezone.is_naive(moment):
+        return None
+    return moment

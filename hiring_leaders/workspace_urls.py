@@ -3,6 +3,7 @@ The leader-facing progress pages stay in hiring_leaders/urls.py under /leader/."
 
 from django.urls import path
 
+from hiring_leaders import views as leader_views
 from hiring_leaders import workspace_views as views
 
 app_name = "clients"
@@ -13,6 +14,12 @@ urlpatterns = [
     path("requisitions/", views.requisition_list, name="requisition_list"),
     path("requisitions/new/", views.requisition_create, name="requisition_create"),
     path("requisitions/<int:pk>/", views.requisition_detail, name="requisition_detail"),
+    # The leader's progress page as the leader sees it, read-only.
+    path(
+        "requisitions/<int:pk>/as-leader/",
+        leader_views.requisition_as_leader,
+        name="requisition_as_leader",
+    ),
     path("requisitions/<int:pk>/edit/", views.requisition_edit, name="requisition_edit"),
     path(
         "requisitions/<int:pk>/status/<str:status>/",
