@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import QueryDict
 
 from candidates.form_html import choices, control
+from candidates.models import PassReason
 
 
 def querystring(query: QueryDict, **changes) -> str:
@@ -19,4 +20,15 @@ def querystring(query: QueryDict, **changes) -> str:
     return f"?{params.urlencode()}" if params else "?"
 
 
-FILTERS = {"querystring": querystring, "control": control, "choices": choices}
+def pass_reasons(application) -> list[tuple[str, str]]:
+    """`application|pass_reasons`: the reasons a hiring leader may give for passing on a
+    candidate, for the feedback forms of any page that shows them."""
+    return PassReason.choices
+
+
+FILTERS = {
+    "querystring": querystring,
+    "control": control,
+    "choices": choices,
+    "pass_reasons": pass_reasons,
+}

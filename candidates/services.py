@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+# The pipeline's services live in pipeline.py; other apps call them from here.
+from candidates.feedback import leader_feedback_give as leader_feedback_give
 from candidates.models import (
     Activity,
     Application,
@@ -21,8 +23,6 @@ from candidates.models import (
     Commitment,
     Tag,
 )
-
-# The pipeline's services live in pipeline.py; other apps call them from here.
 from candidates.pipeline import application_close as application_close
 from candidates.pipeline import application_create as application_create
 from candidates.pipeline import application_move as application_move

@@ -16,6 +16,7 @@ urlpatterns = [
     # Before the candidates include: "import/" is not a candidate id, but it sits under theirs.
     path("candidates/import/", include("candidates.import_urls")),
     path("candidates/", include("candidates.urls")),
+    path("leader/", include("hiring_leaders.feedback_urls")),
     path("leader/", include("hiring_leaders.urls")),
     path("", include("hiring_leaders.workspace_urls")),
     path("", include("followups.urls")),

@@ -77,6 +77,13 @@ SECTIONS = (
         "No new hire or hiring leader has raised a concern or scored a check-in 2 or lower.",
     ),
     SectionInfo(
+        "from_leaders",
+        "From hiring leaders",
+        "No hiring leader is waiting on you, and nobody you submitted is waiting on a leader "
+        "past the set number of days. A leader's feedback, question or answer about a role on "
+        "hold shows here the moment they give it.",
+    ),
+    SectionInfo(
         "tasks",
         "Tasks due",
         "No task is due. Cadences put tasks here when a touch needs a person rather than an "
@@ -245,6 +252,8 @@ QUEUE_FOLLOWUPS_SQL = f"""
     SELECT f.id, f.recruiter_id, f.due_at,
         CASE WHEN f.key LIKE 'checkin-flag:%%' THEN 'flags'
              WHEN f.key LIKE 'failed:%%' THEN 'failed'
+             WHEN f.key LIKE 'leader-feedback:%%' OR f.key LIKE 'feedback-wait:%%'
+               OR f.key LIKE 'hold-answer:%%' THEN 'from_leaders'
              WHEN f.cadence_step_id = ANY(%(quiet_steps)s) THEN 'quiet'
              WHEN f.cadence_step_id = ANY(%(bad_news_steps)s) AND f.audience = 'candidate'
                 THEN 'bad_news'

@@ -5,6 +5,7 @@
 - `recurring`: time-based triggers expanded by beat (weekly updates, candidates gone quiet);
 - `delivery`: claim due rows, send each outside any transaction, record the outcome;
 - `answers`: check-in answers and opting out;
+- `leaders`: what hiring leaders tell us (feedback, the on-hold answer, a digest read);
 - `one_off`: a message a recruiter sends from a template to one person, with an undo window;
 - `outbox` and `configuration`: what admins do (retry, cancel, cadences, templates);
 - `rows`, `recipients`, `recruiter_tasks`: what the others share.
@@ -30,6 +31,11 @@ from followups.services.delivery import (
     followups_claim_due,
     followups_deliver_claimed,
     followups_due_ids,
+)
+from followups.services.leaders import (
+    digest_visit_record,
+    followups_on_leader_feedback,
+    hold_answer_give,
 )
 from followups.services.one_off import (
     message_preview,
@@ -68,6 +74,7 @@ __all__ = [
     "cadence_step_problems",
     "cadence_step_save",
     "checkin_answer",
+    "digest_visit_record",
     "followup_cancel",
     "followup_deliver",
     "followup_retry",
@@ -80,6 +87,7 @@ __all__ = [
     "followups_on_commitment_kept",
     "followups_on_commitment_made",
     "followups_on_contact",
+    "followups_on_leader_feedback",
     "followups_on_opt_out",
     "followups_on_placement",
     "followups_on_placement_fell_through",
@@ -89,6 +97,7 @@ __all__ = [
     "followups_plan_requisition_change",
     "followups_schedule_recurring",
     "followups_schedule_weekly_update",
+    "hold_answer_give",
     "message_preview",
     "message_send",
     "message_send_problem",

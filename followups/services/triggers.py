@@ -24,6 +24,7 @@ from followups.models import (
     SuppressedAddress,
     Trigger,
 )
+from followups.services.leaders import cancel_feedback_waits, followups_on_submitted
 from followups.services.recipients import Target, email_block, suppressed_among
 from followups.services.recurring import cancel_quiet_nudges, followups_schedule_weekly_update
 from followups.services.rows import (
@@ -79,6 +80,12 @@ def followups_on_stage_change(
     )
     # Movement ends a silence: the "gone quiet" reminder no longer applies.
     cancel_quiet_nudges(candidate=application.candidate, reason="The pipeline moved")
+    # Waiting on the leader's word lasts while the candidate sits at "submitted".
+    cancel_feedback_waits(
+        application=application, reason="The candidate moved on", keep=stage_change
+    )
+    if application.stage == Application.Stage.SUBMITTED:
+        followups_on_submitted(application=application, stage_change=stage_change)
 
 
 def followups_on_application_closed(

@@ -167,6 +167,7 @@ class TestSections:
             "overdue": 2,
             "due_today": 1,
             "flags": 1,
+            "from_leaders": 0,
             "tasks": 1,
             "failed": 1,
             "quiet": 1,
