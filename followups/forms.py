@@ -178,7 +178,8 @@ class OutboxFilterForm(forms.Form):
         choices=[("", "Emails and tasks"), (Channel.EMAIL, "Emails"), (Channel.TASK, "Tasks")],
     )
     q = forms.CharField(label="Recipient", required=False, max_length=100)
-    page = forms.CharField(required=False, max_length=20)
+    # Where the page starts: the cursor "Next" carries (keyset pagination, no page numbers).
+    after = forms.CharField(required=False, max_length=200)
 
     def filters(self) -> dict:
         self.is_valid()
@@ -187,7 +188,7 @@ class OutboxFilterForm(forms.Form):
             "state": data.get("state", ""),
             "channel": data.get("channel", ""),
             "query": data.get("q", ""),
-            "page_number": data.get("page") or 1,
+            "after": data.get("after", ""),
         }
 
 

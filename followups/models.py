@@ -255,7 +255,10 @@ class FollowUp(models.Model):
                 name="followup_recruiter_emails",
                 condition=models.Q(state="scheduled", channel="email"),
             ),
-            models.Index(fields=["state", "due_at"], name="followup_outbox"),
+            # The outbox's pages, read by keyset on (due_at, id) in either direction: a state's
+            # rows, and everything at once (what just happened, then what is coming).
+            models.Index(fields=["state", "due_at", "id"], name="followup_outbox_state"),
+            models.Index(fields=["due_at", "id"], name="followup_outbox_all"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,8 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     F,
     IntegerField,
@@ -13,14 +13,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from candidates.keyset import KeyPart, RowBeyond, cursor_decode, cursor_encode
 from candidates.models import Application, Candidate, Placement
 from followups import links
 from followups.models import (
@@ -35,6 +34,7 @@ from followups.models import (
 )
 from followups.services.outbox import followup_retry_refusal
 from followups.services.recipients import suppressed_among
+from hiring_leaders.models import HiringLeader
 
 
 def checkin_for_token(*, token: str) -> FollowUp:
@@ -185,45 +185,94 @@ OUTBOX_STATES = {
 
 # Filters showing work still ahead, listed soonest first; everything else is newest first.
 OUTBOX_AHEAD_STATES = ("due", "later", FollowUp.State.SCHEDULED, FollowUp.State.SENDING)
+# Counts stop here: an exact count of 700,000 sent emails reads them all on every visit and
+# tells an admin nothing "more than 1,000" does not.
+OUTBOX_COUNT_CAP = 1000
 
 
-def outbox_counts(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    now = now or timezone.now()
-    scheduled = Q(state=FollowUp.State.SCHEDULED)
-    return FollowUp.objects.aggregate(
-        due=Count("pk", filter=scheduled & Q(due_at__lte=now)),
-        later=Count("pk", filter=scheduled & Q(due_at__gt=now)),
-        sending=Count("pk", filter=Q(state=FollowUp.State.SENDING)),
-        failed=Count("pk", filter=Q(state=FollowUp.State.FAILED)),
+@dataclass(frozen=True)
+class CappedCount:
+    """A count that stopped at OUTBOX_COUNT_CAP; shown as "1,000+" when it did."""
+
+    value: int
+    capped: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.value:,}+" if self.capped else f"{self.value:,}"
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+    @property
+    def number(self) -> str:
+        return f"{self.value:,}"
+
+    @classmethod
+    def of(cls, found: int) -> CappedCount:
+        return cls(min(found, OUTBOX_COUNT_CAP), capped=found > OUTBOX_COUNT_CAP)
+
+
+# Each count is a walk of at most OUTBOX_COUNT_CAP + 1 entries of followup_outbox
+# (state, due_at, id): a few hundred microseconds each, whatever the table holds.
+_CAPPED = "(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %(limit)s) c)"
+OUTBOX_COUNTS_SQL = "SELECT " + ", ".join(
+    _CAPPED.format(table=FollowUp._meta.db_table, where=where)
+    for where in (
+        "state = 'scheduled' AND due_at <= %(now)s",
+        "state = 'scheduled' AND due_at > %(now)s",
+        "state = 'sending'",
+        "state = 'failed'",
     )
+)
+
+
+def outbox_counts(*, now: datetime.datetime | None = None) -> dict[str, CappedCount]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            OUTBOX_COUNTS_SQL, {"now": now or timezone.now(), "limit": OUTBOX_COUNT_CAP + 1}
+        )
+        found = cursor.fetchone()
+    return {
+        key: CappedCount.of(n)
+        for key, n in zip(("due", "later", "sending", "failed"), found, strict=True)
+    }
+
+
+# What a row says about itself, and what deciding whether it may be retried reads.
+_OUTBOX_RELATED = (
+    "template",
+    "candidate",
+    "hiring_leader",
+    "recruiter",
+    "cadence_step__cadence",
+    "requisition",
+    "application",
+    "placement",
+    "commitment",
+)
 
 
 def _outbox_rows() -> QuerySet[FollowUp]:
-    # What a row says about itself, and what deciding whether it may be retried reads.
-    return FollowUp.objects.select_related(
-        "template",
-        "candidate",
-        "hiring_leader",
-        "recruiter",
-        "cadence_step__cadence",
-        "requisition",
-        "application",
-        "placement",
-        "commitment",
-    )
+    return FollowUp.objects.select_related(*_OUTBOX_RELATED)
 
 
-def outbox_search(
-    *,
-    state: str = "",
-    channel: str = "",
-    query: str = "",
-    now: datetime.datetime | None = None,
+def _recipients_matching(query: str) -> Q:
+    """Rows whose candidate or hiring leader matches every word at the start of a name or an
+    email address."""
+    condition = Q()
+    for word in query.split()[:5]:
+        people = Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+        people |= Q(email__istartswith=word)
+        condition &= Q(candidate__in=Candidate.objects.filter(people).values("pk")) | Q(
+            hiring_leader__in=HiringLeader.objects.filter(people).values("pk")
+        )
+    return condition
+
+
+def outbox_filtered(
+    *, state: str = "", channel: str = "", query: str = "", now: datetime.datetime
 ) -> QuerySet[FollowUp]:
-    """Follow-ups for the outbox. Work still ahead comes soonest first; what is done, newest
-    first."""
-    now = now or timezone.now()
-    rows = _outbox_rows()
+    rows = FollowUp.objects.all()
     if state == "due":
         rows = rows.filter(state=FollowUp.State.SCHEDULED, due_at__lte=now)
     elif state == "later":
@@ -232,25 +281,48 @@ def outbox_search(
         rows = rows.filter(state=state)
     if channel:
         rows = rows.filter(channel=channel)
-    for word in query.split()[:5]:
-        rows = rows.filter(
-            Q(candidate__first_name__istartswith=word)
-            | Q(candidate__last_name__istartswith=word)
-            | Q(candidate__email__istartswith=word)
-            | Q(hiring_leader__first_name__istartswith=word)
-            | Q(hiring_leader__last_name__istartswith=word)
-            | Q(hiring_leader__email__istartswith=word)
-        )
+    if query.strip():
+        rows = rows.filter(_recipients_matching(query))
+    return rows
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One stretch of the outbox's order, read on the (due_at, id) indexes in one direction."""
+
+    rows: QuerySet[FollowUp]
+    newest_first: bool
+
+
+_OUTBOX_KEYS = (KeyPart("run", int), KeyPart("due_at", datetime.datetime), KeyPart("id", int))
+
+
+def _outbox_runs(filtered: QuerySet[FollowUp], *, state: str, now) -> list[_Run]:
     if state in OUTBOX_AHEAD_STATES:
-        return rows.order_by("due_at", "pk")
+        return [_Run(filtered, newest_first=False)]
     if state:
-        return rows.order_by("-due_at", "-pk")
+        return [_Run(filtered, newest_first=True)]
     # Everything: what just happened first (newest first), then what is coming (soonest
     # first), so months of scheduled check-ins do not push today's sends off the first page.
-    return rows.annotate(
-        upcoming=Case(When(due_at__gt=now, then=Value(1)), default=Value(0)),
-        upcoming_due=Case(When(due_at__gt=now, then=F("due_at"))),
-    ).order_by("upcoming", "upcoming_due", "-due_at", "-pk")
+    # Two index range scans rather than one ORDER BY CASE …, which sorts the whole table.
+    return [
+        _Run(filtered.filter(due_at__lte=now), newest_first=True),
+        _Run(filtered.filter(due_at__gt=now), newest_first=False),
+    ]
+
+
+@dataclass
+class OutboxPage:
+    rows: list[FollowUp]
+    # How many follow-ups the filters match, up to OUTBOX_COUNT_CAP; None for a recipient
+    # search, which would have to find every match to count it.
+    count: CappedCount | None
+    next_cursor: str = ""
+    is_first: bool = True
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor) or not self.is_first
 
 
 def outbox_page(
@@ -258,13 +330,44 @@ def outbox_page(
     state: str = "",
     channel: str = "",
     query: str = "",
-    page_number: str | int | None = 1,
+    after: str = "",
     now: datetime.datetime | None = None,
-) -> Page:
-    rows = outbox_search(state=state, channel=channel, query=query, now=now)
-    page = Paginator(rows, OUTBOX_PER_PAGE).get_page(page_number)
-    page.object_list = with_retry_refusals(list(page.object_list))
-    return page
+) -> OutboxPage:
+    """A page of the outbox from just after `after` (a cursor from the previous page): keyset
+    pagination on the (due_at, id) indexes, so a deep page costs what the first one does."""
+    now = now or timezone.now()
+    filtered = outbox_filtered(state=state, channel=channel, query=query, now=now)
+    cursor = cursor_decode(after, _OUTBOX_KEYS) if after else None
+    found: list[tuple[int, FollowUp]] = []
+    for number, run in enumerate(_outbox_runs(filtered, state=state, now=now)):
+        if cursor is not None and cursor[0] > number:
+            continue
+        rows = run.rows.select_related(*_OUTBOX_RELATED)
+        if cursor is not None and cursor[0] == number:
+            keys = [F("due_at"), F("id")]
+            rows = rows.filter(RowBeyond(keys, cursor[1:], backwards=run.newest_first))
+        order = ("-due_at", "-id") if run.newest_first else ("due_at", "id")
+        wanted = OUTBOX_PER_PAGE + 1 - len(found)
+        found += [(number, row) for row in rows.order_by(*order)[:wanted]]
+        if len(found) > OUTBOX_PER_PAGE:
+            break
+    more = len(found) > OUTBOX_PER_PAGE
+    found = found[:OUTBOX_PER_PAGE]
+    next_cursor = ""
+    if more:
+        number, last = found[-1]
+        next_cursor = cursor_encode([number, last.due_at, last.pk])
+    count = None if query.strip() else _capped_count(filtered)
+    return OutboxPage(
+        rows=with_retry_refusals([row for _number, row in found]),
+        count=count,
+        next_cursor=next_cursor,
+        is_first=cursor is None,
+    )
+
+
+def _capped_count(rows: QuerySet[FollowUp]) -> CappedCount:
+    return CappedCount.of(rows.values("pk")[: OUTBOX_COUNT_CAP + 1].count())
 
 
 def with_retry_refusals(rows: list[FollowUp]) -> list[FollowUp]:

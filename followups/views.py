@@ -406,6 +406,7 @@ def outbox(request):
         "filtered": any(filters[key] for key in ("state", "channel", "query")),
         "state_label": selectors.OUTBOX_STATES.get(filters["state"], ""),
         "order_words": _order_words(filters["state"]),
+        "per_page": selectors.OUTBOX_PER_PAGE,
         "back": request.get_full_path(),
     }
     if _fragment_only(request):
