@@ -467,3 +467,20 @@ class DigestVisit(models.Model):
 
     def __str__(self):
         return f"Digest {self.digest_id} seen for {self.requisition_id}"
+
+
+class RecurringSweep(models.Model):
+    """Where beat's walk over the candidates for one "gone quiet" cadence stopped when its run
+    ran out of time, so the next run carries on from there instead of starting over. A sweep
+    that reaches the last candidate deletes its row: the next run starts from the first.
+
+    Only a shortcut: a candidate already reminded is skipped by the expansion's anti-join
+    whatever this says, so a lost or stale row costs time, never a duplicate or a miss."""
+
+    cadence = models.OneToOneField(Cadence, on_delete=models.CASCADE, related_name="sweep")
+    after_candidate_id = models.BigIntegerField()
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.cadence}: after candidate {self.after_candidate_id}"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import time
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from candidates.models import Application, Candidate
 from followups import schedule
-from followups.models import Audience, Cadence, FollowUp, Trigger
+from followups.models import Audience, Cadence, FollowUp, RecurringSweep, Trigger
 from followups.services.recipients import Target, suppressed_among
 from followups.services.rows import (
     State,
@@ -23,6 +24,13 @@ from followups.services.rows import (
 from hiring_leaders.models import Requisition
 
 RECURRING_CHUNK = 1000
+# One run's time for the candidates gone quiet, so a run never holds a worker for long (beat
+# runs it every 15 minutes; a first run over a million candidates is ten minutes of work, done
+# in slices that each carry on where the last stopped). Checked after each chunk (about a
+# second), so a run ends within a minute.
+RECURRING_SECONDS = 45.0
+# Candidate ids read per query of the walk: each query plans and runs over a bounded range.
+SWEEP_SPAN = 20_000
 
 
 def chunks(iterable, size: int):
@@ -147,6 +155,45 @@ def quiet_candidates(
 
 
 def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
+    """Remind about every quiet candidate not yet reminded, walking the candidates by id from
+    where the last run stopped, for at most RECURRING_SECONDS.
+
+    A walk that runs out of time keeps its place (RecurringSweep) and the next run carries on
+    there; a walk that reaches the end starts from the first candidate next time. Who has been
+    reminded is what decides, not the place: a candidate reminded already is left out by
+    `reminded` below, so slices never duplicate a reminder and a lost place costs only time.
+    """
+    deadline = time.monotonic() + RECURRING_SECONDS
+    sweep = RecurringSweep.objects.filter(cadence=cadence).first()
+    after = sweep.after_candidate_id if sweep else 0
+    # Each range starts at the next candidate there is, so gaps in the ids cost nothing.
+    while (start := _next_candidate_id(after)) is not None:
+        upto = start - 1 + SWEEP_SPAN
+        for chunk in chunks(_quiet_not_reminded(cadence, now, after, upto), RECURRING_CHUNK):
+            _remind(cadence=cadence, candidates=chunk, now=now)
+            if time.monotonic() > deadline:
+                _sweep_stops(cadence, after=chunk[-1].pk, now=now)
+                return
+        after = upto
+        if time.monotonic() > deadline:
+            _sweep_stops(cadence, after=after, now=now)
+            return
+    RecurringSweep.objects.filter(cadence=cadence).delete()
+
+
+def _next_candidate_id(after: int) -> int | None:
+    return Candidate.objects.filter(pk__gt=after).aggregate(first=Min("pk"))["first"]
+
+
+def _sweep_stops(cadence: Cadence, *, after: int, now: datetime.datetime) -> None:
+    RecurringSweep.objects.update_or_create(
+        cadence=cadence,
+        defaults={"after_candidate_id": after},
+        create_defaults={"after_candidate_id": after, "started_at": now},
+    )
+
+
+def _quiet_not_reminded(cadence: Cadence, now: datetime.datetime, after: int, upto: int):
     interval = datetime.timedelta(days=cadence.quiet_days)
     # Reminded already within the last interval of this silence: not yet time for the next.
     reminded = FollowUp.objects.filter(
@@ -158,25 +205,30 @@ def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
         quiet_candidates(
             quiet_days=cadence.quiet_days, now=now, ahead=lookahead(cadence.quiet_days)
         )
+        .filter(pk__gt=after, pk__lte=upto)
         .exclude(Exists(reminded))
         .select_related("owner")
+        .order_by("pk")
     )
-    for chunk in chunks(quiet.iterator(chunk_size=RECURRING_CHUNK), RECURRING_CHUNK):
-        applications = Application.objects.select_related(
-            "requisition__recruiter",
-            "requisition__company",
-            "requisition__hiring_leader__company",
-        ).in_bulk([candidate.latest_application_id for candidate in chunk])
-        rows = []
-        for candidate in chunk:
-            rows += _quiet_rows(
-                cadence=cadence,
-                candidate=candidate,
-                application=applications[candidate.latest_application_id],
-                now=now,
-            )
-        _supersede_earlier_nudges(cadence=cadence, candidates=chunk, now=now)
-        FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+    return quiet.iterator(chunk_size=RECURRING_CHUNK)
+
+
+def _remind(*, cadence: Cadence, candidates: list[Candidate], now: datetime.datetime) -> None:
+    applications = Application.objects.select_related(
+        "requisition__recruiter",
+        "requisition__company",
+        "requisition__hiring_leader__company",
+    ).in_bulk([candidate.latest_application_id for candidate in candidates])
+    rows = []
+    for candidate in candidates:
+        rows += _quiet_rows(
+            cadence=cadence,
+            candidate=candidate,
+            application=applications[candidate.latest_application_id],
+            now=now,
+        )
+    _supersede_earlier_nudges(cadence=cadence, candidates=candidates, now=now)
+    FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _quiet_rows(*, cadence, candidate, application, now) -> list[FollowUp]:
