@@ -1,9 +1,12 @@
 from django.urls import path
 
-from hiring_leaders import views
+from hiring_leaders import sign_in_views, views
 
 app_name = "hiring_leaders"
 urlpatterns = [
     path("requisitions/", views.requisition_list, name="requisition_list"),
     path("requisitions/<int:pk>/", views.requisition_detail, name="requisition_detail"),
+    path("sign-in/", sign_in_views.sign_in_request, name="sign_in"),
+    path("sign-in/sent/", sign_in_views.sign_in_sent, name="sign_in_sent"),
+    path("sign-in/<str:token>/", sign_in_views.sign_in_link, name="sign_in_link"),
 ]

@@ -65,6 +65,11 @@ PASSWORD_RESET = (
     Limit("password-reset:address", "email", "Too many password reset requests for this address."),
     Limit("password-reset:ip", None, "Too many password reset requests from your network."),
 )
+# A hiring leader asking for a sign-in link by email: counted like a password reset.
+LEADER_SIGN_IN_LINK = (
+    Limit("leader-link:address", "email", "Too many sign-in links asked for this address."),
+    Limit("leader-link:ip", None, "Too many sign-in links asked from your network."),
+)
 
 
 def client_ip(request: HttpRequest) -> str:

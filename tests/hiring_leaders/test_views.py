@@ -44,7 +44,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, requisition, url_name):
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={url}"
+    # A leader's page offers a fresh sign-in link by email (and a password) to come back with.
+    assert response.url == f"{reverse('hiring_leaders:sign_in')}?next={url}"
 
 
 @pytest.mark.parametrize("user_fixture", ["recruiter", "admin_user"])
