@@ -188,6 +188,15 @@ class AddCandidateForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
 
 
+class LeaderNoteForm(forms.Form):
+    text = forms.CharField(
+        label="Note for the hiring leader",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the note first."},
+    )
+
+
 class MoveForm(forms.Form):
     stage = forms.ChoiceField(choices=Application.Stage.choices)
 

@@ -428,3 +428,22 @@ def requisition_cancel(
     _record_internal_note(requisition=requisition, by=by, what="cancelling it")
     followups_on_requisition_change(requisition=requisition, event_id=event.pk)
     return requisition
+
+
+@transaction.atomic
+def requisition_note_for_leader(*, requisition: Requisition, text: str, by: User) -> Activity:
+    """A note the recruiter writes for the role's hiring leader to read: it shows on their
+    progress page and in that week's digest. The first line is its title."""
+    text = text.strip()
+    if not text:
+        raise ValidationError("Write the note first.")
+    title, _, rest = text.partition("\n")
+    return Activity.objects.create(
+        kind=Activity.Kind.NOTE,
+        hiring_leader=requisition.hiring_leader,
+        requisition=requisition,
+        actor=by,
+        summary=title.strip()[:300],
+        body=rest.strip(),
+        shared_with_leader=True,
+    )

@@ -20,6 +20,11 @@ urlpatterns = [
         leader_views.requisition_as_leader,
         name="requisition_as_leader",
     ),
+    path(
+        "requisitions/<int:pk>/leader-note/",
+        views.requisition_leader_note,
+        name="requisition_leader_note",
+    ),
     path("requisitions/<int:pk>/edit/", views.requisition_edit, name="requisition_edit"),
     path(
         "requisitions/<int:pk>/status/<str:status>/",

@@ -26,6 +26,7 @@ from hiring_leaders.forms import (
     CompanyForm,
     HireForm,
     HiringLeaderForm,
+    LeaderNoteForm,
     MoveForm,
     NameSearchForm,
     PageForm,
@@ -198,8 +199,28 @@ def _detail_context(request, requisition: Requisition, **extra) -> dict:
         compose_url=compose_url(
             hiring_leader=requisition.hiring_leader_id, requisition=requisition.pk
         ),
+        leader_note_form=extra.pop("leader_note_form", None) or LeaderNoteForm(),
         **extra,
     )
+
+
+@recruiter_required
+def requisition_leader_note(request, pk: int):
+    """Share a note with the role's hiring leader (their progress page, their digest)."""
+    requisition = selectors.requisition_for_recruiter(pk=pk)
+    if request.method != "POST":
+        return redirect(_detail_url(requisition))
+    form = LeaderNoteForm(request.POST)
+    if form.is_valid():
+        services.requisition_note_for_leader(
+            requisition=requisition, text=form.cleaned_data["text"], by=request.user
+        )
+        messages.success(
+            request, f"Shared with {requisition.hiring_leader.first_name} on their progress page."
+        )
+        return redirect(_detail_url(requisition) + "#leader-note")
+    context = _detail_context(request, requisition, leader_note_form=form)
+    return render(request, REQUISITION_DETAIL, context, status=400)
 
 
 def _board_changed(request, requisition: Requisition, *, moved_pk: int | None = None):

@@ -536,3 +536,65 @@ def test_view_as_leader_runs_a_fixed_number_of_queries(
         response = client.get(as_leader_url(requisition))
 
     assert response.status_code == 200
+
+
+# ---------- from the recruiter's requisition page ----------
+
+
+def test_the_recruiters_page_has_a_view_as_leader_button(client, recruiter, requisition):
+    client.force_login(recruiter)
+
+    response = client.get(reverse("clients:requisition_detail", args=[requisition.pk]))
+
+    assert f'href="{as_leader_url(requisition)}">View as leader</a>' in text(response)
+
+
+def test_a_recruiter_shares_a_note_the_leader_then_reads(client, recruiter, leader, requisition):
+    client.force_login(recruiter)
+    note_url = reverse("clients:requisition_leader_note", args=[requisition.pk])
+
+    response = client.post(note_url, {"text": "Strong week\nThree screens booked for Monday."})
+
+    assert response.status_code == 302
+    note = Activity.objects.get(requisition=requisition, shared_with_leader=True)
+    assert (note.summary, note.body, note.actor) == (
+        "Strong week",
+        "Three screens booked for Monday.",
+        recruiter,
+    )
+    assert note.hiring_leader == leader
+    assert "Shared with" in visible(client.get(response.url))
+    client.force_login(leader.user)
+    words = visible(client.get(page_url(requisition)))
+    assert f"Note Strong week {relative_words(note)} · {recruiter.name}" in words
+    assert "Three screens booked for Monday." in words
+
+
+def relative_words(activity) -> str:
+    from recruitcrm.templatetags.relative_time import ago
+
+    return ago(activity.occurred_at)
+
+
+def test_an_empty_note_is_refused_with_a_message(client, recruiter, requisition):
+    client.force_login(recruiter)
+
+    response = client.post(
+        reverse("clients:requisition_leader_note", args=[requisition.pk]), {"text": "  "}
+    )
+
+    assert response.status_code == 400
+    assert "Write the note first." in visible(response)
+    assert not Activity.objects.filter(shared_with_leader=True).exists()
+
+
+@pytest.mark.parametrize("who", ["leader", "other_leader"])
+def test_leaders_cannot_write_notes(client, request, requisition, who):
+    client.force_login(request.getfixturevalue(who).user)
+
+    response = client.post(
+        reverse("clients:requisition_leader_note", args=[requisition.pk]), {"text": "Hi"}
+    )
+
+    assert response.status_code == 404
+    assert not Activity.objects.filter(shared_with_leader=True).exists()
