@@ -28,7 +28,7 @@ from django.db.migrations.executor import MigrationExecutor
 import sample_data
 
 MARK = "recruitcrm bench data set"
-GENERATOR_FILES = ("dataset.py", "demo_data.py")
+GENERATOR_FILES = ("dataset.py", "dataset_followups.py", "demo_data.py")
 
 
 class NotABenchDatabase(Exception):

@@ -28,7 +28,8 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -43,9 +44,18 @@ from candidates.models import (
     Commitment,
     Placement,
 )
+from followups.models import CheckInResponse, FollowUp, Snooze
+from followups.queue.services import book_health_count
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
 from sample_data import demo_data as pools
+from sample_data.dataset_followups import (
+    CHECKIN_COLUMNS,
+    FOLLOWUP_COLUMNS,
+    SNOOZE_COLUMNS,
+    AppFacts,
+    FollowUpRows,
+)
 
 DATASET_PASSWORD = "dataset-pass-2026"
 CHUNK_CANDIDATES = 20_000
@@ -56,7 +66,7 @@ BUSY_REQUISITIONS = 12
 BIG_PIPELINE = 2_000
 # How far back the history of a data set reaches, and how far ahead promises fall due.
 HISTORY_DAYS = 720
-FUTURE_DAYS = 60
+FUTURE_DAYS = 150  # post-hire check-ins are scheduled up to 90 days after a start date
 
 # The columns written for each table, in order. Every concrete field must be listed (checked
 # by `check_columns`), so a field added to a model fails loudly here instead of loading wrong.
@@ -159,6 +169,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "occurred_at",
         "summary",
         "body",
+        "shared_with_leader",  # added by `_unshared`: no generated entry is shown to a leader
     ),
     Commitment: (
         "id",
@@ -181,11 +192,24 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "fell_through_at",
         "fell_through_reason",
     ),
+    FollowUp: FOLLOWUP_COLUMNS,
+    CheckInResponse: CHECKIN_COLUMNS,
+    Snooze: SNOOZE_COLUMNS,
 }
 # Written once, before the candidates, and small: they keep their indexes during the load.
 SMALL_TABLES = (User, Company, HiringLeader, Requisition)
 # Streamed in chunks; on PostgreSQL their indexes and constraints are rebuilt after the load.
-BIG_TABLES = (Candidate, Application, ApplicationStageChange, Activity, Commitment, Placement)
+BIG_TABLES = (
+    Candidate,
+    Application,
+    ApplicationStageChange,
+    Activity,
+    Commitment,
+    Placement,
+    FollowUp,
+    CheckInResponse,
+    Snooze,
+)
 
 STAGES = Application.Stage.values
 STAGE_LABELS = [Application.Stage(stage).label for stage in STAGES]
@@ -323,6 +347,7 @@ def dataset_generate(
             )
         first_ids = {model: _next_id(model) for model in COLUMNS}
         generator = _Generator(Sizes(candidates), seed=seed, first_ids=first_ids)
+        generator.followups = FollowUpRows(generator, seed=seed)
         # Rebuilding costs in proportion to the whole table: worth it only when the load is
         # a good part of what the table will hold.
         existing = Candidate.objects.count()
@@ -341,6 +366,11 @@ def dataset_generate(
                     f"({100 * done // max(candidates, 1):3d}%)  {elapsed:7.1f}s"
                 )
         writer.finish(list(COLUMNS), progress)
+        # What beat keeps counted for Today's health line, counted once for the new recruiters.
+        book_health_count(
+            recruiter_ids=[pk for pk, _name in generator.recruiters],
+            now=generator.clock.moment(generator.clock.now),
+        )
     report.generate_seconds = generator.seconds
     report.total_seconds = time.monotonic() - started
     return report
@@ -409,6 +439,9 @@ class _Clock:
     def day(self, seconds: int) -> date:
         return self.origin + timedelta(days=seconds // DAY_SECONDS)
 
+    def moment(self, seconds: int) -> datetime:
+        return datetime.combine(self.origin, time_of_day(), tzinfo=UTC) + timedelta(seconds=seconds)
+
 
 @dataclass
 class _Role:
@@ -421,6 +454,12 @@ class _Role:
     opens: int
     ends: int
     hire_pending: bool
+    leader: int = 0
+
+
+def _unshared(rows) -> None:
+    """Every timeline entry drawn here stays inside the agency (Activity.shared_with_leader)."""
+    rows[Activity] = [(*row, False) for row in rows[Activity]]
 
 
 def _ascii_lower(text: str) -> str:
@@ -440,6 +479,10 @@ class _Generator:
         self.roles: list[_Role] = []  # what anyone may apply to: not recruiter1's
         self.busy_roles: list[_Role] = []  # recruiter1's, for their book only
         self.leader_first_names: dict[int, str] = {}
+        self.followups: FollowUpRows  # set by dataset_generate, which may read the cadences
+        # The candidate being drawn: their applications and hires, for their follow-ups.
+        self._apps: list[AppFacts] = []
+        self._hires: list[tuple] = []
 
     def _id(self, model) -> int:
         value = self.ids[model]
@@ -458,6 +501,9 @@ class _Generator:
         companies = self._companies(rows)
         leaders = self._leaders(rows, companies)
         self._requisitions(rows, leaders)
+        _unshared(rows)
+        self.followups.busy_recruiter = self.recruiters[0][0]
+        self.followups.snooze_roles(rows, self.busy_roles)
         self.seconds += time.monotonic() - started
         return rows
 
@@ -557,6 +603,7 @@ class _Generator:
             leader_id, company_id = leaders[0] if number == 0 else rng.choice(leaders)
             recruiter_id = busy_id if busy else rng.choice(self.recruiters[1:])[0]
             role = self._role(recruiter_id, open_=busy)
+            role.leader = leader_id
             roll = rng.random()
             reason = ""
             if role.status == Requisition.Status.ON_HOLD:
@@ -593,6 +640,8 @@ class _Generator:
             if rng.random() < 0.3:
                 self._commitment(rows, role.recruiter, None, leader_id, role, role.opens)
             (self.busy_roles if busy else self.roles).append(role)
+            if role.status == Requisition.Status.OPEN:
+                self.followups.open_role(rows, role=role, leader_id=leader_id)
         for leader in rows[HiringLeader]:
             if leader[0] in last_contact:
                 leader[10] = clock.stamp(last_contact[leader[0]])
@@ -693,6 +742,8 @@ class _Generator:
             rows: dict = {model: [] for model in BIG_TABLES}
             for number in range(first + 1, first + count + 1):
                 self._candidate(rows, number)
+            self.followups.snoozes(rows)
+            _unshared(rows)
             self.seconds += time.monotonic() - started
             yield rows, count
 
@@ -700,6 +751,7 @@ class _Generator:
         rng, clock = self.rng, self.clock
         first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.LAST_NAMES)
         candidate_id = self._id(Candidate)
+        self._apps, self._hires = [], []
         roles = self._roles_for_candidate()
         busy_role = self._busy_role(number)
         if busy_role is not None:
@@ -744,6 +796,7 @@ class _Generator:
         if rng.random() >= 0.08:  # about one in twelve never gave an email address
             email = f"{_ascii_lower(first)}.{_ascii_lower(last)}.{number}@{self.tag}.example"
         location, zone = rng.choice(pools.CANDIDATE_LOCATIONS)
+        self._followups(rows, candidate_id, recruiter_id, bool(email) and not opted_out, contacted)
         rows[Candidate].append(
             (
                 candidate_id,
@@ -763,6 +816,26 @@ class _Generator:
                 clock.stamp(created),
             )
         )
+
+    def _followups(self, rows, candidate_id, owner, reachable, contacted) -> None:
+        followups = self.followups
+        followups.candidate(
+            rows,
+            candidate_id=candidate_id,
+            owner=owner,
+            reachable=reachable,
+            apps=self._apps,
+            contacted=contacted,
+        )
+        for placement_id, app, start in self._hires:
+            followups.placement(
+                rows,
+                placement_id=placement_id,
+                candidate_id=candidate_id,
+                reachable=reachable,
+                app=app,
+                start=(start - self.clock.origin).days * DAY_SECONDS,
+            )
 
     def _busy_role(self, number: int) -> _Role | None:
         """Recruiter1's requisition for candidate `number` when it is in their book, else None.
@@ -856,15 +929,18 @@ class _Generator:
                 stamp(moments[0]),
             )
         )
+        facts = AppFacts(application_id, role, moments, [], reached, outcome, closes, None)
+        self._apps.append(facts)
         for rank, moment in enumerate(moments):
             if rank == 0:
                 summary = f"Added to {title} as {STAGE_LABELS[0]}"
             else:
                 summary = f"{title}: {STAGE_LABELS[rank - 1]} → {STAGE_LABELS[rank]}"
             when = stamp(moment)
+            facts.change_ids.append(self._id(ApplicationStageChange))
             rows[ApplicationStageChange].append(
                 (
-                    self._id(ApplicationStageChange),
+                    facts.change_ids[-1],
                     application_id,
                     STAGES[rank - 1] if rank else "",
                     STAGES[rank],
@@ -889,16 +965,19 @@ class _Generator:
                 )
             )
         if closes is not None:
-            self._close(rows, candidate_id, role, application_id, reached, outcome, reason, closes)
+            facts.close_change_id = self._close(
+                rows, candidate_id, role, application_id, reached, outcome, reason, closes
+            )
         if reached == HIRED:
-            self._placement(rows, candidate_id, role, application_id, moments[-1])
+            self._placement(rows, candidate_id, role, facts, moments[-1])
 
     def _close(self, rows, candidate_id, role, application_id, reached, outcome, reason, closes):
         when = self.clock.stamp(closes)
         stage = STAGES[reached]
+        change_id = self._id(ApplicationStageChange)
         rows[ApplicationStageChange].append(
             (
-                self._id(ApplicationStageChange),
+                change_id,
                 application_id,
                 stage,
                 stage,
@@ -922,12 +1001,16 @@ class _Generator:
                 reason,
             )
         )
+        return change_id
 
-    def _placement(self, rows, candidate_id, role, application_id, hired: int) -> None:
+    def _placement(self, rows, candidate_id, role, facts: AppFacts, hired: int) -> None:
+        application_id = facts.id
         start = self.clock.day(hired) + timedelta(days=self.rng.randint(14, 45))
         when = self.clock.stamp(hired)
+        placement_id = self._id(Placement)
+        self._hires.append((placement_id, facts, start))
         rows[Placement].append(
-            (self._id(Placement), application_id, start.isoformat(), role.recruiter, when, None, "")
+            (placement_id, application_id, start.isoformat(), role.recruiter, when, None, "")
         )
         rows[Activity].append(
             (
@@ -993,6 +1076,9 @@ class _Generator:
         else:
             description = f"Send {self.leader_first_names[leader_id]} more profiles for {title}"
         commitment_id = self._id(Commitment)
+        self.followups.promise(
+            commitment_id=commitment_id, recruiter=recruiter_id, due=due, kept=kept is not None
+        )
         rows[Commitment].append(
             (
                 commitment_id,

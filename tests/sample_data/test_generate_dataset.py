@@ -1,7 +1,9 @@
+import datetime
 import hashlib
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max, Q
@@ -15,6 +17,9 @@ from candidates.models import (
     Commitment,
     Placement,
 )
+from followups.models import BookHealth, CheckInResponse, FollowUp, Snooze
+from followups.queue.selectors import queue_for
+from followups.services import followups_schedule_recurring
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
 from sample_data.dataset import Sizes, check_columns, dataset_cast
@@ -166,3 +171,64 @@ def test_every_index_and_constraint_is_back_after_a_copy_load():
 
     assert "rebuilt indexes and constraints of candidates_activity" in output
     assert catalog() == before
+
+
+# ---------- the follow-up engine's rows ----------
+
+MIDNIGHT = datetime.datetime(2026, 11, 4, 0, 0, tzinfo=datetime.UTC)  # a Wednesday
+
+
+@pytest.fixture
+def with_followups():
+    with time_machine.travel(MIDNIGHT + datetime.timedelta(hours=7), tick=False):
+        generate(10_000, seed=12)
+        yield dataset_cast(seed=12)
+
+
+def test_the_data_set_holds_follow_ups_sent_scheduled_due_and_failed(with_followups):
+    count = FollowUp.objects.count()
+    assert 6_000 <= count <= 12_000
+    states = dict(FollowUp.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    assert states["sent"] > count / 2
+    assert {"scheduled", "failed", "cancelled", "skipped", "done"} <= set(states)
+    due = FollowUp.objects.filter(state="scheduled", channel="email", due_at__lte=MIDNIGHT)
+    assert due.exists()
+    assert CheckInResponse.objects.exists()
+    assert Snooze.objects.exists()
+    recruiters = User.objects.filter(role="recruiter")
+    assert BookHealth.objects.filter(recruiter__in=recruiters).count() == recruiters.count()
+    for model in (FollowUp, CheckInResponse, Snooze):
+        for row in model.objects.order_by("?")[:60]:
+            row.validate_constraints()
+
+
+def test_follow_ups_carry_the_keys_the_services_write(with_followups):
+    flags = FollowUp.objects.filter(key__startswith="checkin-flag:")
+    for flag in flags[:20]:
+        answered = FollowUp.objects.get(pk=int(flag.key.split(":")[1]))
+        assert answered.response.score <= 2 or answered.response.is_concern
+        assert answered.placement_id == flag.placement_id
+    for update in FollowUp.objects.filter(key__startswith="stage:")[:20]:
+        change = ApplicationStageChange.objects.get(pk=int(update.key.split(":")[1]))
+        assert change.application_id == update.application_id
+        assert update.cadence_step.cadence.stage == change.to_stage
+
+
+def test_recruiter1_has_a_full_today_that_the_recurring_expansion_agrees_with(with_followups):
+    cast = with_followups
+    queue = queue_for(recruiter=cast.recruiter, now=MIDNIGHT + datetime.timedelta(hours=7))
+    counts = {section.key: section.count for section in queue.sections}
+    assert counts["quiet"] > 100
+    assert counts["overdue"] > 5
+    assert counts["tasks"] > 0
+    assert queue.health.active == Sizes(10_000).busy_book
+
+    def nudges():
+        return FollowUp.objects.filter(
+            recruiter=cast.recruiter, channel="task", audience="recruiter", key__startswith="unt"
+        )
+
+    before = nudges().count()
+    followups_schedule_recurring(now=MIDNIGHT)
+    # The data set's reminders are the expansion's own: it finds nothing new to remind of.
+    assert nudges().count() == before
