@@ -78,7 +78,12 @@ def pipeline_board(cast: Cast) -> str:
 
 
 def leader_requisition_page(cast: Cast) -> str:
+    # The progress page: funnel, submitted candidates, effort chart, timeline, promises.
     return f"/leader/requisitions/{cast.big_requisition.pk}/"
+
+
+def leader_progress_as_recruiter(cast: Cast) -> str:
+    return f"/requisitions/{cast.big_requisition.pk}/as-leader/"
 
 
 PAGES: tuple[Page, ...] = (
@@ -104,6 +109,7 @@ PAGES: tuple[Page, ...] = (
     Page("candidate", candidate_page),
     Page("pipeline-board", pipeline_board),
     Page("leader-requisition", leader_requisition_page, as_=LEADER),
+    Page("leader-progress-as-recruiter", leader_progress_as_recruiter),
 )
 
 

@@ -7,6 +7,7 @@ from benchmarks.pages import (
     Page,
     candidate_page,
     candidates_after,
+    leader_progress_as_recruiter,
     leader_requisition_page,
     pipeline_board,
     requisition_filter,
@@ -76,6 +77,7 @@ def test_the_requisition_pages_are_the_big_requisitions(cast):
     assert pipeline_board(cast) == f"/requisitions/{pk}/"
     assert requisition_filter(cast) == f"/candidates/?requisition={pk}"
     assert leader_requisition_page(cast) == f"/leader/requisitions/{pk}/"
+    assert leader_progress_as_recruiter(cast) == f"/requisitions/{pk}/as-leader/"
 
 
 def test_a_deep_page_of_the_list_starts_where_next_would_have_got_to(cast, client):
