@@ -15,18 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from candidates.feedback_selectors import WITH_THE_LEADER
 from candidates.models import Activity, Application, LeaderFeedback
 from candidates.pipeline import application_close, application_move
 from followups.services import followups_on_leader_feedback
 from hiring_leaders.models import HiringLeader
 
 Kind = LeaderFeedback.Kind
-# Stages at which a candidate is in front of the leader: submitted and what follows it.
-WITH_THE_LEADER = (
-    Application.Stage.SUBMITTED,
-    Application.Stage.INTERVIEWING,
-    Application.Stage.OFFER,
-)
 
 
 def feedback_refusal(*, application: Application, kind: str) -> str:

@@ -11,9 +11,15 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from candidates.feedback import WITH_THE_LEADER
 from candidates.models import Application, LeaderFeedback
 from hiring_leaders.models import HiringLeader
+
+# Stages at which a candidate is in front of the leader: submitted and what follows it.
+WITH_THE_LEADER = (
+    Application.Stage.SUBMITTED,
+    Application.Stage.INTERVIEWING,
+    Application.Stage.OFFER,
+)
 
 
 def application_for_leader_feedback(

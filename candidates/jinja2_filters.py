@@ -20,8 +20,8 @@ def querystring(query: QueryDict, **changes) -> str:
     return f"?{params.urlencode()}" if params else "?"
 
 
-def pass_reasons(application) -> list[tuple[str, str]]:
-    """`application|pass_reasons`: the reasons a hiring leader may give for passing on a
+def pass_reasons(application_id) -> list[tuple[str, str]]:
+    """`application_id|pass_reasons`: the reasons a hiring leader may give for passing on a
     candidate, for the feedback forms of any page that shows them."""
     return PassReason.choices
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from candidates.models import Application
-from followups import links
+from followups import digest, links
 from followups.messages import RenderedMessage, TemplateProblem, render_message
 from followups.models import FollowUp
 from hiring_leaders.models import Requisition
@@ -124,6 +124,27 @@ def email_parts(*, subject: str, body: str, context: dict) -> RenderedMessage:
     )
 
 
+def followup_parts(followup: FollowUp, *, context: dict) -> RenderedMessage:
+    """What a follow-up says. A leader's weekly digest is the template's subject and opening
+    words (the admin's to edit), then every role's week, laid out for both parts
+    (followups/digest.py); any other follow-up is its template."""
+    if not digest.is_digest(followup):
+        return email_parts(
+            subject=followup.template.subject, body=followup.template.body, context=context
+        )
+    rendered = render_message(
+        subject=followup.template.subject, body=followup.template.body, context=context
+    )
+    footer = {"unsubscribe_link": context["unsubscribe_link"], "recruiter": context["recruiter"]}
+    text, html = digest.digest_bodies(
+        digest.digest_for(followup),
+        intro_text=rendered.text,
+        intro_html=_html_paragraphs(rendered.html),
+        footer=footer,
+    )
+    return RenderedMessage(subject=rendered.subject, text=text, html=html)
+
+
 class _AsWritten(str):
     """A header written exactly as given, never folded or encoded.
 
@@ -165,9 +186,7 @@ class FollowUpEmail(EmailMultiAlternatives):
 def followup_email(followup: FollowUp) -> FollowUpEmail:
     """The email a follow-up sends, built for its addressee."""
     context = message_context(followup)
-    parts = email_parts(
-        subject=followup.template.subject, body=followup.template.body, context=context
-    )
+    parts = followup_parts(followup, context=context)
     message = FollowUpEmail(
         subject=parts.subject,
         body=parts.text,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followups import compose_views, views
+from followups import compose_views, hold_views, views
 from followups.queue import views as queue_views
 
 app_name = "followups"
@@ -8,6 +8,7 @@ urlpatterns = [
     # Public pages reached from an email, without signing in.
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("unsubscribe/<str:token>/", views.opt_out, name="opt_out"),
+    path("on-hold/<str:token>/", hold_views.hold_answer, name="hold_answer"),
     # Today: the recruiter's queue and what they do to its rows.
     path("today/sections/<str:key>/", queue_views.section, name="today_section"),
     path("today/tasks/<int:pk>/done/", queue_views.task_done, name="today_task_done"),

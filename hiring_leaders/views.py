@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from followups.services import digest_visit_record
 from hiring_leaders import progress
 from hiring_leaders.models import Requisition
 from hiring_leaders.selectors import leader_for_user, requisition_page_for_leader
@@ -27,6 +28,14 @@ def requisition_list(request):
 @hiring_leader_required
 def requisition_detail(request, pk: int):
     requisition = progress.progress_requisition_for_leader(user=request.user, pk=pk)
+    digest = request.GET.get("digest", "")
+    if digest.isdigit() and len(digest) < 19:
+        # Opened from a weekly digest's link: the recruiter sees it was read, and when.
+        digest_visit_record(
+            digest_id=int(digest),
+            requisition=requisition,
+            leader=requisition.hiring_leader,
+        )
     return render(request, PROGRESS, _progress_context(request, requisition, read_only=False))
 
 

@@ -76,6 +76,7 @@ DEFAULT_DATA_MIGRATIONS = [
     ("followups.migrations.0002_default_cadences", "create_defaults"),
     ("followups.migrations.0005_messages_that_keep_their_promises", "forward"),
     ("followups.migrations.0008_expectation_resets_and_where_things_stand", "forward"),
+    ("followups.migrations.0014_weekly_digest", "forward"),
 ]
 
 

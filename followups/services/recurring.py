@@ -1,4 +1,4 @@
-"""Time-based triggers, expanded by beat: weekly leader updates and candidates gone quiet."""
+"""Time-based triggers, expanded by beat: weekly leader digests and candidates gone quiet."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from followups.services.rows import (
     rows_for,
 )
 from hiring_leaders.models import Requisition
+from recruitcrm.models import User
 
 RECURRING_CHUNK = 1000
 # One run's time for the candidates gone quiet, so a run never holds a worker for long (beat
@@ -47,30 +48,55 @@ def chunks(iterable, size: int):
 def followups_schedule_weekly_update(
     *, requisition: Requisition, now: datetime.datetime | None = None
 ) -> None:
-    """Schedule the next weekly update for one open requisition (at most one per week)."""
+    """Schedule the next weekly digest for the requisition's leader (at most one per week,
+    whatever number of roles they have: the digest covers all of them)."""
     cadences = list(enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY))
-    _schedule_weekly(requisitions=[requisition], cadences=cadences, now=now or timezone.now())
+    leader = requisition.hiring_leader
+    _schedule_digests(
+        leaders=[(leader, _digest_recruiter(leader) or requisition.recruiter)],
+        cadences=cadences,
+        now=now or timezone.now(),
+    )
 
 
-def _schedule_weekly(*, requisitions, cadences, now: datetime.datetime) -> None:
+# The roles a leader's digest covers: open ones, and ones on hold (with their question).
+DIGEST_STATUSES = (Requisition.Status.OPEN, Requisition.Status.ON_HOLD)
+
+
+def _digest_recruiter(leader) -> User | None:
+    """Who signs a leader's digest and gets its replies: the recruiter of their longest-open
+    role (most leaders work with one recruiter)."""
+    first = (
+        Requisition.objects.filter(hiring_leader=leader, status__in=DIGEST_STATUSES)
+        .select_related("recruiter")
+        .order_by("opened_on", "pk")
+        .first()
+    )
+    return first.recruiter if first else None
+
+
+def digest_key(leader_id: int, due: datetime.datetime) -> str:
+    year, week, _ = due.isocalendar()
+    return f"digest:l{leader_id}:{year}-W{week:02d}"
+
+
+def _schedule_digests(*, leaders, cadences, now: datetime.datetime) -> None:
     rows = []
-    suppressed = suppressed_among(r.hiring_leader.email for r in requisitions)
-    for requisition in requisitions:
-        leader = requisition.hiring_leader
+    suppressed = suppressed_among(leader.email for leader, _ in leaders)
+    for leader, recruiter in leaders:
         for cadence in cadences:
             for step in cadence.steps.all():
-                target = Target(
-                    recruiter=requisition.recruiter, hiring_leader=leader, requisition=requisition
-                )
+                target = Target(recruiter=recruiter, hiring_leader=leader)
                 due = schedule.next_weekday(
                     weekday=cadence.weekday,
                     at=step.send_time or datetime.time(9),
                     tz=schedule.zone(target.zone_for(step.audience)),
                     now=now,
                 )
-                year, week, _ = due.isocalendar()
-                # Per leader: a role handed to another leader owes them their own update.
-                target.key = f"weekly:{requisition.pk}:l{leader.pk}:{year}-W{week:02d}"
+                # One digest per leader per week, about all of their roles: what it says is
+                # read when it is sent, so a role opened or closed meanwhile is counted right.
+                target.key = digest_key(leader.pk, due)
+                target.facts = {"digest": True}
                 row = row_for(step=step, target=target, anchor=due, now=now, suppressed=suppressed)
                 if row is not None:
                     row.due_at = due
@@ -79,7 +105,7 @@ def _schedule_weekly(*, requisitions, cadences, now: datetime.datetime) -> None:
 
 
 def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int:
-    """Expand the time-based triggers: weekly leader updates and candidates gone quiet.
+    """Expand the time-based triggers: weekly digests to leaders and candidates gone quiet.
 
     Beat runs this every few minutes, so it reads only what needs a new row (anti-joins in SQL)
     and writes in bulk; keys make a repeated run insert nothing.
@@ -88,22 +114,51 @@ def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int
     before = FollowUp.objects.count()
     weekly = list(enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY))
     if weekly:
-        next_update_waiting = FollowUp.objects.filter(
-            requisition=OuterRef("pk"),
+        next_digest_waiting = FollowUp.objects.filter(
+            hiring_leader=OuterRef("hiring_leader"),
             state=State.SCHEDULED,
             due_at__gt=now,
             cadence_step__cadence__in=weekly,
         )
-        requisitions = (
-            Requisition.objects.filter(status=Requisition.Status.OPEN)
-            .exclude(Exists(next_update_waiting))
+        # Each leader once, with the recruiter of their longest-open role.
+        roles = (
+            Requisition.objects.filter(status__in=DIGEST_STATUSES)
+            .exclude(Exists(next_digest_waiting))
             .select_related("recruiter", "hiring_leader__company")
+            .order_by("hiring_leader_id", "opened_on", "pk")
         )
-        for chunk in chunks(requisitions.iterator(chunk_size=RECURRING_CHUNK), RECURRING_CHUNK):
-            _schedule_weekly(requisitions=chunk, cadences=weekly, now=now)
+        for chunk in chunks(_first_per_leader(roles), RECURRING_CHUNK):
+            leaders = [(role.hiring_leader, role.recruiter) for role in chunk]
+            _schedule_digests(leaders=leaders, cadences=weekly, now=now)
+        cancel_digests_without_roles()
     for cadence in enabled_cadences(Trigger.CANDIDATE_UNTOUCHED):
         _schedule_untouched(cadence=cadence, now=now)
     return FollowUp.objects.count() - before
+
+
+def _first_per_leader(roles):
+    """Roles sorted by leader: the first of each leader's (DISTINCT ON, on any database)."""
+    previous = None
+    for role in roles.iterator(chunk_size=RECURRING_CHUNK):
+        if role.hiring_leader_id != previous:
+            previous = role.hiring_leader_id
+            yield role
+
+
+def cancel_digests_without_roles(*, leader=None) -> int:
+    """A leader whose last open or on-hold role closed, or was handed to another leader, has
+    nothing left to read about. Without `leader`: every such leader's (beat's sweep)."""
+    digests = FollowUp.objects.filter(
+        cadence_step__cadence__trigger=Trigger.REQUISITION_OPEN_WEEKLY, requisition__isnull=True
+    )
+    if leader is not None:
+        digests = digests.filter(hiring_leader=leader)
+    roles_left = Requisition.objects.filter(
+        hiring_leader=OuterRef("hiring_leader"), status__in=DIGEST_STATUSES
+    )
+    return cancel_scheduled(
+        digests.exclude(Exists(roles_left)), reason="No open or on-hold role left to report on"
+    )
 
 
 def _in_open_pipelines():

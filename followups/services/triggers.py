@@ -26,7 +26,11 @@ from followups.models import (
 )
 from followups.services.leaders import cancel_feedback_waits, followups_on_submitted
 from followups.services.recipients import Target, email_block, suppressed_among
-from followups.services.recurring import cancel_quiet_nudges, followups_schedule_weekly_update
+from followups.services.recurring import (
+    cancel_digests_without_roles,
+    cancel_quiet_nudges,
+    followups_schedule_weekly_update,
+)
 from followups.services.rows import (
     State,
     application_targets,
@@ -185,8 +189,10 @@ def followups_on_requisition_change(*, requisition: Requisition, event_id: int) 
         requisition, key=f"req-{requisition.status}:{event_id}", now=timezone.now()
     )
     FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
-    if requisition.status == Requisition.Status.OPEN:
+    if requisition.is_active:
         followups_schedule_weekly_update(requisition=requisition)
+    else:
+        cancel_digests_without_roles(leader=requisition.hiring_leader)
 
 
 def followups_on_requisition_reassigned(*, requisition: Requisition) -> None:
@@ -206,8 +212,10 @@ def followups_on_requisition_reassigned(*, requisition: Requisition) -> None:
     pending.exclude(recruiter=requisition.recruiter).update(
         recruiter=requisition.recruiter, updated_at=timezone.now()
     )
-    if requisition.status == Requisition.Status.OPEN:
+    if requisition.is_active:
         followups_schedule_weekly_update(requisition=requisition)
+    # The previous leader may have no role left to hear about.
+    cancel_digests_without_roles()
 
 
 def followups_plan_requisition_change(

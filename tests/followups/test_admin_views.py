@@ -271,7 +271,7 @@ def test_the_list_says_each_cadences_trigger_in_words_with_steps_and_state(admin
     )
     assert (
         "Every Friday while a requisition is open"
-        in rows["Weekly progress update to the hiring leader"]
+        in rows["Weekly digest to each hiring leader"]
     )
     quiet = rows["Where things stand, when a candidate has heard nothing for 7 days"]
     assert "not contacted for 7 days" in quiet
@@ -1310,7 +1310,7 @@ def test_retry_is_refused_when_what_the_email_says_is_no_longer_true(
         candidate_services.application_move(
             application=application, stage="submitted", by=recruiter
         )
-        cancelled = FollowUp.objects.get(candidate=candidate)
+        cancelled = FollowUp.objects.get(candidate=candidate, channel="email")
     if change == "filled":
         cancelled = FollowUpFactory(
             audience="hiring_leader",

@@ -197,7 +197,8 @@ def test_the_weekly_update_links_the_leader_to_the_progress_page(
     send_everything_due()
     raw = received(mailbox, requisition.hiring_leader.email)
 
-    progress = f"{SITE}/leader/requisitions/{requisition.pk}/"
+    # The digest's link says which digest it came from, so opening it is recorded as seen.
+    progress = f"{SITE}/leader/requisitions/{requisition.pk}/?digest={weekly.pk}"
     assert progress in [href for href, _ in rendered(parts(raw)["text/html"]).links]
     assert progress in parts(raw)["text/plain"]
 

@@ -148,9 +148,10 @@ class TestRequisitionChanges:
                 hiring_leader=leader,
                 recruiter=recruiter,
             )
-        weekly = by_template("Weekly progress update (hiring leader)").get()
+        weekly = by_template("Weekly digest (hiring leader)").get()
         local = timezone.localtime(weekly.due_at, timezone=datetime.UTC)
-        assert (weekly.requisition, weekly.hiring_leader) == (requisition, leader)
+        # One digest per leader about all their roles: it is about no one requisition.
+        assert (weekly.requisition, weekly.hiring_leader) == (None, requisition.hiring_leader)
         # Friday 15:00 in the company's zone (Europe/London, GMT in November).
         assert (local.date(), local.hour) == (datetime.date(2026, 11, 6), 15)
 
@@ -170,8 +171,10 @@ class TestRequisitionChanges:
             requisition_services.requisition_put_on_hold(
                 requisition=requisition, reason="Reorg", by=recruiter
             )
-        weekly = by_template("Weekly progress update (hiring leader)").get()
-        assert weekly.state == State.CANCELLED
+        weekly = by_template("Weekly digest (hiring leader)").get()
+        # A role on hold stays in the digest, which asks the leader about it every other week;
+        # a leader left with no open or on-hold role gets no more digests.
+        assert weekly.state == (State.SCHEDULED if change == "hold" else State.CANCELLED)
 
     def test_reopening_starts_weekly_updates_again(self, recruiter):
         leader = HiringLeaderFactory()
@@ -179,12 +182,10 @@ class TestRequisitionChanges:
             requisition = requisition_services.requisition_open(
                 title="SRE", company=leader.company, hiring_leader=leader, recruiter=recruiter
             )
-            requisition_services.requisition_put_on_hold(
-                requisition=requisition, reason="Reorg", by=recruiter
-            )
+            requisition_services.requisition_fill(requisition=requisition, by=recruiter)
         with time_machine.travel(MONDAY_9AM + datetime.timedelta(days=7)):
             requisition_services.requisition_reopen(requisition=requisition, by=recruiter)
-        weekly = by_template("Weekly progress update (hiring leader)").order_by("due_at")
+        weekly = by_template("Weekly digest (hiring leader)").order_by("due_at")
         assert [f.state for f in weekly] == [State.CANCELLED, State.SCHEDULED]
 
     @pytest.mark.parametrize(
@@ -497,7 +498,7 @@ class TestRecurring:
             services.followups_schedule_recurring()
         with time_machine.travel(MONDAY_9AM + datetime.timedelta(days=5, hours=7)):
             services.followups_schedule_recurring()  # after Friday's 15:00 slot
-        weekly = by_template("Weekly progress update (hiring leader)").order_by("due_at")
+        weekly = by_template("Weekly digest (hiring leader)").order_by("due_at")
         assert [timezone.localtime(f.due_at).date().isoformat() for f in weekly] == [
             "2026-11-06",
             "2026-11-13",

@@ -360,7 +360,8 @@ def test_a_role_handed_to_another_leader_and_recruiter_takes_its_follow_ups_with
     requisition = requisition_services.requisition_open(
         title="SRE", company=leader.company, hiring_leader=leader, recruiter=recruiter
     )
-    old_update = FollowUp.objects.get(requisition=requisition, audience="hiring_leader")
+    # The leader's weekly digest (about all their roles, so about no one requisition).
+    old_update = FollowUp.objects.get(hiring_leader=leader, audience="hiring_leader")
     new_leader = HiringLeaderFactory(company=leader.company, time_zone="America/Los_Angeles")
     new_recruiter = RecruiterFactory()
 
@@ -371,7 +372,7 @@ def test_a_role_handed_to_another_leader_and_recruiter_takes_its_follow_ups_with
     old_update.refresh_from_db()
     assert old_update.state == "cancelled"
     new_update = FollowUp.objects.get(
-        requisition=requisition, audience="hiring_leader", state="scheduled"
+        hiring_leader=new_leader, audience="hiring_leader", state="scheduled"
     )
     assert (new_update.hiring_leader, new_update.recruiter) == (new_leader, new_recruiter)
     local = new_update.due_at.astimezone(zoneinfo.ZoneInfo("America/Los_Angeles"))

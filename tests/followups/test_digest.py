@@ -1,0 +1,328 @@
+"""The weekly digest, one per hiring leader: what it says about a week with news, a week with
+none and a role on hold; the email as a real SMTP server received it; the on-hold question
+answered from its signed link; a progress page opened from it recorded as seen."""
+
+# The SMTP server fixture `mailbox` is imported from test_received_mail and named by tests.
+# ruff: noqa: F811
+from __future__ import annotations
+
+import datetime
+import html
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates import services as candidate_services
+from candidates.models import Application
+from followups import digest, services
+from followups.models import DigestVisit, FollowUp, HoldAnswer
+from followups.queue.selectors import queue_for
+from hiring_leaders import services as requisition_services
+from tests.candidates.factories import CandidateFactory
+from tests.followups.test_received_mail import (  # noqa: F401 (mailbox is a fixture)
+    SITE,
+    mailbox,
+    parts,
+    raw_header,
+    received,
+    rendered,
+    send_everything_due,
+)
+from tests.hiring_leaders.factories import (
+    CompanyFactory,
+    HiringLeaderWithLoginFactory,
+    RequisitionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def until():
+    """The digest's moment: a week in which roles on hold get their question."""
+    now = timezone.now().replace(microsecond=0)
+    return now if digest.asks_about_hold(now) else now + 7 * DAY
+
+
+def at(moment, change, *args, **kwargs):
+    with time_machine.travel(moment, tick=False):
+        return change(*args, **kwargs)
+
+
+def add(requisition, first, last, when):
+    candidate = CandidateFactory(owner=requisition.recruiter, first_name=first, last_name=last)
+    return at(
+        when,
+        candidate_services.application_create,
+        candidate=candidate,
+        requisition=requisition,
+        by=requisition.recruiter,
+    )
+
+
+def move(application, stage, when):
+    return at(
+        when,
+        candidate_services.application_move,
+        application=application,
+        stage=stage,
+        by=application.requisition.recruiter,
+    )
+
+
+@pytest.fixture
+def leader(db):
+    company = CompanyFactory(name="Smith & Sons <Holdings>")
+    return HiringLeaderWithLoginFactory(company=company, first_name="Zoë", last_name="D'Arcy")
+
+
+@pytest.fixture
+def busy_role(shipped_cadences, leader, recruiter, until):
+    """Three people sourced and contacted last week; this week two screened and submitted, one
+    of them on to interview."""
+    role = RequisitionFactory(
+        title="FP&A Analyst <Lead>",
+        hiring_leader=leader,
+        recruiter=recruiter,
+        opened_on=(until - 40 * DAY).date(),
+    )
+    people = [
+        add(role, "Ada", "O'Brien & Co", until - 10 * DAY),
+        add(role, "Bob", "Stone", until - 10 * DAY),
+        add(role, "Cy", "Young", until - 10 * DAY),
+    ]
+    for application in people:
+        move(application, "contacted", until - 10 * DAY)
+    ada, bob, _ = people
+    for application in (ada, bob):
+        move(application, "screened", until - 5 * DAY)
+        move(application, "submitted", until - 2 * DAY)
+    move(bob, "interviewing", until - 1 * DAY)
+    return role
+
+
+@pytest.fixture
+def quiet_role(shipped_cadences, leader, recruiter, until):
+    """Work done three weeks ago, nothing since."""
+    role = RequisitionFactory(
+        title="Controller",
+        hiring_leader=leader,
+        recruiter=recruiter,
+        opened_on=(until - 30 * DAY).date(),
+    )
+    move(add(role, "Dee", "Long", until - 20 * DAY), "contacted", until - 20 * DAY)
+    return role
+
+
+@pytest.fixture
+def paused_role(shipped_cadences, leader, recruiter, until):
+    role = RequisitionFactory(
+        title="Treasury Lead",
+        hiring_leader=leader,
+        recruiter=recruiter,
+        opened_on=(until - 60 * DAY).date(),
+    )
+    at(
+        until - 9 * DAY,
+        requisition_services.requisition_put_on_hold,
+        requisition=role,
+        reason="The budget is being reviewed",
+        internal_note="CFO is leaving; do not mention",
+        by=recruiter,
+    )
+    return role
+
+
+def by_title(found):
+    return {role.requisition.title: role for role in found.roles}
+
+
+class TestWhatTheDigestSays:
+    def test_a_week_with_news_names_who_moved_and_counts_the_effort(
+        self, leader, busy_role, quiet_role, paused_role, until
+    ):
+        found = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
+        assert list(found) == ["FP&A Analyst <Lead>", "Controller", "Treasury Lead"]
+        busy = found["FP&A Analyst <Lead>"]
+        assert busy.moves == [
+            ("Submitted to you", ["Ada O'Brien & Co", "Bob Stone"]),
+            ("Moved to interview", ["Bob Stone"]),
+        ]
+        assert busy.effort.rows() == [
+            ("Sourced", 0, 3),
+            ("Contacted", 0, 3),
+            ("Screened", 2, 2),
+            ("Submitted", 2, 2),
+            ("Interviews", 1, 1),
+        ]
+        assert [(w.candidate_name, w.days, w.overdue) for w in busy.waiting] == [
+            ("Ada O'Brien & Co", 2, False)
+        ]
+        assert not found["Controller"].moves
+        assert found["Controller"].effort.rows()[1] == ("Contacted", 0, 1)
+
+    def test_a_role_on_hold_asks_reopen_keep_or_cancel_every_other_week(
+        self, leader, paused_role, until
+    ):
+        asked = by_title(digest.leader_digest(leader=leader, until=until, digest_id=7))
+        assert [label for label, _ in asked["Treasury Lead"].hold_links] == [
+            "Reopen it",
+            "Keep it on hold",
+            "Cancel it",
+        ]
+        next_week = by_title(
+            digest.leader_digest(leader=leader, until=until + 7 * DAY, digest_id=8)
+        )
+        assert next_week["Treasury Lead"].hold_links == []
+
+    def test_the_text_says_a_quiet_week_honestly_and_shows_the_effort(
+        self, leader, quiet_role, recruiter, until
+    ):
+        found = digest.leader_digest(leader=leader, until=until, digest_id=3)
+        text, _ = digest.digest_bodies(
+            found,
+            intro_text="Hi Zoë",
+            intro_html="<p>Hi Zoë</p>",
+            footer={"recruiter": recruiter, "unsubscribe_link": "x"},
+        )
+        assert "No candidate moved forward on your roles this week" in text
+        assert "- Contacted: 0 / 1" in text
+        assert "Nothing moved forward this week." in text
+        assert "keeps sourcing and screening" in text
+
+    def test_the_digest_is_read_in_a_fixed_number_of_queries(
+        self, leader, recruiter, until, django_assert_max_num_queries
+    ):
+        for n in range(10):
+            role = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
+            add(role, "Person", f"{n}", until - 2 * DAY)
+        with django_assert_max_num_queries(6):
+            found = digest.leader_digest(leader=leader, until=until, digest_id=1)
+        assert len(found.roles) == 10
+
+
+def send_digest(leader, until) -> FollowUp:
+    role = leader.requisitions.first()
+    services.followups_schedule_weekly_update(requisition=role)
+    digests = FollowUp.objects.filter(hiring_leader=leader, key__startswith="digest:")
+    sent = digests.latest("due_at")
+    digests.exclude(pk=sent.pk).update(state="cancelled")
+    FollowUp.objects.filter(pk=sent.pk).update(due_at=until)
+    with time_machine.travel(until + datetime.timedelta(minutes=1)):
+        send_everything_due()
+    sent.refresh_from_db()
+    return sent
+
+
+class TestTheEmailAsReceived:
+    def test_one_email_for_all_the_leaders_roles_escaped_once_with_real_links(
+        self, mailbox, leader, busy_role, quiet_role, paused_role, until
+    ):
+        sent = send_digest(leader, until)
+        assert sent.state == "sent"
+        # One digest for the three roles (the rest of the mailbox is candidates' updates).
+        raw = received(mailbox, leader.email, "Your roles this week")
+        assert "Your roles this week" in raw_header(raw, "Subject")
+        text, page = parts(raw)["text/plain"], parts(raw)["text/html"]
+
+        assert "== FP&A Analyst <Lead> (Smith & Sons <Holdings>) ==" in text
+        assert "- Submitted to you: Ada O'Brien & Co, Bob Stone" in text
+        assert "FP&amp;A Analyst &lt;Lead&gt;" in page
+        assert "&amp;amp;" not in page
+        assert "&amp;lt;" not in page
+        visible = html.unescape("".join(rendered(page).text))
+        assert "Submitted to you: Ada O'Brien & Co, Bob Stone" in visible
+        assert "Waiting for your feedback" in visible
+        assert "The budget is being reviewed" in visible
+        # The recruiters' internal note never reaches the leader.
+        assert "CFO" not in text
+        assert "CFO" not in page
+
+        hrefs = [href for href, _ in rendered(page).links]
+        for role in (busy_role, quiet_role, paused_role):
+            link = f"{SITE}/leader/requisitions/{role.pk}/?digest={sent.pk}"
+            assert link in hrefs
+            assert link in text
+        hold_links = [href for href, label in rendered(page).links if label == "Keep it on hold"]
+        assert len(hold_links) == 1
+        assert hold_links[0].startswith(f"{SITE}/on-hold/")
+        assert hold_links[0] in text
+
+    def test_the_on_hold_answer_is_one_click_then_a_confirmation_and_lands_in_the_queue(
+        self, client, mailbox, leader, paused_role, recruiter, until
+    ):
+        send_digest(leader, until)
+        page = parts(received(mailbox, leader.email, "Your roles"))["text/html"]
+        (reopen,) = [href for href, label in rendered(page).links if label == "Reopen it"]
+        path = reopen.removeprefix(SITE)
+
+        asked = client.get(path)
+        assert asked.status_code == 200
+        assert "you chose: <strong>Reopen it</strong>" in asked.content.decode()
+        assert not HoldAnswer.objects.exists()  # a mail scanner opening the link decides nothing
+
+        done = client.post(path)
+        assert "will reopen Treasury Lead" in done.content.decode()
+        answer = HoldAnswer.objects.get()
+        assert (answer.requisition, answer.answer) == (paused_role, "reopen")
+        paused_role.refresh_from_db()
+        assert paused_role.status == "on_hold"  # the recruiter reopens it, with the candidates told
+        (row,) = queue_for(recruiter=recruiter).section("from_leaders").rows
+        assert "wants Treasury Lead reopened" in row.task_title
+
+    def test_a_tampered_hold_link_is_refused(self, client, mailbox, leader, paused_role, until):
+        send_digest(leader, until)
+        page = parts(received(mailbox, leader.email, "Your roles"))["text/html"]
+        (cancel,) = [href for href, label in rendered(page).links if label == "Cancel it"]
+        response = client.post(cancel.removeprefix(SITE)[:-3] + "xx/")
+        assert response.status_code == 400
+        assert not HoldAnswer.objects.exists()
+
+
+class TestSeen:
+    def test_opening_a_progress_page_from_the_digest_is_recorded_with_when(
+        self, client, mailbox, leader, busy_role, until
+    ):
+        sent = send_digest(leader, until)
+        client.force_login(leader.user)
+        page = reverse("hiring_leaders:requisition_detail", args=[busy_role.pk])
+        assert client.get(f"{page}?digest={sent.pk}").status_code == 200
+        visit = DigestVisit.objects.get()
+        assert (visit.digest, visit.requisition) == (sent, busy_role)
+        assert visit.first_seen_at == visit.last_seen_at
+
+    def test_a_digest_of_someone_else_records_nothing(
+        self, client, mailbox, leader, busy_role, until
+    ):
+        sent = send_digest(leader, until)
+        other = HiringLeaderWithLoginFactory()
+        own_role = RequisitionFactory(hiring_leader=other)
+        client.force_login(other.user)
+        page = reverse("hiring_leaders:requisition_detail", args=[own_role.pk])
+        client.get(f"{page}?digest={sent.pk}")
+        client.get(f"{page}?digest=99999999999999999999999")
+        assert not DigestVisit.objects.exists()
+
+
+def test_a_leader_whose_last_role_closes_gets_no_more_digests(shipped_cadences, leader, recruiter):
+    role = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
+    other = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
+    services.followups_schedule_weekly_update(requisition=role)
+    requisition_services.requisition_fill(requisition=role, by=recruiter)
+    assert FollowUp.objects.get(key__startswith="digest:").state == "scheduled"
+    requisition_services.requisition_cancel(requisition=other, reason="Merged", by=recruiter)
+    assert FollowUp.objects.get(key__startswith="digest:").state == "cancelled"
+
+
+def test_beat_schedules_one_digest_per_leader_whatever_the_number_of_roles(
+    shipped_cadences, leader, recruiter
+):
+    RequisitionFactory.create_batch(3, hiring_leader=leader, recruiter=recruiter)
+    services.followups_schedule_recurring()
+    services.followups_schedule_recurring()
+    assert FollowUp.objects.filter(hiring_leader=leader, key__startswith="digest:").count() == 1
+    assert Application.objects.count() == 0
