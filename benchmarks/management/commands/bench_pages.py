@@ -1,7 +1,8 @@
 """`manage.py bench_pages` (make bench): every page of benchmarks/pages.py timed under gunicorn.
 
 How to read the table. Each page is requested `--runs` times after `--warmup` requests, one at a
-time, signed in as the data set's busiest recruiter (or the big requisition's hiring leader).
+time, signed in as the data set's busiest recruiter (or the big requisition's hiring leader, or the
+data set's admin for the outbox).
 Every figure is the server's own, from its Server-Timing header: the time Django spent on the
 request, from the first middleware in to the response out, without gunicorn, the network or
 the client.
@@ -33,11 +34,13 @@ from django.db import connection
 
 from benchmarks import pages as page_list
 from benchmarks.database import NotABenchDatabase, database_size, dataset_once
+from benchmarks.recurring import describe, time_first_expansion
 from benchmarks.report import Summary, format_table
 from benchmarks.runner import BenchError, Client, Plan, gunicorn, measure_all
 from candidates.models import Application, Candidate
 from hiring_leaders.models import Requisition
-from sample_data.dataset import DATASET_PASSWORD, dataset_cast
+from recruitcrm.models import User
+from sample_data.dataset import DATASET_PASSWORD, _admin_username, dataset_cast
 
 LEGEND = """\
 Server time inside Django per request (its Server-Timing header); "x" columns: that time as a
@@ -74,6 +77,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dataset-only", action="store_true", help="build or find the data set, time nothing"
         )
+        parser.add_argument(
+            "--recurring-slices",
+            type=int,
+            help="runs of the recurring expansion to time after the pages (default 2, or 0 "
+            "when --pages names some)",
+        )
 
     def handle(self, *args, **options):
         names = [n for value in options["pages"] or () for n in value.split(",")]
@@ -86,7 +95,8 @@ class Command(BaseCommand):
         self._dataset(options["candidates"], options["seed"])
         if options["dataset_only"]:
             return
-        cast = dataset_cast(seed=options["seed"])
+        self.seed = options["seed"]
+        cast = dataset_cast(seed=self.seed)
         self._describe_cast(cast)
         urls = [(page, self._url(page, cast)) for page in pages]
         plan = Plan(options["warmup"], options["runs"], options["seconds_per_page"])
@@ -95,6 +105,13 @@ class Command(BaseCommand):
         self.stdout.write(format_table(results, Summary.of(yardstick)))
         self.stdout.write("")
         self.stdout.write(LEGEND)
+        slices = options["recurring_slices"]
+        if slices is None:
+            slices = 0 if names else 2
+        if slices > 0:
+            self.stdout.write("")
+            figures, last = time_first_expansion(slices=slices)
+            self.stdout.write("\n".join(describe(figures, last)))
         problems = [f"{r.name}: {r.problem}" for r in results if r.problem]
         if problems:
             raise CommandError("Some pages could not be timed:\n  " + "\n  ".join(problems))
@@ -163,7 +180,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
     def _sign_in(self, port: int, cast, roles: set[str]) -> dict[str, Client]:
-        users = {page_list.RECRUITER: cast.recruiter, page_list.LEADER: cast.leader}
+        users = {
+            page_list.RECRUITER: cast.recruiter,
+            page_list.LEADER: cast.leader,
+            page_list.ADMIN: User.objects.get(username=_admin_username(self.seed)),
+        }
         clients = {}
         for role in sorted(roles):
             clients[role] = Client(port)
