@@ -86,26 +86,6 @@ def leader_progress_as_recruiter(cast: Cast) -> str:
     return f"/requisitions/{cast.big_requisition.pk}/as-leader/"
 
 
-DIGEST_ROLES = 10
-
-
-def leader_digest_10_roles(cast: Cast) -> str:
-    """The weekly digest of the big requisition's leader, built with 10 open roles: the 2,000
-    applications' history and nine more (open roles the data set gave others are handed to
-    them once, so every run times the same digest)."""
-    from hiring_leaders.models import Requisition
-
-    leader = cast.big_requisition.hiring_leader
-    open_roles = Requisition.objects.filter(status=Requisition.Status.OPEN)
-    missing = DIGEST_ROLES - open_roles.filter(hiring_leader=leader).count()
-    if missing > 0:
-        others = open_roles.exclude(hiring_leader=leader).order_by("pk")[:missing]
-        Requisition.objects.filter(pk__in=list(others.values_list("pk", flat=True))).update(
-            hiring_leader=leader, company=leader.company
-        )
-    return f"/bench/digest/{leader.pk}/"
-
-
 PAGES: tuple[Page, ...] = (
     Page("today", "/"),
     Page("candidates", "/candidates/"),
@@ -130,7 +110,6 @@ PAGES: tuple[Page, ...] = (
     Page("pipeline-board", pipeline_board),
     Page("leader-requisition", leader_requisition_page, as_=LEADER),
     Page("leader-progress-as-recruiter", leader_progress_as_recruiter),
-    Page("leader-digest-10-roles", leader_digest_10_roles),
 )
 
 
