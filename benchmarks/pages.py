@@ -3,8 +3,9 @@
 To time another page, add one line to PAGES: a name (what `--pages` selects), then a URL, or a
 function that finds one in the data set from its cast (`sample_data.dataset.Cast`: recruiter1
 with their book of 5,000 candidates in active pipelines, their big requisition with 2,000
-applications, and its hiring leader), then whose session opens it. A page that answers 404
-shows as "not built yet" rather than failing the run.
+applications, and its hiring leader), then whose session opens it (the recruiter, the leader,
+or the data set's admin). A page that answers 404 shows as "not built yet" rather than failing
+the run.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from sample_data.dataset import Cast
 
 RECRUITER = "recruiter"
 LEADER = "leader"
+ADMIN = "admin"
 
 
 @dataclass(frozen=True)
 class Page:
     name: str
     url: str | Callable[[Cast], str]
-    as_: str = RECRUITER  # the cast's recruiter, or LEADER: the big requisition's leader
+    # The cast's recruiter; LEADER: the big requisition's leader; ADMIN: the data set's admin.
+    as_: str = RECRUITER
 
 
 def _first_of_the_book(cast: Cast) -> Candidate:
@@ -86,8 +89,37 @@ def leader_progress_as_recruiter(cast: Cast) -> str:
     return f"/requisitions/{cast.big_requisition.pk}/as-leader/"
 
 
+def outbox_next_page(cast: Cast) -> str:
+    """The outbox's second page, as "Next" reaches it: keyset, so as cheap as the first."""
+    from followups.selectors import outbox_page
+
+    return "/followups/outbox/?" + urlencode({"after": outbox_page().next_cursor})
+
+
+DIGEST_ROLES = 10
+
+
+def leader_digest_10_roles(cast: Cast) -> str:
+    """The weekly digest of the big requisition's leader, built with 10 open roles: the 2,000
+    applications' history and nine more (open roles the data set gave others are handed to
+    them once, so every run times the same digest)."""
+    from hiring_leaders.models import Requisition
+
+    leader = cast.big_requisition.hiring_leader
+    open_roles = Requisition.objects.filter(status=Requisition.Status.OPEN)
+    missing = DIGEST_ROLES - open_roles.filter(hiring_leader=leader).count()
+    if missing > 0:
+        others = open_roles.exclude(hiring_leader=leader).order_by("pk")[:missing]
+        Requisition.objects.filter(pk__in=list(others.values_list("pk", flat=True))).update(
+            hiring_leader=leader, company=leader.company
+        )
+    return f"/bench/digest/{leader.pk}/"
+
+
 PAGES: tuple[Page, ...] = (
     Page("today", "/"),
+    Page("today-candidates", "/?who=candidates"),
+    Page("today-leaders", "/?who=leaders"),
     Page("candidates", "/candidates/"),
     Page("candidates-page-500", candidates_after(499 * 50)),
     Page("candidates-last-page", "/candidates/?before=end"),
@@ -110,6 +142,11 @@ PAGES: tuple[Page, ...] = (
     Page("pipeline-board", pipeline_board),
     Page("leader-requisition", leader_requisition_page, as_=LEADER),
     Page("leader-progress-as-recruiter", leader_progress_as_recruiter),
+    Page("leader-digest-10-roles", leader_digest_10_roles),
+    Page("outbox", "/followups/outbox/", as_=ADMIN),
+    Page("outbox-due", "/followups/outbox/?state=due", as_=ADMIN),
+    Page("outbox-next-page", outbox_next_page, as_=ADMIN),
+    Page("outbox-failed", "/followups/outbox/?state=failed", as_=ADMIN),
 )
 
 
