@@ -209,6 +209,36 @@ def test_an_admin_retries_a_failed_email_from_the_outbox(page, live_server, admi
     assert fits_the_phone(page)
 
 
+def test_the_outbox_goes_to_the_next_fifty_and_back_to_the_first(
+    page, live_server, admin, artifacts
+):
+    now = timezone.now()
+    candidate = CandidateFactory(first_name="Grace", last_name="Hopper")
+    for n in range(70):
+        FollowUpFactory(
+            candidate=candidate, state="sent", due_at=now - datetime.timedelta(hours=n + 1)
+        )
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, live_server, admin)
+    page.goto(f"{live_server.url}/followups/outbox/?state=sent")
+    table = page.locator("#outbox-table")
+    expect(table).to_contain_text("70 follow-ups, sent")
+    expect(table.locator("tbody tr")).to_have_count(50)
+
+    mark_page(page)
+    page.get_by_role("link", name="Next 50").click()
+    expect(table.locator("tbody tr")).to_have_count(20)
+    expect(page).to_have_url(re.compile(r"after="))
+    assert still_same_page(page)
+    page.screenshot(path=artifacts / "admin-outbox-next-page.png", full_page=True)
+
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=artifacts / "phone-admin-outbox-next-page.png", full_page=True)
+    assert fits_the_phone(page)
+    page.get_by_role("link", name="First page").click()
+    expect(table.locator("tbody tr")).to_have_count(50)
+
+
 def a_weekday_31_or_more_days_ago() -> datetime.date:
     """A start date whose day-30 check-in fell on a past weekday (check-ins skip weekends)."""
     start = timezone.localdate() - datetime.timedelta(days=31)
