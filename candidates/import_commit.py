@@ -200,6 +200,8 @@ NOTE_FIELDS = (
     "occurred_at",
     "summary",
     "body",
+    # An import's timeline entries are the recruiters' own, never shown to a leader.
+    "shared_with_leader",
 )
 
 
@@ -219,6 +221,7 @@ def _note(context: _Context, candidate_id: int, summary: str) -> tuple:
         context.now,
         summary[:300],
         "",
+        False,
     )
 
 
@@ -374,6 +377,7 @@ def _add_to_pipelines(pairs: list[tuple], titles: dict[int, str], context: _Cont
                 now,
                 f"Added to {titles[requisition]} as {label}"[:300],
                 "",
+                False,
             )
             for pk, (candidate_id, requisition) in zip(ids, joining, strict=True)
         ],
