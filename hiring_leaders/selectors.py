@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from candidates.models import Activity, Application, Candidate, Commitment
+from followups.leader_selectors import with_leader_heard
 from followups.models import Audience, Channel, FollowUp
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
@@ -196,8 +197,12 @@ def requisition_page(
 
 
 def requisition_for_recruiter(*, pk: int) -> Requisition:
+    # With what the leader did with their digest (followups.leader_selectors), in this query.
     return get_object_or_404(
-        Requisition.objects.select_related("company", "hiring_leader", "recruiter"), pk=pk
+        with_leader_heard(
+            Requisition.objects.select_related("company", "hiring_leader", "recruiter")
+        ),
+        pk=pk,
     )
 
 

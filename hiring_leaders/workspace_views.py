@@ -17,6 +17,7 @@ from django_htmx.http import retarget
 
 from candidates import services as candidate_services
 from candidates.models import Application
+from followups.leader_selectors import leader_heard
 from followups.services import followups_count_requisition_change
 from hiring_leaders import selectors, services
 from hiring_leaders.forms import (
@@ -200,6 +201,7 @@ def _detail_context(request, requisition: Requisition, **extra) -> dict:
             hiring_leader=requisition.hiring_leader_id, requisition=requisition.pk
         ),
         leader_note_form=extra.pop("leader_note_form", None) or LeaderNoteForm(),
+        leader_heard=leader_heard(requisition=requisition),
         **extra,
     )
 

@@ -326,3 +326,19 @@ def test_beat_schedules_one_digest_per_leader_whatever_the_number_of_roles(
     services.followups_schedule_recurring()
     assert FollowUp.objects.filter(hiring_leader=leader, key__startswith="digest:").count() == 1
     assert Application.objects.count() == 0
+
+
+def test_the_recruiters_requisition_page_says_when_the_leader_read_and_what_they_answered(
+    client, mailbox, leader, paused_role, recruiter, until
+):
+    sent = send_digest(leader, until)
+    page_url = reverse("clients:requisition_detail", args=[paused_role.pk])
+    client.force_login(recruiter)
+    before = " ".join(client.get(page_url).content.decode().split())
+    assert "Has not opened this role’s progress page from a digest yet" in before
+
+    services.digest_visit_record(digest_id=sent.pk, requisition=paused_role, leader=leader)
+    services.hold_answer_give(digest=sent, requisition=paused_role, leader=leader, answer="keep")
+    after = " ".join(client.get(page_url).content.decode().split())
+    assert "Opened this role’s progress page from a digest" in after
+    assert "Answered <strong>Keep it on hold</strong>" in after
