@@ -238,7 +238,9 @@ class EffortWeek:
 
 @dataclass
 class Effort:
-    weeks: list[EffortWeek]  # the last WEEKS_CHARTED weeks, oldest first, empty ones included
+    # The weeks since the role opened (the last WEEKS_CHARTED at most), oldest first, empty
+    # ones included.
+    weeks: list[EffortWeek]
     this_week: dict[str, int]
     total: dict[str, int]
     labels: dict[str, str] = field(default_factory=lambda: dict(EFFORT_LABELS))
@@ -295,7 +297,10 @@ def requisition_effort(*, requisition: Requisition, now: datetime.datetime) -> E
     )
     by_week = {row["week"].date(): {s: row[s] for s in EFFORT_STAGES} for row in rows}
     this_monday = _monday(now.astimezone(zone).date())
-    mondays = [this_monday - datetime.timedelta(weeks=n) for n in range(WEEKS_CHARTED - 1, -1, -1)]
+    # The weeks since the role opened, at most WEEKS_CHARTED of them.
+    opened = min(_monday(requisition.opened_on), this_monday)
+    weeks = min(WEEKS_CHARTED, (this_monday - opened).days // 7 + 1)
+    mondays = [this_monday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     empty = dict.fromkeys(EFFORT_STAGES, 0)
     return Effort(
         weeks=[EffortWeek(monday, by_week.get(monday, empty)) for monday in mondays],

@@ -355,7 +355,12 @@ def test_effort_counts_each_step_this_week_and_in_total(client, leader, recruite
         "submitted": 1,
         "interviewing": 1,
     }
-    assert len(effort.weeks) == progress.WEEKS_CHARTED
+    # The weeks since the role opened (Sunday 1 February: the week of 26 January).
+    assert [week.monday for week in effort.weeks][:2] == [
+        datetime.date(2026, 1, 26),
+        datetime.date(2026, 2, 2),
+    ]
+    assert len(effort.weeks) == 6
     assert effort.weeks[-1].monday == datetime.date(2026, 3, 2)
     assert effort.weeks[-3].monday == datetime.date(2026, 2, 16)
     assert effort.weeks[-3].total == 9
@@ -368,6 +373,16 @@ def test_effort_counts_each_step_this_week_and_in_total(client, leader, recruite
     assert "<title>Week of 16 Feb: 5 sourced, 3 contacted, 1 screened, 0 submitted to you" in (
         text(response)
     )
+
+
+def test_the_chart_shows_the_last_twelve_weeks_of_an_old_role(leader):
+    requisition = RequisitionFactory(hiring_leader=leader, opened_on=datetime.date(2025, 6, 1))
+
+    effort = progress.requisition_effort(requisition=requisition, now=timezone.now())
+
+    assert len(effort.weeks) == progress.WEEKS_CHARTED
+    assert effort.weeks[-1].monday == datetime.date(2026, 3, 2)
+    assert not effort.any
 
 
 # ---------- what the leader was told and promised ----------
