@@ -243,11 +243,30 @@ STEPS_SQL = f"""
     LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = s.template_id
 """
 
+
 # The rules of which follow-up rows are in a recruiter's queue, and in which section: shared by
 # one recruiter's page (ranked, first rows of each section) and the team view (counted).
 #   tasks due before tonight (except quiet-candidate tasks, which have their own rule);
 #   a quiet candidate's task, two days before the automatic note (LOOKAHEAD);
 #   bad news to a candidate still waiting to go.
+def _about_whom(alias: str) -> str:
+    """The Today filter (all / candidates / hiring leaders) on a row aliased `alias`: a row is
+    about a hiring leader when it names one and no candidate."""
+    return f"""(%(who)s = ''
+        OR (%(who)s = 'candidates' AND {alias}.candidate_id IS NOT NULL)
+        OR (%(who)s = 'leaders' AND {alias}.candidate_id IS NULL
+            AND {alias}.hiring_leader_id IS NOT NULL))"""
+
+
+# Each section's rows in order, numbered, with the section's size, from a `queue` CTE.
+RANKED_BY_SECTION = """ranked AS (
+        SELECT id, section,
+            row_number() OVER (PARTITION BY section ORDER BY due_at, id) AS rank,
+            count(*) OVER (PARTITION BY section) AS section_count
+        FROM queue
+    )"""
+
+
 QUEUE_FOLLOWUPS_SQL = f"""
     SELECT f.id, f.recruiter_id, f.due_at,
         CASE WHEN f.key LIKE 'checkin-flag:%%' THEN 'flags'
@@ -267,9 +286,7 @@ QUEUE_FOLLOWUPS_SQL = f"""
             AND f.audience = 'recruiter' AND f.due_at <= %(quiet_until)s)
         OR (f.cadence_step_id = ANY(%(bad_news_steps)s) AND f.audience = 'candidate')
       )
-      AND (%(who)s = ''
-        OR (%(who)s = 'candidates' AND f.candidate_id IS NOT NULL)
-        OR (%(who)s = 'leaders' AND f.candidate_id IS NULL AND f.hiring_leader_id IS NOT NULL))
+      AND {_about_whom("f")}
 """
 
 FOLLOWUP_TABLES = (
@@ -281,12 +298,7 @@ FOLLOWUP_TABLES = (
 )
 FOLLOWUP_ROWS_SQL = f"""
     WITH queue AS ({QUEUE_FOLLOWUPS_SQL}),
-    ranked AS (
-        SELECT id, section,
-            row_number() OVER (PARTITION BY section ORDER BY due_at, id) AS rank,
-            count(*) OVER (PARTITION BY section) AS section_count
-        FROM queue
-    )
+    {RANKED_BY_SECTION}
     SELECT {", ".join(table.select() for table in FOLLOWUP_TABLES)},
         ranked.section, ranked.section_count,
         (SELECT note.due_at FROM {FollowUp._meta.db_table} note
@@ -367,9 +379,7 @@ QUEUE_PROMISES_SQL = f"""
         SELECT 1 FROM {Snooze._meta.db_table} z
         WHERE z.recruiter_id = p.recruiter_id AND z.kind = 'commitment'
           AND z.object_id = p.id AND z.until > %(now)s)
-      AND (%(who)s = ''
-        OR (%(who)s = 'candidates' AND p.candidate_id IS NOT NULL)
-        OR (%(who)s = 'leaders' AND p.candidate_id IS NULL AND p.hiring_leader_id IS NOT NULL))
+      AND {_about_whom("p")}
 """
 
 PROMISE_TABLES = (
@@ -380,12 +390,7 @@ PROMISE_TABLES = (
 )
 PROMISE_ROWS_SQL = f"""
     WITH queue AS ({QUEUE_PROMISES_SQL}),
-    ranked AS (
-        SELECT id, section,
-            row_number() OVER (PARTITION BY section ORDER BY due_at, id) AS rank,
-            count(*) OVER (PARTITION BY section) AS section_count
-        FROM queue
-    )
+    {RANKED_BY_SECTION}
     SELECT {", ".join(table.select() for table in PROMISE_TABLES)},
         ranked.section, ranked.section_count
     FROM ranked
