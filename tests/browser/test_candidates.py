@@ -7,11 +7,11 @@ import datetime
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from candidates.models import Application, Commitment
+from tests.browser.axe import serious_violations
 from tests.candidates.factories import ApplicationFactory, CandidateFactory, TagFactory
 from tests.hiring_leaders.factories import RequisitionFactory
 from tests.recruitcrm.factories import PASSWORD, RecruiterFactory
@@ -28,15 +28,6 @@ def sign_in(page, live_server, user) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def mark_page(page) -> None:

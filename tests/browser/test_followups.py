@@ -8,7 +8,6 @@ import re
 
 import pytest
 import time_machine
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,6 +15,7 @@ from playwright.sync_api import expect
 from candidates import services as candidate_services
 from followups import services
 from followups.models import Cadence, CadenceStep, FollowUp
+from tests.browser.axe import serious_violations
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.followups.factories import FollowUpFactory
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
@@ -46,15 +46,6 @@ def still_same_page(page) -> bool:
 
 def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from candidates.models import Application, Candidate
+from tests.browser.axe import serious_violations
 from tests.candidates.factories import CandidateFactory
 from tests.candidates.import_helpers import csv_bytes
 from tests.hiring_leaders.factories import RequisitionFactory
@@ -26,15 +26,6 @@ def sign_in(page, live_server, user) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def mark_page(page) -> None:

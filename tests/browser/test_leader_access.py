@@ -11,7 +11,6 @@ import re
 
 import pytest
 import time_machine
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -19,6 +18,7 @@ from candidates.models import Activity
 from candidates.pipeline import application_create, application_move
 from followups import outbound_mail
 from recruitcrm.celery import app as celery_app
+from tests.browser.axe import serious_violations
 from tests.candidates.factories import CandidateFactory, CommitmentFactory
 from tests.followups import harness
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
@@ -50,14 +50,6 @@ def mailbox(settings, live_server):
             celery_app.conf.task_always_eager = eager
             outbound_mail.drop()
 
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _history(requisition, recruiter) -> None:

@@ -6,12 +6,12 @@ import datetime
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from candidates.models import Application
 from recruitcrm.models import Heartbeat
+from tests.browser.axe import serious_violations
 from tests.candidates.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -234,15 +234,6 @@ def test_a_hiring_leader_sees_only_their_own_requisitions(
     page.goto(f"{live_server.url}/leader/requisitions/")
     page.screenshot(path=artifacts / "phone-leader-requisition-list.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_the_main_pages_pass_axe_core(
