@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 
 from candidates.models import Activity, Application, ApplicationStageChange, Commitment
@@ -254,16 +254,44 @@ class Effort:
         return max((week.total for week in self.weeks), default=0)
 
 
-def _reached(stage: str) -> Q:
-    """A step in the history that took an application to `stage` or past it from below it (or
-    added it there): the moment the recruiter's work got someone that far. Counted once per
-    application and week, so moving back and forth does not count twice; a closing step (same
-    stage) does not count at all."""
-    at_or_after = Stage.values[Stage.values.index(stage) :]
-    return (
-        Q(to_stage__in=at_or_after)
-        & ~Q(from_stage__in=at_or_after)
-        & Q(outcome=Application.Outcome.ACTIVE)
+def _rank_sql(column: str) -> str:
+    """A stage column as its place in the pipeline (sourced 0 … hired 6); -1 for none (added)."""
+    whens = " ".join(f"WHEN '{stage}' THEN {n}" for n, stage in enumerate(Stage.values))
+    return f"CASE {column} {whens} ELSE -1 END"
+
+
+# Per application and week: how far its steps that week took it up the pipeline, from where.
+# A step "reaches" stage X when it goes from below X to X or beyond (adding someone at screened
+# reaches sourced, contacted and screened): the moment the recruiter's work got them that far.
+# Each application counts once per week and stage, so moving back and forth does not count
+# twice; a closing step (same stage) never counts. Grouping by application first and by week
+# after is one hash aggregate, where COUNT(DISTINCT …) per stage sorted the rows five times.
+_EFFORT_SQL = """
+    WITH steps AS (
+        SELECT s.application_id,
+               date_trunc('week', s.changed_at AT TIME ZONE %(zone)s)::date AS week,
+               {from_rank} AS low, {to_rank} AS high
+        FROM {stage_change} s JOIN {application} a ON a.id = s.application_id
+        WHERE a.requisition_id = %(requisition)s AND s.outcome = %(active)s
+    ), reached AS (
+        SELECT week, {per_stage_bool}
+        FROM steps GROUP BY week, application_id
+    )
+    SELECT week, {per_stage_count} FROM reached GROUP BY week
+"""
+
+
+def _effort_sql() -> str:
+    ranks = {stage: Stage.values.index(stage) for stage in EFFORT_STAGES}
+    return _EFFORT_SQL.format(
+        from_rank=_rank_sql("s.from_stage"),
+        to_rank=_rank_sql("s.to_stage"),
+        stage_change=ApplicationStageChange._meta.db_table,
+        application=Application._meta.db_table,
+        per_stage_bool=", ".join(
+            f"bool_or(low < {rank} AND high >= {rank}) AS r{rank}" for rank in ranks.values()
+        ),
+        per_stage_count=", ".join(f"count(*) FILTER (WHERE r{rank})" for rank in ranks.values()),
     )
 
 
@@ -281,21 +309,17 @@ def leader_zone(requisition: Requisition) -> ZoneInfo:
 
 def requisition_effort(*, requisition: Requisition, now: datetime.datetime) -> Effort:
     """People sourced, contacted, screened, submitted and sent to interview, week by week in the
-    leader's time zone: one grouped query over the role's stage history."""
+    leader's time zone: one query over the role's stage history (the ORM has no aggregate
+    of an aggregate, hence the SQL)."""
     zone = leader_zone(requisition)
-    rows = (
-        ApplicationStageChange.objects.filter(application__requisition=requisition)
-        .annotate(week=TruncWeek("changed_at", tzinfo=zone))
-        .values("week")
-        .annotate(
-            **{
-                stage: Count("application", filter=_reached(stage), distinct=True)
-                for stage in EFFORT_STAGES
-            }
-        )
-        .order_by()
-    )
-    by_week = {row["week"].date(): {s: row[s] for s in EFFORT_STAGES} for row in rows}
+    params = {
+        "zone": str(zone),
+        "requisition": requisition.pk,
+        "active": Application.Outcome.ACTIVE.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_effort_sql(), params)
+        by_week = {week: dict(zip(EFFORT_STAGES, counts, strict=True)) for week, *counts in cursor}
     this_monday = _monday(now.astimezone(zone).date())
     # The weeks since the role opened, at most WEEKS_CHARTED of them.
     opened = min(_monday(requisition.opened_on), this_monday)

@@ -121,7 +121,13 @@ def test_a_recruiter_views_any_requisition_as_its_leader_read_only(
     )
 
 
-@pytest.mark.parametrize("who", ["leader", "other_leader"])
+@pytest.fixture
+def colleague(leader):
+    """A hiring leader at the same company who does not own the requisition."""
+    return HiringLeaderWithLoginFactory(company=leader.company)
+
+
+@pytest.mark.parametrize("who", ["leader", "other_leader", "colleague"])
 def test_leaders_cannot_use_view_as_leader(client, request, requisition, who):
     client.force_login(request.getfixturevalue(who).user)
 
@@ -603,7 +609,7 @@ def test_an_empty_note_is_refused_with_a_message(client, recruiter, requisition)
     assert not Activity.objects.filter(shared_with_leader=True).exists()
 
 
-@pytest.mark.parametrize("who", ["leader", "other_leader"])
+@pytest.mark.parametrize("who", ["leader", "other_leader", "colleague"])
 def test_leaders_cannot_write_notes(client, request, requisition, who):
     client.force_login(request.getfixturevalue(who).user)
 
