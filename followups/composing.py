@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import email.policy
 import functools
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
 from django.template.defaultfilters import linebreaks_filter, urlize
@@ -16,6 +18,7 @@ from django.utils.safestring import SafeString
 from candidates.models import Application
 from followups import digest, links
 from followups.messages import RenderedMessage, TemplateProblem, render_message
+from followups.mime import followup_mime
 from followups.models import FollowUp
 from hiring_leaders.models import Requisition
 
@@ -183,23 +186,72 @@ class FollowUpEmail(EmailMultiAlternatives):
         return message
 
 
-def followup_email(followup: FollowUp) -> FollowUpEmail:
+@dataclass(frozen=True)
+class Outgoing:
+    """One follow-up's email, ready to hand over: to an SMTP server as bytes, to any other
+    mailer (the local mail folder, the tests' outbox) as Django's EmailMessage."""
+
+    subject: str
+    text: str
+    html: str
+    to: str
+    reply_to: str | None
+    headers: dict[str, str]
+    from_email: str = field(default_factory=lambda: settings.DEFAULT_FROM_EMAIL)
+
+    @property
+    def body(self) -> str:
+        return self.text
+
+    def email(self) -> FollowUpEmail:
+        message = FollowUpEmail(
+            subject=self.subject,
+            body=self.text,
+            from_email=self.from_email,
+            to=[self.to],
+            reply_to=[self.reply_to] if self.reply_to else None,
+            headers=dict(self.headers),
+        )
+        message.attach_alternative(self.html, "text/html")
+        return message
+
+    def wire_bytes(self) -> bytes:
+        """The message as an SMTP server receives it (before dot-stuffing)."""
+        fast = followup_mime(
+            subject=self.subject,
+            text=self.text,
+            html=self.html,
+            from_email=self.from_email,
+            to=self.to,
+            reply_to=self.reply_to,
+            headers=self.headers,
+        )
+        if fast is not None:
+            return fast
+        return self.email().message().as_bytes(policy=email.policy.SMTP)
+
+
+def followup_outgoing(followup: FollowUp) -> Outgoing:
     """The email a follow-up sends, built for its addressee."""
     context = message_context(followup)
     parts = followup_parts(followup, context=context)
-    message = FollowUpEmail(
+    return Outgoing(
         subject=parts.subject,
-        body=parts.text,
-        to=[followup.person.email],
-        reply_to=[followup.recruiter.email] if followup.recruiter.email else None,
+        text=parts.text,
+        html=parts.html,
+        to=followup.person.email,
+        reply_to=followup.recruiter.email or None,
         headers={
             "Message-ID": followup.message_id,
             "List-Unsubscribe": f"<{context['unsubscribe_link']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(parts.html, "text/html")
-    return message
+
+
+def followup_email(followup: FollowUp) -> FollowUpEmail:
+    """The email a follow-up sends, as Django's EmailMessage."""
+    return followup_outgoing(followup).email()
 
 
 def task_words(followup: FollowUp) -> str:

@@ -13,31 +13,49 @@ from collections import Counter
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from followups.queue.services import book_health_count
 from followups.services import (
     followups_claim_due,
     followups_deliver_claimed,
+    followups_due_ids,
     followups_schedule_recurring,
 )
 
 logger = logging.getLogger(__name__)
 
-# One tick claims for at most this long, then leaves the rest to the next tick, so overlapping
-# ticks never pile up behind a huge backlog.
-TICK_BUDGET_SECONDS = 45
+
+def _tick_budget() -> float:
+    """One tick claims for at most three quarters of the time to the next one (45 s of a
+    minute), then leaves the rest to it, so ticks never overlap and pile up."""
+    return 0.75 * settings.FOLLOWUP_DISPATCH_EVERY_SECONDS
+
+
+# While every row allowed out is out, the tick waits this long for workers to free some room.
+ROOM_WAIT_SECONDS = 0.2
 
 
 @shared_task(ignore_result=True)
 def deliver_due_followups() -> int:
-    deadline = time.monotonic() + TICK_BUDGET_SECONDS
+    """Beat's tick (on a queue of its own, see settings.FOLLOWUP_DISPATCH_QUEUE): claim and
+    hand over while rows are due, for most of the time to the next tick, so a backlog drains
+    at the workers' pace rather than FOLLOWUP_MAX_IN_FLIGHT a tick."""
+    deadline = time.monotonic() + _tick_budget()
     handed_over = 0
     while time.monotonic() < deadline:
         handed_over_now = deliver_one_batch()
         handed_over += handed_over_now
-        if handed_over_now < settings.FOLLOWUP_BATCH_SIZE:
+        if handed_over_now == settings.FOLLOWUP_BATCH_SIZE:
+            continue
+        if not _due_waiting():
             break
+        time.sleep(ROOM_WAIT_SECONDS)
     return handed_over
+
+
+def _due_waiting() -> bool:
+    return bool(followups_due_ids(now=timezone.now(), limit=1))
 
 
 def deliver_one_batch() -> int:
@@ -49,11 +67,15 @@ def deliver_one_batch() -> int:
 
 
 def _hand_over(claims) -> None:
-    # Small batches: one task per message costs more than the message; one task per claim
-    # would leave other workers idle.
+    """Fresh rows go in small batches (one task per message costs more than the message; one
+    task per claim would leave other workers idle). A row whose last attempt timed out goes in a
+    task of its own: a recipient whose server never answers costs one thread one timeout, and
+    the mail behind it is in other tasks."""
     size = settings.FOLLOWUP_SEND_BATCH_SIZE
-    for start in range(0, len(claims), size):
-        batch = claims[start : start + size]
+    fresh = [claim for claim in claims if not claim.retry]
+    batches = [fresh[start : start + size] for start in range(0, len(fresh), size)]
+    batches += [[claim] for claim in claims if claim.retry]
+    for batch in batches:
         try:
             send_followups.delay([claim.followup_id for claim in batch], batch[0].token)
         except Exception:

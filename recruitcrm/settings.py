@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.utils.csp import CSP
+from kombu import Exchange, Queue
 
 from recruitcrm.csp import email_style_hashes
 from recruitcrm.env import (
@@ -290,6 +291,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 # One queue name per deployment (or per test run sharing a Redis): workers take only their own.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+# The dispatcher's tick has a queue of its own, which every worker also takes from (a worker
+# without -Q takes every queue listed here, in turn): a tick never waits behind the hundred send
+# tasks the previous one queued.
+FOLLOWUP_DISPATCH_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.dispatch"
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, FOLLOWUP_DISPATCH_QUEUE)
+)
+CELERY_TASK_ROUTES = {
+    "followups.tasks.deliver_due_followups": {
+        "queue": FOLLOWUP_DISPATCH_QUEUE,
+        "routing_key": FOLLOWUP_DISPATCH_QUEUE,
+    }
+}
+# Celery closes the database connection around every task unless told to reuse it; a send task
+# takes a few milliseconds, a new PostgreSQL connection about as long. CONN_MAX_AGE and the
+# health check still apply.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -306,10 +325,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # The follow-up dispatcher. The database is the schedule; beat only says "look now".
+FOLLOWUP_DISPATCH_EVERY_SECONDS = env_int("FOLLOWUP_DISPATCH_EVERY_SECONDS", 60)
 CELERY_BEAT_SCHEDULE |= {
     "deliver-due-followups": {
         "task": "followups.tasks.deliver_due_followups",
-        "schedule": timedelta(seconds=env_int("FOLLOWUP_DISPATCH_EVERY_SECONDS", 60)),
+        "schedule": timedelta(seconds=FOLLOWUP_DISPATCH_EVERY_SECONDS),
         "options": {"expires": 55},
     },
     "schedule-recurring-followups": {
@@ -333,9 +353,15 @@ FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 8)
 FOLLOWUP_RETRY_BASE_SECONDS = env_int("FOLLOWUP_RETRY_BASE_SECONDS", 600)
 FOLLOWUP_RETRY_MAX_SECONDS = env_int("FOLLOWUP_RETRY_MAX_SECONDS", 12 * 3600)
 FOLLOWUP_BATCH_SIZE = env_int("FOLLOWUP_BATCH_SIZE", 200)
-FOLLOWUP_SEND_BATCH_SIZE = env_int("FOLLOWUP_SEND_BATCH_SIZE", 20)
+FOLLOWUP_SEND_BATCH_SIZE = env_int("FOLLOWUP_SEND_BATCH_SIZE", 50)
+# Accepted messages are recorded this many to a commit: a worker that dies before the commit
+# causes at most this many duplicates per sending thread (same Message-ID each).
+FOLLOWUP_RECORD_EVERY = env_int("FOLLOWUP_RECORD_EVERY", 10)
 # Backpressure: never more rows out for sending than workers clear well within a lease.
 FOLLOWUP_MAX_IN_FLIGHT = env_int("FOLLOWUP_MAX_IN_FLIGHT", 2000)
+# Of those, at most this many rows whose last attempt timed out (each in a task of its own): a
+# server that never answers can hold this many sending threads for EMAIL_TIMEOUT, no more.
+FOLLOWUP_RETRIES_IN_FLIGHT = env_int("FOLLOWUP_RETRIES_IN_FLIGHT", 2)
 # A candidate submitted to a hiring leader this many days ago without a word back is "waiting on
 # the leader": said on the leader's page, in their digest and in the recruiter's queue.
 LEADER_FEEDBACK_OVERDUE_DAYS = env_int("LEADER_FEEDBACK_OVERDUE_DAYS", 3, minimum=1)

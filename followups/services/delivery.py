@@ -7,24 +7,24 @@ import logging
 import re
 import smtplib
 import socket
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Activity, Application, Candidate
 from followups import outbound_mail, schedule
-from followups.composing import followup_email
-from followups.messages import (
-    TemplateProblem,
-)
-from followups.models import Audience, Channel, FollowUp, SuppressedAddress
+from followups.composing import followup_outgoing
+from followups.messages import TemplateProblem
+from followups.models import Audience, Channel, FollowUp, SuppressedAddress, Trigger
 from followups.services.recipients import email_block, suppressed_among
 from followups.services.recruiter_tasks import recruiter_task_create
-from followups.services.recurring import cancel_quiet_nudges
+from followups.services.rows import cancel_scheduled
+from hiring_leaders.models import HiringLeader
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,17 @@ State = FollowUp.State
 class Claim:
     followup_id: int
     token: str
+    # A row whose last attempt timed out is sent apart from other mail, so a server that never
+    # answers holds up nothing but its own retries.
+    retry: bool = False
+
+
+# How the last error of a timed-out attempt starts (see _after_error).
+TIMED_OUT = "TimeoutError:"
+
+
+def _timed_out() -> Q:
+    return Q(last_error__startswith=TIMED_OUT)
 
 
 def followups_claim_due(
@@ -47,15 +58,24 @@ def followups_claim_due(
     so two dispatchers never claim the same row; on PostgreSQL, SKIP LOCKED lets them work side
     by side instead of queueing behind each other's locks. No more than FOLLOWUP_MAX_IN_FLIGHT
     rows are out at once, so a backlog is leased as fast as workers send it, not all at once.
+    A claim is not an attempt: `attempts` counts messages handed to SMTP (see _hand_over_gate).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        in_flight = FollowUp.objects.filter(state=State.SENDING, lease_until__gte=now).count()
-        room = min(batch_size, settings.FOLLOWUP_MAX_IN_FLIGHT - in_flight)
+        out = FollowUp.objects.filter(state=State.SENDING, lease_until__gte=now).aggregate(
+            all=Count("pk"), retries=Count("pk", filter=_timed_out())
+        )
+        room = min(batch_size, settings.FOLLOWUP_MAX_IN_FLIGHT - out["all"])
         if room <= 0:
             return []
         ids = _expired_leases(now, room)
-        ids += followups_due_ids(now=now, limit=room - len(ids)) if len(ids) < room else []
+        # Timed-out rows first, so a steady stream of other mail never starves them, but only a
+        # few at once: each may cost a sending thread a whole EMAIL_TIMEOUT again.
+        retry_room = min(room - len(ids), settings.FOLLOWUP_RETRIES_IN_FLIGHT - out["retries"])
+        if retry_room > 0:
+            ids += followups_due_ids(now=now, limit=retry_room, retries=True)
+        if len(ids) < room:
+            ids += followups_due_ids(now=now, limit=room - len(ids), retries=False)
         if not ids:
             return []
         token = uuid.uuid4()
@@ -65,13 +85,15 @@ def followups_claim_due(
             state=State.SENDING,
             lease_until=now + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS),
             claim_token=token,
-            attempts=F("attempts") + 1,
             updated_at=now,
         )
         claimed = FollowUp.objects.filter(pk__in=ids, claim_token=token).values_list(
-            "pk", flat=True
+            "pk", "last_error"
         )
-        return [Claim(followup_id=pk, token=str(token)) for pk in sorted(claimed)]
+        return [
+            Claim(followup_id=pk, token=str(token), retry=error.startswith(TIMED_OUT))
+            for pk, error in sorted(claimed)
+        ]
 
 
 def _locking(queryset):
@@ -80,11 +102,15 @@ def _locking(queryset):
     return queryset
 
 
-def followups_due_ids(*, now: datetime.datetime, limit: int) -> list[int]:
-    """The dispatcher's lookup: due email rows, oldest first, skipping rows others hold."""
-    rows = FollowUp.objects.filter(
-        state=State.SCHEDULED, channel=Channel.EMAIL, due_at__lte=now
-    ).order_by("due_at")[:limit]
+def followups_due_ids(
+    *, now: datetime.datetime, limit: int, retries: bool | None = None
+) -> list[int]:
+    """The dispatcher's lookup: due email rows, oldest first, skipping rows others hold; only
+    rows whose last attempt timed out (retries=True), only the others (False), or all."""
+    rows = FollowUp.objects.filter(state=State.SCHEDULED, channel=Channel.EMAIL, due_at__lte=now)
+    if retries is not None:
+        rows = rows.filter(_timed_out()) if retries else rows.exclude(_timed_out())
+    rows = rows.order_by("due_at")[:limit]
     return list(_locking(rows).values_list("pk", flat=True))
 
 
@@ -130,17 +156,15 @@ def followup_deliver(*, followup_id: int, token: str) -> str:
 
 
 def followups_deliver_claimed(*, followup_ids: list[int], token: str) -> dict[int, str]:
-    """Send claimed follow-ups one after another, recording each as soon as it is sent.
+    """Send claimed follow-ups one after another, recording them in small batches.
 
-    Runs outside any transaction: the SMTP conversation must not hold a database lock. If the
-    worker dies after the server accepted a message but before `sent` is recorded, the lease
-    runs out, the row is claimed again and sent again with the same Message-ID; the rest of the
-    batch was either recorded already or never sent.
+    Runs outside any transaction: the SMTP conversation must not hold a database lock. Each
+    message is handed over only after its lease was renewed under the same claim token
+    (_hand_over_gate), so a batch that outlives its lease stops instead of racing the worker
+    that reclaimed it. Accepted messages are recorded FOLLOWUP_RECORD_EVERY at a time (and at
+    least every RECORD_WITHIN_SECONDS) in one transaction: if the worker dies before that
+    commit, those rows are claimed again after their lease and resent with the same Message-ID.
     """
-    lease_until = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
-    FollowUp.objects.filter(pk__in=followup_ids, state=State.SENDING, claim_token=token).update(
-        lease_until=lease_until
-    )
     # Only what every message needs is joined; the rest (requisition, placement …) is fetched
     # when a row has it. A ten-way join costs more to plan than the send itself.
     held = FollowUp.objects.filter(
@@ -152,12 +176,56 @@ def followups_deliver_claimed(*, followup_ids: list[int], token: str) -> dict[in
     # One lookup for the batch; a permanent refusal during the batch adds to it.
     suppressed = suppressed_among(f.person.email for f in held)
     outcomes = dict.fromkeys(followup_ids, "stale")  # cancelled, or reclaimed after our lease
-    for followup in held:
-        outcomes[followup.pk] = _deliver_held(followup, token=token, suppressed=suppressed)
+    accepted = Accepted(token=token)
+    try:
+        for followup in held:
+            outcomes[followup.pk] = _deliver_held(
+                followup, token=token, suppressed=suppressed, accepted=accepted
+            )
+            if accepted.due():
+                outcomes.update(accepted.record())
+    except Exception:
+        # A bug or a lost database must not turn accepted mail into resends.
+        outcomes.update(accepted.record())
+        raise
+    outcomes.update(accepted.record())
     return outcomes
 
 
-def _deliver_held(followup: FollowUp, *, token: str, suppressed: set[str]) -> str:
+# Long enough to share one commit between several messages, short enough that a row's lease
+# (renewed just before it was handed over) is nowhere near running out before it is recorded.
+RECORD_WITHIN_SECONDS = 0.5
+
+
+@dataclass
+class Accepted:
+    """Messages the SMTP server accepted and the database does not know about yet."""
+
+    token: str
+    waiting: list = field(default_factory=list)
+    since: float = 0.0
+
+    def add(self, followup: FollowUp, message) -> None:
+        if not self.waiting:
+            self.since = time.monotonic()
+        self.waiting.append((followup, message))
+
+    def due(self) -> bool:
+        return bool(self.waiting) and (
+            len(self.waiting) >= settings.FOLLOWUP_RECORD_EVERY
+            or time.monotonic() - self.since >= RECORD_WITHIN_SECONDS
+        )
+
+    def record(self) -> dict[int, str]:
+        if not self.waiting:
+            return {}
+        waiting, self.waiting = self.waiting, []
+        return _finish_sent(waiting, token=self.token)
+
+
+def _deliver_held(
+    followup: FollowUp, *, token: str, suppressed: set[str], accepted: Accepted
+) -> str:
     person = followup.person
     if _not_yet_in_touch(followup):
         return _finish_blocked(followup, token=token, reason=NOT_YET_IN_TOUCH, instead=False)
@@ -165,14 +233,70 @@ def _deliver_held(followup: FollowUp, *, token: str, suppressed: set[str]) -> st
     if blocked:
         return _finish_blocked(followup, token=token, reason=blocked)
     try:
-        message = followup_email(followup)
+        message = followup_outgoing(followup)
     except TemplateProblem as problem:
         return _finish_failed(followup, token=token, error=str(problem), permanent_address=False)
+    if not _hand_over_gate(followup, token=token):
+        return _out_of_attempts(followup, token=token)
     try:
         outbound_mail.send(message)
     except Exception as error:  # every failure, whatever its kind, is recorded on the row
         return _after_error(followup, token=token, error=error, suppressed=suppressed)
-    return _finish_sent(followup, token=token, message=message)
+    accepted.add(followup, message)
+    return "sent"
+
+
+def _hand_over_gate(followup: FollowUp, *, token: str) -> bool:
+    """Right before SMTP: still ours? Then renew the lease and count the attempt, in one
+    conditional statement. A worker whose batch outlived its lease finds the row reclaimed (a
+    new token) and sends nothing; no row is ever handed over more than FOLLOWUP_MAX_ATTEMPTS
+    times. The renewal covers one attempt (at most EMAIL_TIMEOUT) and the wait to be recorded
+    (at most RECORD_WITHIN_SECONDS and one more message), far below the lease."""
+    now = timezone.now()
+    lease_until = now + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+    if connection.vendor == "postgresql":
+        renewed = _renew_on_postgresql(followup.pk, token, now=now, lease_until=lease_until)
+    else:
+        renewed = (
+            _holding(followup.pk, token)
+            .filter(attempts__lt=settings.FOLLOWUP_MAX_ATTEMPTS)
+            .update(lease_until=lease_until, attempts=F("attempts") + 1, updated_at=now)
+        )
+    if renewed:
+        followup.attempts += 1
+    return bool(renewed)
+
+
+# One round trip, and no wait for the WAL to reach the disk: if the database itself crashes
+# within the next fraction of a second, the renewal may be lost, the lease then runs out early
+# and the row is sent again (same Message-ID). Outcomes are recorded with full durability.
+_GATE = (
+    "SET LOCAL synchronous_commit TO OFF; "
+    "UPDATE {table} SET lease_until = %s, attempts = attempts + 1, updated_at = %s "
+    "WHERE id = %s AND state = %s AND claim_token = %s AND attempts < %s"
+)
+
+
+def _renew_on_postgresql(pk: int, token: str, *, now, lease_until) -> int:
+    sql = _GATE.format(table=FollowUp._meta.db_table)
+    params = [lease_until, now, pk, State.SENDING.value, token, settings.FOLLOWUP_MAX_ATTEMPTS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _out_of_attempts(followup: FollowUp, *, token: str) -> str:
+    """The gate refused: reclaimed by someone else (stale), or every attempt already spent by
+    workers that died before recording the outcome."""
+    if not _holding(followup.pk, token).exists():
+        return "stale"
+    error = followup.last_error or "no outcome was recorded for the last attempt"
+    return _finish_failed(
+        followup,
+        token=token,
+        error=f"Gave up after {followup.attempts} attempts: {error}"[:2000],
+        permanent_address=False,
+    )
 
 
 NOT_YET_IN_TOUCH = "is at “sourced” for this role, where the first word is the recruiter's"
@@ -189,29 +313,55 @@ def _not_yet_in_touch(followup: FollowUp) -> bool:
     )
 
 
-def _finish_sent(followup: FollowUp, *, token: str, message) -> str:
+def _finish_sent(accepted: list, *, token: str) -> dict[int, str]:
+    """Record accepted messages in one transaction: the rows, their timeline entries, the
+    people's last contact, and the "gone quiet" reminders their message made pointless."""
     now = timezone.now()
+    by_pk = {followup.pk: (followup, message) for followup, message in accepted}
     with transaction.atomic():
-        if not _holding(followup.pk, token).update(
-            state=State.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now
-        ):
-            return "stale"
-        person = followup.person
-        Activity.objects.create(
-            kind=Activity.Kind.MESSAGE,
-            candidate=followup.candidate,
-            hiring_leader=followup.hiring_leader,
-            requisition=followup.requisition,
-            application=followup.application,
-            actor=None,
-            occurred_at=now,
-            summary=f"Sent “{message.subject}”",
-            body=_without_personal_links(message.body),
+        ours = set(
+            FollowUp.objects.select_for_update()
+            .filter(pk__in=list(by_pk), state=State.SENDING, claim_token=token)
+            .values_list("pk", flat=True)
         )
-        type(person).objects.filter(pk=person.pk).contacted(now)
-        if isinstance(person, Candidate):
-            cancel_quiet_nudges(candidate=person, reason="Back in touch")
-    return "sent"
+        FollowUp.objects.filter(pk__in=ours).update(
+            state=State.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now
+        )
+        recorded = [by_pk[pk] for pk in sorted(ours)]
+        Activity.objects.bulk_create(_sent_activity(f, m, now) for f, m in recorded)
+        candidates = {f.person.pk for f, _ in recorded if isinstance(f.person, Candidate)}
+        leaders = {f.person.pk for f, _ in recorded if not isinstance(f.person, Candidate)}
+        if candidates:
+            Candidate.objects.filter(pk__in=candidates).contacted(now)
+            _cancel_quiet_nudges(candidates)
+        if leaders:
+            HiringLeader.objects.filter(pk__in=leaders).contacted(now)
+    return {pk: ("sent" if pk in ours else "stale") for pk in by_pk}
+
+
+def _sent_activity(followup: FollowUp, message, now) -> Activity:
+    return Activity(
+        kind=Activity.Kind.MESSAGE,
+        candidate=followup.candidate,
+        hiring_leader=followup.hiring_leader,
+        requisition=followup.requisition,
+        application=followup.application,
+        actor=None,
+        occurred_at=now,
+        summary=f"Sent “{message.subject}”",
+        body=_without_personal_links(message.body),
+    )
+
+
+def _cancel_quiet_nudges(candidate_ids: set[int]) -> int:
+    """recurring.cancel_quiet_nudges for many candidates in one statement."""
+    return cancel_scheduled(
+        FollowUp.objects.filter(
+            candidate__in=candidate_ids,
+            cadence_step__cadence__trigger=Trigger.CANDIDATE_UNTOUCHED,
+        ),
+        reason="Back in touch",
+    )
 
 
 _PERSONAL_LINK = re.compile(r"https?://\S+/(?:checkin|unsubscribe)/[^/\s]+/")

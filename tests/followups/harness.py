@@ -14,6 +14,7 @@ import email
 import email.policy
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -54,19 +55,47 @@ class Mailbox:
     refuse_until: float = 0.0  # time.monotonic() before which DATA gets 421
     black_holes: set[str] = field(default_factory=set)  # recipients whose RCPT never answers
     refused: int = 0
+    # Every RCPT command by address, and every message's data by Message-ID, kept or not: what
+    # the server was asked to take, to compare with the attempts the database counted.
+    rcpts: Counter = field(default_factory=Counter)
+    data_seen: Counter = field(default_factory=Counter)
+    rcpt_delay: float = 0.0  # every RCPT is answered after this long
+    # Every `late_every`-th message (up to `late_replies` of them) is answered only after
+    # `late_by` seconds, with a 451: a server that took too long and kept nothing.
+    late_every: int = 1
+    late_replies: int = 0
+    late_by: float = 0.0
+    data_commands: int = 0
+    # Close the connection just after accepting a message, as a server closing an idle or
+    # overused connection does: the client learns it only when it next writes.
+    hang_up_after_data: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.rcpts[address] += 1
         if address in self.black_holes:
             await asyncio.sleep(3600)
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.data_seen[_message_id(envelope.content)] += 1
+            self.data_commands += 1
+            late = self.late_replies > 0 and self.data_commands % self.late_every == 0
+            self.late_replies -= late
+        if late:
+            await asyncio.sleep(self.late_by)
+            return "451 4.3.0 Took too long, nothing kept: try again later"
         if time.monotonic() < self.refuse_until:
             with self.lock:
                 self.refused += 1
             return "421 4.3.2 Service not available, try again later"
+        if self.hang_up_after_data:
+            asyncio.get_running_loop().call_later(0.05, server.transport.close)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
@@ -77,6 +106,12 @@ class Mailbox:
         with self.lock:
             # A long Message-ID is folded onto a continuation line; unfold it.
             return Counter(" ".join(str(m["Message-ID"]).split()) for m in self.messages)
+
+
+def _message_id(content: bytes) -> str:
+    headers = content.split(b"\r\n\r\n", 1)[0].decode("ascii", "replace")
+    match = re.search(r"^Message-ID:\s*(.*(?:\r\n[ \t].*)*)", headers, re.M | re.I)
+    return " ".join(match.group(1).split()) if match else ""
 
 
 @contextlib.contextmanager
@@ -163,6 +198,10 @@ class RedisServer:
         self.wait_until_up()
 
 
+# Sending threads per worker process in these tests.
+THREADS = 4
+
+
 @dataclass
 class Cluster:
     """Celery workers and beats sharing one queue of their own on one Redis."""
@@ -177,6 +216,17 @@ class Cluster:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def environ(self) -> dict[str, str]:
+        defaults = {
+            "EMAIL_TIMEOUT": "2",
+            "SITE_URL": "http://testserver",
+            "FOLLOWUP_LEASE_SECONDS": "8",
+            "FOLLOWUP_RETRY_BASE_SECONDS": "1",
+            "FOLLOWUP_RETRY_MAX_SECONDS": "2",
+            "FOLLOWUP_DISPATCH_EVERY_SECONDS": "1",
+            "FOLLOWUP_MAX_IN_FLIGHT": "200",
+            "FOLLOWUP_BATCH_SIZE": "100",
+            "LOG_LEVEL": "WARNING",
+        }
         return test_services.clean_environ(
             DATABASE_URL=test_services.database_url(settings.DATABASES["default"]),
             CELERY_BROKER_URL=self.broker_url,
@@ -186,16 +236,7 @@ class Cluster:
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(self.smtp_port),
             EMAIL_USE_TLS="false",
-            EMAIL_TIMEOUT="2",
-            SITE_URL="http://testserver",
-            FOLLOWUP_LEASE_SECONDS="8",
-            FOLLOWUP_RETRY_BASE_SECONDS="1",
-            FOLLOWUP_RETRY_MAX_SECONDS="2",
-            FOLLOWUP_DISPATCH_EVERY_SECONDS="1",
-            FOLLOWUP_MAX_IN_FLIGHT="200",
-            FOLLOWUP_BATCH_SIZE="100",
-            LOG_LEVEL="WARNING",
-            **self.extra_env,
+            **(defaults | self.extra_env),
         )
 
     def _spawn(self, name: str, arguments: list[str]) -> subprocess.Popen:
@@ -215,17 +256,20 @@ class Cluster:
         self.processes[name] = process
         return process
 
-    def start_worker(self, name: str = "worker") -> subprocess.Popen:
-        # The solo pool sends one message at a time in the worker's own process, so a SIGKILL
-        # interrupts at most one send: the bound on duplicates the fault test checks.
+    def start_worker(self, name: str = "worker", threads: int = THREADS) -> subprocess.Popen:
+        # As production runs it: a few sending threads per process, so a recipient whose server
+        # never answers holds one of them. A SIGKILL interrupts at most one send per thread and
+        # loses what each recorded last: the bound on duplicates the fault test checks.
         return self._spawn(
             name,
             [
                 "worker",
                 "-P",
-                "solo",
+                "threads",
+                "-c",
+                str(threads),
                 "-Q",
-                self.queue,
+                f"{self.queue},{self.queue}.dispatch",
                 "-n",
                 f"{name}-{self.queue}@%h",
                 "--without-gossip",
@@ -285,8 +329,11 @@ def wait_until(condition, *, timeout: float, every: float = 0.5, cluster: Cluste
     raise AssertionError(f"gave up after {timeout}s waiting for {condition.__name__}{detail}")
 
 
-def due_followups(count: int, *, recipients: int = 100) -> list[int]:
-    """`count` email follow-ups due now, spread over `recipients` candidates, in bulk."""
+def due_followups(
+    count: int, *, recipients: int = 100, due_at: datetime.datetime | None = None
+) -> list[int]:
+    """`count` email follow-ups due now (or at `due_at`), spread over `recipients` candidates,
+    in bulk."""
     from candidates.models import Candidate
     from followups.models import FollowUp, MessageTemplate
     from tests.recruitcrm.factories import RecruiterFactory
@@ -307,7 +354,7 @@ def due_followups(count: int, *, recipients: int = 100) -> list[int]:
         subject="Update {{ recipient.first_name }}",
         body="Hello {{ recipient.first_name }}, this is an update from {{ recruiter.name }}.",
     )
-    now = timezone.now()
+    now = due_at or timezone.now()
     rows = FollowUp.objects.bulk_create(
         (
             FollowUp(

@@ -35,7 +35,7 @@ def scripted_mail(settings):
 def status_update(requisition, recruiter):
     application = ApplicationFactory(requisition=requisition, stage="screened")
     candidate_services.application_move(application=application, stage="submitted", by=recruiter)
-    return FollowUp.objects.get()
+    return FollowUp.objects.get(channel="email")
 
 
 def claim_and_deliver():
@@ -52,7 +52,8 @@ class TestClaiming:
         claims = services.followups_claim_due()
         assert [c.followup_id for c in claims] == [due.pk]
         due.refresh_from_db()
-        assert (due.state, due.attempts) == (State.SENDING, 1)
+        # A claim is not an attempt: nothing was handed to a mail server yet.
+        assert (due.state, due.attempts) == (State.SENDING, 0)
         assert due.lease_until > timezone.now()
         assert services.followups_claim_due() == []
 
@@ -84,7 +85,61 @@ class TestClaiming:
         assert second.followup_id == row.pk
         assert second.token != first.token
         row.refresh_from_db()
-        assert row.attempts == 2
+        assert row.attempts == 0
+
+    def test_a_batch_that_outlived_its_lease_sends_nothing_the_new_holder_owns(
+        self, candidate, settings
+    ):
+        rows = FollowUpFactory.create_batch(3, candidate=candidate)
+        first = services.followups_claim_due()
+        later = timezone.now() + datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS + 1)
+        with time_machine.travel(later):
+            second = services.followups_claim_due()
+            outcomes = services.followups_deliver_claimed(
+                followup_ids=[c.followup_id for c in first], token=first[0].token
+            )
+            assert set(outcomes.values()) == {"stale"}
+            assert mail.outbox == []
+            services.followups_deliver_claimed(
+                followup_ids=[c.followup_id for c in second], token=second[0].token
+            )
+        assert len(mail.outbox) == 3
+        assert {r.attempts for r in FollowUp.objects.filter(pk__in=[r.pk for r in rows])} == {1}
+
+    def test_each_message_renews_the_lease_just_before_it_is_handed_over(
+        self, candidate, settings, monkeypatch
+    ):
+        FollowUpFactory.create_batch(2, candidate=candidate)
+        claims = services.followups_claim_due()
+        leases = []
+
+        def send(message):
+            row = FollowUp.objects.get(pk=claims[len(leases)].followup_id)
+            leases.append((row.lease_until, row.attempts))
+
+        monkeypatch.setattr(delivery.outbound_mail, "send", send)
+        start = timezone.now()
+        with time_machine.travel(start + datetime.timedelta(seconds=200)):
+            services.followups_deliver_claimed(
+                followup_ids=[c.followup_id for c in claims], token=claims[0].token
+            )
+        lease = datetime.timedelta(seconds=settings.FOLLOWUP_LEASE_SECONDS)
+        assert all(until >= start + datetime.timedelta(seconds=200) + lease for until, _ in leases)
+        assert [attempts for _, attempts in leases] == [1, 1]
+
+    def test_a_row_reclaimed_after_its_last_attempt_fails_instead_of_sending_again(
+        self, candidate, settings
+    ):
+        settings.FOLLOWUP_MAX_ATTEMPTS = 3
+        row = FollowUpFactory(candidate=candidate, attempts=3, last_error="TimeoutError: timed out")
+        (claim,) = services.followups_claim_due()
+        assert services.followup_deliver(followup_id=claim.followup_id, token=claim.token) == (
+            "failed"
+        )
+        row.refresh_from_db()
+        assert (row.state, row.attempts) == (State.FAILED, 3)
+        assert row.last_error.startswith("Gave up after 3 attempts: TimeoutError")
+        assert mail.outbox == []
 
     def test_a_send_holding_an_old_claim_does_nothing(self, candidate, settings):
         FollowUpFactory(candidate=candidate)
@@ -160,7 +215,7 @@ class TestFailures:
         _, outcome = claim_and_deliver()
         assert outcome == "retry"
         status_update.refresh_from_db()
-        assert status_update.state == State.SCHEDULED
+        assert (status_update.state, status_update.attempts) == (State.SCHEDULED, 1)
         assert status_update.due_at > timezone.now() + datetime.timedelta(minutes=3)
         assert type(error).__name__ in status_update.last_error
         assert services.followups_claim_due() == []  # not before its back-off
@@ -179,7 +234,7 @@ class TestFailures:
         assert outcomes == ["retry", "retry", "failed"]
         status_update.refresh_from_db()
         assert (status_update.state, status_update.attempts) == (State.FAILED, 3)
-        task = FollowUp.objects.get(channel="task")
+        task = FollowUp.objects.get(channel="task", key__startswith="failed:")
         assert task.recruiter == status_update.recruiter
         assert task.task_title.startswith(f"Email to {status_update.candidate.name} failed")
 

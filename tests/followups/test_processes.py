@@ -280,7 +280,7 @@ def test_status_changes_while_redis_is_down_are_kept_and_sent_once_it_is_back(
                 candidate_services.application_move(
                     application=application, stage="submitted", by=recruiter
                 )
-            ids = list(FollowUp.objects.values_list("pk", flat=True))
+            ids = list(FollowUp.objects.filter(channel="email").values_list("pk", flat=True))
             assert len(ids) == 200
             time.sleep(2)
             assert sent_count(ids) == 0
