@@ -15,6 +15,7 @@ from candidates.models import Activity, Application, Candidate, Commitment, Plac
 from followups.models import Cadence, FollowUp
 from hiring_leaders.models import Requisition
 from recruitcrm.models import User
+from tests.recruitcrm import valid_html
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,12 @@ def demo(django_db_setup, django_db_blocker):
 
 
 class TestTheDemoAgency:
+    @pytest.mark.page_checkers
+    def test_every_main_page_of_every_kind_of_user_is_valid_html(self, demo, tmp_path):
+        errors = valid_html.errors_on_the_main_pages(tmp_path)
+
+        assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
+
     def test_it_builds_requisitions_in_every_state_and_pipelines_in_every_stage(self, demo):
         requisitions = Requisition.objects.all()
         assert set(requisitions.values_list("status", flat=True)) == set(Requisition.Status.values)
