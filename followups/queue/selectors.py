@@ -459,7 +459,8 @@ LEADER_ROWS_SQL = f"""
     SELECT {", ".join(table.select() for table in LEADER_TABLES)},
         ranked.owed_count,
         (SELECT weekly.due_at FROM {FollowUp._meta.db_table} weekly
-         WHERE weekly.requisition_id = r.id AND weekly.cadence_step_id = ANY(%(weekly_steps)s)
+         WHERE weekly.hiring_leader_id = r.hiring_leader_id
+           AND weekly.cadence_step_id = ANY(%(weekly_steps)s)
            AND weekly.state = 'scheduled' AND weekly.channel = 'email'
          ORDER BY weekly.due_at LIMIT 1) AS next_update_at
     FROM ranked
