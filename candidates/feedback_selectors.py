@@ -7,7 +7,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -47,17 +48,24 @@ class Waiting:
     submitted_at: datetime.datetime
     days: int
     overdue: bool
+    # How many wait in this candidate's requisition (all of them, not only those listed).
+    of: int = 0
 
 
 def waiting_on_leader(
-    *, requisition_ids: list[int], now: datetime.datetime | None = None
+    *,
+    requisition_ids: list[int],
+    now: datetime.datetime | None = None,
+    per_requisition: int | None = None,
 ) -> list[Waiting]:
     """Candidates at "submitted" in these roles with no feedback since they were submitted,
-    longest wait first: one query."""
+    longest wait first (the first `per_requisition` of each role, with how many there are):
+    one query."""
     now = now or timezone.now()
     answered = LeaderFeedback.objects.filter(
         application=OuterRef("pk"), given_at__gte=OuterRef("stage_changed_at")
     )
+    by_role = {"partition_by": [F("requisition_id")]}
     rows = (
         Application.objects.filter(
             requisition_id__in=requisition_ids,
@@ -65,14 +73,21 @@ def waiting_on_leader(
             stage=Application.Stage.SUBMITTED,
         )
         .exclude(Exists(answered))
-        .order_by("stage_changed_at", "pk")
-        .values_list(
-            "pk",
-            "requisition_id",
-            "candidate__first_name",
-            "candidate__last_name",
-            "stage_changed_at",
+        .annotate(
+            place=Window(RowNumber(), order_by=["stage_changed_at", "pk"], **by_role),
+            of=Window(Count("pk"), **by_role),
         )
+        .order_by("requisition_id", "stage_changed_at", "pk")
+    )
+    if per_requisition is not None:
+        rows = rows.filter(place__lte=per_requisition)
+    rows = rows.values_list(
+        "pk",
+        "requisition_id",
+        "candidate__first_name",
+        "candidate__last_name",
+        "stage_changed_at",
+        "of",
     )
     overdue_after = datetime.timedelta(days=settings.LEADER_FEEDBACK_OVERDUE_DAYS)
     return [
@@ -83,6 +98,7 @@ def waiting_on_leader(
             submitted_at=since,
             days=(now - since).days,
             overdue=now - since >= overdue_after,
+            of=of,
         )
-        for pk, requisition_id, first, last, since in rows
+        for pk, requisition_id, first, last, since, of in rows
     ]

@@ -17,14 +17,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.db.models import Count, Q
+from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from candidates.feedback_selectors import Waiting, waiting_on_leader
-from candidates.models import Activity, ApplicationStageChange, Commitment, Stage
+from candidates.models import (
+    Activity,
+    Application,
+    ApplicationStageChange,
+    Candidate,
+    Commitment,
+    Stage,
+)
 from followups import links
 from followups.models import FollowUp, HoldAnswer
 from hiring_leaders.models import HiringLeader, Requisition
@@ -48,6 +55,29 @@ EFFORT = (
     ("submitted", "Submitted"),
     ("interviews", "Interviews"),
 )
+EFFORT_STAGES = (
+    Stage.SOURCED,
+    Stage.CONTACTED,
+    Stage.SCREENED,
+    Stage.SUBMITTED,
+    Stage.INTERVIEWING,
+)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One kind of move this week on a role, and who made it (the first NAMES_SHOWN)."""
+
+    label: str
+    all_names: list[str]
+
+    @property
+    def names(self) -> list[str]:
+        return self.all_names[:NAMES_SHOWN]
+
+    @property
+    def more(self) -> int:
+        return len(self.all_names) - len(self.names)
 
 
 @dataclass
@@ -67,9 +97,10 @@ class Effort:
 class RoleNews:
     requisition: Requisition
     link: str
-    moves: list[tuple[str, list[str]]] = field(default_factory=list)
+    moves: list[Moved] = field(default_factory=list)
     effort: Effort = field(default_factory=Effort)
     waiting: list[Waiting] = field(default_factory=list)
+    waiting_count: int = 0
     promises: list[Commitment] = field(default_factory=list)
     note: Activity | None = None
     hold_links: list[tuple[str, str]] = field(default_factory=list)
@@ -83,8 +114,8 @@ class RoleNews:
         return bool(self.moves)
 
     @property
-    def overdue(self) -> list[Waiting]:
-        return [w for w in self.waiting if w.overdue]
+    def waiting_more(self) -> int:
+        return self.waiting_count - len(self.waiting)
 
 
 @dataclass
@@ -148,10 +179,8 @@ def leader_digest(
     }
     if roles:
         ids = list(roles)
-        _moves(roles, ids, since, until)
-        _effort(roles, ids, since, until)
-        for waiting in waiting_on_leader(requisition_ids=ids, now=until):
-            roles[waiting.requisition_id].waiting.append(waiting)
+        _week(roles, ids, since, until)
+        _waiting(roles, ids, until)
         _promises(roles, leader, ids)
         _notes(roles, ids, since, until)
         if digest_id and asks_about_hold(until):
@@ -159,64 +188,85 @@ def leader_digest(
     return Digest(leader=leader, since=since, until=until, roles=list(roles.values()))
 
 
-def _moves(roles, ids, since, until) -> None:
-    """Who moved forward this week, by name, per role (one query)."""
-    rows = (
-        ApplicationStageChange.objects.filter(
-            application__requisition_id__in=ids,
-            changed_at__gte=since,
-            changed_at__lt=until,
-            outcome="active",
-            to_stage__in=[stage for stage, _ in MOVES],
-        )
-        .exclude(from_stage="")
-        .order_by("changed_at", "pk")
-        .values_list(
-            "application__requisition_id",
-            "to_stage",
-            "application__candidate__first_name",
-            "application__candidate__last_name",
-        )
+# Names listed per kind of move, and candidates listed as waiting, per role: a role with
+# hundreds of either says how many more rather than making the email a phone book.
+NAMES_SHOWN = 10
+WAITING_SHOWN = 5
+
+
+def _rank_sql(column: str) -> str:
+    """A stage column as its place in the pipeline (sourced 0 … hired 6); -1 for none (added)."""
+    whens = " ".join(f"WHEN '{stage}' THEN {n}" for n, stage in enumerate(Stage.values))
+    return f"CASE {column} {whens} ELSE -1 END"
+
+
+def _week_sql() -> str:
+    """The roles' stage history read once: per role, the people each step reached in the week
+    and before it (a step reaches stage X when it takes someone from below X to X or beyond,
+    as the progress page counts), then this week's moves worth naming, oldest first."""
+    ranks = [Stage.values.index(stage) for stage in EFFORT_STAGES]
+    reached = ", ".join(f"bool_or(low < {r} AND high >= {r}) AS r{r}" for r in ranks)
+    counts = ", ".join(f"count(*) FILTER (WHERE r{r})" for r in ranks)
+    blanks = ", ".join("0" for _ in ranks)
+    return f"""
+    WITH steps AS MATERIALIZED (
+        SELECT a.requisition_id, s.application_id, a.candidate_id, s.to_stage, s.changed_at,
+               s.changed_at >= %(since)s AS recent,
+               {_rank_sql("s.from_stage")} AS low, {_rank_sql("s.to_stage")} AS high
+        FROM {ApplicationStageChange._meta.db_table} s
+        JOIN {Application._meta.db_table} a ON a.id = s.application_id
+        WHERE a.requisition_id = ANY(%(ids)s) AND s.outcome = 'active'
+          AND s.changed_at < %(until)s
+    ), reached AS (
+        SELECT requisition_id, recent, {reached}
+        FROM steps GROUP BY requisition_id, application_id, recent
     )
-    found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for requisition_id, stage, first, last in rows:
-        names = found[requisition_id][stage]
-        name = f"{first} {last}".strip()
-        if name not in names:
-            names.append(name)
-    for requisition_id, by_stage in found.items():
+    SELECT requisition_id, recent, NULL, NULL, NULL, NULL, {counts}
+    FROM reached GROUP BY requisition_id, recent
+    UNION ALL
+    SELECT st.requisition_id, true, st.to_stage, st.changed_at, c.first_name, c.last_name, {blanks}
+    FROM steps st JOIN {Candidate._meta.db_table} c ON c.id = st.candidate_id
+    WHERE st.recent AND st.to_stage = ANY(%(named)s)
+    """
+
+
+def _week(roles, ids, since, until) -> None:
+    """What moved this week, by name, and the effort this week and in total: one query."""
+    params = {"ids": ids, "since": since, "until": until, "named": [s for s, _ in MOVES]}
+    moved: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    with connection.cursor() as cursor:
+        cursor.execute(_week_sql(), params)
+        for requisition_id, recent, stage, at, first, last, *counts in cursor:
+            if stage is None:
+                effort = roles[requisition_id].effort
+                for (key, _), n in zip(EFFORT, counts, strict=True):
+                    effort.total[key] = effort.total.get(key, 0) + n
+                    if recent:
+                        effort.week[key] = n
+            else:
+                moved[requisition_id][stage].append((at, f"{first} {last}".strip()))
+    for requisition_id, by_stage in moved.items():
         roles[requisition_id].moves = [
-            (label, by_stage[stage]) for stage, label in MOVES if by_stage.get(stage)
+            Moved(label, _distinct_names(by_stage[stage]))
+            for stage, label in MOVES
+            if by_stage.get(stage)
         ]
 
 
-def _effort(roles, ids, since, until) -> None:
-    """People sourced (added), contacted, screened, submitted, and interviews, this week and in
-    total, per role: one grouped count over the pipeline's history."""
-    added = Q(from_stage="")
-    counted = {
-        "sourced": added,
-        "contacted": Q(to_stage=Stage.CONTACTED) & ~added,
-        "screened": Q(to_stage=Stage.SCREENED) & ~added,
-        "submitted": Q(to_stage=Stage.SUBMITTED) & ~added,
-        "interviews": Q(to_stage=Stage.INTERVIEWING) & ~added,
-    }
-    week = Q(changed_at__gte=since, changed_at__lt=until)
-    annotations = {}
-    for key, rule in counted.items():
-        annotations[f"{key}_total"] = Count("pk", filter=rule & Q(changed_at__lt=until))
-        annotations[f"{key}_week"] = Count("pk", filter=rule & week)
-    rows = (
-        ApplicationStageChange.objects.filter(application__requisition_id__in=ids, outcome="active")
-        .values("application__requisition_id")
-        .annotate(**annotations)
-        .order_by()
-    )
-    for row in rows:
-        effort = roles[row["application__requisition_id"]].effort
-        for key in counted:
-            effort.week[key] = row[f"{key}_week"]
-            effort.total[key] = row[f"{key}_total"]
+def _distinct_names(rows: list) -> list[str]:
+    names = []
+    for _, name in sorted(rows, key=lambda row: row[0]):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _waiting(roles, ids, until) -> None:
+    """Who waits for the leader's word, longest first, WAITING_SHOWN per role and how many."""
+    for waiting in waiting_on_leader(requisition_ids=ids, now=until, per_requisition=WAITING_SHOWN):
+        role = roles[waiting.requisition_id]
+        role.waiting.append(waiting)
+        role.waiting_count = waiting.of
 
 
 def _promises(roles, leader, ids) -> None:

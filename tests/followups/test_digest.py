@@ -148,7 +148,7 @@ class TestWhatTheDigestSays:
         found = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
         assert list(found) == ["FP&A Analyst <Lead>", "Controller", "Treasury Lead"]
         busy = found["FP&A Analyst <Lead>"]
-        assert busy.moves == [
+        assert [(moved.label, moved.names) for moved in busy.moves] == [
             ("Submitted to you", ["Ada O'Brien & Co", "Bob Stone"]),
             ("Moved to interview", ["Bob Stone"]),
         ]
@@ -162,6 +162,7 @@ class TestWhatTheDigestSays:
         assert [(w.candidate_name, w.days, w.overdue) for w in busy.waiting] == [
             ("Ada O'Brien & Co", 2, False)
         ]
+        assert busy.waiting_count == 1
         assert not found["Controller"].moves
         assert found["Controller"].effort.rows()[1] == ("Contacted", 0, 1)
 
@@ -190,6 +191,7 @@ class TestWhatTheDigestSays:
             footer={"recruiter": recruiter, "unsubscribe_link": "x"},
         )
         assert "No candidate moved forward on your roles this week" in text
+        assert "Effort (people, last 7 days / in total):" in text
         assert "- Contacted: 0 / 1" in text
         assert "Nothing moved forward this week." in text
         assert "keeps sourcing and screening" in text
@@ -342,3 +344,23 @@ def test_the_recruiters_requisition_page_says_when_the_leader_read_and_what_they
     after = " ".join(client.get(page_url).content.decode().split())
     assert "Opened this role’s progress page from a digest" in after
     assert "Answered <strong>Keep it on hold</strong>" in after
+
+
+def test_a_role_with_many_waiting_lists_the_longest_waits_and_says_how_many_more(
+    shipped_cadences, leader, recruiter, until
+):
+    role = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
+    for n in range(8):
+        application = add(role, "Person", f"{n:02d}", until - (20 - n) * DAY)
+        move(application, "submitted", until - (10 - n) * DAY)
+    (found,) = digest.leader_digest(leader=leader, until=until, digest_id=1).roles
+    assert [w.candidate_name for w in found.waiting] == [f"Person {n:02d}" for n in range(5)]
+    assert (found.waiting_count, found.waiting_more) == (8, 3)
+    text, _ = digest.digest_bodies(
+        digest.leader_digest(leader=leader, until=until, digest_id=1),
+        intro_text="Hi",
+        intro_html="<p>Hi</p>",
+        footer={"recruiter": recruiter, "unsubscribe_link": "x"},
+    )
+    assert "- and 3 more" in text
+    assert "your feedback moves 8 candidates on" in text
