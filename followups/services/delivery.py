@@ -364,12 +364,13 @@ def _cancel_quiet_nudges(candidate_ids: set[int]) -> int:
     )
 
 
-_PERSONAL_LINK = re.compile(r"https?://\S+/(?:checkin|unsubscribe)/[^/\s]+/")
+_PERSONAL_LINK = re.compile(r"https?://\S+/(?:checkin|unsubscribe|on-hold)/[^/\s]+/")
 
 
 def _without_personal_links(text: str) -> str:
     """The timeline keeps what was said, not the signed links that act as the recipient: any
-    colleague could otherwise answer their check-in or unsubscribe them."""
+    colleague could otherwise answer their check-in or their on-hold question, or unsubscribe
+    them."""
     return _PERSONAL_LINK.sub("[personal link]", text)
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates import services as candidate_services
-from candidates.models import Application
+from candidates.models import Activity, Application
 from followups import digest, services
 from followups.models import DigestVisit, FollowUp, HoldAnswer
 from followups.queue.selectors import queue_for
@@ -337,12 +337,12 @@ def test_the_recruiters_requisition_page_says_when_the_leader_read_and_what_they
     page_url = reverse("clients:requisition_detail", args=[paused_role.pk])
     client.force_login(recruiter)
     before = " ".join(client.get(page_url).content.decode().split())
-    assert "Has not opened this role’s progress page from a digest yet" in before
+    assert "Has not opened this role\u2019s progress page from a digest yet" in before
 
     services.digest_visit_record(digest_id=sent.pk, requisition=paused_role, leader=leader)
     services.hold_answer_give(digest=sent, requisition=paused_role, leader=leader, answer="keep")
     after = " ".join(client.get(page_url).content.decode().split())
-    assert "Opened this role’s progress page from a digest" in after
+    assert "Opened this role\u2019s progress page from a digest" in after
     assert "Answered <strong>Keep it on hold</strong>" in after
 
 
@@ -364,3 +364,14 @@ def test_a_role_with_many_waiting_lists_the_longest_waits_and_says_how_many_more
     )
     assert "- and 3 more" in text
     assert "your feedback moves 8 candidates on" in text
+
+
+def test_the_leaders_timeline_keeps_the_digest_without_the_links_that_answer_for_them(
+    mailbox, leader, paused_role, until
+):
+    sent = send_digest(leader, until)
+    entry = Activity.objects.get(hiring_leader=leader, summary__contains="Your roles this week")
+    assert "Should we reopen it" in entry.body
+    assert "/on-hold/" not in entry.body
+    assert "[personal link]" in entry.body
+    assert f"?digest={sent.pk}" in entry.body  # the progress pages need no hiding
