@@ -12,13 +12,15 @@ renders with the same eight queries as one with two.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.shortcuts import get_object_or_404
 
 from candidates.models import Activity, Application, ApplicationStageChange, Commitment
@@ -93,6 +95,9 @@ class Standing:
     closed: int
     submitted: int  # active candidates at submitted or later: the leader has their profile
     overdue: int
+    # Changes whenever the pipeline's history does (someone added, moved, closed, removed):
+    # the counts, and the latest move, which every move makes the latest.
+    version: str = ""
 
     @property
     def active(self) -> int:
@@ -115,12 +120,15 @@ def requisition_standing(*, requisition: Requisition, now: datetime.datetime) ->
                 "pk",
                 filter=Q(stage=Stage.SUBMITTED, stage_changed_at__lt=overdue_before),
             ),
+            latest=Max("stage_changed_at"),
         )
-        .order_by()
+        .order_by("outcome", "stage")
     )
     active: dict[str, int] = {}
     closed = overdue = 0
-    for outcome, stage, n, late in rows:
+    version = []
+    for outcome, stage, n, late, latest in rows:
+        version.append(f"{outcome}:{stage}:{n}:{latest.timestamp()}")
         if outcome == Application.Outcome.ACTIVE:
             active[stage] = n
             overdue += late
@@ -128,7 +136,13 @@ def requisition_standing(*, requisition: Requisition, now: datetime.datetime) ->
             closed += n
     steps = [FunnelStep(value, label, active.get(value, 0)) for value, label in Stage.choices]
     submitted = sum(active.get(stage, 0) for stage in SUBMITTED_STAGES)
-    return Standing(steps=steps, closed=closed, submitted=submitted, overdue=overdue)
+    return Standing(
+        steps=steps,
+        closed=closed,
+        submitted=submitted,
+        overdue=overdue,
+        version=hashlib.blake2b("|".join(version).encode(), digest_size=12).hexdigest(),
+    )
 
 
 def days_open(requisition: Requisition, today: datetime.date) -> int:
@@ -307,11 +321,33 @@ def leader_zone(requisition: Requisition) -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def requisition_effort(*, requisition: Requisition, now: datetime.datetime) -> Effort:
+def requisition_effort(
+    *, requisition: Requisition, now: datetime.datetime, standing: Standing | None = None
+) -> Effort:
     """People sourced, contacted, screened, submitted and sent to interview, week by week in the
     leader's time zone: one query over the role's stage history (the ORM has no aggregate
-    of an aggregate, hence the SQL)."""
+    of an aggregate, hence the SQL). Given the role's `standing`, the weeks are kept in the
+    cache under its version and read again only once someone in the pipeline was added, moved,
+    closed or removed, which is when the history they come from can have changed."""
     zone = leader_zone(requisition)
+    this_monday = _monday(now.astimezone(zone).date())
+    key = None
+    if standing is not None:
+        key = f"leader-effort:{requisition.pk}:{zone}:{this_monday}:{standing.version}"
+        by_week = cache.get(key)
+        if by_week is not None:
+            return _effort(requisition, by_week, this_monday)
+    by_week = _effort_by_week(requisition, zone)
+    if key is not None:
+        cache.set(key, by_week, EFFORT_KEPT.total_seconds())
+    return _effort(requisition, by_week, this_monday)
+
+
+# A week's worth: long enough for every visit of the week, short enough not to pile up.
+EFFORT_KEPT = datetime.timedelta(days=7)
+
+
+def _effort_by_week(requisition: Requisition, zone: ZoneInfo) -> dict:
     params = {
         "zone": str(zone),
         "requisition": requisition.pk,
@@ -319,8 +355,10 @@ def requisition_effort(*, requisition: Requisition, now: datetime.datetime) -> E
     }
     with connection.cursor() as cursor:
         cursor.execute(_effort_sql(), params)
-        by_week = {week: dict(zip(EFFORT_STAGES, counts, strict=True)) for week, *counts in cursor}
-    this_monday = _monday(now.astimezone(zone).date())
+        return {week: dict(zip(EFFORT_STAGES, counts, strict=True)) for week, *counts in cursor}
+
+
+def _effort(requisition: Requisition, by_week: dict, this_monday: datetime.date) -> Effort:
     # The weeks since the role opened, at most WEEKS_CHARTED of them.
     opened = min(_monday(requisition.opened_on), this_monday)
     weeks = min(WEEKS_CHARTED, (this_monday - opened).days // 7 + 1)
@@ -349,50 +387,93 @@ class TimelineEntry:
     by: str
 
 
-def leader_timeline(*, requisition: Requisition, before: datetime.datetime | None = None):
-    """The emails the leader was sent about this role (or about all their roles, as a digest
-    is) and the notes the recruiter wrote for them, newest first; and the moment to continue
-    from for older ones, or None. Two queries, each on an index, TIMELINE_SHOWN rows each."""
-    leader = requisition.hiring_leader
-    sent = FollowUp.objects.filter(
-        Q(requisition=requisition) | Q(requisition__isnull=True),
-        hiring_leader=leader,
-        audience=Audience.HIRING_LEADER,
-        channel=Channel.EMAIL,
-        state=FollowUp.State.SENT,
+@dataclass(frozen=True)
+class Promise:
+    description: str
+    due_at: datetime.datetime
+
+
+@dataclass
+class ToldAndPromised:
+    timeline: list[TimelineEntry]
+    # The moment to continue from for older entries, or None when there are none.
+    earlier_than: datetime.datetime | None
+    promises: list[Promise]
+    more_promises: bool
+
+
+# Three short index reads in one statement, each part its own ORDER BY and LIMIT: the emails
+# the leader was sent about this role (or about all their roles, as a digest is), the notes the
+# recruiter wrote for them, and the open promises made to them about this role or in general.
+# One statement rather than three: building and sending each query cost more than running it.
+_TOLD_AND_PROMISED_SQL = """
+    (SELECT 'update', f.sent_at, coalesce(t.name, ''), '', '', ''
+     FROM {followup} f LEFT JOIN {template} t ON t.id = f.template_id
+     WHERE f.hiring_leader_id = %(leader)s
+       AND (f.requisition_id = %(requisition)s OR f.requisition_id IS NULL)
+       AND f.audience = %(audience)s AND f.channel = %(channel)s AND f.state = %(sent)s
+       AND (%(before)s::timestamptz IS NULL OR f.sent_at < %(before)s::timestamptz)
+     ORDER BY f.sent_at DESC, f.id DESC LIMIT %(entries)s)
+    UNION ALL
+    (SELECT 'note', a.occurred_at, a.summary, a.body,
+            coalesce(u.first_name, ''), coalesce(u.last_name, '')
+     FROM {activity} a LEFT JOIN {user} u ON u.id = a.actor_id
+     WHERE a.requisition_id = %(requisition)s AND a.candidate_id IS NULL
+       AND a.shared_with_leader
+       AND (%(before)s::timestamptz IS NULL OR a.occurred_at < %(before)s::timestamptz)
+     ORDER BY a.occurred_at DESC, a.id DESC LIMIT %(entries)s)
+    UNION ALL
+    (SELECT 'promise', c.due_at, c.description, '', '', ''
+     FROM {commitment} c
+     WHERE c.hiring_leader_id = %(leader)s AND c.status = %(open)s
+       AND (c.requisition_id = %(requisition)s OR c.requisition_id IS NULL)
+     ORDER BY c.due_at, c.id LIMIT %(promises)s)
+"""
+
+
+def told_and_promised(
+    *, requisition: Requisition, before: datetime.datetime | None = None
+) -> ToldAndPromised:
+    """What the leader was told about the role, newest first (TIMELINE_SHOWN at a time, from
+    `before`), and what they were promised, soonest due first: one query."""
+    sql = _TOLD_AND_PROMISED_SQL.format(
+        followup=FollowUp._meta.db_table,
+        template=FollowUp._meta.get_field("template").related_model._meta.db_table,
+        activity=Activity._meta.db_table,
+        user=User._meta.db_table,
+        commitment=Commitment._meta.db_table,
     )
-    notes = Activity.objects.filter(
-        requisition=requisition, candidate__isnull=True, shared_with_leader=True
+    params = {
+        "leader": requisition.hiring_leader_id,
+        "requisition": requisition.pk,
+        "audience": Audience.HIRING_LEADER.value,
+        "channel": Channel.EMAIL.value,
+        "sent": FollowUp.State.SENT.value,
+        "open": Commitment.Status.OPEN.value,
+        "before": before,
+        "entries": TIMELINE_SHOWN + 1,
+        "promises": PROMISES_SHOWN + 1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    entries = sorted(
+        (
+            TimelineEntry(at, kind, title, body, f"{first} {last}".strip())
+            for kind, at, title, body, first, last in rows
+            if kind != "promise"
+        ),
+        key=lambda entry: entry.at,
+        reverse=True,
     )
-    if before is not None:
-        sent = sent.filter(sent_at__lt=before)
-        notes = notes.filter(occurred_at__lt=before)
-    entries = [
-        TimelineEntry(at, "update", name, "", "")
-        for at, name in sent.order_by("-sent_at", "-pk").values_list("sent_at", "template__name")[
-            : TIMELINE_SHOWN + 1
-        ]
-    ] + [
-        TimelineEntry(at, "note", summary, body, f"{first} {last}".strip())
-        for at, summary, body, first, last in notes.order_by("-occurred_at", "-pk").values_list(
-            "occurred_at", "summary", "body", "actor__first_name", "actor__last_name"
-        )[: TIMELINE_SHOWN + 1]
-    ]
-    entries.sort(key=lambda entry: entry.at, reverse=True)
+    promises = sorted(
+        (Promise(title, at) for kind, at, title, *_ in rows if kind == "promise"),
+        key=lambda promise: promise.due_at,
+    )
     shown = entries[:TIMELINE_SHOWN]
-    more = shown[-1].at if len(entries) > TIMELINE_SHOWN else None
-    return shown, more
-
-
-def open_promises_to_leader(*, requisition: Requisition) -> tuple[list[Commitment], bool]:
-    """Promises made to the leader about this role or to them in general, soonest due first."""
-    promises = list(
-        Commitment.objects.filter(
-            Q(requisition=requisition) | Q(requisition__isnull=True),
-            hiring_leader_id=requisition.hiring_leader_id,
-            status=Commitment.Status.OPEN,
-        )
-        .only("description", "due_at", "status", "kept_at")
-        .order_by("due_at", "pk")[: PROMISES_SHOWN + 1]
+    return ToldAndPromised(
+        timeline=shown,
+        earlier_than=shown[-1].at if len(entries) > TIMELINE_SHOWN else None,
+        promises=promises[:PROMISES_SHOWN],
+        more_promises=len(promises) > PROMISES_SHOWN,
     )
-    return promises[:PROMISES_SHOWN], len(promises) > PROMISES_SHOWN

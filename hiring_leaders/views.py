@@ -57,10 +57,9 @@ def _progress_context(request, requisition: Requisition, *, read_only: bool) -> 
         page_number=request.GET.get("page"),
     )
     overdue_days = progress.feedback_overdue_days()
-    timeline, timeline_more = progress.leader_timeline(
+    told = progress.told_and_promised(
         requisition=requisition, before=_moment(request.GET.get("before"))
     )
-    promises, more_promises = progress.open_promises_to_leader(requisition=requisition)
     return {
         "requisition": requisition,
         "read_only": read_only,
@@ -75,11 +74,11 @@ def _progress_context(request, requisition: Requisition, *, read_only: bool) -> 
             if row.waiting_days is not None and row.waiting_days >= overdue_days
         ],
         "submitted": submitted,
-        "effort": progress.requisition_effort(requisition=requisition, now=now),
-        "timeline": timeline,
-        "timeline_more": timeline_more,
-        "promises": promises,
-        "more_promises": more_promises,
+        "effort": progress.requisition_effort(requisition=requisition, now=now, standing=standing),
+        "timeline": told.timeline,
+        "timeline_more": told.earlier_than,
+        "promises": told.promises,
+        "more_promises": told.more_promises,
     }
 
 

@@ -8,6 +8,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,11 +34,10 @@ from tests.hiring_leaders.factories import (
 pytestmark = pytest.mark.django_db
 
 # Session, user, the requisition with its leader, company and recruiter, counts per stage,
-# effort per week, one page of submitted candidates, updates sent, notes for the leader,
-# open promises.
-PROGRESS_QUERIES = 9
-# The same without the session's user lookups being different: a recruiter viewing as leader.
-AS_LEADER_QUERIES = 9
+# effort per week, one page of submitted candidates, what the leader was told and promised.
+PROGRESS_QUERIES = 7
+# The same for a recruiter viewing the page as the leader.
+AS_LEADER_QUERIES = 7
 
 
 def page_url(requisition) -> str:
@@ -379,6 +380,32 @@ def test_effort_counts_each_step_this_week_and_in_total(client, leader, recruite
     assert "<title>Week of 16 Feb: 5 sourced, 3 contacted, 1 screened, 0 submitted to you" in (
         text(response)
     )
+
+
+def test_the_effort_is_read_again_as_soon_as_the_pipeline_moves(
+    client, leader, recruiter, requisition
+):
+    application = application_create(
+        candidate=CandidateFactory(owner=recruiter), requisition=requisition, by=recruiter
+    )
+    client.force_login(leader.user)
+    with CaptureQueriesContext(connection) as first_read:
+        first = visible(client.get(page_url(requisition)))
+    with CaptureQueriesContext(connection) as again:
+        client.get(page_url(requisition))
+
+    application_move(application=application, stage="contacted", by=recruiter)
+    application_create(
+        candidate=CandidateFactory(owner=recruiter), requisition=requisition, by=recruiter
+    )
+    with CaptureQueriesContext(connection) as after_moves:
+        after = visible(client.get(page_url(requisition)))
+
+    assert "Sourced 1 1 Contacted 0 0" in first
+    assert "Sourced 2 2 Contacted 1 1" in after
+    # The weeks come from the cache until the pipeline changes.
+    assert len(again) == len(first_read) - 1
+    assert len(after_moves) == len(first_read)
 
 
 def test_the_chart_shows_the_last_twelve_weeks_of_an_old_role(leader):
