@@ -213,10 +213,16 @@ def _week_sql() -> str:
         SELECT a.requisition_id, s.application_id, a.candidate_id, s.to_stage, s.changed_at,
                s.changed_at >= %(since)s AS recent,
                {_rank_sql("s.from_stage")} AS low, {_rank_sql("s.to_stage")} AS high
-        FROM {ApplicationStageChange._meta.db_table} s
-        JOIN {Application._meta.db_table} a ON a.id = s.application_id
-        WHERE a.requisition_id = ANY(%(ids)s) AND s.outcome = 'active'
-          AND s.changed_at < %(until)s
+        FROM {Application._meta.db_table} a
+        -- Each application's own history through the stage_change_app index: the planner
+        -- would otherwise scan the whole table (OFFSET 0 keeps the subquery a nested loop).
+        CROSS JOIN LATERAL (
+            SELECT s.application_id, s.from_stage, s.to_stage, s.changed_at
+            FROM {ApplicationStageChange._meta.db_table} s
+            WHERE s.application_id = a.id AND s.changed_at < %(until)s AND s.outcome = 'active'
+            OFFSET 0
+        ) s
+        WHERE a.requisition_id = ANY(%(ids)s)
     ), reached AS (
         SELECT requisition_id, recent, {reached}
         FROM steps GROUP BY requisition_id, application_id, recent
