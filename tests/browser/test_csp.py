@@ -143,14 +143,14 @@ def test_the_main_pages_run_under_the_policy_with_nothing_blocked(watched, live_
     # A hiring leader: the pipeline funnel is drawn without inline styles.
     sign_in(page, live_server, leader.user)
     page.goto(f"{live_server.url}{requisition.get_absolute_url()}")
-    funnel = page.locator(".funnel")
+    funnel = page.locator(".funnel-chart")
     expect(funnel).to_contain_text("Sourced")
-    sourced = funnel.locator("li.funnel--sourced rect").last.bounding_box()
-    screened = funnel.locator("li.funnel--screened rect").last.bounding_box()
-    track = funnel.locator("li.funnel--sourced .funnel__track").bounding_box()
-    # Six sourced, two screened: the widths the page computed (100% and 33%) are drawn.
+    sourced = funnel.locator(".funnel-chart__bar--sourced").bounding_box()
+    screened = funnel.locator(".funnel-chart__bar--screened").bounding_box()
+    track = funnel.locator(".funnel-chart__track").first.bounding_box()
+    # Six sourced, two screened: the widths the page computed (all and a third) are drawn.
     assert sourced["width"] == pytest.approx(track["width"], abs=1)
-    assert screened["width"] == pytest.approx(track["width"] * 0.33, abs=1)
+    assert screened["width"] == pytest.approx(track["width"] / 3, abs=1)
     sign_out(page)
 
     # An admin: status, a cadence step edited inline, the template editor's live preview and

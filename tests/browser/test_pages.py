@@ -223,8 +223,8 @@ def test_a_hiring_leader_sees_only_their_own_requisitions(
     page.get_by_role("link", name="Platform Lead").click()
     expect(page).to_have_url(f"{live_server.url}{platform.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Platform Lead")
-    expect(page.locator(".funnel")).to_contain_text("Sourced")
-    expect(page.locator(".stat").first).to_contain_text("22")
+    expect(page.locator(".funnel-chart")).to_contain_text("Sourced")
+    expect(page.locator(".stat", has_text="In the pipeline")).to_contain_text("22")
     page.screenshot(path=artifacts / "leader-requisition-detail.png", full_page=True)
 
     page.set_viewport_size(PHONE)
