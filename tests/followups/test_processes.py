@@ -243,7 +243,9 @@ def test_workers_killed_twenty_times_mid_dispatch_lose_nothing(cluster, sink):
     assert sent_count(ids) < len(ids), "all sent before the last kill: kill faster"
     harness.wait_until(lambda: sent_count(ids) == len(ids), timeout=300, every=2, cluster=cluster)
     _, duplicates = assert_nothing_lost(mailbox, ids)
-    assert duplicates <= kills
+    # A killed worker loses what each of its sending threads had not recorded yet: at most
+    # FOLLOWUP_RECORD_EVERY (10) messages per thread (README: the duplicate window).
+    assert duplicates <= kills * harness.THREADS * 10
     print(f"\n5,000 follow-ups, {kills} SIGKILLs: lost 0, duplicates {duplicates}")
 
 
