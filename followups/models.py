@@ -239,6 +239,15 @@ class FollowUp(models.Model):
                 name="followup_due_email",
                 condition=models.Q(state="scheduled", channel="email"),
             ),
+            # Due rows whose last attempt timed out, which the dispatcher sends a few at a time:
+            # found without walking a backlog of other due rows.
+            models.Index(
+                fields=["due_at"],
+                name="followup_due_timed_out",
+                condition=models.Q(
+                    state="scheduled", channel="email", last_error__startswith="TimeoutError:"
+                ),
+            ),
             models.Index(
                 fields=["lease_until"],
                 name="followup_sending_lease",

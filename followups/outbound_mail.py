@@ -14,6 +14,7 @@ Other mailers (the local mail folder, the tests' outboxes) get Django's EmailMes
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import smtplib
 import ssl
@@ -217,6 +218,7 @@ def _envelope_pipelined(smtp: smtplib.SMTP, sender: str, to: str) -> None:
         raise smtplib.SMTPDataError(data_code, data_reply)
 
 
+@functools.lru_cache(maxsize=16)
 def sender_address(sender: str) -> str:
     return parseaddr(sender)[1]
 

@@ -319,14 +319,7 @@ def _finish_sent(accepted: list, *, token: str) -> dict[int, str]:
     now = timezone.now()
     by_pk = {followup.pk: (followup, message) for followup, message in accepted}
     with transaction.atomic():
-        ours = set(
-            FollowUp.objects.select_for_update()
-            .filter(pk__in=list(by_pk), state=State.SENDING, claim_token=token)
-            .values_list("pk", flat=True)
-        )
-        FollowUp.objects.filter(pk__in=ours).update(
-            state=State.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now
-        )
+        ours = _mark_sent(list(by_pk), token=token, now=now)
         recorded = [by_pk[pk] for pk in sorted(ours)]
         Activity.objects.bulk_create(_sent_activity(f, m, now) for f, m in recorded)
         candidates = {f.person.pk for f, _ in recorded if isinstance(f.person, Candidate)}
@@ -337,6 +330,28 @@ def _finish_sent(accepted: list, *, token: str) -> dict[int, str]:
         if leaders:
             HiringLeader.objects.filter(pk__in=leaders).contacted(now)
     return {pk: ("sent" if pk in ours else "stale") for pk in by_pk}
+
+
+def _mark_sent(pks: list[int], *, token: str, now) -> set[int]:
+    """The rows still ours, moved to `sent`: one UPDATE … RETURNING on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        ours = set(
+            FollowUp.objects.select_for_update()
+            .filter(pk__in=pks, state=State.SENDING, claim_token=token)
+            .values_list("pk", flat=True)
+        )
+        FollowUp.objects.filter(pk__in=ours).update(
+            state=State.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now
+        )
+        return ours
+    sql = (
+        f"UPDATE {FollowUp._meta.db_table} SET state = %s, sent_at = %s, lease_until = NULL, "
+        "last_error = '', updated_at = %s "
+        "WHERE id = ANY(%s) AND state = %s AND claim_token = %s RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [State.SENT.value, now, now, pks, State.SENDING.value, token])
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def _sent_activity(followup: FollowUp, message, now) -> Activity:

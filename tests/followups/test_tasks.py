@@ -52,3 +52,23 @@ def test_the_send_task_reports_what_happened(candidate, mailoutbox):
     assert tasks.send_followups([claim.followup_id], claim.token) == {"sent": 1}
     assert tasks.send_followups([claim.followup_id], claim.token) == {"stale": 1}
     assert len(mailoutbox) == 1
+
+
+def test_rows_whose_last_attempt_timed_out_go_a_few_at_a_time_each_in_a_task_of_its_own(
+    candidate, settings, queued, django_capture_on_commit_callbacks
+):
+    settings.FOLLOWUP_RETRIES_IN_FLIGHT = 2
+    silent = FollowUpFactory.create_batch(
+        3, candidate=candidate, attempts=1, last_error="TimeoutError: timed out"
+    )
+    refused = FollowUpFactory(candidate=candidate, attempts=1, last_error="SMTPDataError: 451")
+    fresh = FollowUpFactory.create_batch(2, candidate=candidate)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.deliver_one_batch()
+    batches = sorted(sorted(ids) for ids, _ in queued)
+    together = sorted([refused.pk, *(f.pk for f in fresh)])
+    assert together in batches  # a refusal costs no thread a timeout: it goes with the rest
+    alone = [ids for ids in batches if ids != together]
+    assert len(alone) == 2
+    assert all(len(ids) == 1 for ids in alone)
+    assert {ids[0] for ids in alone} < {f.pk for f in silent}
