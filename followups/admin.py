@@ -9,6 +9,7 @@ from followups.models import (
     CheckInResponse,
     FollowUp,
     MessageTemplate,
+    RecurringSweep,
     Snooze,
     SuppressedAddress,
 )
@@ -130,3 +131,13 @@ class BookHealthAdmin(admin.ModelAdmin):
     list_display = ("recruiter", "active", "heard_from", "counted_at")
     list_select_related = ("recruiter",)
     readonly_fields = ("recruiter", "active", "heard_from", "counted_at")
+
+
+@admin.register(RecurringSweep)
+class RecurringSweepAdmin(admin.ModelAdmin):
+    """Where beat's walk for a gone-quiet cadence stopped; deleting one makes the next run start
+    from the first candidate, which costs time and never a duplicate."""
+
+    list_display = ("cadence", "after_candidate_id", "started_at", "updated_at")
+    list_select_related = ("cadence",)
+    readonly_fields = ("cadence", "after_candidate_id", "started_at", "updated_at")

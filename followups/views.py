@@ -26,6 +26,7 @@ from followups.messages import placeholder_names, sample_context
 from followups.models import Cadence, CadenceStep, Channel, FollowUp, MessageTemplate
 from followups.selectors import checkin_for_token
 from recruitcrm.access import admin_required
+from recruitcrm.rendering import render as render_page
 
 
 def _bad_link(request, error: links.BadLink):
@@ -391,6 +392,7 @@ def template_preview(request):
 
 # ---------- outbox ----------
 
+# Jinja2 (recruitcrm/rendering.py): fragments are the template's blocks.
 OUTBOX = "followups/outbox.html"
 
 
@@ -401,18 +403,34 @@ def outbox(request):
     filters = form.filters()
     page = selectors.outbox_page(**filters)
     context = {
-        "form": form,
         "page": page,
+        "filters": filters,
+        "state_choices": form.fields["state"].choices,
+        "channel_choices": form.fields["channel"].choices,
+        "query_typed": request.GET.get("q", ""),
+        "query_too_long": "q" in form.errors,
         "filtered": any(filters[key] for key in ("state", "channel", "query")),
         "state_label": selectors.OUTBOX_STATES.get(filters["state"], ""),
         "order_words": _order_words(filters["state"]),
         "per_page": selectors.OUTBOX_PER_PAGE,
+        "first_url": _with_query(request, after=None),
+        "next_url": _with_query(request, after=page.next_cursor),
         "back": request.get_full_path(),
     }
     if _fragment_only(request):
-        return render(request, OUTBOX + "#outbox-table", context)
-    context["counts"] = selectors.outbox_counts()
-    return render(request, OUTBOX, context)
+        return render_page(request, OUTBOX + "#outbox_table", context)
+    context["counts"] = page.counts
+    return render_page(request, OUTBOX, context)
+
+
+def _with_query(request, **changes) -> str:
+    """This page's query string with `changes` made (None removes a key), as ?…."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value:
+            query[key] = value
+    return "?" + query.urlencode()
 
 
 def _order_words(state: str) -> str:
@@ -440,7 +458,7 @@ def _outbox_action(request, pk: int, *, action) -> HttpResponse:
         "counts": selectors.outbox_counts(),
         "back": _back(request, reverse("followups:outbox")),
     }
-    return render(request, OUTBOX + "#outbox-row-response", context)
+    return render_page(request, OUTBOX + "#outbox_row_response", context)
 
 
 def _action_message(followup: FollowUp, *, state: str) -> str:
@@ -469,10 +487,10 @@ def followup_retry(request, pk: int):
         if not request.htmx:
             return redirect(back)
         context = {"followup": followup, "counts": selectors.outbox_counts(), "back": back}
-        return render(request, OUTBOX + "#outbox-row-response", context)
+        return render_page(request, OUTBOX + "#outbox_row_response", context)
     context = {"followup": followup, "back": back}
     if _fragment_only(request):
-        return render(request, OUTBOX + "#outbox-retry-confirm", context)
+        return render_page(request, OUTBOX + "#outbox_retry_confirm", context)
     return render(request, "followups/followup_retry_confirm.html", context)
 
 
@@ -484,7 +502,7 @@ def outbox_row(request, pk: int):
     if not _fragment_only(request):
         return redirect(f"{reverse('followups:outbox')}#followup-{followup.pk}")
     context = {"followup": followup, "back": request.GET.get("back", "")}
-    return render(request, OUTBOX + "#outbox-row", context)
+    return render_page(request, OUTBOX + "#outbox_row", context)
 
 
 @admin_required
