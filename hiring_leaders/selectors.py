@@ -57,51 +57,6 @@ def requisition_page_for_leader(*, leader: HiringLeader, page_number: str | int 
     return Paginator(requisitions, REQUISITIONS_PER_PAGE).get_page(page_number)
 
 
-def requisition_for_leader(*, leader: HiringLeader, pk: int) -> Requisition:
-    """One of the leader's own requisitions; anyone else's is a 404."""
-    return get_object_or_404(
-        _with_pipeline_counts(
-            Requisition.objects.filter(hiring_leader=leader).select_related("company", "recruiter")
-        ),
-        pk=pk,
-    )
-
-
-def requisition_stage_counts(*, requisition: Requisition) -> list[tuple[str, int]]:
-    """How many active candidates sit at each stage, in pipeline order, zeros included."""
-    counts = dict(
-        Application.objects.filter(requisition=requisition, outcome=Application.Outcome.ACTIVE)
-        .values_list("stage")
-        .annotate(n=Count("pk"))
-        .values_list("stage", "n")
-    )
-    return [(label, counts.get(value, 0)) for value, label in Application.Stage.choices]
-
-
-@dataclass(frozen=True)
-class FunnelStep:
-    stage: str
-    label: str
-    count: int
-    # Bar length as a percentage of the busiest stage, so the chart uses its full width.
-    width: int
-
-
-def requisition_funnel(*, requisition: Requisition) -> list[FunnelStep]:
-    """The stage counts of `requisition_stage_counts`, ready to draw as bars."""
-    counts = requisition_stage_counts(requisition=requisition)
-    widest = max((n for _, n in counts), default=0)
-    return [
-        FunnelStep(
-            stage=stage,
-            label=label,
-            count=n,
-            width=round(100 * n / widest) if widest else 0,
-        )
-        for stage, (label, n) in zip(Application.Stage.values, counts, strict=True)
-    ]
-
-
 # =============================================================================================
 # The recruiters' side: requisitions, pipeline boards, companies and hiring leaders. An agency's
 # clients are a team asset, so every recruiter and admin may read all of them; the views admit
