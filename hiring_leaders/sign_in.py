@@ -7,6 +7,10 @@ so the same link, or any older one, no longer matches; deactivating the login or
 password kills every link outstanding. Like Django's password reset links, without their
 three-day lifetime.
 
+Opening a link only asks the leader to confirm ("Continue as Dana Kim"), from a page whose
+address no longer holds the token: mail scanners open every link in an email, and a scanner's
+visit must not spend the leader's link. The confirmation spends it.
+
 Asking for a link gives the same answer in the same time whether or not the address belongs to
 anyone: the request only queues the work (send_leader_sign_in_link), and the worker looks the
 address up and sends the email, or does nothing.
@@ -70,10 +74,22 @@ def safe_next(next_url: str | None) -> str:
 USED_OR_DEAD = "This sign-in link has already been used, or no longer works."
 
 
+def leader_sign_in_check(*, token: str) -> tuple[User, str]:
+    """The leader's login and where to go, for a link that is still good; BadLink otherwise.
+    Spends nothing: opening a link only asks the person to confirm (mail scanners open links
+    too, and must not use up the leader's)."""
+    return _verified(token, User.objects.all())
+
+
 @transaction.atomic
 def leader_sign_in_exchange(*, token: str) -> tuple[User, str]:
-    """The leader's login and where to go, for a link that is still good; BadLink otherwise.
-    The caller signs them in inside this transaction's lock, which spends the link."""
+    """As leader_sign_in_check; the caller signs them in inside this transaction's lock, which
+    spends the link."""
+    # Locked, so two confirmations at once cannot both get in: the second sees the first's.
+    return _verified(token, User.objects.select_for_update())
+
+
+def _verified(token: str, users) -> tuple[User, str]:
     try:
         data = signing.loads(token, salt=LINK_SALT, max_age=LINK_LIFETIME.total_seconds())
         user_id, state, next_url = int(data["u"]), str(data["s"]), str(data["n"])
@@ -83,12 +99,7 @@ def leader_sign_in_exchange(*, token: str) -> tuple[User, str]:
         ) from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise BadLink("This sign-in link is not valid.") from None
-    # Locked, so two clicks at once cannot both get in: the second sees the first's sign-in.
-    user = (
-        User.objects.select_for_update()
-        .filter(pk=user_id, role=User.Role.HIRING_LEADER, is_active=True)
-        .first()
-    )
+    user = users.filter(pk=user_id, role=User.Role.HIRING_LEADER, is_active=True).first()
     if user is None or not constant_time_compare(state, _state(user)):
         raise BadLink(USED_OR_DEAD)
     return user, safe_next(next_url)

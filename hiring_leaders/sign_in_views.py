@@ -8,13 +8,14 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from followups.links import BadLink
 from hiring_leaders import sign_in
 from recruitcrm import throttle
 
 SIGN_IN = "hiring_leaders/leader/sign_in.html"
+CONTINUE = "hiring_leaders/leader/sign_in_continue.html"
 
 
 class LinkRequestForm(forms.Form):
@@ -44,18 +45,51 @@ def sign_in_sent(request):
     return render(request, SIGN_IN, {"sent": True, "password_url": _password_url("")})
 
 
+# The link's token waits here between opening the link and confirming it.
+PENDING = "leader_sign_in_token"
+
+
 @require_GET
 def sign_in_link(request, token: str):
-    """Spend the link for a session, then go on to a URL without the token in it."""
+    """Check the link, keep its token in the session and go on to a URL without it, where the
+    leader confirms. Nothing is spent yet."""
     try:
-        with transaction.atomic():
-            user, next_url = sign_in.leader_sign_in_exchange(token=token)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        sign_in.leader_sign_in_check(token=token)
     except BadLink as bad:
-        form = LinkRequestForm(initial={"next": ""})
-        context = {"form": form, "bad_link": str(bad), "password_url": _password_url("")}
-        return render(request, SIGN_IN, context, status=400)
-    return redirect(next_url or "hiring_leaders:requisition_list")
+        return _bad_link(request, bad)
+    request.session[PENDING] = token
+    return redirect("hiring_leaders:sign_in_continue")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_continue(request):
+    """ "Continue as …": the confirmation spends the link for a session."""
+    token = request.session.get(PENDING)
+    if not token:
+        return redirect("hiring_leaders:sign_in")
+    try:
+        if request.method == "POST":
+            with transaction.atomic():
+                user, next_url = sign_in.leader_sign_in_exchange(token=token)
+                # login() starts a fresh session: the pending token goes with the old one.
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url or "hiring_leaders:requisition_list")
+        user, _ = sign_in.leader_sign_in_check(token=token)
+    except BadLink as bad:
+        request.session.pop(PENDING, None)
+        return _bad_link(request, bad)
+    leader = getattr(user, "hiring_leader", None)
+    name = leader.name if leader else user.get_full_name() or user.username
+    return render(request, CONTINUE, {"name": name})
+
+
+def _bad_link(request, bad: BadLink):
+    context = {
+        "form": LinkRequestForm(initial={"next": ""}),
+        "bad_link": str(bad),
+        "password_url": _password_url(""),
+    }
+    return render(request, SIGN_IN, context, status=400)
 
 
 def _password_url(next_url: str) -> str:

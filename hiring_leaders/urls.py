@@ -8,5 +8,6 @@ urlpatterns = [
     path("requisitions/<int:pk>/", views.requisition_detail, name="requisition_detail"),
     path("sign-in/", sign_in_views.sign_in_request, name="sign_in"),
     path("sign-in/sent/", sign_in_views.sign_in_sent, name="sign_in_sent"),
+    path("sign-in/continue/", sign_in_views.sign_in_continue, name="sign_in_continue"),
     path("sign-in/<str:token>/", sign_in_views.sign_in_link, name="sign_in_link"),
 ]

@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from django.core import mail, signing
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +38,18 @@ def queued(monkeypatch):
 
 def link_in(message) -> str:
     return re.search(r"http://\S+/leader/sign-in/[^/\s]+/", message.body).group(0)
+
+
+CONTINUE_URL = reverse("hiring_leaders:sign_in_continue")
+
+
+def use(client, link: str):
+    """Open the link, then confirm on the page it leads to, as a person does."""
+    opened = client.get(link)
+    if opened.status_code != 302:
+        return opened
+    assert opened.url == CONTINUE_URL
+    return client.post(CONTINUE_URL)
 
 
 def path_of(link: str) -> str:
@@ -121,7 +134,7 @@ def test_a_leader_without_a_login_gets_one_with_their_first_link(client, db):
 
     sign_in.leader_sign_in_send(email="dana@client.example")
     leader.refresh_from_db()
-    response = client.get(path_of(link_in(mail.outbox[0])))
+    response = use(client, path_of(link_in(mail.outbox[0])))
 
     assert leader.user.role == "hiring_leader"
     assert leader.user.username == "dana@client.example"
@@ -139,19 +152,56 @@ def test_a_link_signs_the_leader_in_and_leads_to_a_url_without_the_token(
     page = reverse("hiring_leaders:requisition_detail", args=[requisition.pk])
     link = sign_in.sign_in_link(leader.user, page)
 
-    response = client.get(path_of(link))
+    response = use(client, path_of(link))
 
     assert response.status_code == 302
     assert response.url == page
     assert client.get(page).status_code == 200
 
 
+def test_opening_a_link_spends_nothing_until_the_leader_confirms(client, leader):
+    link = path_of(sign_in.sign_in_link(leader.user))
+    token = link.split("/")[-2]
+    scanner = Client()  # a mail scanner opens every link in the email, and follows redirects
+
+    opened = scanner.get(link)
+    asked = scanner.get(opened.url)
+
+    assert opened.status_code == 302
+    assert token not in opened.url
+    assert f"Continue as {leader.name}" in text(asked)
+    assert scanner.get(LIST_URL).status_code == 302  # opening signs nobody in
+    assert use(client, link).status_code == 302
+    assert client.get(LIST_URL).status_code == 200
+
+
+def test_the_confirmation_page_without_a_link_asks_for_one(client, db):
+    response = client.get(CONTINUE_URL)
+
+    assert response.status_code == 302
+    assert response.url == REQUEST_URL
+
+
+def test_a_link_that_expires_before_it_is_confirmed_is_refused(client, leader):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        link = path_of(sign_in.sign_in_link(leader.user))
+    with time_machine.travel(start + datetime.timedelta(minutes=9), tick=False):
+        assert client.get(link).status_code == 302
+    with time_machine.travel(start + datetime.timedelta(minutes=10, seconds=5), tick=False):
+        response = client.post(CONTINUE_URL)
+
+    assert response.status_code == 400
+    assert "This sign-in link has expired" in text(response)
+    assert client.get(LIST_URL).status_code == 302
+
+
 def test_a_link_works_only_once(client, leader):
     link = path_of(sign_in.sign_in_link(leader.user))
-    assert client.get(link).status_code == 302
+    assert use(client, link).status_code == 302
     client.logout()
 
-    again = client.get(link)
+    again = use(client, link)
 
     assert again.status_code == 400
     assert "already been used, or no longer works" in text(again)
@@ -163,9 +213,9 @@ def test_using_one_link_spends_older_ones_too(client, leader):
     first = path_of(sign_in.sign_in_link(leader.user))
     second = path_of(sign_in.sign_in_link(leader.user))
 
-    assert client.get(second).status_code == 302
+    assert use(client, second).status_code == 302
     client.logout()
-    assert client.get(first).status_code == 400
+    assert use(client, first).status_code == 400
 
 
 def test_a_link_expires_after_ten_minutes(client, leader):
@@ -176,7 +226,7 @@ def test_a_link_expires_after_ten_minutes(client, leader):
     with time_machine.travel(start + datetime.timedelta(minutes=9, seconds=50), tick=False):
         assert sign_in.leader_sign_in_exchange(token=link.split("/")[-2])[0] == leader.user
     with time_machine.travel(start + datetime.timedelta(minutes=10, seconds=5), tick=False):
-        response = client.get(link)
+        response = use(client, link)
 
     assert response.status_code == 400
     assert "This sign-in link has expired" in text(response)
@@ -204,14 +254,14 @@ def test_a_link_dies_when_the_leader_is_deactivated(client, leader):
     leader.user.is_active = False
     leader.user.save(update_fields=["is_active"])
 
-    response = client.get(link)
+    response = use(client, link)
 
     assert response.status_code == 400
     assert client.get(LIST_URL).status_code == 302
 
 
 def test_a_session_dies_when_the_leader_is_deactivated(client, leader):
-    client.get(path_of(sign_in.sign_in_link(leader.user)))
+    use(client, path_of(sign_in.sign_in_link(leader.user)))
     assert client.get(LIST_URL).status_code == 200
     leader.user.is_active = False
     leader.user.save(update_fields=["is_active"])
@@ -223,7 +273,7 @@ def test_a_link_never_leads_off_the_leaders_pages(client, leader):
     for elsewhere in ("https://evil.example/", "//evil.example/leader/", "/admin/"):
         client.logout()
         leader.user.refresh_from_db()
-        response = client.get(path_of(sign_in.sign_in_link(leader.user, elsewhere)))
+        response = use(client, path_of(sign_in.sign_in_link(leader.user, elsewhere)))
         assert response.url == LIST_URL
 
 
