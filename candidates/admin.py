@@ -7,6 +7,7 @@ from candidates.models import (
     Candidate,
     CandidateImport,
     Commitment,
+    LeaderFeedback,
     Placement,
     Tag,
 )
@@ -113,6 +114,20 @@ class CandidateImportAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LeaderFeedback)
+class LeaderFeedbackAdmin(admin.ModelAdmin):
+    """What hiring leaders said about submitted candidates: a record, written by the service
+    that also moved or closed the application, so read-only here."""
+
+    list_display = ("application", "hiring_leader", "kind", "reason", "given_at")
+    list_filter = ("kind", "reason")
+    list_select_related = ("application__candidate", "application__requisition", "hiring_leader")
+    readonly_fields = ("application", "hiring_leader", "kind", "reason", "text", "given_at")
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,9 @@ from followups.models import (
     Cadence,
     CadenceStep,
     CheckInResponse,
+    DigestVisit,
     FollowUp,
+    HoldAnswer,
     MessageTemplate,
     RecurringSweep,
     Snooze,
@@ -141,3 +143,28 @@ class RecurringSweepAdmin(admin.ModelAdmin):
     list_display = ("cadence", "after_candidate_id", "started_at", "updated_at")
     list_select_related = ("cadence",)
     readonly_fields = ("cadence", "after_candidate_id", "started_at", "updated_at")
+
+
+@admin.register(HoldAnswer)
+class HoldAnswerAdmin(admin.ModelAdmin):
+    """Leaders' answers to the on-hold question in their digest, as they gave them."""
+
+    list_display = ("requisition", "hiring_leader", "answer", "answered_at")
+    list_filter = ("answer",)
+    list_select_related = ("requisition", "hiring_leader")
+    readonly_fields = ("digest", "requisition", "hiring_leader", "answer", "answered_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DigestVisit)
+class DigestVisitAdmin(admin.ModelAdmin):
+    """Progress pages opened from a digest's link."""
+
+    list_display = ("requisition", "digest", "first_seen_at", "last_seen_at")
+    list_select_related = ("requisition", "digest")
+    readonly_fields = ("digest", "requisition", "first_seen_at", "last_seen_at")
+
+    def has_add_permission(self, request):
+        return False
