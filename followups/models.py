@@ -268,6 +268,13 @@ class FollowUp(models.Model):
             # rows, and everything at once (what just happened, then what is coming).
             models.Index(fields=["state", "due_at", "id"], name="followup_outbox_state"),
             models.Index(fields=["due_at", "id"], name="followup_outbox_all"),
+            # What a hiring leader was sent, newest first (their progress pages' timeline): a
+            # short backward scan, where the leader's every follow-up was read and sorted.
+            models.Index(
+                fields=["hiring_leader", "-sent_at", "-id"],
+                name="followup_leader_sent",
+                condition=models.Q(state="sent", channel="email", audience="hiring_leader"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -187,35 +187,47 @@ def submitted_candidates_page(
     *, requisition: Requisition, standing: Standing, now: datetime.datetime, page_number=1
 ) -> Page:
     """One page of the active candidates at submitted or later."""
-    # Submitted (waiting on the leader) first, longest wait at the top; then offer,
-    # interviewing and hired. Sorting a role's few hundred submitted rows is cheap.
-    rank = Case(
-        *(When(stage=stage, then=Value(n)) for n, stage in enumerate(_READING_ORDER)),
-        output_field=IntegerField(),
-    )
-    rows = (
-        Application.objects.filter(
-            requisition=requisition,
-            outcome=Application.Outcome.ACTIVE,
-            stage__in=SUBMITTED_STAGES,
-        )
-        .order_by(rank, "stage_changed_at", "pk")
-        .values_list(
-            "pk",
-            "candidate_id",
-            "candidate__first_name",
-            "candidate__last_name",
-            "candidate__headline",
-            "candidate__location",
-            "stage",
-            "stage_changed_at",
-        )
-    )
-    paginator = Paginator(rows, SUBMITTED_PER_PAGE)
+    paginator = Paginator(_SubmittedInReadingOrder(requisition), SUBMITTED_PER_PAGE)
     paginator.count = standing.submitted  # counted already: the paginator runs no COUNT
     page = paginator.get_page(page_number)
     page.object_list = [_submitted_row(row, now) for row in page.object_list]
     return page
+
+
+class _SubmittedInReadingOrder:
+    """The submitted candidates as the paginator slices them: submitted (waiting on the
+    leader) first, longest wait at the top, then offer, interviewing and hired. A page is one
+    query: its applications are chosen from the application_board index alone (a role's few
+    hundred submitted rows, sorted), and only those 25 are joined to their candidates."""
+
+    def __init__(self, requisition: Requisition):
+        self.rank = Case(
+            *(When(stage=stage, then=Value(n)) for n, stage in enumerate(_READING_ORDER)),
+            output_field=IntegerField(),
+        )
+        self.applications = Application.objects.filter(
+            requisition=requisition,
+            outcome=Application.Outcome.ACTIVE,
+            stage__in=SUBMITTED_STAGES,
+        )
+
+    def __getitem__(self, window: slice) -> list[tuple]:
+        order = (self.rank, "stage_changed_at", "pk")
+        chosen = self.applications.order_by(*order).values("pk")[window]
+        return list(
+            Application.objects.filter(pk__in=chosen)
+            .order_by(*order)
+            .values_list(
+                "pk",
+                "candidate_id",
+                "candidate__first_name",
+                "candidate__last_name",
+                "candidate__headline",
+                "candidate__location",
+                "stage",
+                "stage_changed_at",
+            )
+        )
 
 
 _READING_ORDER = [Stage.SUBMITTED, Stage.OFFER, Stage.INTERVIEWING, Stage.HIRED]
