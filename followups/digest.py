@@ -144,7 +144,9 @@ def hold_answer_from_token(token: str) -> tuple[int, int, str]:
     try:
         data = signing.loads(token, salt=HOLD_SALT, max_age=HOLD_LINK_LIFETIME.total_seconds())
     except signing.SignatureExpired:
-        raise links.BadLink("This link has expired; your recruiter will ask again.") from None
+        raise links.BadLink(
+            "This link has expired; your recruiter will ask again.", expired=True
+        ) from None
     except signing.BadSignature:
         raise links.BadLink("This link is not valid.") from None
     try:

@@ -87,7 +87,10 @@ def trigger_in_words(cadence: Cadence) -> str:
         case Trigger.STAGE_ENTERED:
             return "Candidate moves to any other stage"
         case Trigger.REQUISITION_OPEN_WEEKLY:
-            return f"Every {Weekday(cadence.weekday).label} while a requisition is open"
+            return (
+                f"Every {Weekday(cadence.weekday).label}: one digest per hiring leader with an "
+                "open or on-hold requisition"
+            )
         case Trigger.CANDIDATE_UNTOUCHED:
             days = cadence.quiet_days
             return f"Candidate in a pipeline not contacted for {days} day{pluralize(days)}"

@@ -271,7 +271,10 @@ def test_the_list_says_each_cadences_trigger_in_words_with_steps_and_state(admin
         "Candidate enters Interviewing"
         in rows["Status update when a candidate enters interviewing"]
     )
-    assert "Every Friday while a requisition is open" in rows["Weekly digest to each hiring leader"]
+    assert (
+        "Every Friday: one digest per hiring leader with an open or on-hold requisition"
+        in rows["Weekly digest to each hiring leader"]
+    )
     quiet = rows["Where things stand, when a candidate has heard nothing for 7 days"]
     assert "not contacted for 7 days" in quiet
     assert '<span class="badge badge--green">On</span>' in rows["Post-hire check-ins"]

@@ -375,3 +375,18 @@ def test_the_leaders_timeline_keeps_the_digest_without_the_links_that_answer_for
     assert "/on-hold/" not in entry.body
     assert "[personal link]" in entry.body
     assert f"?digest={sent.pk}" in entry.body  # the progress pages need no hiding
+
+
+def test_an_old_hold_link_says_so_and_a_role_no_longer_theirs_is_404(
+    client, mailbox, leader, paused_role, recruiter, until
+):
+    send_digest(leader, until)
+    page = parts(received(mailbox, leader.email, "Your roles"))["text/html"]
+    (keep,) = [href for href, label in rendered(page).links if label == "Keep it on hold"]
+    path = keep.removeprefix(SITE)
+    with time_machine.travel(until + 31 * DAY):
+        assert client.get(path).status_code == 410
+    paused_role.hiring_leader = HiringLeaderWithLoginFactory(company=paused_role.company)
+    paused_role.save(update_fields=["hiring_leader"])
+    assert client.post(path).status_code == 404
+    assert not HoldAnswer.objects.exists()
