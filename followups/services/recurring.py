@@ -25,10 +25,10 @@ from hiring_leaders.models import Requisition
 from recruitcrm.models import User
 
 RECURRING_CHUNK = 1000
-# One run's time for the candidates gone quiet, so a run never holds a worker for long (beat
-# runs it every 15 minutes; a first run over a million candidates is ten minutes of work, done
-# in slices that each carry on where the last stopped). Checked after each chunk (about a
-# second), so a run ends within a minute.
+# One run's time, so a run never holds a worker for long (beat runs it every 15 minutes; a first
+# run over a million candidates is ten minutes of work or more, done in slices that each carry
+# on where the last stopped). Checked after each chunk of candidates (a second or two), so a
+# run ends within a minute.
 RECURRING_SECONDS = 45.0
 # Candidate ids read per query of the walk: each query plans and runs over a bounded range.
 SWEEP_SPAN = 20_000
@@ -111,6 +111,8 @@ def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int
     and writes in bulk; keys make a repeated run insert nothing.
     """
     now = now or timezone.now()
+    # The whole run's time, digests included: what is left of it goes to the quiet candidates.
+    deadline = time.monotonic() + RECURRING_SECONDS
     before = FollowUp.objects.count()
     weekly = list(enabled_cadences(Trigger.REQUISITION_OPEN_WEEKLY))
     if weekly:
@@ -132,7 +134,7 @@ def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int
             _schedule_digests(leaders=leaders, cadences=weekly, now=now)
         cancel_digests_without_roles()
     for cadence in enabled_cadences(Trigger.CANDIDATE_UNTOUCHED):
-        _schedule_untouched(cadence=cadence, now=now)
+        _schedule_untouched(cadence=cadence, now=now, deadline=deadline)
     return FollowUp.objects.count() - before
 
 
@@ -209,16 +211,15 @@ def quiet_candidates(
     )
 
 
-def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime) -> None:
+def _schedule_untouched(*, cadence: Cadence, now: datetime.datetime, deadline: float) -> None:
     """Remind about every quiet candidate not yet reminded, walking the candidates by id from
-    where the last run stopped, for at most RECURRING_SECONDS.
+    where the last run stopped, until `deadline` (time.monotonic()); at least one chunk.
 
     A walk that runs out of time keeps its place (RecurringSweep) and the next run carries on
     there; a walk that reaches the end starts from the first candidate next time. Who has been
     reminded is what decides, not the place: a candidate reminded already is left out by
     `reminded` below, so slices never duplicate a reminder and a lost place costs only time.
     """
-    deadline = time.monotonic() + RECURRING_SECONDS
     sweep = RecurringSweep.objects.filter(cadence=cadence).first()
     after = sweep.after_candidate_id if sweep else 0
     # Each range starts at the next candidate there is, so gaps in the ids cost nothing.
