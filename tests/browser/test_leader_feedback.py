@@ -14,6 +14,7 @@ from candidates.models import Application, LeaderFeedback
 from followups import digest, services
 from followups.composing import followup_parts, message_context
 from followups.models import FollowUp
+from hiring_leaders import services as requisition_services
 from tests.browser.test_followups import (
     LAPTOP,
     PHONE,
@@ -98,3 +99,34 @@ def test_the_digest_reads_well_in_a_browser_at_desk_and_phone_width(page, submit
         expect(page.get_by_role("link", name="Keep it on hold")).to_be_visible()
         page.screenshot(path=artifacts / name, full_page=True)
     assert fits_the_phone(page)
+
+
+def test_the_feedback_page_and_the_on_hold_question_at_desk_and_phone_width(
+    page, live_server, submitted, artifacts
+):
+    recruiter, leader, role, application = submitted
+    paused = RequisitionFactory(
+        title="Data Lead", recruiter=recruiter, hiring_leader=leader, company=leader.company
+    )
+    requisition_services.requisition_put_on_hold(
+        requisition=paused, reason="The budget is being reviewed", by=recruiter
+    )
+    sent = FollowUp.objects.filter(key__startswith="digest:").first()
+    token = digest.hold_token(digest_id=sent.pk, requisition_id=paused.pk, answer="reopen")
+    sign_in(page, live_server, leader.user)
+    feedback = (
+        f"{live_server.url}/leader/requisitions/{role.pk}/candidates/{application.pk}/feedback/"
+    )
+    for width, size in (("desktop", LAPTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(feedback + "?kind=pass")
+        page.get_by_text("Ask").first.click()
+        page.screenshot(path=artifacts / f"leader-feedback-page-{width}.png", full_page=True)
+        assert fits_the_phone(page) or width == "desktop"
+        page.goto(f"{live_server.url}/on-hold/{token}/")
+        expect(page.get_by_role("button", name="Confirm: Reopen it")).to_be_visible()
+        page.screenshot(path=artifacts / f"on-hold-confirm-{width}.png", full_page=True)
+    page.get_by_role("button", name="Confirm: Reopen it").click()
+    expect(page.get_by_role("status")).to_contain_text("will reopen Data Lead")
+    assert serious_violations(page) == []
+    page.screenshot(path=artifacts / "on-hold-answered-phone.png", full_page=True)
