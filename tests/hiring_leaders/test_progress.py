@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import Activity, Application
+from candidates.models import Activity, Application, ApplicationStageChange, Candidate
 from candidates.pipeline import application_close, application_create, application_move
 from followups.models import Audience, Channel, FollowUp
 from hiring_leaders import progress
@@ -571,6 +571,47 @@ def test_the_page_runs_a_fixed_number_of_queries(
         client.get(page_url(requisition), {"page": "2"})
 
     assert response.status_code == 200
+
+
+def test_a_role_with_2000_applications_runs_the_same_queries(
+    client, leader, recruiter, django_assert_max_num_queries
+):
+    requisition = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
+    now = timezone.now()
+    people = Candidate.objects.bulk_create(
+        Candidate(first_name=f"P{n}", last_name="Bulk", owner=recruiter) for n in range(2000)
+    )
+    stages = Application.Stage.values
+    applications = Application.objects.bulk_create(
+        Application(
+            candidate=person,
+            requisition=requisition,
+            stage=stages[n % 5],
+            stage_changed_at=now - datetime.timedelta(days=n % 60),
+        )
+        for n, person in enumerate(people)
+    )
+    ApplicationStageChange.objects.bulk_create(
+        ApplicationStageChange(
+            application=application,
+            from_stage="" if step == 0 else stages[step - 1],
+            to_stage=stages[step],
+            changed_at=application.stage_changed_at - datetime.timedelta(days=3 - step),
+        )
+        for application in applications
+        for step in range(stages.index(application.stage) + 1)
+    )
+    client.force_login(leader.user)
+
+    with django_assert_max_num_queries(PROGRESS_QUERIES):
+        response = client.get(page_url(requisition))
+    with django_assert_max_num_queries(PROGRESS_QUERIES):
+        client.get(page_url(requisition), {"page": "5"})
+
+    words = visible(response)
+    assert "2,000 In the pipeline" in words
+    assert "800 Submitted to you" in words  # submitted and interviewing: two stages in five
+    assert re.search(r"Sourced \d+ 2,000 Contacted \d+ 1,600 Screened \d+ 1,200", words)
 
 
 def test_view_as_leader_runs_a_fixed_number_of_queries(
