@@ -6,7 +6,8 @@ counts, what they were sent and the notes written for them. Never the recruiters
 notes, other roles' candidates, or the names of candidates not yet submitted.
 
 Each function is one query, whatever the number of applications: a role with 2,000 of them
-renders with the same eight queries as one with two.
+renders with the same queries as one with two (seven with the session's, six once the effort's
+weeks are cached).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ EFFORT_LABELS = {
 def feedback_overdue_days() -> int:
     """How long a submitted candidate may wait for the leader's word before the page says the
     leader is holding things up (the same window the digest and the recruiter's queue use)."""
-    return getattr(settings, "LEADER_FEEDBACK_OVERDUE_DAYS", 3)
+    return settings.LEADER_FEEDBACK_OVERDUE_DAYS
 
 
 # ---------- who may open the page ----------
