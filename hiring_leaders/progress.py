@@ -423,7 +423,10 @@ _TOLD_AND_PROMISED_SQL = """
     (SELECT 'update', f.sent_at, coalesce(t.name, ''), '', '', ''
      FROM {followup} f LEFT JOIN {template} t ON t.id = f.template_id
      WHERE f.hiring_leader_id = %(leader)s
-       AND (f.requisition_id = %(requisition)s OR f.requisition_id IS NULL)
+       -- About this role or about all of them (a digest); written so that the planner reads
+       -- the leader's few sent emails (followup_leader_sent) rather than AND in the role's
+       -- thousands of candidate emails and every email about no role.
+       AND coalesce(f.requisition_id, %(requisition)s) = %(requisition)s
        AND f.audience = %(audience)s AND f.channel = %(channel)s AND f.state = %(sent)s
        AND (%(before)s::timestamptz IS NULL OR f.sent_at < %(before)s::timestamptz)
      ORDER BY f.sent_at DESC, f.id DESC LIMIT %(entries)s)
