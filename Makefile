@@ -20,7 +20,7 @@ format:         ## fix what ruff can fix, then format
 bench:          ## pages under gunicorn on 1,000,000 candidates (built once, kept); ARGS="--pages candidates --runs 50"
 	./bin/bench pages $(ARGS)
 
-bench-dispatch: ## due-row lookup with 1M future follow-ups; send throughput to an SMTP sink
+bench-dispatch: ## due-row lookup with 1M future follow-ups; send throughput with 1, 2, 4 workers, CPU per process
 	./bin/bench dispatch
 
 ci:             ## what CI runs: install servers, full suite with no skips, prove ./bin/run works

@@ -72,3 +72,15 @@ def test_rows_whose_last_attempt_timed_out_go_a_few_at_a_time_each_in_a_task_of_
     assert len(alone) == 2
     assert all(len(ids) == 1 for ids in alone)
     assert {ids[0] for ids in alone} < {f.pk for f in silent}
+
+
+def test_the_tick_has_a_queue_of_its_own_that_workers_take_from_beside_the_sends(settings):
+    from recruitcrm.celery import app
+
+    router = app.amqp.router
+    tick = router.route({}, "followups.tasks.deliver_due_followups")["queue"].name
+    send = router.route({}, "followups.tasks.send_followups")["queue"].name
+    assert send == settings.CELERY_TASK_DEFAULT_QUEUE
+    assert tick == f"{send}.dispatch"
+    # A worker started without -Q takes every queue listed, the tick's included.
+    assert {queue.name for queue in app.conf.task_queues} == {send, tick}

@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -33,6 +34,8 @@ from followups.tasks import deliver_one_batch
 from recruitcrm.models import User
 
 ROOT = Path(settings.BASE_DIR)
+# Sending threads per worker process: enough to keep the sink busy while others wait on it.
+THREADS = 4
 COPY_COLUMNS = (
     "key",
     "audience",
@@ -58,9 +61,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--due", type=int, default=100_000, help="follow-ups to send")
         parser.add_argument("--future", type=int, default=1_000_000, help="future rows to add")
-        parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
+        parser.add_argument(
+            "--workers", default="1,2,4", help="Celery worker processes, one run per number"
+        )
+        parser.add_argument(
+            "--threads", type=int, default=THREADS, help="sending threads per worker process"
+        )
+        parser.add_argument(
+            "--sink",
+            choices=["lean", "aiosmtpd"],
+            default="lean",
+            help="benchmarks/smtp_sink.py (offers PIPELINING), or aiosmtpd's Sink",
+        )
 
-    def handle(self, *args, due, future, workers, **options):
+    def handle(self, *args, due, future, workers, threads, sink, **options):
         database = settings.DATABASES["default"]
         if connection.vendor != "postgresql" or "bench" not in database["NAME"]:
             raise CommandError(
@@ -69,6 +83,20 @@ class Command(BaseCommand):
             )
         FollowUp.objects.all().delete()
         template, people, recruiter = self._recipients()
+        if future:
+            self._lookup(future, template, people, recruiter)
+        for count in [int(n) for n in workers.split(",")]:
+            FollowUp.objects.filter(key__startswith="bench:send:").delete()
+            self._insert(due, template, people, recruiter, due_in_seconds=-60, prefix="send")
+            run = self._throughput(due, count, threads, sink)
+            self.stdout.write(
+                f"Throughput: {due:,} follow-ups sent by {count} worker process(es) with {threads} "
+                f"threads to a local SMTP sink ({sink}) in {run.elapsed:.1f} s = {run.rate:.0f} "
+                f"follow-ups/s. CPU per message: {run.cpu_line()} ({nproc()} cores)."
+            )
+        FollowUp.objects.filter(key__startswith="bench:").delete()
+
+    def _lookup(self, future, template, people, recruiter):
         self._insert(1_000, template, people, recruiter, due_in_seconds=-60, prefix="due")
         find_before, claim_before = self._time_to_find_due()
         started = time.perf_counter()
@@ -87,13 +115,6 @@ class Command(BaseCommand):
             f"before, {claim_after * 1000:.1f} ms after."
         )
         FollowUp.objects.filter(key__startswith="bench:due:").delete()
-        self._insert(due, template, people, recruiter, due_in_seconds=-60, prefix="send")
-        rate, elapsed = self._throughput(due, workers)
-        self.stdout.write(
-            f"Throughput: {due:,} follow-ups sent by {workers} worker process(es) to a local SMTP "
-            f"sink in {elapsed:.0f} s = {rate:.0f} follow-ups/s."
-        )
-        FollowUp.objects.filter(key__startswith="bench:").delete()
 
     def _recipients(self):
         recruiter, _ = User.objects.get_or_create(
@@ -153,20 +174,28 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         return statistics.median(finding), statistics.median(claiming)
 
-    def _throughput(self, due, workers):
-        with _smtp_sink() as port, _workers(workers, port) as queue:
+    def _throughput(self, due, workers, threads, kind) -> Run:
+        with _smtp_sink(kind) as sink, _workers(workers, threads, sink.port) as (queue, processes):
             os.environ["CELERY_QUEUE"] = queue
             settings.CELERY_TASK_DEFAULT_QUEUE = queue
             from recruitcrm.celery import app
 
             app.conf.task_default_queue = queue
+            postgres = _postgres_processes()
+            counted = {
+                "worker": processes,
+                "PostgreSQL": postgres,
+                "sink": [sink.pid],
+                "dispatcher": [os.getpid()],
+            }
+            cpu_before = {name: _cpu_seconds(pids) for name, pids in counted.items()}
             started = time.perf_counter()
             remaining = due
             last_count = last_report = started
             while remaining:
                 if not deliver_one_batch():
-                    time.sleep(0.1)
-                if time.perf_counter() - last_count >= 1:
+                    time.sleep(0.05)
+                if time.perf_counter() - last_count >= 0.5:
                     last_count = time.perf_counter()
                     remaining = _unsent()
                 if time.perf_counter() - last_report > 10:
@@ -174,12 +203,64 @@ class Command(BaseCommand):
                     sent = due - remaining
                     self.stdout.write(f"  … {sent:,} sent, {sent / (last_report - started):.0f}/s")
             elapsed = time.perf_counter() - started
+            cpu = {name: _cpu_seconds(pids) - cpu_before[name] for name, pids in counted.items()}
         failed = FollowUp.objects.filter(key__startswith="bench:send:").exclude(state="sent")
         if failed.exists():
             raise CommandError(
                 f"{failed.count()} follow-ups did not send: {failed.first().last_error}"
             )
-        return due / elapsed, elapsed
+        return Run(due=due, elapsed=elapsed, cpu=cpu)
+
+
+@dataclass
+class Run:
+    due: int
+    elapsed: float
+    cpu: dict[str, float]
+
+    @property
+    def rate(self) -> float:
+        return self.due / self.elapsed
+
+    def cpu_line(self) -> str:
+        per_message = {name: seconds * 1000 / self.due for name, seconds in self.cpu.items()}
+        parts = [f"{name} {ms:.2f} ms" for name, ms in per_message.items()]
+        return f"{', '.join(parts)}; {sum(per_message.values()):.2f} ms in all"
+
+
+def nproc() -> int:
+    return os.cpu_count() or 1
+
+
+def _cpu_seconds(pids) -> float:
+    """User and system CPU time of these processes (and of their finished children), from /proc;
+    a process gone since is counted as nothing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, cutime, cstime: fields 14-17 of stat(5), counted from after the name.
+        total += sum(int(value) for value in fields[11:15])
+    return total / ticks
+
+
+def _postgres_processes() -> list[int]:
+    """The server process of this database and every process of its cluster (backends,
+    WAL writer, checkpointer …): the children of our backend's parent."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    try:
+        status = Path(f"/proc/{backend}/status").read_text()
+    except OSError:
+        return []  # a server on another machine: its CPU is not ours to read
+    parent = next(line for line in status.splitlines() if line.startswith("PPid:"))
+    postmaster = int(parent.split()[1])
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children")
+    return [postmaster, *(int(pid) for pid in children.read_text().split())]
 
 
 def _unsent() -> int:
@@ -194,33 +275,38 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass
+class Sink:
+    port: int
+    pid: int
+
+
+def _sink_command(kind: str, port: int) -> list[str]:
+    if kind == "aiosmtpd":
+        address = f"127.0.0.1:{port}"
+        return ["-m", "aiosmtpd", "-n", "-l", address, "-c", "aiosmtpd.handlers.Sink"]
+    return ["-m", "benchmarks.smtp_sink", str(port)]
+
+
 @contextmanager
-def _smtp_sink():
+def _smtp_sink(kind: str):
     port = _free_port()
     sink = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            f"127.0.0.1:{port}",
-            "-c",
-            "aiosmtpd.handlers.Sink",
-        ],
+        [sys.executable, *_sink_command(kind, port)],
+        cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     time.sleep(1)
     try:
-        yield port
+        yield Sink(port=port, pid=sink.pid)
     finally:
         sink.terminate()
         sink.wait(timeout=10)
 
 
 @contextmanager
-def _workers(count, smtp_port):
+def _workers(count, threads, smtp_port):
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     env = os.environ | {
         "CELERY_QUEUE": queue,
@@ -239,9 +325,11 @@ def _workers(count, smtp_port):
                 "recruitcrm",
                 "worker",
                 "-P",
-                "solo",
+                "threads",
+                "-c",
+                str(threads),
                 "-Q",
-                queue,
+                f"{queue},{queue}.dispatch",
                 "-n",
                 f"bench{i}-{queue}@%h",
                 "--without-gossip",
@@ -259,7 +347,7 @@ def _workers(count, smtp_port):
     ]
     time.sleep(3)
     try:
-        yield queue
+        yield queue, [process.pid for process in processes]
     finally:
         for process in processes:
             process.terminate()
