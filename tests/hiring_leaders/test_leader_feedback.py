@@ -181,7 +181,7 @@ class TestTheFeedbackEndpoint:
             response = client.get(url(submitted) + "?kind=pass")
         page = response.content.decode()
         assert "Pass on Ada Lovelace" in page
-        assert "Interview<span class=\"visually-hidden\"> Ada Lovelace" in page
+        assert 'Interview<span class="visually-hidden"> Ada Lovelace' in page
 
     @pytest.mark.parametrize("who", ["other_company", "same_company", "recruiter"])
     def test_anyone_but_the_roles_leader_gets_404(self, client, submitted, who, recruiter):
