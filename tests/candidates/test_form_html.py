@@ -42,8 +42,10 @@ def same_html(html: str) -> list:
 def every_field(form: forms.Form):
     for field in form:
         if isinstance(field.field.widget, forms.RadioSelect):
-            yield field, "".join(str(choice.tag) for choice in choices(field)), "".join(
-                str(widget.tag()) for widget in field
+            yield (
+                field,
+                "".join(str(choice.tag) for choice in choices(field)),
+                "".join(str(widget.tag()) for widget in field),
             )
         else:
             yield field, control(field), field.as_widget()
