@@ -249,7 +249,16 @@ class ApplicationStageChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
-        indexes = [models.Index(fields=["application", "changed_at"], name="stage_change_app")]
+        indexes = [
+            # An application's history in order; with the stages carried, a requisition's
+            # effort per week (the leader's progress page) reads this index alone, not a few
+            # thousand history rows scattered over the table.
+            models.Index(
+                fields=["application", "changed_at"],
+                include=["from_stage", "to_stage", "outcome"],
+                name="stage_change_app_steps",
+            )
+        ]
 
     def __str__(self):
         return f"{self.from_stage or '—'} → {self.to_stage}"
