@@ -302,3 +302,20 @@ def test_a_signed_in_leader_asking_for_a_link_goes_to_their_roles(client, leader
 
     assert response.status_code == 302
     assert response.url == LIST_URL
+
+
+def test_a_digest_link_opened_signed_out_comes_back_with_its_digest(
+    client, leader, requisition, queued, django_capture_on_commit_callbacks
+):
+    page = reverse("hiring_leaders:requisition_detail", args=[requisition.pk]) + "?digest=12"
+
+    offer = client.get(client.get(page).url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(REQUEST_URL, {"email": leader.email, "next": page})
+    link = path_of(sign_in.sign_in_link(leader.user, queued[0][1]))
+    landed = use(client, link)
+
+    assert 'name="next" value="/leader/requisitions/' in text(offer)
+    assert "?digest=12" in text(offer)
+    assert queued == [(leader.email, page)]
+    assert landed.url == page
