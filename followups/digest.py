@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.db import connection
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +28,12 @@ from candidates.models import (
     Activity,
     Application,
     ApplicationStageChange,
-    Candidate,
     Commitment,
     Stage,
 )
 from followups import links
 from followups.models import FollowUp, HoldAnswer
+from hiring_leaders import progress
 from hiring_leaders.models import HiringLeader, Requisition
 
 WEEK = datetime.timedelta(days=7)
@@ -171,7 +171,7 @@ def leader_digest(
     since = until - WEEK
     requisitions = sorted(
         Requisition.objects.filter(hiring_leader=leader, status__in=DIGEST_STATUSES)
-        .select_related("company", "recruiter")
+        .select_related("company", "recruiter", "hiring_leader__company")
         .order_by("opened_on", "pk"),
         # Open roles first, longest open first; roles on hold after them.
         key=lambda r: r.status != Requisition.Status.OPEN,
@@ -196,69 +196,96 @@ NAMES_SHOWN = 10
 WAITING_SHOWN = 5
 
 
-def _rank_sql(column: str) -> str:
-    """A stage column as its place in the pipeline (sourced 0 … hired 6); -1 for none (added)."""
-    whens = " ".join(f"WHEN '{stage}' THEN {n}" for n, stage in enumerate(Stage.values))
-    return f"CASE {column} {whens} ELSE -1 END"
-
-
-def _week_sql() -> str:
-    """The roles' stage history read once: per role, the people each step reached in the week
-    and before it (a step reaches stage X when it takes someone from below X to X or beyond,
-    as the progress page counts), then this week's moves worth naming, oldest first."""
-    ranks = [Stage.values.index(stage) for stage in EFFORT_STAGES]
-    reached = ", ".join(f"bool_or(low < {r} AND high >= {r}) AS r{r}" for r in ranks)
-    counts = ", ".join(f"count(*) FILTER (WHERE r{r})" for r in ranks)
-    blanks = ", ".join("0" for _ in ranks)
-    return f"""
-    WITH steps AS MATERIALIZED (
-        SELECT a.requisition_id, s.application_id, a.candidate_id, s.to_stage, s.changed_at,
-               s.changed_at >= %(since)s AS recent,
-               {_rank_sql("s.from_stage")} AS low, {_rank_sql("s.to_stage")} AS high
-        FROM {Application._meta.db_table} a
-        -- Each application's own history through the stage_change_app index: the planner
-        -- would otherwise scan the whole table (OFFSET 0 keeps the subquery a nested loop).
-        CROSS JOIN LATERAL (
-            SELECT s.application_id, s.from_stage, s.to_stage, s.changed_at
-            FROM {ApplicationStageChange._meta.db_table} s
-            WHERE s.application_id = a.id AND s.changed_at < %(until)s AND s.outcome = 'active'
-            OFFSET 0
-        ) s
-        WHERE a.requisition_id = ANY(%(ids)s)
-    ), reached AS (
-        SELECT requisition_id, recent, {reached}
-        FROM steps GROUP BY requisition_id, application_id, recent
-    )
-    SELECT requisition_id, recent, NULL, NULL, NULL, NULL, {counts}
-    FROM reached GROUP BY requisition_id, recent
-    UNION ALL
-    SELECT st.requisition_id, true, st.to_stage, st.changed_at, c.first_name, c.last_name, {blanks}
-    FROM steps st JOIN {Candidate._meta.db_table} c ON c.id = st.candidate_id
-    WHERE st.recent AND st.to_stage = ANY(%(named)s)
-    """
-
-
 def _week(roles, ids, since, until) -> None:
-    """What moved this week, by name, and the effort this week and in total: one query."""
-    params = {"ids": ids, "since": since, "until": until, "named": [s for s, _ in MOVES]}
+    """What moved this week, by name, and the effort this week and in total.
+
+    The week is read narrowly: only the applications moved since it began (every step in the
+    pipeline sets the application's stage_changed_at), and of those only their steps since.
+    The totals are the effort's weeks as the progress page counts and caches them, under the
+    version of each pipeline: read from the cache when the role has not moved since it was
+    filled (by the page or the last digest), else from the stage history, then cached for the
+    page a leader opens from the digest."""
+    steps = _steps_since(ids, since)
+    effort_weeks = _effort_weeks(
+        roles, ids, until, late={row[0] for row in steps if row[4] >= until}
+    )
+    ranks = [Stage.values.index(stage) for stage in EFFORT_STAGES]
+    reached: dict[int, dict[int, set]] = defaultdict(lambda: defaultdict(set))
     moved: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    with connection.cursor() as cursor:
-        cursor.execute(_week_sql(), params)
-        for requisition_id, recent, stage, at, first, last, *counts in cursor:
-            if stage is None:
-                effort = roles[requisition_id].effort
-                for (key, _), n in zip(EFFORT, counts, strict=True):
-                    effort.total[key] = effort.total.get(key, 0) + n
-                    if recent:
-                        effort.week[key] = n
-            else:
-                moved[requisition_id][stage].append((at, f"{first} {last}".strip()))
+    for requisition_id, application_id, from_stage, to_stage, at, first, last in steps:
+        if at >= until:
+            continue
+        low = Stage.values.index(from_stage) if from_stage else -1
+        high = Stage.values.index(to_stage)
+        for rank in ranks:
+            if low < rank <= high:
+                reached[requisition_id][rank].add(application_id)
+        if to_stage in NAMED:
+            moved[requisition_id][to_stage].append((at, f"{first} {last}".strip()))
+    for requisition_id, role in roles.items():
+        by_week = effort_weeks[requisition_id].values()
+        for (key, _), stage, rank in zip(EFFORT, EFFORT_STAGES, ranks, strict=True):
+            role.effort.week[key] = len(reached[requisition_id][rank])
+            role.effort.total[key] = sum(week[stage] for week in by_week)
     for requisition_id, by_stage in moved.items():
         roles[requisition_id].moves = [
             Moved(label, _distinct_names(by_stage[stage]))
             for stage, label in MOVES
             if by_stage.get(stage)
         ]
+
+
+NAMED = {stage for stage, _ in MOVES}
+
+
+def _steps_since(ids, since) -> list[tuple]:
+    """The roles' active steps since `since` (and after the digest's moment, if any), with
+    whose they are: the applications moved since then, from the application_board index, and
+    each one's recent history from stage_change_app_steps."""
+    return list(
+        ApplicationStageChange.objects.filter(
+            application__requisition_id__in=ids,
+            application__stage_changed_at__gte=since,
+            changed_at__gte=since,
+            outcome=Application.Outcome.ACTIVE,
+        )
+        .order_by()
+        .values_list(
+            "application__requisition_id",
+            "application_id",
+            "from_stage",
+            "to_stage",
+            "changed_at",
+            "application__candidate__first_name",
+            "application__candidate__last_name",
+        )
+    )
+
+
+def _effort_weeks(roles, ids, until, *, late: set[int]) -> dict[int, dict]:
+    """Each role's effort weeks up to `until`. A role moved after `until` (a digest sent late)
+    is read from its history: what is cached counts up to now."""
+    first = next(iter(roles.values())).requisition
+    zone = progress.leader_zone(first)
+    today = until.astimezone(zone).date()
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    versions = progress.pipeline_versions(requisition_ids=ids)
+    keys = {
+        pk: progress.effort_cache_key(pk, zone, this_monday, versions[pk])
+        for pk in ids
+        if pk not in late
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    weeks = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in ids if pk not in weeks]
+    if missing:
+        read = progress.effort_by_week_of(requisition_ids=missing, zone=zone, until=until)
+        cache.set_many(
+            {keys[pk]: read[pk] for pk in missing if pk in keys},
+            progress.EFFORT_KEPT.total_seconds(),
+        )
+        weeks.update(read)
+    return weeks
 
 
 def _distinct_names(rows: list) -> list[str]:

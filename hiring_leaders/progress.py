@@ -127,9 +127,9 @@ def requisition_standing(*, requisition: Requisition, now: datetime.datetime) ->
     )
     active: dict[str, int] = {}
     closed = overdue = 0
-    version = []
+    groups = []
     for outcome, stage, n, late, latest in rows:
-        version.append(f"{outcome}:{stage}:{n}:{latest.timestamp()}")
+        groups.append((outcome, stage, n, latest))
         if outcome == Application.Outcome.ACTIVE:
             active[stage] = n
             overdue += late
@@ -142,8 +142,29 @@ def requisition_standing(*, requisition: Requisition, now: datetime.datetime) ->
         closed=closed,
         submitted=submitted,
         overdue=overdue,
-        version=hashlib.blake2b("|".join(version).encode(), digest_size=12).hexdigest(),
+        version=_pipeline_version(groups),
     )
+
+
+def _pipeline_version(groups) -> str:
+    """(outcome, stage, count, latest move) per group, in (outcome, stage) order."""
+    parts = "|".join(f"{o}:{s}:{n}:{latest.timestamp()}" for o, s, n, latest in groups)
+    return hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
+
+
+def pipeline_versions(*, requisition_ids: list[int]) -> dict[int, str]:
+    """Several roles' Standing.version in one grouped query (the weekly digest's), so that it
+    finds the effort's weeks a progress page cached, and caches them for the next visit."""
+    rows = (
+        Application.objects.filter(requisition_id__in=requisition_ids)
+        .values_list("requisition_id", "outcome", "stage")
+        .annotate(n=Count("pk"), latest=Max("stage_changed_at"))
+        .order_by("requisition_id", "outcome", "stage")
+    )
+    groups: dict[int, list] = {pk: [] for pk in requisition_ids}
+    for requisition_id, outcome, stage, n, latest in rows:
+        groups[requisition_id].append((outcome, stage, n, latest))
+    return {pk: _pipeline_version(found) for pk, found in groups.items()}
 
 
 def days_open(requisition: Requisition, today: datetime.date) -> int:
@@ -295,26 +316,31 @@ def _rank_sql(column: str) -> str:
 # after is one hash aggregate, where COUNT(DISTINCT …) per stage sorted the rows five times.
 _EFFORT_SQL = """
     WITH steps AS (
-        SELECT s.application_id,
+        SELECT a.requisition_id, s.application_id,
                date_trunc('week', s.changed_at AT TIME ZONE %(zone)s)::date AS week,
                {from_rank} AS low, {to_rank} AS high
         FROM {stage_change} s JOIN {application} a ON a.id = s.application_id
-        WHERE a.requisition_id = %(requisition)s AND s.outcome = %(active)s
+        WHERE {which} AND s.outcome = %(active)s
     ), reached AS (
-        SELECT week, {per_stage_bool}
-        FROM steps GROUP BY week, application_id
+        SELECT requisition_id, week, {per_stage_bool}
+        FROM steps GROUP BY requisition_id, week, application_id
     )
-    SELECT week, {per_stage_count} FROM reached GROUP BY week
+    SELECT requisition_id, week, {per_stage_count} FROM reached GROUP BY requisition_id, week
 """
+# The page's one role; the digest's several, up to its moment (a digest sent late, or sent
+# again, says what it said at its due time).
+_ONE_ROLE = "a.requisition_id = %(requisition)s"
+_ROLES_UNTIL = "a.requisition_id = ANY(%(requisitions)s) AND s.changed_at < %(until)s"
 
 
-def _effort_sql() -> str:
+def _effort_sql(which: str = _ONE_ROLE) -> str:
     ranks = {stage: Stage.values.index(stage) for stage in EFFORT_STAGES}
     return _EFFORT_SQL.format(
         from_rank=_rank_sql("s.from_stage"),
         to_rank=_rank_sql("s.to_stage"),
         stage_change=ApplicationStageChange._meta.db_table,
         application=Application._meta.db_table,
+        which=which,
         per_stage_bool=", ".join(
             f"bool_or(low < {rank} AND high >= {rank}) AS r{rank}" for rank in ranks.values()
         ),
@@ -346,7 +372,7 @@ def requisition_effort(
     this_monday = _monday(now.astimezone(zone).date())
     key = None
     if standing is not None:
-        key = f"leader-effort:{requisition.pk}:{zone}:{this_monday}:{standing.version}"
+        key = effort_cache_key(requisition.pk, zone, this_monday, standing.version)
         by_week = cache.get(key)
         if by_week is not None:
             return _effort(requisition, by_week, this_monday)
@@ -360,6 +386,10 @@ def requisition_effort(
 EFFORT_KEPT = datetime.timedelta(days=7)
 
 
+def effort_cache_key(requisition_id: int, zone, this_monday: datetime.date, version: str) -> str:
+    return f"leader-effort:{requisition_id}:{zone}:{this_monday}:{version}"
+
+
 def _effort_by_week(requisition: Requisition, zone: ZoneInfo) -> dict:
     params = {
         "zone": str(zone),
@@ -368,7 +398,26 @@ def _effort_by_week(requisition: Requisition, zone: ZoneInfo) -> dict:
     }
     with connection.cursor() as cursor:
         cursor.execute(_effort_sql(), params)
-        return {week: dict(zip(EFFORT_STAGES, counts, strict=True)) for week, *counts in cursor}
+        return {week: dict(zip(EFFORT_STAGES, counts, strict=True)) for _, week, *counts in cursor}
+
+
+def effort_by_week_of(
+    *, requisition_ids: list[int], zone: ZoneInfo, until: datetime.datetime
+) -> dict[int, dict]:
+    """Several roles' effort weeks, as requisition_effort keeps them, from the history before
+    `until`: one query (the weekly digest's)."""
+    params = {
+        "zone": str(zone),
+        "requisitions": requisition_ids,
+        "until": until,
+        "active": Application.Outcome.ACTIVE.value,
+    }
+    by_role: dict[int, dict] = {pk: {} for pk in requisition_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(_effort_sql(_ROLES_UNTIL), params)
+        for requisition_id, week, *counts in cursor:
+            by_role[requisition_id][week] = dict(zip(EFFORT_STAGES, counts, strict=True))
+    return by_role
 
 
 def _effort(requisition: Requisition, by_week: dict, this_monday: datetime.date) -> Effort:

@@ -202,9 +202,69 @@ class TestWhatTheDigestSays:
         for n in range(10):
             role = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
             add(role, "Person", f"{n}", until - 2 * DAY)
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             found = digest.leader_digest(leader=leader, until=until, digest_id=1)
         assert len(found.roles) == 10
+        # The roles' effort weeks are cached now (as their progress pages keep them).
+        with django_assert_max_num_queries(6):
+            again = digest.leader_digest(leader=leader, until=until, digest_id=1)
+        assert [r.effort.rows() for r in again.roles] == [r.effort.rows() for r in found.roles]
+
+
+class TestTheEffortKeptBetweenDigests:
+    """The totals come from the effort weeks cached under each pipeline's version: whatever
+    moves after they were cached shows in the next digest, and what moves after a digest's
+    moment never shows in it (a digest sent again says the same)."""
+
+    def test_a_move_after_the_effort_was_cached_shows_in_the_next_digest(
+        self, leader, busy_role, until
+    ):
+        before = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
+        cy = busy_role.applications.get(candidate__first_name="Cy")
+        move(cy, "screened", until - datetime.timedelta(hours=1))
+        after = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
+
+        assert before["FP&A Analyst <Lead>"].effort.rows()[2] == ("Screened", 2, 2)
+        assert after["FP&A Analyst <Lead>"].effort.rows()[2] == ("Screened", 3, 3)
+
+    def test_the_weeks_a_progress_page_cached_serve_the_digest_until_someone_moves(
+        self, client, leader, busy_role, until, django_assert_max_num_queries
+    ):
+        with time_machine.travel(until, tick=False):
+            client.force_login(leader.user)
+            page = client.get(reverse("hiring_leaders:requisition_detail", args=[busy_role.pk]))
+        assert page.status_code == 200
+        with django_assert_max_num_queries(6):
+            cached = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
+        cy = busy_role.applications.get(candidate__first_name="Cy")
+        move(cy, "screened", until - datetime.timedelta(hours=1))
+        moved = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
+
+        role = "FP&A Analyst <Lead>"
+        assert [row[2] for row in cached[role].effort.rows()] == [3, 3, 2, 2, 1]
+        assert moved[role].effort.rows() == [
+            ("Sourced", 0, 3),
+            ("Contacted", 0, 3),
+            ("Screened", 3, 3),
+            ("Submitted", 2, 2),
+            ("Interviews", 1, 1),
+        ]
+
+    def test_what_moved_after_the_digests_moment_is_not_in_it(self, leader, busy_role, until):
+        sent = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
+        cy = busy_role.applications.get(candidate__first_name="Cy")
+        move(cy, "screened", until + datetime.timedelta(hours=1))
+        move(cy, "submitted", until + datetime.timedelta(hours=2))
+        # The cache now holds the weeks up to the later move; the retry of the digest due at
+        # `until` still says what it said.
+        digest.leader_digest(leader=leader, until=until + 3 * DAY, digest_id=2)
+        again = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
+
+        role = "FP&A Analyst <Lead>"
+        assert again[role].effort.rows() == sent[role].effort.rows()
+        assert [(m.label, m.names) for m in again[role].moves] == [
+            (m.label, m.names) for m in sent[role].moves
+        ]
 
 
 def send_digest(leader, until) -> FollowUp:
