@@ -413,6 +413,7 @@ def outbox(request):
         "state_label": selectors.OUTBOX_STATES.get(filters["state"], ""),
         "order_words": _order_words(filters["state"]),
         "per_page": selectors.OUTBOX_PER_PAGE,
+        "search_people": selectors.OUTBOX_SEARCH_PEOPLE,
         "first_url": _with_query(request, after=None),
         "next_url": _with_query(request, after=page.next_cursor),
         "back": request.get_full_path(),
