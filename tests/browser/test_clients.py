@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from candidates.models import Application
-from followups.models import FollowUp
+from followups.models import FollowUp, Trigger
 from hiring_leaders.models import Requisition
 from tests.browser.axe import serious_violations
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
@@ -112,5 +112,10 @@ def test_a_recruiter_moves_a_candidate_then_puts_the_role_on_hold_after_reading_
     requisition.refresh_from_db()
     assert requisition.status == Requisition.Status.ON_HOLD
     assert requisition.status_note == "CFO froze hiring until Q3"
-    leader_note = FollowUp.objects.get(hiring_leader__last_name="Kim", requisition=requisition)
+    # The hold's note to Dana, not the chase for her word on the candidate just submitted.
+    leader_note = FollowUp.objects.get(
+        hiring_leader__last_name="Kim",
+        requisition=requisition,
+        cadence_step__cadence__trigger=Trigger.REQUISITION_ON_HOLD,
+    )
     assert leader_note.facts["status_reason"] == "The team's budget is being reviewed"
