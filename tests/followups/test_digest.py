@@ -20,7 +20,7 @@ from followups import digest, services
 from followups.models import DigestVisit, FollowUp, HoldAnswer
 from followups.queue.selectors import queue_for
 from hiring_leaders import services as requisition_services
-from tests.candidates.factories import CandidateFactory
+from tests.candidates.factories import CandidateFactory, CommitmentFactory
 from tests.followups.test_received_mail import (  # noqa: F401 (mailbox is a fixture)
     SITE,
     mailbox,
@@ -195,6 +195,41 @@ class TestWhatTheDigestSays:
         assert "- Contacted: 0 / 1" in text
         assert "Nothing moved forward this week." in text
         assert "keeps sourcing and screening" in text
+
+    def test_the_recruiters_note_and_promise_read_well_in_text_and_html(
+        self, leader, busy_role, recruiter, until
+    ):
+        at(
+            until - DAY,
+            requisition_services.requisition_note_for_leader,
+            requisition=busy_role,
+            text="Shortlist ready\nTwo strong <finance> profiles.\n\nMore next week.",
+            by=recruiter,
+        )
+        due = datetime.datetime(2031, 3, 7, 12, 0, tzinfo=datetime.UTC)
+        CommitmentFactory(
+            recruiter=recruiter,
+            candidate=None,
+            hiring_leader=leader,
+            requisition=busy_role,
+            description="Book the final interviews",
+            due_at=due,
+        )
+        found = digest.leader_digest(leader=leader, until=until, digest_id=3)
+        text, page = digest.digest_bodies(
+            found,
+            intro_text="Hi Zoë",
+            intro_html="<p>Hi Zoë</p>",
+            footer={"recruiter": recruiter, "unsubscribe_link": "https://x.invalid/u/?a=1&b=2"},
+        )
+        by = f"(by {timezone.localtime(due):%a %-d %b})"
+        assert f"Note from {recruiter.first_name}: Shortlist ready" in text
+        assert "Two strong <finance> profiles." in text
+        assert f"What happens next: Book the final interviews {by}" in text
+        assert "Stop them here: https://x.invalid/u/?a=1&b=2" in text
+        assert "<p>Two strong &lt;finance&gt; profiles.</p><p>More next week.</p>" in page
+        assert f"Book the final interviews {by}</p>" in page
+        assert 'href="https://x.invalid/u/?a=1&amp;b=2"' in page
 
     def test_the_digest_is_read_in_a_fixed_number_of_queries(
         self, leader, recruiter, until, django_assert_max_num_queries
