@@ -170,6 +170,10 @@ class CadenceStep(models.Model):
         return f"{when}: {self.get_channel_display()} to {self.get_audience_display()}"
 
 
+# What Today reads of a scheduled row to file it in a section (see the indexes below).
+QUEUE_COLUMNS = ["id", "key", "cadence_step", "audience", "candidate", "hiring_leader"]
+
+
 class FollowUp(models.Model):
     """One durable scheduled touch. The database, not the broker, is the schedule."""
 
@@ -253,16 +257,20 @@ class FollowUp(models.Model):
                 name="followup_sending_lease",
                 condition=models.Q(state="sending"),
             ),
+            # Both carry what Today reads of a row, so its sections are counted and ranked
+            # from the index alone (followups/queue/selectors.py).
             models.Index(
                 fields=["recruiter", "due_at"],
                 name="followup_recruiter_tasks",
                 condition=models.Q(state="scheduled", channel="task"),
+                include=QUEUE_COLUMNS,
             ),
             # The queue's "bad news waiting": a recruiter's emails still to go.
             models.Index(
                 fields=["recruiter", "due_at"],
                 name="followup_recruiter_emails",
                 condition=models.Q(state="scheduled", channel="email"),
+                include=QUEUE_COLUMNS,
             ),
             # The outbox's pages, read by keyset on (due_at, id) in either direction: a state's
             # rows, and everything at once (what just happened, then what is coming).
