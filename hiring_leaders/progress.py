@@ -21,10 +21,27 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Activity, Application, ApplicationStageChange, Commitment
+from candidates.models import (
+    Activity,
+    Application,
+    ApplicationStageChange,
+    Commitment,
+    LeaderFeedback,
+)
 from followups.models import Audience, Channel, FollowUp
 from hiring_leaders.models import Requisition
 from recruitcrm.models import User
@@ -117,9 +134,12 @@ def requisition_standing(*, requisition: Requisition, now: datetime.datetime) ->
         .values_list("outcome", "stage")
         .annotate(
             n=Count("pk"),
+            # A leader who answered since the submission (a question, say) is not holding
+            # things up: the same rule as the recruiter's queue (waiting_on_leader).
             overdue=Count(
                 "pk",
-                filter=Q(stage=Stage.SUBMITTED, stage_changed_at__lt=overdue_before),
+                filter=Q(stage=Stage.SUBMITTED, stage_changed_at__lt=overdue_before)
+                & ~Exists(_feedback_since_submitted()),
             ),
             latest=Max("stage_changed_at"),
         )
@@ -201,8 +221,10 @@ class SubmittedCandidate:
     stage: str
     stage_label: str
     since: datetime.datetime
-    # Days since submission while the leader's answer is awaited; None past that stage.
+    # Days since submission while the leader's answer is awaited; None past that stage, or
+    # once the leader asked a question about them (the recruiter owes the next word then).
     waiting_days: int | None
+    asked_at: datetime.datetime | None = None
 
 
 def submitted_candidates_page(
@@ -239,6 +261,7 @@ class _SubmittedInReadingOrder:
         return list(
             Application.objects.filter(pk__in=chosen)
             .order_by(*order)
+            .annotate(asked_at=_question_since_submitted())
             .values_list(
                 "pk",
                 "candidate_id",
@@ -248,16 +271,31 @@ class _SubmittedInReadingOrder:
                 "candidate__location",
                 "stage",
                 "stage_changed_at",
+                "asked_at",
             )
         )
+
+
+def _feedback_since_submitted():
+    """The leader's answers about an application since it last moved (its submission, for one
+    at submitted): on the leader_feedback_application index."""
+    return LeaderFeedback.objects.filter(
+        application=OuterRef("pk"), given_at__gte=OuterRef("stage_changed_at")
+    )
+
+
+def _question_since_submitted() -> Subquery:
+    """When the leader last asked about the candidate since the submission, if they did."""
+    asked = _feedback_since_submitted().filter(kind=LeaderFeedback.Kind.QUESTION)
+    return Subquery(asked.order_by("-given_at").values("given_at")[:1])
 
 
 _READING_ORDER = [Stage.SUBMITTED, Stage.OFFER, Stage.INTERVIEWING, Stage.HIRED]
 
 
 def _submitted_row(row: tuple, now: datetime.datetime) -> SubmittedCandidate:
-    pk, candidate_id, first, last, headline, location, stage, since = row
-    waiting = (now - since).days if stage == Stage.SUBMITTED else None
+    pk, candidate_id, first, last, headline, location, stage, since, asked_at = row
+    waiting = (now - since).days if stage == Stage.SUBMITTED and asked_at is None else None
     return SubmittedCandidate(
         application_id=pk,
         candidate_id=candidate_id,
@@ -268,6 +306,7 @@ def _submitted_row(row: tuple, now: datetime.datetime) -> SubmittedCandidate:
         stage_label=Stage(stage).label,
         since=since,
         waiting_days=waiting,
+        asked_at=asked_at,
     )
 
 

@@ -156,6 +156,20 @@ class TestTheFeedbackEndpoint:
         assert "never your words" in page
         assert LeaderFeedback.objects.get().reason == "level"
 
+    def test_a_rows_pass_link_brings_the_pass_form_open_in_place(self, client, leader, submitted):
+        client.force_login(leader.user)
+        progress = client.get(
+            reverse("hiring_leaders:requisition_detail", args=[submitted.requisition_id])
+        ).content.decode()
+        assert f'href="{url(submitted)}?kind=pass"' in progress
+        assert "Main reason" not in progress  # the rows carry links, not every form
+
+        page = client.get(url(submitted), {"kind": "pass"}, **HTMX).content.decode()
+
+        assert page.startswith(f'<div class="leader-feedback" id="feedback-{submitted.pk}">')
+        assert '<details class="leader-feedback__more" open>' in page
+        assert "Main reason" in page
+
     def test_without_javascript_a_pass_redirects_to_the_role(self, client, leader, submitted):
         client.force_login(leader.user)
         response = client.post(url(submitted), {"kind": "advance"})

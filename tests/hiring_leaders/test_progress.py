@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from candidates.models import Activity, Application, ApplicationStageChange, Candidate
 from candidates.pipeline import application_close, application_create, application_move
+from candidates.services import leader_feedback_give
 from followups.models import Audience, Channel, FollowUp
 from hiring_leaders import progress
 from hiring_leaders.models import Requisition
@@ -272,6 +273,35 @@ def test_feedback_overdue_is_said_plainly(client, leader, requisition, settings)
         "Waiting on you 2 candidates have waited 5 days or more for your feedback: "
         "Ada Candidate (9 days), Grace Candidate (5 days)." in words
     )
+
+
+def test_a_candidate_the_leader_asked_about_no_longer_waits_on_them(
+    client, leader, requisition, settings, shipped_cadences
+):
+    settings.LEADER_FEEDBACK_OVERDUE_DAYS = 5
+    now = timezone.now()
+    asked, _waiting = (
+        ApplicationFactory(
+            requisition=requisition,
+            stage=Application.Stage.SUBMITTED,
+            stage_changed_at=now - datetime.timedelta(days=9, minutes=n),
+            candidate=CandidateFactory(first_name=name, last_name="Candidate"),
+        )
+        for n, name in enumerate(["Ada", "Grace"])
+    )
+    with _at(now - datetime.timedelta(days=2)):
+        leader_feedback_give(
+            application=asked, leader=leader, kind="question", text="Notice period?"
+        )
+    client.force_login(leader.user)
+
+    words = visible(client.get(page_url(requisition)))
+
+    assert (
+        "Waiting on you 1 candidate has waited 5 days or more for your feedback: "
+        "Grace Candidate (9 days)." in words
+    )
+    assert re.search(r"Ada Candidate Submitted since \d+ \w+ You asked 2 days ago", words)
 
 
 def test_nothing_waiting_means_no_waiting_notice(client, leader, requisition):
