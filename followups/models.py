@@ -265,6 +265,12 @@ class FollowUp(models.Model):
                 condition=models.Q(state="scheduled", channel="task"),
                 include=QUEUE_COLUMNS,
             ),
+            # What a hiring leader will be sent next (Today says when their digest goes).
+            models.Index(
+                fields=["hiring_leader", "due_at"],
+                name="followup_leader_scheduled",
+                condition=models.Q(state="scheduled", channel="email", audience="hiring_leader"),
+            ),
             # The queue's "bad news waiting": a recruiter's emails still to go.
             models.Index(
                 fields=["recruiter", "due_at"],

@@ -480,6 +480,7 @@ LEADER_ROWS_SQL = f"""
          WHERE weekly.hiring_leader_id = r.hiring_leader_id
            AND weekly.cadence_step_id = ANY(%(weekly_steps)s)
            AND weekly.state = 'scheduled' AND weekly.channel = 'email'
+           AND weekly.audience = 'hiring_leader'
          ORDER BY weekly.due_at LIMIT 1) AS next_update_at
     FROM ranked
     JOIN {Requisition._meta.db_table} r ON r.id = ranked.id
