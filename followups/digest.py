@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.core.cache import cache
+from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from followups import links
 from followups.models import FollowUp, HoldAnswer
 from hiring_leaders import progress
 from hiring_leaders.models import HiringLeader, Requisition
+from recruitcrm.jinja2 import url
 
 WEEK = datetime.timedelta(days=7)
 DIGEST_STATUSES = (Requisition.Status.OPEN, Requisition.Status.ON_HOLD)
@@ -93,6 +95,15 @@ class Effort:
         return any(self.week.values())
 
 
+@dataclass(frozen=True)
+class Note:
+    """The recruiter's note written for the leader this week (its first line is the summary)."""
+
+    summary: str
+    body: str
+    at: datetime.datetime
+
+
 @dataclass
 class RoleNews:
     requisition: Requisition
@@ -101,8 +112,8 @@ class RoleNews:
     effort: Effort = field(default_factory=Effort)
     waiting: list[Waiting] = field(default_factory=list)
     waiting_count: int = 0
-    promises: list[Commitment] = field(default_factory=list)
-    note: Activity | None = None
+    promises: list[progress.Promise] = field(default_factory=list)
+    note: Note | None = None
     hold_links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -160,7 +171,7 @@ def hold_answer_from_token(token: str) -> tuple[int, int, str]:
 
 def progress_link(requisition_id: int, digest_id: int | None) -> str:
     """The role's progress page; from a digest it says which one, so opening it is recorded."""
-    path = reverse("hiring_leaders:requisition_detail", args=[requisition_id])
+    path = url("hiring_leaders:requisition_detail", requisition_id)  # reverse(), remembered
     return links.absolute(path + (f"?{urlencode({'digest': digest_id})}" if digest_id else ""))
 
 
@@ -181,10 +192,9 @@ def leader_digest(
     }
     if roles:
         ids = list(roles)
-        _week(roles, ids, since, until)
+        steps = _week_promises_and_notes(roles, leader, ids, since, until)
+        _week(roles, ids, since, until, steps)
         _waiting(roles, ids, until)
-        _promises(roles, leader, ids)
-        _notes(roles, ids, since, until)
         if digest_id and asks_about_hold(until):
             _hold_links(roles, digest_id)
     return Digest(leader=leader, since=since, until=until, roles=list(roles.values()))
@@ -196,7 +206,7 @@ NAMES_SHOWN = 10
 WAITING_SHOWN = 5
 
 
-def _week(roles, ids, since, until) -> None:
+def _week(roles, ids, since, until, steps: list[tuple]) -> None:
     """What moved this week, by name, and the effort this week and in total.
 
     The week is read narrowly: only the applications moved since it began (every step in the
@@ -205,7 +215,6 @@ def _week(roles, ids, since, until) -> None:
     version of each pipeline: read from the cache when the role has not moved since it was
     filled (by the page or the last digest), else from the stage history, then cached for the
     page a leader opens from the digest."""
-    steps = _steps_since(ids, since)
     effort_weeks = _effort_weeks(
         roles, ids, until, late={row[0] for row in steps if row[4] >= until}
     )
@@ -238,28 +247,66 @@ def _week(roles, ids, since, until) -> None:
 NAMED = {stage for stage, _ in MOVES}
 
 
-def _steps_since(ids, since) -> list[tuple]:
-    """The roles' active steps since `since` (and after the digest's moment, if any), with
-    whose they are: the applications moved since then, from the application_board index, and
-    each one's recent history from stage_change_app_steps."""
-    return list(
-        ApplicationStageChange.objects.filter(
-            application__requisition_id__in=ids,
-            application__stage_changed_at__gte=since,
-            changed_at__gte=since,
-            outcome=Application.Outcome.ACTIVE,
-        )
-        .order_by()
-        .values_list(
-            "application__requisition_id",
-            "application_id",
-            "from_stage",
-            "to_stage",
-            "changed_at",
-            "application__candidate__first_name",
-            "application__candidate__last_name",
-        )
+# What the digest reads besides its roles, in one statement (building and sending a query cost
+# more than running these three index reads): the roles' active steps since the week began
+# (only the applications moved since, every step setting stage_changed_at; the steps after
+# the digest's moment too, which say the cached effort is newer than the digest), the
+# recruiter's open promises to the leader about the roles, and each role's latest note for the
+# leader written this week.
+_WEEK_PROMISES_AND_NOTES_SQL = """
+    SELECT 'step', a.requisition_id, s.changed_at, s.from_stage, s.to_stage,
+           c.first_name, c.last_name, a.id
+    FROM {application} a
+    JOIN {candidate} c ON c.id = a.candidate_id
+    JOIN {stage_change} s ON s.application_id = a.id
+        AND s.changed_at >= %(since)s AND s.outcome = %(active)s
+    WHERE a.requisition_id = ANY(%(ids)s) AND a.stage_changed_at >= %(since)s
+    UNION ALL
+    SELECT 'promise', p.requisition_id, p.due_at, p.description, '', '', '', p.id
+    FROM {commitment} p
+    WHERE p.hiring_leader_id = %(leader)s AND p.status = %(open)s
+      AND p.requisition_id = ANY(%(ids)s)
+    UNION ALL
+    (SELECT DISTINCT ON (n.requisition_id)
+            'note', n.requisition_id, n.occurred_at, n.summary, n.body, '', '', n.id
+     FROM {activity} n
+     WHERE n.requisition_id = ANY(%(ids)s) AND n.shared_with_leader
+       AND n.occurred_at >= %(since)s AND n.occurred_at < %(until)s
+     ORDER BY n.requisition_id, n.occurred_at DESC, n.id DESC)
+"""
+
+
+def _week_promises_and_notes(roles, leader, ids, since, until) -> list[tuple]:
+    """Fills in each role's promises (soonest due first) and note; returns the week's steps
+    as (requisition, application, from, to, at, first name, last name)."""
+    sql = _WEEK_PROMISES_AND_NOTES_SQL.format(
+        application=Application._meta.db_table,
+        candidate=Application._meta.get_field("candidate").related_model._meta.db_table,
+        stage_change=ApplicationStageChange._meta.db_table,
+        commitment=Commitment._meta.db_table,
+        activity=Activity._meta.db_table,
     )
+    params = {
+        "ids": ids,
+        "since": since,
+        "until": until,
+        "leader": leader.pk,
+        "active": Application.Outcome.ACTIVE.value,
+        "open": Commitment.Status.OPEN.value,
+    }
+    steps, promises = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, requisition_id, at, a, b, c, d, pk in cursor:
+            if kind == "step":
+                steps.append((requisition_id, pk, a, b, at, c, d))
+            elif kind == "promise":
+                promises.append((at, pk, requisition_id, progress.Promise(a, at)))
+            else:
+                roles[requisition_id].note = Note(summary=a, body=b, at=at)
+    for *_, requisition_id, promise in sorted(promises, key=lambda row: row[:2]):
+        roles[requisition_id].promises.append(promise)
+    return steps
 
 
 def _effort_weeks(roles, ids, until, *, late: set[int]) -> dict[int, dict]:
@@ -302,26 +349,6 @@ def _waiting(roles, ids, until) -> None:
         role = roles[waiting.requisition_id]
         role.waiting.append(waiting)
         role.waiting_count = waiting.of
-
-
-def _promises(roles, leader, ids) -> None:
-    """What happens next: the recruiter's open promises to the leader about each role."""
-    for promise in Commitment.objects.filter(
-        hiring_leader=leader, status=Commitment.Status.OPEN, requisition_id__in=ids
-    ).order_by("due_at", "pk"):
-        roles[promise.requisition_id].promises.append(promise)
-
-
-def _notes(roles, ids, since, until) -> None:
-    """The recruiter's latest note written for the leader this week, per role."""
-    for note in Activity.objects.filter(
-        requisition_id__in=ids,
-        shared_with_leader=True,
-        occurred_at__gte=since,
-        occurred_at__lt=until,
-    ).order_by("-occurred_at", "-pk"):
-        role = roles[note.requisition_id]
-        role.note = role.note or note
 
 
 def _hold_links(roles, digest_id: int) -> None:

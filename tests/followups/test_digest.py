@@ -200,6 +200,13 @@ class TestWhatTheDigestSays:
         self, leader, busy_role, recruiter, until
     ):
         at(
+            until - 3 * DAY,
+            requisition_services.requisition_note_for_leader,
+            requisition=busy_role,
+            text="Sourcing update",
+            by=recruiter,
+        )
+        at(
             until - DAY,
             requisition_services.requisition_note_for_leader,
             requisition=busy_role,
@@ -225,6 +232,7 @@ class TestWhatTheDigestSays:
         by = f"(by {timezone.localtime(due):%a %-d %b})"
         assert f"Note from {recruiter.first_name}: Shortlist ready" in text
         assert "Two strong <finance> profiles." in text
+        assert "Sourcing update" not in text  # the week's latest note only
         assert f"What happens next: Book the final interviews {by}" in text
         assert "Stop them here: https://x.invalid/u/?a=1&b=2" in text
         assert "<p>Two strong &lt;finance&gt; profiles.</p><p>More next week.</p>" in page
@@ -237,11 +245,11 @@ class TestWhatTheDigestSays:
         for n in range(10):
             role = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
             add(role, "Person", f"{n}", until - 2 * DAY)
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(5):
             found = digest.leader_digest(leader=leader, until=until, digest_id=1)
         assert len(found.roles) == 10
         # The roles' effort weeks are cached now (as their progress pages keep them).
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(4):
             again = digest.leader_digest(leader=leader, until=until, digest_id=1)
         assert [r.effort.rows() for r in again.roles] == [r.effort.rows() for r in found.roles]
 
@@ -269,7 +277,7 @@ class TestTheEffortKeptBetweenDigests:
             client.force_login(leader.user)
             page = client.get(reverse("hiring_leaders:requisition_detail", args=[busy_role.pk]))
         assert page.status_code == 200
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(4):
             cached = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
         cy = busy_role.applications.get(candidate__first_name="Cy")
         move(cy, "screened", until - datetime.timedelta(hours=1))
