@@ -38,7 +38,10 @@ from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.joined_rows import Table, joined_rows
 from recruitcrm.models import User
 
-ROWS_SHOWN = 10
+# Each section shows its most urgent five and links to the rest ("Show all 76"): with eight
+# sections that is a screenful to work through, and the page stays small (a row with its
+# actions is 3 KB of HTML).
+ROWS_SHOWN = 5
 # A leader who has heard nothing about an open role for this long is owed an update.
 LEADER_UPDATE_EVERY = datetime.timedelta(days=7)
 # The candidate messages that carry bad news, which a recruiter may want to give in person.

@@ -210,10 +210,15 @@ class TestSections:
         queue = selectors.queue_for(recruiter=me)
         overdue = queue.section("overdue")
 
-        assert (len(overdue.rows), overdue.count, overdue.more) == (selectors.ROWS_SHOWN, 15, 5)
-        assert overdue.rows[0].description == "Promise 14"  # the oldest first
+        assert (len(overdue.rows), overdue.count, overdue.more) == (
+            selectors.ROWS_SHOWN,
+            selectors.ROWS_SHOWN + 5,
+            5,
+        )
+        oldest = f"Promise {selectors.ROWS_SHOWN + 4:02d}"
+        assert overdue.rows[0].description == oldest
         everything = text(signed_in.get(reverse("followups:today_section", args=["overdue"])))
-        assert everything.count("data-row>") == 15
+        assert everything.count("data-row>") == selectors.ROWS_SHOWN + 5
 
     def test_a_task_due_later_this_week_waits_until_its_day(self, me, busy):
         assert busy["not_yet"] not in selectors.queue_for(recruiter=me).section("tasks").rows
