@@ -192,8 +192,8 @@ def leader_digest(
     }
     if roles:
         ids = list(roles)
-        steps = _week_promises_and_notes(roles, leader, ids, since, until)
-        _week(roles, ids, since, until, steps)
+        steps, versions = _week_promises_and_notes(roles, leader, ids, since, until)
+        _week(roles, ids, since, until, steps, versions)
         _waiting(roles, ids, until)
         if digest_id and asks_about_hold(until):
             _hold_links(roles, digest_id)
@@ -206,7 +206,7 @@ NAMES_SHOWN = 10
 WAITING_SHOWN = 5
 
 
-def _week(roles, ids, since, until, steps: list[tuple]) -> None:
+def _week(roles, ids, since, until, steps: list[tuple], versions: dict[int, str]) -> None:
     """What moved this week, by name, and the effort this week and in total.
 
     The week is read narrowly: only the applications moved since it began (every step in the
@@ -215,9 +215,8 @@ def _week(roles, ids, since, until, steps: list[tuple]) -> None:
     version of each pipeline: read from the cache when the role has not moved since it was
     filled (by the page or the last digest), else from the stage history, then cached for the
     page a leader opens from the digest."""
-    effort_weeks = _effort_weeks(
-        roles, ids, until, late={row[0] for row in steps if row[4] >= until}
-    )
+    late = {row[0] for row in steps if row[4] >= until}
+    effort_weeks = _effort_weeks(roles, ids, until, versions, late=late)
     ranks = [Stage.values.index(stage) for stage in EFFORT_STAGES]
     reached: dict[int, dict[int, set]] = defaultdict(lambda: defaultdict(set))
     moved: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -247,12 +246,13 @@ def _week(roles, ids, since, until, steps: list[tuple]) -> None:
 NAMED = {stage for stage, _ in MOVES}
 
 
-# What the digest reads besides its roles, in one statement (building and sending a query cost
-# more than running these three index reads): the roles' active steps since the week began
-# (only the applications moved since, every step setting stage_changed_at; the steps after
-# the digest's moment too, which say the cached effort is newer than the digest), the
-# recruiter's open promises to the leader about the roles, and each role's latest note for the
-# leader written this week.
+# What the digest reads besides its roles and who waits, in one statement (building and
+# sending a query cost more than running these four index reads): the roles' active steps since
+# the week began (only the applications moved since, every step setting stage_changed_at; the
+# steps after the digest's moment too, which say the cached effort is newer than the digest),
+# each pipeline's groups that make its version (counts and latest move per outcome and stage,
+# as the progress page's standing reads them), the recruiter's open promises to the leader
+# about the roles, and each role's latest note for the leader written this week.
 _WEEK_PROMISES_AND_NOTES_SQL = """
     SELECT 'step', a.requisition_id, s.changed_at, s.from_stage, s.to_stage,
            c.first_name, c.last_name, a.id
@@ -261,6 +261,11 @@ _WEEK_PROMISES_AND_NOTES_SQL = """
     JOIN {stage_change} s ON s.application_id = a.id
         AND s.changed_at >= %(since)s AND s.outcome = %(active)s
     WHERE a.requisition_id = ANY(%(ids)s) AND a.stage_changed_at >= %(since)s
+    UNION ALL
+    SELECT 'pipeline', a.requisition_id, max(a.stage_changed_at), a.outcome, a.stage, '', '',
+           count(*)
+    FROM {application} a WHERE a.requisition_id = ANY(%(ids)s)
+    GROUP BY a.requisition_id, a.outcome, a.stage
     UNION ALL
     SELECT 'promise', p.requisition_id, p.due_at, p.description, '', '', '', p.id
     FROM {commitment} p
@@ -276,9 +281,10 @@ _WEEK_PROMISES_AND_NOTES_SQL = """
 """
 
 
-def _week_promises_and_notes(roles, leader, ids, since, until) -> list[tuple]:
+def _week_promises_and_notes(roles, leader, ids, since, until) -> tuple[list[tuple], dict]:
     """Fills in each role's promises (soonest due first) and note; returns the week's steps
-    as (requisition, application, from, to, at, first name, last name)."""
+    as (requisition, application, from, to, at, first name, last name), and each role's
+    pipeline version."""
     sql = _WEEK_PROMISES_AND_NOTES_SQL.format(
         application=Application._meta.db_table,
         candidate=Application._meta.get_field("candidate").related_model._meta.db_table,
@@ -295,28 +301,31 @@ def _week_promises_and_notes(roles, leader, ids, since, until) -> list[tuple]:
         "open": Commitment.Status.OPEN.value,
     }
     steps, promises = [], []
+    pipelines: dict[int, list] = {pk: [] for pk in ids}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for kind, requisition_id, at, a, b, c, d, pk in cursor:
             if kind == "step":
                 steps.append((requisition_id, pk, a, b, at, c, d))
+            elif kind == "pipeline":
+                pipelines[requisition_id].append((a, b, pk, at))
             elif kind == "promise":
                 promises.append((at, pk, requisition_id, progress.Promise(a, at)))
             else:
                 roles[requisition_id].note = Note(summary=a, body=b, at=at)
     for *_, requisition_id, promise in sorted(promises, key=lambda row: row[:2]):
         roles[requisition_id].promises.append(promise)
-    return steps
+    versions = {pk: progress.pipeline_version(sorted(groups)) for pk, groups in pipelines.items()}
+    return steps, versions
 
 
-def _effort_weeks(roles, ids, until, *, late: set[int]) -> dict[int, dict]:
+def _effort_weeks(roles, ids, until, versions, *, late: set[int]) -> dict[int, dict]:
     """Each role's effort weeks up to `until`. A role moved after `until` (a digest sent late)
     is read from its history: what is cached counts up to now."""
     first = next(iter(roles.values())).requisition
     zone = progress.leader_zone(first)
     today = until.astimezone(zone).date()
     this_monday = today - datetime.timedelta(days=today.weekday())
-    versions = progress.pipeline_versions(requisition_ids=ids)
     keys = {
         pk: progress.effort_cache_key(pk, zone, this_monday, versions[pk])
         for pk in ids

@@ -171,29 +171,17 @@ def requisition_standing(*, requisition: Requisition, now: datetime.datetime) ->
         closed=closed,
         submitted=submitted,
         overdue=overdue,
-        version=_pipeline_version(groups),
+        version=pipeline_version(groups),
     )
 
 
-def _pipeline_version(groups) -> str:
-    """(outcome, stage, count, latest move) per group, in (outcome, stage) order."""
+def pipeline_version(groups) -> str:
+    """(outcome, stage, count, latest move) per group, in (outcome, stage) order: what a role's
+    Standing.version is made of (the weekly digest reads the groups of all its roles at once,
+    so that it finds the effort's weeks a progress page cached, and caches them for the next
+    visit)."""
     parts = "|".join(f"{o}:{s}:{n}:{latest.timestamp()}" for o, s, n, latest in groups)
     return hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
-
-
-def pipeline_versions(*, requisition_ids: list[int]) -> dict[int, str]:
-    """Several roles' Standing.version in one grouped query (the weekly digest's), so that it
-    finds the effort's weeks a progress page cached, and caches them for the next visit."""
-    rows = (
-        Application.objects.filter(requisition_id__in=requisition_ids)
-        .values_list("requisition_id", "outcome", "stage")
-        .annotate(n=Count("pk"), latest=Max("stage_changed_at"))
-        .order_by("requisition_id", "outcome", "stage")
-    )
-    groups: dict[int, list] = {pk: [] for pk in requisition_ids}
-    for requisition_id, outcome, stage, n, latest in rows:
-        groups[requisition_id].append((outcome, stage, n, latest))
-    return {pk: _pipeline_version(found) for pk, found in groups.items()}
 
 
 def days_open(requisition: Requisition, today: datetime.date) -> int:

@@ -245,11 +245,11 @@ class TestWhatTheDigestSays:
         for n in range(10):
             role = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
             add(role, "Person", f"{n}", until - 2 * DAY)
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(4):
             found = digest.leader_digest(leader=leader, until=until, digest_id=1)
         assert len(found.roles) == 10
         # The roles' effort weeks are cached now (as their progress pages keep them).
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(3):
             again = digest.leader_digest(leader=leader, until=until, digest_id=1)
         assert [r.effort.rows() for r in again.roles] == [r.effort.rows() for r in found.roles]
 
@@ -277,7 +277,7 @@ class TestTheEffortKeptBetweenDigests:
             client.force_login(leader.user)
             page = client.get(reverse("hiring_leaders:requisition_detail", args=[busy_role.pk]))
         assert page.status_code == 200
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(3):
             cached = by_title(digest.leader_digest(leader=leader, until=until, digest_id=1))
         cy = busy_role.applications.get(candidate__first_name="Cy")
         move(cy, "screened", until - datetime.timedelta(hours=1))
