@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404
 
 from candidates.models import (
