@@ -102,7 +102,8 @@ def test_a_reply_to_data_that_comes_after_the_timeout_is_a_counted_attempt_not_a
     assert {r.message_id: r.attempts for r in rows} == {
         r.message_id: mailbox.data_seen[r.message_id] for r in rows
     }
-    assert sum(r.attempts > 1 for r in rows) >= 6
+    # Each late reply was one failed attempt, retried after its back-off.
+    assert sum(r.attempts for r in rows) == len(rows) + 6
 
 
 def test_attempts_never_exceed_the_maximum_however_often_rows_are_reclaimed(make_cluster, sink):
@@ -157,4 +158,8 @@ def test_ten_silent_recipients_among_two_thousand_hold_up_nobody_else(make_clust
     print(f"\n2,000 follow-ups: {clean:.1f} s clean, {with_silent:.1f} s with 10 silent")
     assert len(silent) == 10
     assert with_silent < 2 * clean
-    assert duplicates(mailbox) == 0
+    # With every worker alive a message arrives twice only when the server's reply to its data
+    # came after the timeout (a 1 s timeout here, on a busy machine): a counted, failed attempt.
+    attempts = {f.message_id: f.attempts for f in FollowUp.objects.only("pk", "key", "attempts")}
+    twice = [mid for mid, count in mailbox.message_ids().items() if count > 1]
+    assert all(attempts[mid] > 1 for mid in twice)
