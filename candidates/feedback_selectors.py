@@ -7,12 +7,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from candidates.models import Application, LeaderFeedback
+from candidates.models import Application, Candidate, LeaderFeedback
 from hiring_leaders.models import HiringLeader
 
 # Stages at which a candidate is in front of the leader: submitted and what follows it.
@@ -52,6 +51,32 @@ class Waiting:
     of: int = 0
 
 
+# Candidates at submitted whom the leader has not answered since they were submitted, in the
+# order they have waited, numbered and counted per role on the application_board index; only
+# the ones listed are joined to their candidates. SQL written out: building it with the ORM
+# (a window, a count over it, an anti-join) cost the digest 2.5 ms of CPU, PostgreSQL runs it
+# in under one.
+_WAITING_SQL = """
+    WITH waiting AS (
+        SELECT a.id, a.requisition_id, a.candidate_id, a.stage_changed_at,
+               row_number() OVER role_order AS place, count(*) OVER role AS of
+        FROM {application} a
+        WHERE a.requisition_id = ANY(%(ids)s) AND a.outcome = %(active)s
+          AND a.stage = %(submitted)s
+          AND NOT EXISTS (
+              SELECT 1 FROM {feedback} f
+              WHERE f.application_id = a.id AND f.given_at >= a.stage_changed_at
+          )
+        WINDOW role AS (PARTITION BY a.requisition_id),
+               role_order AS (role ORDER BY a.stage_changed_at, a.id)
+    )
+    SELECT w.id, w.requisition_id, c.first_name, c.last_name, w.stage_changed_at, w.of
+    FROM waiting w JOIN {candidate} c ON c.id = w.candidate_id
+    WHERE %(shown)s::integer IS NULL OR w.place <= %(shown)s::integer
+    ORDER BY w.requisition_id, w.stage_changed_at, w.id
+"""
+
+
 def waiting_on_leader(
     *,
     requisition_ids: list[int],
@@ -62,33 +87,20 @@ def waiting_on_leader(
     longest wait first (the first `per_requisition` of each role, with how many there are):
     one query."""
     now = now or timezone.now()
-    answered = LeaderFeedback.objects.filter(
-        application=OuterRef("pk"), given_at__gte=OuterRef("stage_changed_at")
+    sql = _WAITING_SQL.format(
+        application=Application._meta.db_table,
+        feedback=LeaderFeedback._meta.db_table,
+        candidate=Candidate._meta.db_table,
     )
-    by_role = {"partition_by": [F("requisition_id")]}
-    rows = (
-        Application.objects.filter(
-            requisition_id__in=requisition_ids,
-            outcome=Application.Outcome.ACTIVE,
-            stage=Application.Stage.SUBMITTED,
-        )
-        .exclude(Exists(answered))
-        .annotate(
-            place=Window(RowNumber(), order_by=["stage_changed_at", "pk"], **by_role),
-            of=Window(Count("pk"), **by_role),
-        )
-        .order_by("requisition_id", "stage_changed_at", "pk")
-    )
-    if per_requisition is not None:
-        rows = rows.filter(place__lte=per_requisition)
-    rows = rows.values_list(
-        "pk",
-        "requisition_id",
-        "candidate__first_name",
-        "candidate__last_name",
-        "stage_changed_at",
-        "of",
-    )
+    params = {
+        "ids": list(requisition_ids),
+        "active": Application.Outcome.ACTIVE.value,
+        "submitted": Application.Stage.SUBMITTED.value,
+        "shown": per_requisition,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     overdue_after = datetime.timedelta(days=settings.LEADER_FEEDBACK_OVERDUE_DAYS)
     return [
         Waiting(
