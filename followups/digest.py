@@ -217,14 +217,14 @@ def _week(roles, ids, since, until, steps: list[tuple], versions: dict[int, str]
     page a leader opens from the digest."""
     late = {row[0] for row in steps if row[4] >= until}
     effort_weeks = _effort_weeks(roles, ids, until, versions, late=late)
-    ranks = [Stage.values.index(stage) for stage in EFFORT_STAGES]
+    ranks = [RANK[stage] for stage in EFFORT_STAGES]
     reached: dict[int, dict[int, set]] = defaultdict(lambda: defaultdict(set))
     moved: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for requisition_id, application_id, from_stage, to_stage, at, first, last in steps:
         if at >= until:
             continue
-        low = Stage.values.index(from_stage) if from_stage else -1
-        high = Stage.values.index(to_stage)
+        low = RANK.get(from_stage, -1)  # none: the step that added them
+        high = RANK[to_stage]
         for rank in ranks:
             if low < rank <= high:
                 reached[requisition_id][rank].add(application_id)
@@ -244,6 +244,8 @@ def _week(roles, ids, since, until, steps: list[tuple], versions: dict[int, str]
 
 
 NAMED = {stage for stage, _ in MOVES}
+# A stage's place in the pipeline (sourced 0 … hired 6), as the progress page ranks steps.
+RANK = {stage: n for n, stage in enumerate(Stage.values)}
 
 
 # What the digest reads besides its roles and who waits, in one statement (building and
