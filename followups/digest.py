@@ -181,9 +181,7 @@ def leader_digest(
     """What the leader's digest sent at `until` says about the week before it."""
     since = until - WEEK
     requisitions = sorted(
-        Requisition.objects.filter(hiring_leader=leader, status__in=DIGEST_STATUSES)
-        .select_related("company", "recruiter", "hiring_leader__company")
-        .order_by("opened_on", "pk"),
+        _roles(leader),
         # Open roles first, longest open first; roles on hold after them.
         key=lambda r: r.status != Requisition.Status.OPEN,
     )
@@ -198,6 +196,60 @@ def leader_digest(
         if digest_id and asks_about_hold(until):
             _hold_links(roles, digest_id)
     return Digest(leader=leader, since=since, until=until, roles=list(roles.values()))
+
+
+# The leader's roles with what the digest says of them, their company's name and their
+# recruiter's first name. Written SQL: building the same read with the ORM's select_related
+# cost 0.9 ms of CPU, for a query PostgreSQL runs in 0.1 ms.
+_ROLES_SQL = """
+    SELECT {role_columns}, c.name, u.first_name
+    FROM {requisition} r
+    JOIN {company} c ON c.id = r.company_id
+    JOIN {user} u ON u.id = r.recruiter_id
+    WHERE r.hiring_leader_id = %(leader)s AND r.status = ANY(%(statuses)s)
+    ORDER BY r.opened_on, r.id
+"""
+_ROLE_READ = {
+    "id",
+    "title",
+    "status",
+    "status_reason",
+    "location",
+    "opened_on",
+    "company_id",
+    "recruiter_id",
+    "hiring_leader_id",
+}
+
+
+def _roles(leader: HiringLeader) -> list[Requisition]:
+    """The leader's open and on-hold roles, longest open first. Fields the digest does not read
+    are deferred (read on access, never a wrong default)."""
+    company_model = Requisition._meta.get_field("company").related_model
+    user_model = Requisition._meta.get_field("recruiter").related_model
+    # from_db takes the values in the model's field order.
+    read = [f.attname for f in Requisition._meta.concrete_fields if f.attname in _ROLE_READ]
+    sql = _ROLES_SQL.format(
+        role_columns=", ".join(f"r.{connection.ops.quote_name(name)}" for name in read),
+        requisition=Requisition._meta.db_table,
+        company=company_model._meta.db_table,
+        user=user_model._meta.db_table,
+    )
+    params = {"leader": leader.pk, "statuses": [str(status) for status in DIGEST_STATUSES]}
+    roles = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for *values, company_name, first_name in cursor:
+            role = Requisition.from_db(None, read, values)
+            role.company = company_model.from_db(
+                None, ("id", "name"), (role.company_id, company_name)
+            )
+            role.recruiter = user_model.from_db(
+                None, ("id", "first_name"), (role.recruiter_id, first_name)
+            )
+            role.hiring_leader = leader
+            roles.append(role)
+    return roles
 
 
 # Names listed per kind of move, and candidates listed as waiting, per role: a role with
