@@ -9,15 +9,15 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import (
+    Model,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     StringAgg,
     Subquery,
     Value,
 )
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from candidates import keyset
 from candidates.keyset import KeyPart
@@ -26,11 +26,13 @@ from candidates.models import (
     Application,
     Candidate,
     Commitment,
+    Placement,
     Tag,
 )
 from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddress
 from followups.services import message_preview, message_send_problem
-from hiring_leaders.models import Requisition
+from hiring_leaders.models import Company, Requisition
+from recruitcrm.joined_rows import Table, joined_rows
 from recruitcrm.models import User
 
 # The candidate list's page size (its reads are in search.py; the benchmark reads this one).
@@ -237,28 +239,95 @@ def split_tag_names(joined: str | None) -> list[str]:
 
 
 def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
-    """A candidate a recruiter may open, with what the detail page shows alongside it.
+    """A candidate a recruiter may open, with what the detail page shows alongside it: owner,
+    tags, applications (role, company, placement) and open promises, in two statements.
 
     Candidates are a team asset in an agency: every recruiter may open every candidate.
     Hiring leaders never reach this (the views admit recruiters and admins only).
     """
-    applications = Application.objects.select_related(
-        "requisition", "requisition__company", "placement"
-    ).order_by("outcome", "-stage_changed_at", "-pk")
-    candidate = get_object_or_404(
-        with_tag_names(Candidate.objects.select_related("owner")).prefetch_related(
-            Prefetch("applications", queryset=applications),
-            Prefetch(
-                "commitments",
-                queryset=Commitment.objects.filter(status=Commitment.Status.OPEN)
-                .select_related("recruiter", "requisition")
-                .order_by("due_at", "pk"),
-            ),
-        ),
-        pk=pk,
-    )
+    candidate = None
+    applications = []
+    for (row, owner, application, requisition, company, placement), extras in joined_rows(
+        CANDIDATE_SQL, {"pk": pk, "separator": TAG_SEPARATOR}, CANDIDATE_TABLES, ("tag_string",)
+    ):
+        if candidate is None:
+            candidate = row
+            candidate.tag_string = extras["tag_string"]
+            _cache(candidate, owner=owner)
+        if application is not None:
+            _cache(requisition, company=company)
+            _cache(application, candidate=candidate, requisition=requisition, placement=placement)
+            if placement is not None:
+                _cache(placement, application=application)
+            applications.append(application)
+    if candidate is None:
+        raise Http404("No Candidate matches the given query.")
+    commitments = []
+    for (commitment, recruiter, requisition), _ in joined_rows(
+        OPEN_COMMITMENTS_SQL, {"pk": pk, "open": Commitment.Status.OPEN}, COMMITMENT_TABLES
+    ):
+        _cache(commitment, candidate=candidate, recruiter=recruiter, requisition=requisition)
+        commitments.append(commitment)
+    _prefetched(candidate, applications=applications, commitments=commitments)
     candidate.tag_list = tag_names(candidate)
     return candidate
+
+
+def _cache(instance: Model, **related: Model | None) -> None:
+    """Related rows read with `instance`, where its descriptors look before querying (as
+    select_related leaves them; None for an outer join that found nothing)."""
+    instance._state.fields_cache.update(related)
+
+
+def _prefetched(instance: Model, **lists: list[Model]) -> None:
+    """Rows of reverse relations read with `instance`, where `instance.<name>.all()` finds
+    them (as prefetch_related leaves them)."""
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in lists.items():
+        found = QuerySet(model=rows[0].__class__ if rows else _related_model(instance, name))
+        found._result_cache = rows
+        found._prefetch_done = True
+        cache[name] = found
+
+
+def _related_model(instance: Model, name: str) -> type[Model]:
+    return instance._meta.get_field(name).related_model
+
+
+CANDIDATE_TABLES = (
+    Table(Candidate, "c"),
+    Table(User, "o"),
+    Table(Application, "a"),
+    Table(Requisition, "r"),
+    Table(Company, "co"),
+    Table(Placement, "p"),
+)
+_CANDIDATE_TAGS = Candidate.tags.through._meta
+CANDIDATE_SQL = f"""
+    SELECT {", ".join(table.select() for table in CANDIDATE_TABLES)},
+        (SELECT string_agg(t.name, %(separator)s)
+         FROM {_CANDIDATE_TAGS.db_table} ct
+         JOIN {Tag._meta.db_table} t ON t.id = ct.tag_id
+         WHERE ct.candidate_id = c.id) AS tag_string
+    FROM {Candidate._meta.db_table} c
+    JOIN {User._meta.db_table} o ON o.id = c.owner_id
+    LEFT JOIN {Application._meta.db_table} a ON a.candidate_id = c.id
+    LEFT JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
+    LEFT JOIN {Company._meta.db_table} co ON co.id = r.company_id
+    LEFT JOIN {Placement._meta.db_table} p ON p.application_id = a.id
+    WHERE c.id = %(pk)s
+    ORDER BY a.outcome, a.stage_changed_at DESC, a.id DESC
+"""
+
+COMMITMENT_TABLES = (Table(Commitment, "m"), Table(User, "u"), Table(Requisition, "r"))
+OPEN_COMMITMENTS_SQL = f"""
+    SELECT {", ".join(table.select() for table in COMMITMENT_TABLES)}
+    FROM {Commitment._meta.db_table} m
+    JOIN {User._meta.db_table} u ON u.id = m.recruiter_id
+    LEFT JOIN {Requisition._meta.db_table} r ON r.id = m.requisition_id
+    WHERE m.candidate_id = %(pk)s AND m.status = %(open)s
+    ORDER BY m.due_at, m.id
+"""
 
 
 TIMELINE_KEY = (KeyPart("occurred_at", datetime.datetime), KeyPart("pk", int))
