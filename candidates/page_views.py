@@ -29,7 +29,7 @@ from candidates.forms import (
     zone_for,
 )
 from candidates.models import Activity, Application, Candidate, Commitment
-from followups.selectors import candidate_open_tasks, candidate_placement_checkins
+from followups.selectors import candidate_placement_checkins
 from recruitcrm.access import recruiter_required
 from recruitcrm.rendering import render
 
@@ -111,17 +111,16 @@ def _forms(request, candidate: Candidate, bound: dict) -> PageForms:
 
 def _page_context(request, candidate: Candidate, **bound) -> dict:
     older, newer = TimelineForm(request.GET).cursor()
-    open_tasks, more_tasks = candidate_open_tasks(candidate=candidate)
-    emails, more_emails = selectors.candidate_scheduled_emails(candidate=candidate)
+    waiting = selectors.candidate_waiting_followups(candidate=candidate)
     return {
         "candidate": candidate,
         "candidate_url": candidate.get_absolute_url(),
         "timeline": selectors.candidate_timeline(candidate=candidate, older=older, newer=newer),
         "open_commitments": selectors.candidate_open_commitments(candidate=candidate),
-        "open_tasks": open_tasks,
-        "more_tasks": more_tasks,
-        "emails": emails,
-        "more_emails": more_emails,
+        "open_tasks": waiting.tasks,
+        "more_tasks": waiting.more_tasks,
+        "emails": waiting.emails,
+        "more_emails": waiting.more_emails,
         "placements": candidate_placement_checkins(candidate=candidate),
         "pipelines": _pipeline_rows(candidate, bound.pop("application", {})),
         "forms": _forms(request, candidate, bound),

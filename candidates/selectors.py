@@ -30,8 +30,9 @@ from candidates.models import (
     Tag,
 )
 from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddress
+from followups.selectors import CANDIDATE_TASKS_SHOWN
 from followups.services import message_preview, message_send_problem
-from hiring_leaders.models import Company, Requisition
+from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.joined_rows import Table, joined_rows
 from recruitcrm.models import User
 
@@ -406,16 +407,83 @@ def candidate_open_commitments(*, candidate: Candidate) -> list[Commitment]:
 def candidate_scheduled_emails(*, candidate: Candidate) -> tuple[list[FollowUp], bool]:
     """Emails still to go to or about this candidate, soonest first (tasks have their own
     list): the first few and whether there are more."""
-    scheduled = list(
-        FollowUp.objects.filter(
-            candidate=candidate, channel=Channel.EMAIL, state=FollowUp.State.SCHEDULED
+    waiting = candidate_waiting_followups(candidate=candidate)
+    return waiting.emails, waiting.more_emails
+
+
+@dataclass
+class WaitingFollowUps:
+    """What is still to happen about a candidate: tasks in a recruiter's queue and emails."""
+
+    tasks: list[FollowUp]
+    more_tasks: bool
+    emails: list[FollowUp]
+    more_emails: bool
+
+
+def candidate_waiting_followups(*, candidate: Candidate) -> WaitingFollowUps:
+    """The candidate's open tasks and scheduled emails, soonest first, the first few of each
+    and whether there are more, in one statement."""
+    found = {Channel.TASK: [], Channel.EMAIL: []}
+    for (followup, template, recruiter, requisition, leader), _ in joined_rows(
+        WAITING_FOLLOWUPS_SQL,
+        {
+            "pk": candidate.pk,
+            "scheduled": FollowUp.State.SCHEDULED,
+            "task": Channel.TASK,
+            "email": Channel.EMAIL,
+            "tasks": CANDIDATE_TASKS_SHOWN + 1,
+            "emails": SCHEDULED_SHOWN + 1,
+        },
+        WAITING_TABLES,
+    ):
+        _cache(
+            followup,
+            candidate=candidate,
+            template=template,
+            recruiter=recruiter,
+            requisition=requisition,
+            hiring_leader=leader,
         )
-        .select_related("template", "recruiter", "requisition", "hiring_leader")
-        .order_by("due_at", "pk")[: SCHEDULED_SHOWN + 1]
-    )
-    for followup in scheduled:
+        followup.is_checkin_flag = followup.key.startswith("checkin-flag:")
         followup.is_one_off = followup.key.startswith("one-off:")
-    return scheduled[:SCHEDULED_SHOWN], len(scheduled) > SCHEDULED_SHOWN
+        found[followup.channel].append(followup)
+    tasks, emails = found[Channel.TASK], found[Channel.EMAIL]
+    return WaitingFollowUps(
+        tasks=tasks[:CANDIDATE_TASKS_SHOWN],
+        more_tasks=len(tasks) > CANDIDATE_TASKS_SHOWN,
+        emails=emails[:SCHEDULED_SHOWN],
+        more_emails=len(emails) > SCHEDULED_SHOWN,
+    )
+
+
+WAITING_TABLES = (
+    Table(FollowUp, "f"),
+    Table(MessageTemplate, "t"),
+    Table(User, "u"),
+    Table(Requisition, "r"),
+    Table(HiringLeader, "l"),
+)
+_FOLLOWUPS = FollowUp._meta.db_table
+WAITING_FOLLOWUPS_SQL = f"""
+    WITH waiting AS (
+        (SELECT id FROM {_FOLLOWUPS}
+         WHERE candidate_id = %(pk)s AND channel = %(task)s AND state = %(scheduled)s
+         ORDER BY due_at, id LIMIT %(tasks)s)
+        UNION ALL
+        (SELECT id FROM {_FOLLOWUPS}
+         WHERE candidate_id = %(pk)s AND channel = %(email)s AND state = %(scheduled)s
+         ORDER BY due_at, id LIMIT %(emails)s)
+    )
+    SELECT {", ".join(table.select() for table in WAITING_TABLES)}
+    FROM waiting
+    JOIN {_FOLLOWUPS} f ON f.id = waiting.id
+    LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = f.template_id
+    LEFT JOIN {User._meta.db_table} u ON u.id = f.recruiter_id
+    LEFT JOIN {Requisition._meta.db_table} r ON r.id = f.requisition_id
+    LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
+    ORDER BY f.due_at, f.id
+"""
 
 
 def requisitions_to_add(*, viewer: User, candidate: Candidate) -> list[Requisition]:

@@ -38,12 +38,12 @@ LIST_QUERIES = 7
 FILTERED_QUERIES = 8
 MOST_QUERIES = 10
 # Session, user, candidate (+ owner, tag names, applications, requisition, company,
-# placement), open promises, a page of the timeline, open tasks, scheduled emails, and the
+# placement), open promises, a page of the timeline, open tasks and scheduled emails, and the
 # check-in answers when there is a placement.
-DETAIL_QUERIES = 8
+DETAIL_QUERIES = 7
 # An action over htmx: the candidate as the page reads it, the service's writes (the activity,
 # last-contacted, the follow-ups it cancels), then the changed parts read again.
-ACTION_QUERIES = 14
+ACTION_QUERIES = 13
 
 
 def url(name: str, *args) -> str:
