@@ -161,13 +161,26 @@ def seek(
     if window is not None:
         rows = rows.filter(_within(window, keys, parts, boundary, reading_down))
     ordered = rows.order_by(*order_by(parts, descending=reading_down))
-    found = list(ordered[: per_page + 1])
+    return seek_page(
+        list(ordered[: per_page + 1]),
+        parts=parts,
+        per_page=per_page,
+        backwards=backwards,
+        from_boundary=boundary is not None,
+    )
+
+
+def seek_page(
+    found: list, *, parts: tuple[KeyPart, ...], per_page: int, backwards: bool, from_boundary: bool
+) -> Seek:
+    """The page `seek` makes of the first `per_page + 1` rows read from the boundary (for a
+    read written as SQL): the extra row only says there are more."""
     beyond, found = len(found) > per_page, found[:per_page]
     if backwards:
         found.reverse()
-        has_previous, has_next = beyond, boundary is not None
+        has_previous, has_next = beyond, from_boundary
     else:
-        has_previous, has_next = boundary is not None, beyond
+        has_previous, has_next = from_boundary, beyond
     page = Seek(found, full=beyond)
     if found and has_next:
         page.next_cursor = cursor_encode(key_values(found[-1], parts))

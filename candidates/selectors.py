@@ -8,6 +8,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     Model,
     OuterRef,
@@ -365,18 +366,49 @@ TIMELINE_FIELDS = (
 
 
 def candidate_timeline(*, candidate: Candidate, older: str = "", newer: str = "") -> keyset.Seek:
-    """One page of the candidate's timeline, newest first, paged by a keyset."""
-    activities = Activity.objects.filter(candidate=candidate).values(*TIMELINE_FIELDS)
-    page = keyset.seek(
-        activities,
+    """One page of the candidate's timeline, newest first, paged by a keyset (as
+    `keyset.seek` pages it, in written SQL)."""
+    backwards = bool(newer)
+    boundary = keyset.cursor_decode(newer or older, TIMELINE_KEY) if (newer or older) else None
+    params = {"pk": candidate.pk, "limit": TIMELINE_PER_PAGE + 1}
+    if boundary is not None:
+        params["at"], params["id"] = boundary
+    with connection.cursor() as cursor:
+        cursor.execute(TIMELINE_SQL[backwards, boundary is not None], params)
+        found = [
+            _timeline_entry(dict(zip(TIMELINE_FIELDS, row, strict=True)))
+            for row in cursor.fetchall()
+        ]
+    return keyset.seek_page(
+        found,
         parts=TIMELINE_KEY,
-        descending=True,
         per_page=TIMELINE_PER_PAGE,
-        after=older,
-        before=newer,
+        backwards=backwards,
+        from_boundary=boundary is not None,
     )
-    page.rows = [_timeline_entry(row) for row in page.rows]
-    return page
+
+
+def _timeline_sql(*, backwards: bool, from_boundary: bool) -> str:
+    # Newest first; a page back (towards newer rows) reads upwards from its boundary.
+    order, beyond = ("ASC", ">") if backwards else ("DESC", "<")
+    after = f"AND (a.occurred_at, a.id) {beyond} (%(at)s, %(id)s)" if from_boundary else ""
+    return f"""
+        SELECT a.id, a.occurred_at, a.kind, a.summary, a.body,
+            u.first_name, u.last_name, u.username, r.title
+        FROM {Activity._meta.db_table} a
+        LEFT JOIN {User._meta.db_table} u ON u.id = a.actor_id
+        LEFT JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
+        WHERE a.candidate_id = %(pk)s {after}
+        ORDER BY a.occurred_at {order}, a.id {order}
+        LIMIT %(limit)s
+    """
+
+
+TIMELINE_SQL = {
+    (backwards, from_boundary): _timeline_sql(backwards=backwards, from_boundary=from_boundary)
+    for backwards in (False, True)
+    for from_boundary in (False, True)
+}
 
 
 def _timeline_entry(row: dict) -> TimelineEntry:
