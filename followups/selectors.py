@@ -38,6 +38,7 @@ from followups.models import (
 from followups.services.outbox import followup_retry_refusal
 from followups.services.recipients import suppressed_among
 from hiring_leaders.models import HiringLeader
+from recruitcrm.joined_rows import Table, joined_rows
 
 
 def checkin_for_token(*, token: str) -> FollowUp:
@@ -524,11 +525,27 @@ def candidate_placement_checkins(*, candidate: Candidate) -> list[PlacementCheck
     if not placed:
         return []
     by_placement = {item.placement.pk: item for item in placed}
-    answers = (
-        CheckInResponse.objects.filter(placement_id__in=by_placement)
-        .select_related("followup__hiring_leader")
-        .order_by("-answered_at", "-pk")
-    )
-    for answer in answers:
+    # Written SQL: the candidate page is opened all day, and building this query with the ORM
+    # cost more than running it.
+    for (answer, followup, leader), _ in joined_rows(
+        CHECKIN_ANSWERS_SQL, {"placements": list(by_placement)}, CHECKIN_ANSWER_TABLES
+    ):
+        followup._state.fields_cache["hiring_leader"] = leader
+        answer._state.fields_cache["followup"] = followup
         by_placement[answer.placement_id].responses.append(answer)
     return sorted(placed, key=lambda item: item.placement.start_date, reverse=True)
+
+
+CHECKIN_ANSWER_TABLES = (
+    Table(CheckInResponse, "ans"),
+    Table(FollowUp, "f"),
+    Table(HiringLeader, "l"),
+)
+CHECKIN_ANSWERS_SQL = f"""
+    SELECT {", ".join(table.select() for table in CHECKIN_ANSWER_TABLES)}
+    FROM {CheckInResponse._meta.db_table} ans
+    JOIN {FollowUp._meta.db_table} f ON f.id = ans.followup_id
+    LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
+    WHERE ans.placement_id = ANY(%(placements)s)
+    ORDER BY ans.answered_at DESC, ans.id DESC
+"""
