@@ -6,12 +6,15 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from candidates import search
 from candidates.models import Activity, Application, Candidate, Commitment, Placement
+from candidates.selectors import SCHEDULED_SHOWN
 from followups.models import FollowUp
+from followups.selectors import CANDIDATE_TASKS_SHOWN
 from tests.candidates.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -1102,3 +1105,36 @@ def test_the_bulk_pages_run_a_fixed_number_of_queries(
         client.get(bulk_url("add", *selection))
 
     assert response.status_code == 200
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_candidate_page_shows_the_soonest_tasks_and_emails_and_says_there_are_more(
+    client, recruiter
+):
+    candidate = CandidateFactory(owner=recruiter)
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    for hours in range(SCHEDULED_SHOWN + 1):
+        FollowUpFactory(
+            candidate=candidate,
+            template=MessageTemplateFactory(name=f"Email in {hours + 1} hours"),
+            due_at=soon + datetime.timedelta(hours=hours),
+        )
+    for hours in range(CANDIDATE_TASKS_SHOWN + 1):
+        FollowUpFactory(
+            candidate=candidate,
+            channel="task",
+            task_title=f"Task in {hours + 1} hours",
+            due_at=soon + datetime.timedelta(hours=hours),
+        )
+    FollowUpFactory(candidate=candidate, state="sent", task_title="Already sent")
+    client.force_login(recruiter)
+
+    body = detail(client, candidate)
+
+    assert f'Emails scheduled <span class="count">· {SCHEDULED_SHOWN}+</span>' in body
+    assert f'Open tasks <span class="count">· {CANDIDATE_TASKS_SHOWN}+</span>' in body
+    assert f"Email in {SCHEDULED_SHOWN} hours" in body
+    assert f"Email in {SCHEDULED_SHOWN + 1} hours" not in body
+    assert f"Task in {CANDIDATE_TASKS_SHOWN} hours<" in body
+    assert f"Task in {CANDIDATE_TASKS_SHOWN + 1} hours" not in body
+    assert "Already sent" not in body
