@@ -481,27 +481,10 @@ def followup_for_admin(*, pk: int) -> FollowUp:
 
 
 # ---------------------------------------------------------------------------------------------
-# The candidate page: open tasks and check-in answers
+# The candidate page: how many open tasks it lists (read in candidates.selectors), check-ins
 # ---------------------------------------------------------------------------------------------
 
 CANDIDATE_TASKS_SHOWN = 20
-
-
-def candidate_open_tasks(*, candidate: Candidate) -> tuple[list[FollowUp], bool]:
-    """Tasks about this candidate still waiting in a recruiter's queue, soonest first.
-
-    Returns the first few and whether there are more, in one query.
-    """
-    tasks = list(
-        FollowUp.objects.filter(
-            candidate=candidate, channel=Channel.TASK, state=FollowUp.State.SCHEDULED
-        )
-        .select_related("recruiter", "template", "requisition")
-        .order_by("due_at", "pk")[: CANDIDATE_TASKS_SHOWN + 1]
-    )
-    for task in tasks:
-        task.is_checkin_flag = task.key.startswith("checkin-flag:")
-    return tasks[:CANDIDATE_TASKS_SHOWN], len(tasks) > CANDIDATE_TASKS_SHOWN
 
 
 @dataclass
