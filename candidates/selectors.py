@@ -34,7 +34,7 @@ from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddre
 from followups.selectors import CANDIDATE_TASKS_SHOWN
 from followups.services import message_preview, message_send_problem
 from hiring_leaders.models import Company, HiringLeader, Requisition
-from recruitcrm.joined_rows import Table, joined_rows
+from recruitcrm.joined_rows import Prepared, Table, joined_rows
 from recruitcrm.models import User
 
 # The candidate list's page size (its reads are in search.py; the benchmark reads this one).
@@ -305,7 +305,9 @@ CANDIDATE_TABLES = (
     Table(Placement, "p"),
 )
 _CANDIDATE_TAGS = Candidate.tags.through._meta
-CANDIDATE_SQL = f"""
+CANDIDATE_SQL = Prepared(
+    "candidate_page_candidate",
+    f"""
     SELECT {", ".join(table.select() for table in CANDIDATE_TABLES)},
         (SELECT string_agg(t.name, %(separator)s)
          FROM {_CANDIDATE_TAGS.db_table} ct
@@ -319,17 +321,21 @@ CANDIDATE_SQL = f"""
     LEFT JOIN {Placement._meta.db_table} p ON p.application_id = a.id
     WHERE c.id = %(pk)s
     ORDER BY a.outcome, a.stage_changed_at DESC, a.id DESC
-"""
+""",
+)
 
 COMMITMENT_TABLES = (Table(Commitment, "m"), Table(User, "u"), Table(Requisition, "r"))
-OPEN_COMMITMENTS_SQL = f"""
+OPEN_COMMITMENTS_SQL = Prepared(
+    "candidate_page_promises",
+    f"""
     SELECT {", ".join(table.select() for table in COMMITMENT_TABLES)}
     FROM {Commitment._meta.db_table} m
     JOIN {User._meta.db_table} u ON u.id = m.recruiter_id
     LEFT JOIN {Requisition._meta.db_table} r ON r.id = m.requisition_id
     WHERE m.candidate_id = %(pk)s AND m.status = %(open)s
     ORDER BY m.due_at, m.id
-"""
+""",
+)
 
 
 TIMELINE_KEY = (KeyPart("occurred_at", datetime.datetime), KeyPart("pk", int))
@@ -374,7 +380,7 @@ def candidate_timeline(*, candidate: Candidate, older: str = "", newer: str = ""
     if boundary is not None:
         params["at"], params["id"] = boundary
     with connection.cursor() as cursor:
-        cursor.execute(TIMELINE_SQL[backwards, boundary is not None], params)
+        TIMELINE_SQL[backwards, boundary is not None].execute(cursor, params)
         found = [
             _timeline_entry(dict(zip(TIMELINE_FIELDS, row, strict=True)))
             for row in cursor.fetchall()
@@ -405,7 +411,10 @@ def _timeline_sql(*, backwards: bool, from_boundary: bool) -> str:
 
 
 TIMELINE_SQL = {
-    (backwards, from_boundary): _timeline_sql(backwards=backwards, from_boundary=from_boundary)
+    (backwards, from_boundary): Prepared(
+        f"candidate_page_timeline_{int(backwards)}{int(from_boundary)}",
+        _timeline_sql(backwards=backwards, from_boundary=from_boundary),
+    )
     for backwards in (False, True)
     for from_boundary in (False, True)
 }
@@ -498,7 +507,9 @@ WAITING_TABLES = (
 )
 # One scan of the candidate's scheduled follow-ups (a handful), numbered per channel: PostgreSQL
 # plans it in half the time of a UNION of two limited reads joined back to the table.
-WAITING_FOLLOWUPS_SQL = f"""
+WAITING_FOLLOWUPS_SQL = Prepared(
+    "candidate_page_followups",
+    f"""
     SELECT {", ".join(table.select() for table in WAITING_TABLES)}
     FROM (
         SELECT *, row_number() OVER (PARTITION BY channel ORDER BY due_at, id) AS place
@@ -509,9 +520,11 @@ WAITING_FOLLOWUPS_SQL = f"""
     LEFT JOIN {User._meta.db_table} u ON u.id = f.recruiter_id
     LEFT JOIN {Requisition._meta.db_table} r ON r.id = f.requisition_id
     LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
-    WHERE f.place <= CASE f.channel WHEN %(task)s THEN %(tasks)s ELSE %(emails)s END
+    WHERE f.place
+        <= CASE f.channel WHEN %(task)s THEN %(tasks)s::integer ELSE %(emails)s::integer END
     ORDER BY f.due_at, f.id
-"""
+""",
+)
 
 
 def requisitions_to_add(*, viewer: User, candidate: Candidate) -> list[Requisition]:

@@ -11,6 +11,8 @@ does), with their methods and display helpers.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,16 +67,71 @@ class Table:
 
 
 def joined_rows(
-    sql: str, params: dict, tables: Sequence[Table], extras: Sequence[str] = ()
+    sql: str | Prepared, params: dict, tables: Sequence[Table], extras: Sequence[str] = ()
 ) -> Iterator[tuple[list[Model | None], dict]]:
     """Run `sql`, whose select list is each table's `select()` in order, then the `extras`
     columns; yield each row as (its instances, in the tables' order; its extras by name)."""
     widths = [len(table.attnames) for table in tables]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if isinstance(sql, Prepared):
+            sql.execute(cursor, params)
+        else:
+            cursor.execute(sql, params)
         for values in cursor.fetchall():
             instances, start = [], 0
             for table, width in zip(tables, widths, strict=True):
                 instances.append(table.load(values[start : start + width]))
                 start += width
             yield instances, dict(zip(extras, values[start:], strict=True))
+
+
+class Prepared:
+    """A statement PostgreSQL keeps planned for the connection (PREPARE, then EXECUTE).
+
+    For the reads of a page opened all day whose SQL takes longer to plan than to run (the
+    candidate page's candidate with its applications: 0.8 ms planning, 0.1 ms running). After
+    five executions PostgreSQL keeps a generic plan and stops planning it. The PREPARE goes in
+    the same round trip as the first EXECUTE on each connection; a prepared statement outlives
+    a rolled-back transaction, and a schema change makes PostgreSQL plan it again. Not for a
+    pooler that hands one client several server connections (PgBouncer in transaction mode).
+    """
+
+    def __init__(self, name: str, sql: str):
+        self.name = name
+        self.original = sql
+        self.names: list[str] = []
+        self.sql = re.sub(r"%\((\w+)\)s", self._positional, sql)
+        arguments = ", ".join(f"%({name})s" for name in self.names)
+        self.run = f"EXECUTE {{}}({arguments})" if arguments else "EXECUTE {}"
+
+    def _positional(self, match: re.Match) -> str:
+        if match.group(1) not in self.names:
+            self.names.append(match.group(1))
+        return f"${self.names.index(match.group(1)) + 1}"
+
+    def execute(self, cursor, params: dict) -> None:
+        if connection.vendor != "postgresql":
+            cursor.execute(self.original, params)
+            return
+        prepared, numbers = _prepared_on(connection)
+        if self.name in prepared:
+            cursor.execute(self.run.format(prepared[self.name]), params)
+            return
+        # A number per attempt: a PREPARE that went through in a round trip that then failed
+        # leaves its name taken, and the next attempt must not collide with it.
+        server_name = f"{self.name}_{next(numbers)}"
+        run = self.run.format(server_name)
+        cursor.execute(f"PREPARE {server_name} AS {self.sql}; {run}", params)
+        prepared[self.name] = server_name
+
+
+def _prepared_on(wrapper) -> tuple[dict[str, str], Iterator[int]]:
+    """The statements prepared on the wrapper's current server connection, by the name the
+    code gives them (a reconnect starts afresh: the old connection is held, so `is` cannot
+    mistake a new one for it)."""
+    raw = wrapper.connection
+    held = getattr(wrapper, "_prepared_statements", None)
+    if held is None or held[0] is not raw:
+        held = (raw, {}, itertools.count(1))
+        wrapper._prepared_statements = held
+    return held[1], held[2]

@@ -2,11 +2,12 @@
 have made."""
 
 import pytest
+from django.db import connection
 
 from candidates.models import Candidate
 from followups.models import FollowUp
 from hiring_leaders.models import HiringLeader
-from recruitcrm.joined_rows import Table, joined_rows
+from recruitcrm.joined_rows import Prepared, Table, joined_rows
 from tests.followups.factories import FollowUpFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,29 @@ def test_each_row_is_the_instances_the_orm_would_make_with_its_extras():
     assert candidate.name == made.candidate.name
     assert leader is None  # the outer join found no hiring leader
     assert extras == {"word": "extra"}
+
+
+PREPARED = Prepared("test_joined_rows_followup", SQL)
+
+
+# Committed for real: the test closes the connection, as a worker's reconnect would.
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_statement_reads_the_same_rows_and_is_prepared_once_per_connection(
+    django_assert_num_queries,
+):
+    made = FollowUpFactory(facts={"stage": "Interviewing"})
+
+    with django_assert_num_queries(2) as ran:
+        first = list(joined_rows(PREPARED, {"id": made.pk}, TABLES, ("word",)))
+        second = list(joined_rows(PREPARED, {"id": made.pk}, TABLES, ("word",)))
+    connection.close()
+    with django_assert_num_queries(1) as after_reconnect:
+        third = list(joined_rows(PREPARED, {"id": made.pk}, TABLES, ("word",)))
+
+    assert first == second == third
+    assert first == list(joined_rows(SQL, {"id": made.pk}, TABLES, ("word",)))
+    assert first[0][0][0].facts == {"stage": "Interviewing"}
+    assert ran.captured_queries[0]["sql"].startswith("PREPARE test_joined_rows_followup_")
+    assert ran.captured_queries[1]["sql"].startswith("EXECUTE test_joined_rows_followup_")
+    # A new server connection knows no prepared statements: it is prepared there again.
+    assert after_reconnect.captured_queries[0]["sql"].startswith("PREPARE ")
