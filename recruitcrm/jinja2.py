@@ -69,8 +69,13 @@ def relative(value: datetime.datetime | None, empty: str = "Never") -> Markup:
     """A moment as people say it ("3 days ago"), the exact time on hover."""
     if value is None:
         return Markup('<span class="muted">{}</span>').format(empty)
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        html_datetime(value), strftime(value, "%a %-d %b %Y, %H:%M %Z"), ago(value)
+    # Written out rather than Markup.format (a string.Formatter) and converted to local time
+    # once: a busy page shows a few dozen of these.
+    moment = timezone.localtime(value)
+    exact = escape(moment.strftime("%a %-d %b %Y, %H:%M %Z"))
+    return Markup(
+        f'<time datetime="{escape(html_datetime(moment))}" title="{exact}">'
+        f"{escape(ago(value))}</time>"
     )
 
 
