@@ -7,7 +7,9 @@ import hashlib
 from html.parser import HTMLParser
 from pathlib import Path
 
-EMAIL_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "emails"
+_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The HTML emails of both template engines.
+EMAIL_TEMPLATE_FOLDERS = (_TEMPLATES / "emails", _TEMPLATES / "jinja2" / "emails")
 
 
 class _StyleAttributes(HTMLParser):
@@ -35,9 +37,13 @@ def email_style_hashes() -> list[str]:
     attributes lets the preview look like the email without allowing any other inline style.
     They must be literal text, never {{ … }}, or the hash would not match (a test checks)."""
     values = set()
-    for template in sorted(EMAIL_TEMPLATES.glob("*.html")):
+    for template in sorted(email_templates()):
         values.update(style_attributes(template.read_text()))
     return [f"'sha256-{_sha256(value)}'" for value in sorted(values)]
+
+
+def email_templates() -> list[Path]:
+    return [path for folder in EMAIL_TEMPLATE_FOLDERS for path in folder.glob("*.html")]
 
 
 def _sha256(text: str) -> str:
