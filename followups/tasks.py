@@ -55,7 +55,9 @@ def deliver_due_followups() -> int:
 
 
 def _due_waiting() -> bool:
-    return bool(followups_due_ids(now=timezone.now(), limit=1))
+    # The lookup skips rows others hold (FOR UPDATE SKIP LOCKED), which needs a transaction.
+    with transaction.atomic():
+        return bool(followups_due_ids(now=timezone.now(), limit=1))
 
 
 def deliver_one_batch() -> int:

@@ -84,3 +84,13 @@ def test_the_tick_has_a_queue_of_its_own_that_workers_take_from_beside_the_sends
     assert tick == f"{send}.dispatch"
     # A worker started without -Q takes every queue listed, the tick's included.
     assert {queue.name for queue in app.conf.task_queues} == {send, tick}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tick_outside_any_transaction_ends_cleanly_when_the_due_rows_run_out(candidate, queued):
+    # As in a worker: autocommit, no test transaction around the tick. Looking for more due
+    # rows locks with SKIP LOCKED, which PostgreSQL allows only inside a transaction.
+    FollowUpFactory.create_batch(3, candidate=candidate)
+
+    assert tasks.deliver_due_followups() == 3
+    assert sum(len(ids) for ids, _ in queued) == 3
