@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import QueryDict
-
 from candidates.form_html import choices, control
 from candidates.models import PassReason
-
-
-def querystring(query: QueryDict, **changes) -> str:
-    """`request.GET|querystring(after=None, sort="-name")`: what Django's `{% querystring %}`
-    writes — the page's own query with these parameters set, or removed when None."""
-    params = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return f"?{params.urlencode()}" if params else "?"
 
 
 def pass_reasons(application_id) -> list[tuple[str, str]]:
@@ -27,7 +13,6 @@ def pass_reasons(application_id) -> list[tuple[str, str]]:
 
 
 FILTERS = {
-    "querystring": querystring,
     "control": control,
     "choices": choices,
     "pass_reasons": pass_reasons,

@@ -34,7 +34,7 @@ from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddre
 from followups.selectors import CANDIDATE_TASKS_SHOWN
 from followups.services import message_preview, message_send_problem
 from hiring_leaders.models import Company, HiringLeader, Requisition
-from recruitcrm.joined_rows import Prepared, Table, joined_rows
+from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
 from recruitcrm.models import User
 
 # The candidate list's page size (its reads are in search.py; the benchmark reads this one).
@@ -308,7 +308,7 @@ _CANDIDATE_TAGS = Candidate.tags.through._meta
 CANDIDATE_SQL = Prepared(
     "candidate_page_candidate",
     f"""
-    SELECT {", ".join(table.select() for table in CANDIDATE_TABLES)},
+    SELECT {select_list(CANDIDATE_TABLES)},
         (SELECT string_agg(t.name, %(separator)s)
          FROM {_CANDIDATE_TAGS.db_table} ct
          JOIN {Tag._meta.db_table} t ON t.id = ct.tag_id
@@ -328,7 +328,7 @@ COMMITMENT_TABLES = (Table(Commitment, "m"), Table(User, "u"), Table(Requisition
 OPEN_COMMITMENTS_SQL = Prepared(
     "candidate_page_promises",
     f"""
-    SELECT {", ".join(table.select() for table in COMMITMENT_TABLES)}
+    SELECT {select_list(COMMITMENT_TABLES)}
     FROM {Commitment._meta.db_table} m
     JOIN {User._meta.db_table} u ON u.id = m.recruiter_id
     LEFT JOIN {Requisition._meta.db_table} r ON r.id = m.requisition_id
@@ -510,7 +510,7 @@ WAITING_TABLES = (
 WAITING_FOLLOWUPS_SQL = Prepared(
     "candidate_page_followups",
     f"""
-    SELECT {", ".join(table.select() for table in WAITING_TABLES)}
+    SELECT {select_list(WAITING_TABLES)}
     FROM (
         SELECT *, row_number() OVER (PARTITION BY channel ORDER BY due_at, id) AS place
         FROM {FollowUp._meta.db_table}

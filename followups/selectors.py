@@ -38,7 +38,7 @@ from followups.models import (
 from followups.services.outbox import followup_retry_refusal
 from followups.services.recipients import suppressed_among
 from hiring_leaders.models import HiringLeader
-from recruitcrm.joined_rows import Prepared, Table, joined_rows
+from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
 
 
 def checkin_for_token(*, token: str) -> FollowUp:
@@ -527,7 +527,7 @@ CHECKIN_ANSWER_TABLES = (
 CHECKIN_ANSWERS_SQL = Prepared(
     "candidate_page_checkin_answers",
     f"""
-    SELECT {", ".join(table.select() for table in CHECKIN_ANSWER_TABLES)}
+    SELECT {select_list(CHECKIN_ANSWER_TABLES)}
     FROM {CheckInResponse._meta.db_table} ans
     JOIN {FollowUp._meta.db_table} f ON f.id = ans.followup_id
     LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import functools
 
-from django.http import QueryDict
 from django.utils import timezone
 from markupsafe import Markup, escape
 
@@ -44,18 +43,6 @@ def linebreaksbr(value: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in lines)
 
 
-def querystring(query: QueryDict, **changes) -> str:
-    """The request's query with some parameters set (None removes one), as Django's
-    {% querystring %} writes it: "?a=1&b=2"."""
-    changed = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            changed.pop(key, None)
-        else:
-            changed[key] = value
-    return f"?{changed.urlencode()}"
-
-
 def truncatechars(value: str, length: int) -> str:
     """At most `length` characters, the last an ellipsis when cut, as Django's filter."""
     value = str(value)
@@ -66,6 +53,5 @@ FILTERS = {
     "naturalday": naturalday,
     "capfirst": capfirst,
     "linebreaksbr": linebreaksbr,
-    "querystring": querystring,
     "truncatechars": truncatechars,
 }

@@ -18,6 +18,7 @@ import importlib
 
 from django.apps import apps
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import QueryDict
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -93,6 +94,18 @@ def linebreaks(text: str) -> Markup:
     )
 
 
+def querystring(query: QueryDict, **changes) -> str:
+    """`request.GET|querystring(after=None, sort="-name")`: what Django's `{% querystring %}`
+    writes — the page's own query with these parameters set, or removed when None."""
+    changed = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            changed.pop(key, None)
+        else:
+            changed[key] = value
+    return f"?{changed.urlencode()}"
+
+
 def _apps_filters() -> dict:
     """Each app's own filters, from its `jinja2_filters.FILTERS`, as a Django app brings its own
     template tags: the floor does not import the rooms above it by name."""
@@ -119,6 +132,7 @@ def environment(**options) -> Environment:
         intcomma=intcomma,
         pluralize=pluralize,
         linebreaks=linebreaks,
+        querystring=querystring,
     )
     env.filters.update(_apps_filters())
     return env

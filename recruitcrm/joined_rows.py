@@ -66,6 +66,12 @@ class Table:
         return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
 
 
+def select_list(tables: Sequence[Table]) -> str:
+    """The SELECT list of a joined read: every table's columns, in the order `joined_rows`
+    reads them back."""
+    return ", ".join(table.select() for table in tables)
+
+
 def joined_rows(
     sql: str | Prepared, params: dict, tables: Sequence[Table], extras: Sequence[str] = ()
 ) -> Iterator[tuple[list[Model | None], dict]]:

@@ -35,7 +35,7 @@ from followups.models import (
 )
 from followups.services.recurring import LOOKAHEAD
 from hiring_leaders.models import Company, HiringLeader, Requisition
-from recruitcrm.joined_rows import Table, joined_rows
+from recruitcrm.joined_rows import Table, joined_rows, select_list
 from recruitcrm.models import User
 
 # Each section shows its most urgent five and links to the rest ("Show all 76"): with eight
@@ -240,7 +240,7 @@ STEP_TABLES = (
     Table(MessageTemplate, "t"),
 )
 STEPS_SQL = f"""
-    SELECT {STEP_TABLES[0].select()}, {STEP_TABLES[1].select()}, {STEP_TABLES[2].select()}
+    SELECT {select_list(STEP_TABLES)}
     FROM {CadenceStep._meta.db_table} s
     JOIN {Cadence._meta.db_table} c ON c.id = s.cadence_id
     LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = s.template_id
@@ -320,7 +320,7 @@ FOLLOWUP_TABLES = (
 FOLLOWUP_ROWS_SQL = f"""
     WITH queue AS ({QUEUE_FOLLOWUPS_SQL}),
     {RANKED_BY_SECTION}
-    SELECT {", ".join(table.select() for table in FOLLOWUP_TABLES)},
+    SELECT {select_list(FOLLOWUP_TABLES)},
         ranked.section, ranked.section_count,
         (SELECT note.due_at FROM {FollowUp._meta.db_table} note
          WHERE note.candidate_id = f.candidate_id
@@ -412,7 +412,7 @@ PROMISE_TABLES = (
 PROMISE_ROWS_SQL = f"""
     WITH queue AS ({QUEUE_PROMISES_SQL}),
     {RANKED_BY_SECTION}
-    SELECT {", ".join(table.select() for table in PROMISE_TABLES)},
+    SELECT {select_list(PROMISE_TABLES)},
         ranked.section, ranked.section_count
     FROM ranked
     JOIN {Commitment._meta.db_table} p ON p.id = ranked.id
@@ -477,7 +477,7 @@ LEADER_ROWS_SQL = f"""
             count(*) OVER () AS owed_count
         FROM queue
     )
-    SELECT {", ".join(table.select() for table in LEADER_TABLES)},
+    SELECT {select_list(LEADER_TABLES)},
         ranked.owed_count,
         (SELECT weekly.due_at FROM {FollowUp._meta.db_table} weekly
          WHERE weekly.hiring_leader_id = r.hiring_leader_id
