@@ -601,3 +601,98 @@ class LeaderFeedback(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.application_id} by {self.hiring_leader_id}"
+
+
+# ---------- interviews and scorecards (issue 9) ----------
+
+
+class Interview(models.Model):
+    """One interview of a candidate for a requisition: a round of its kit, held at a time, by
+    panel members who each owe a scorecard."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="interviews"
+    )
+    round = models.ForeignKey(
+        "hiring_leaders.KitRound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interviews",
+    )
+    starts_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_at", "pk"]
+        indexes = [models.Index(fields=["application", "starts_at"], name="interview_application")]
+
+    def __str__(self):
+        return f"Interview of {self.application.candidate} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Scorecard(models.Model):
+    """What one panel member thought of one interview, criterion by criterion. The row exists
+    from the moment the interview is booked (owed, not yet submitted), so a missing scorecard is
+    a row without submitted_at."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="scorecards")
+    interviewer = models.ForeignKey(
+        "hiring_leaders.PanelMember", on_delete=models.CASCADE, related_name="scorecards"
+    )
+    notes = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the interviewer (and the recruiter's queue) was reminded of a missing scorecard.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["interview", "interviewer__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "interviewer"], name="scorecard_once_per_interviewer"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(submitted_at__isnull=True, reminded_at__isnull=True),
+                name="scorecard_owed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Scorecard by {self.interviewer} for {self.interview}"
+
+
+class ScorecardRating(models.Model):
+    """One criterion rated on a four-point scale with no neutral middle."""
+
+    class Rating(models.IntegerChoices):
+        STRONG_NO = 1, "Strong no"
+        NO = 2, "No"
+        YES = 3, "Yes"
+        STRONG_YES = 4, "Strong yes"
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(
+        "hiring_leaders.KitCriterion", on_delete=models.CASCADE, related_name="ratings"
+    )
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scorecard", "criterion"], name="scorecard_rating_once_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=4), name="scorecard_rating_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.get_rating_display()}"

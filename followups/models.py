@@ -354,6 +354,20 @@ class SuppressedAddress(models.Model):
         return self.email
 
 
+class ConcernTheme(models.TextChoices):
+    ONBOARDING = "onboarding", "Onboarding"
+    ROLE_MISMATCH = "role_mismatch", "Role mismatch"
+    MANAGER = "manager", "Manager"
+    PAY = "pay", "Pay"
+    OTHER = "other", "Other"
+
+
+class SolvedProblem(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
 class CheckInResponse(models.Model):
     """The answer to a post-hire check-in, given through a signed link."""
 
@@ -363,6 +377,14 @@ class CheckInResponse(models.Model):
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     is_concern = models.BooleanField(default=False)
+    # The recruiter's reading of a flagged answer, tagged when they review it.
+    concern_theme = models.CharField(max_length=20, choices=ConcernTheme.choices, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The 90-day leader check-in asks whether the hire solved the problem stated at intake.
+    solved_problem = models.CharField(max_length=10, choices=SolvedProblem.choices, blank=True)
     # The timeline entry the answer wrote; a changed answer updates it rather than adding more.
     activity = models.OneToOneField(
         "candidates.Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

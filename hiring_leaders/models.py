@@ -72,6 +72,29 @@ class HiringLeader(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+class RoleFamily(models.TextChoices):
+    ENGINEERING = "engineering", "Engineering"
+    DATA = "data", "Data and analytics"
+    PRODUCT = "product", "Product"
+    DESIGN = "design", "Design"
+    SALES = "sales", "Sales"
+    MARKETING = "marketing", "Marketing"
+    CUSTOMER = "customer", "Customer success and support"
+    OPERATIONS = "operations", "Operations"
+    FINANCE = "finance", "Finance"
+    PEOPLE = "people", "People and HR"
+    OTHER = "other", "Other"
+
+
+class Seniority(models.TextChoices):
+    JUNIOR = "junior", "Junior"
+    MID = "mid", "Mid-level"
+    SENIOR = "senior", "Senior"
+    LEAD = "lead", "Lead / principal"
+    MANAGER = "manager", "Manager"
+    EXECUTIVE = "executive", "Director and above"
+
+
 class Requisition(models.Model):
     """An open role at a company, owned by one recruiter and one hiring leader."""
 
@@ -95,6 +118,9 @@ class Requisition(models.Model):
     # The recruiters' own note on the same change: never sent, never shown to a leader.
     status_note = models.TextField(blank=True)
     location = models.CharField(max_length=200, blank=True)
+    # What the time-to-fill forecast compares a requisition against in the agency's history.
+    role_family = models.CharField(max_length=20, choices=RoleFamily.choices, blank=True)
+    seniority = models.CharField(max_length=20, choices=Seniority.choices, blank=True)
     openings = models.PositiveSmallIntegerField(default=1)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
@@ -141,3 +167,228 @@ class Requisition(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.OPEN, self.Status.ON_HOLD)
+
+
+# ---------- intake, forecast and interview kit (issue 9) ----------
+
+
+class Intake(models.Model):
+    """What the hiring leader told us at kick-off: why the role exists and what would make the
+    hire a success. One per requisition; every change after kick-off is kept as an
+    IntakeVersion, so what was agreed can always be read back."""
+
+    class WhyOpen(models.TextChoices):
+        GROWTH = "growth", "Growth: a new seat"
+        BACKFILL = "backfill", "Backfill: someone left"
+        RESTRUCTURE = "restructure", "Restructure: the team is changing shape"
+
+    class PayVsMarket(models.TextChoices):
+        BELOW = "below", "Below market"
+        AT = "at", "At market"
+        ABOVE = "above", "Above market"
+
+    requisition = models.OneToOneField(Requisition, on_delete=models.CASCADE, related_name="intake")
+    why_open = models.CharField(max_length=20, choices=WhyOpen.choices, blank=True)
+    team_short_of = models.TextField(blank=True, help_text="What the team is short of, and why.")
+    retention_problems = models.TextField(blank=True)
+    success_30_days = models.TextField(blank=True)
+    success_60_days = models.TextField(blank=True)
+    success_90_days = models.TextField(blank=True)
+    # One criterion per line: the interview kit's criteria are generated from these lines.
+    must_haves = models.TextField(blank=True)
+    nice_to_haves = models.TextField(blank=True)
+    compensation_min = models.PositiveIntegerField(null=True, blank=True)
+    compensation_max = models.PositiveIntegerField(null=True, blank=True)
+    compensation_currency = models.CharField(max_length=3, default="EUR")
+    interview_panel = models.TextField(blank=True, help_text="Who interviews, one per line.")
+    niche_skills = models.TextField(blank=True)
+    location_difficulty = models.TextField(blank=True)
+    pay_vs_market = models.CharField(max_length=10, choices=PayVsMarket.choices, blank=True)
+    # Set when the kick-off conversation is over; changes after it are versioned.
+    kicked_off_at = models.DateTimeField(null=True, blank=True)
+    # When the leader last filled their part through their progress page.
+    leader_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(compensation_min__isnull=True)
+                | models.Q(compensation_max__isnull=True)
+                | models.Q(compensation_max__gte=models.F("compensation_min")),
+                name="intake_compensation_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Intake for {self.requisition}"
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line.strip(" -*•\t") for line in text.splitlines() if line.strip(" -*•\t")]
+
+    @property
+    def must_have_list(self) -> list[str]:
+        return self.lines(self.must_haves)
+
+    @property
+    def nice_to_have_list(self) -> list[str]:
+        return self.lines(self.nice_to_haves)
+
+
+class IntakeVersion(models.Model):
+    """One saved state of an intake after kick-off: the answers as they stood, who changed
+    them (a recruiter or the leader) and when."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    answers = models.JSONField()
+    changed_fields = models.JSONField(default=list)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by_leader = models.ForeignKey(
+        HiringLeader, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "number"], name="intake_version_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.intake} v{self.number}"
+
+
+class TimeToFillForecast(models.Model):
+    """A time-to-fill range the recruiter gave the leader, in days from the requisition's
+    opening. The first one is the promise made at intake and the one calibration judges; later
+    ones are re-forecasts and are kept too."""
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="forecasts")
+    low_days = models.PositiveIntegerField()
+    high_days = models.PositiveIntegerField()
+    reason = models.TextField()
+    # What the app suggested from the agency's history when this was recorded (null: none).
+    suggested_low_days = models.PositiveIntegerField(null=True, blank=True)
+    suggested_high_days = models.PositiveIntegerField(null=True, blank=True)
+    history_count = models.PositiveIntegerField(null=True, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField()
+    # When the queue's "past its forecast" prompt was answered with a reset or dismissed.
+    overrun_handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        indexes = [models.Index(fields=["requisition", "made_at"], name="forecast_requisition")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(low_days__gte=1), name="forecast_low_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(high_days__gte=models.F("low_days")),
+                name="forecast_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.low_days} to {self.high_days} days for {self.requisition}"
+
+
+class PanelMember(models.Model):
+    """Someone who interviews for a requisition: often the hiring leader, often a colleague of
+    theirs without an account. They receive the kit and fill scorecards through signed links."""
+
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="panel_members"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    # Set when the panel member is the leader (or another leader with a login), so their
+    # scorecards can also be filled on the progress page.
+    hiring_leader = models.ForeignKey(
+        HiringLeader, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "requisition", Lower("email"), name="panel_member_email_once_per_requisition"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class InterviewKit(models.Model):
+    """How a requisition's candidates are interviewed: the criteria from the intake's
+    must-haves, questions per criterion and the rounds."""
+
+    requisition = models.OneToOneField(
+        Requisition, on_delete=models.CASCADE, related_name="interview_kit"
+    )
+    # The intake version the criteria were generated from (null: before kick-off).
+    generated_from = models.ForeignKey(
+        IntakeVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    shared_with_leader_at = models.DateTimeField(null=True, blank=True)
+    sent_to_panel_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Interview kit for {self.requisition}"
+
+
+class KitCriterion(models.Model):
+    kit = models.ForeignKey(InterviewKit, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=300)
+    what_good_looks_like = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class KitQuestion(models.Model):
+    criterion = models.ForeignKey(KitCriterion, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class KitRound(models.Model):
+    kit = models.ForeignKey(InterviewKit, on_delete=models.CASCADE, related_name="rounds")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    minutes = models.PositiveSmallIntegerField(default=45)
+    interviewers = models.ManyToManyField(PanelMember, blank=True, related_name="rounds")
+    # Which criteria this round assesses (empty: all of them).
+    criteria = models.ManyToManyField(KitCriterion, blank=True, related_name="rounds")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=5), name="kit_round_at_least_five_minutes"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
