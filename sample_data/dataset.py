@@ -46,7 +46,7 @@ from candidates.models import (
 )
 from followups.models import CheckInResponse, FollowUp, Snooze
 from followups.queue.services import book_health_count
-from hiring_leaders.models import Company, HiringLeader, Requisition
+from hiring_leaders.models import Company, HiringLeader, Requisition, RoleFamily, Seniority
 from recruitcrm.models import User
 from sample_data import demo_data as pools
 from sample_data.dataset_followups import (
@@ -111,6 +111,8 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "status_reason",
         "status_note",
         "location",
+        "role_family",
+        "seniority",
         "openings",
         "opened_on",
         "closed_on",
@@ -248,6 +250,38 @@ LEADER_ACTIVITIES = (
     (Activity.Kind.EMAIL, "Sent a shortlist for "),
     (Activity.Kind.MEETING, "Calibration meeting for "),
 )
+
+# Words in a title that say which family a role belongs to, checked in this order.
+FAMILY_WORDS = (
+    (RoleFamily.DATA, ("data", "analytics", "machine learning", "forecast")),
+    (RoleFamily.PRODUCT, ("product manager",)),
+    (RoleFamily.ENGINEERING, ("engineer", "programmer", "developer", "informatics")),
+    (RoleFamily.DESIGN, ("design", "ux", "artist")),
+    (RoleFamily.SALES, ("account executive", "sales")),
+    (RoleFamily.MARKETING, ("community", "marketing")),
+    (RoleFamily.CUSTOMER, ("support", "customer")),
+    (RoleFamily.FINANCE, ("financ", "fp&a", "fraud", "controller", "compliance", "esg")),
+    (RoleFamily.PEOPLE, ("people",)),
+)
+SENIORITY_WORDS = (
+    (Seniority.EXECUTIVE, ("head of", "director", "vp ")),
+    (Seniority.LEAD, ("staff", "lead", "principal")),
+    (Seniority.SENIOR, ("senior",)),
+    # A product manager manages a product, not people.
+    (Seniority.MID, ("product manager",)),
+    (Seniority.MANAGER, ("manager", "supervisor", "controller")),
+    (Seniority.JUNIOR, ("representative", "technician", "junior")),
+)
+
+
+def family_and_seniority(title: str) -> tuple[str, str]:
+    """The role family and seniority a recruiter would file this title under."""
+    lowered = title.lower()
+    family = next(
+        (f for f, words in FAMILY_WORDS if any(w in lowered for w in words)), RoleFamily.OPERATIONS
+    )
+    level = next((s for s, words in SENIORITY_WORDS if any(w in lowered for w in words)), "mid")
+    return str(family), str(level)
 
 
 def check_columns() -> None:
@@ -622,6 +656,7 @@ class _Generator:
                     reason,
                     "",
                     rng.choice(pools.CANDIDATE_LOCATIONS)[0],
+                    *family_and_seniority(role.title),
                     1 if roll < 0.85 else 2,
                     clock.date(role.opens),
                     clock.date(role.ends) if closes else None,
