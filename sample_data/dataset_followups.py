@@ -100,10 +100,17 @@ CHECKIN_COLUMNS = (
     "score",
     "comment",
     "is_concern",
+    "concern_theme",
+    "reviewed_at",
+    "reviewed_by_id",
+    "solved_problem",
     "activity_id",
     "answered_at",
     "updated_at",
 )
+# Reviewed concerns, by theme: what new hires most often raise.
+THEMES = ("onboarding",) * 4 + ("role_mismatch",) * 3 + ("manager",) * 2 + ("pay", "other")
+SOLVED = ("yes",) * 6 + ("partly",) * 3 + ("no",)
 SNOOZE_COLUMNS = ("id", "recruiter_id", "kind", "object_id", "until", "created_at")
 # One slot per 5%: most answers are good.
 SCORES = (5,) * 8 + (4,) * 7 + (3,) * 3 + (2,) + (1,)
@@ -425,6 +432,10 @@ class FollowUpRows:
         score = SCORES[rng.randrange(len(SCORES))]
         comment = COMMENTS[rng.randrange(len(COMMENTS))]
         concern = score <= 2 and rng.random() < 0.5
+        flagged = score <= 2 or concern
+        # A flag older than FLAG_DAYS was reviewed by the recruiter, who tagged its theme.
+        reviewed = flagged and answered <= now - FLAG_DAYS * DAY
+        to_leader = step.audience == Audience.HIRING_LEADER
         rows[CheckInResponse].append(
             (
                 self.g._id(CheckInResponse),
@@ -434,13 +445,17 @@ class FollowUpRows:
                 score,
                 comment,
                 concern,
+                THEMES[rng.randrange(len(THEMES))] if reviewed else "",
+                self._stamp(answered + 2 * DAY) if reviewed else None,
+                role.recruiter if reviewed else None,
+                SOLVED[rng.randrange(len(SOLVED))] if to_leader and step.offset_days == 90 else "",
                 None,
                 self._stamp(answered),
                 self._stamp(answered),
             )
         )
-        if score <= 2 or concern:
-            open_ = answered > now - FLAG_DAYS * DAY
+        if flagged:
+            open_ = not reviewed
             self._row(
                 rows,
                 f"checkin-flag:{followup_id}",
