@@ -536,3 +536,80 @@ class RecurringSweep(models.Model):
 
     def __str__(self):
         return f"{self.cadence}: after candidate {self.after_candidate_id}"
+
+
+# ---------- panel mail and the recruiter's reading of scorecards (issue 9) ----------
+
+
+class PanelEmail(models.Model):
+    """One email to an interview panel member (the kit, or a reminder of a missing scorecard).
+
+    Panel members are often colleagues of the leader with no record of their own, so these are
+    not follow-ups (which go to a candidate or a leader): the row is written in the same
+    transaction as the change that owes it and sent by a task after commit; beat sends any row
+    a lost broker left behind. Its `sent_at` is what the kit page shows as sent."""
+
+    class Kind(models.TextChoices):
+        KIT = "kit", "Interview kit"
+        SCORECARD_REMINDER = "scorecard_reminder", "Scorecard reminder"
+
+    panel_member = models.ForeignKey(
+        "hiring_leaders.PanelMember", on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    scorecard = models.ForeignKey(
+        "candidates.Scorecard",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="panel_email_unsent",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="kit", scorecard__isnull=True)
+                | models.Q(kind="scorecard_reminder", scorecard__isnull=False),
+                name="panel_email_reminder_has_scorecard",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.panel_member_id}"
+
+    @property
+    def message_id(self) -> str:
+        # The same Message-ID on a resend, so a duplicate after a worker's death reads as one.
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
+        return f"<panel-email-{self.pk}@{domain}>"
+
+
+class ScorecardRead(models.Model):
+    """When the recruiter first read a submitted scorecard: from then on the interviewer's link
+    shows it as read instead of letting them change what the recruiter already saw."""
+
+    scorecard = models.OneToOneField(
+        "candidates.Scorecard", on_delete=models.CASCADE, related_name="read"
+    )
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    read_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Scorecard {self.scorecard_id} read at {self.read_at}"
