@@ -29,6 +29,7 @@ from candidates.forms import (
     zone_for,
 )
 from candidates.models import Activity, Application, Candidate, Commitment
+from followups.models import ConcernTheme
 from followups.selectors import candidate_placement_checkins
 from recruitcrm.access import recruiter_required
 from recruitcrm.rendering import render
@@ -122,6 +123,7 @@ def _page_context(request, candidate: Candidate, **bound) -> dict:
         "emails": waiting.emails,
         "more_emails": waiting.more_emails,
         "placements": candidate_placement_checkins(candidate=candidate),
+        "concern_themes": ConcernTheme.choices,
         "pipelines": _pipeline_rows(candidate, bound.pop("application", {})),
         "forms": _forms(request, candidate, bound),
     }

@@ -16,6 +16,11 @@ urlpatterns = [
     path("today/promises/<int:pk>/kept/", queue_views.promise_kept, name="today_promise_kept"),
     path("today/<str:kind>/<int:pk>/snooze/", queue_views.row_snooze, name="today_row_snooze"),
     path("today/bad-news/<int:pk>/told/", queue_views.bad_news_told, name="today_bad_news_told"),
+    path(
+        "today/check-ins/<int:pk>/review/",
+        queue_views.checkin_review,
+        name="today_checkin_review",
+    ),
     path("today/log/", queue_views.log, name="today_log"),
     path("today/promise/", queue_views.promise, name="today_promise"),
     path("today/undo/", queue_views.undo, name="undo"),

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate
+from followups.models import ConcernTheme
 from followups.queue.selectors import WHO
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
@@ -158,6 +159,18 @@ class PromiseForm(_AboutSomeone):
         return datetime.datetime.combine(
             self.cleaned_data["due_on"], datetime.time(17, 0), tzinfo=local_zone(self.user)
         )
+
+
+class ReviewForm(forms.Form):
+    """What a flagged check-in's concern is about: one button per theme."""
+
+    theme = forms.ChoiceField(
+        choices=ConcernTheme.choices,
+        error_messages={
+            "required": "Choose what the concern is about.",
+            "invalid_choice": "Choose what the concern is about.",
+        },
+    )
 
 
 class UndoForm(forms.Form):

@@ -18,8 +18,13 @@ from django.utils import timezone
 
 from candidates import services as candidate_services
 from candidates.models import Activity, Application, Candidate, Commitment
-from followups.models import BookHealth, Channel, FollowUp, Snooze
-from followups.services import message_unsend
+from followups.models import BookHealth, Channel, CheckInResponse, FollowUp, Snooze
+from followups.services import (
+    ReviewBefore,
+    checkin_review,
+    checkin_review_restore,
+    message_unsend,
+)
 from hiring_leaders.models import Requisition
 from recruitcrm.models import User
 
@@ -149,6 +154,43 @@ def bad_news_told(*, followup: FollowUp, by: User) -> Undo:
     return Undo("bad_news_untold", (followup.pk, activity.pk), by.pk)
 
 
+# ---------- check-in flags ----------
+
+
+def checkin_review_from_queue(*, response: CheckInResponse, theme: str, by: User) -> Undo:
+    """Tag a flagged check-in's concern theme (from Today or the candidate page); the flag
+    leaves the queue."""
+    before = checkin_review(response=response, theme=theme, by=by)
+    when = "|".join(
+        (
+            before.theme,
+            before.reviewed_at,
+            str(before.reviewed_by or ""),
+            "1" if before.flag_was_open else "",
+        )
+    )
+    return Undo("checkin_unreview", (response.pk,), by.pk, when=when)
+
+
+def _checkin_unreview(undo: Undo, by: User) -> str:
+    theme, reviewed_at, reviewed_by, flag_was_open = undo.when.split("|")
+    response = CheckInResponse.objects.filter(pk=undo.ids[0]).first()
+    if response is None:
+        raise ValidationError("That check-in answer is gone; nothing was undone.")
+    before = ReviewBefore(
+        theme=theme,
+        reviewed_at=reviewed_at,
+        reviewed_by=int(reviewed_by) if reviewed_by else None,
+        flag_was_open=bool(flag_was_open),
+    )
+    checkin_review_restore(response=response, before=before, by=by)
+    return (
+        "The check-in flag is back as it was."
+        if before.flag_was_open
+        else "The tag is back as it was."
+    )
+
+
 # ---------- undo ----------
 
 
@@ -239,6 +281,7 @@ _UNDOERS = {
     "commitment_withdraw": _commitment_withdraw,
     "message_unsend": _message_unsend,
     "bad_news_untold": _bad_news_untold,
+    "checkin_unreview": _checkin_unreview,
 }
 
 

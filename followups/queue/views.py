@@ -20,9 +20,16 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from candidates import services as candidate_services
 from candidates.models import Commitment
-from followups.models import Channel, FollowUp, Snooze
+from followups.models import Channel, CheckInResponse, ConcernTheme, FollowUp, Snooze
 from followups.queue import selectors, services
-from followups.queue.forms import LogForm, PromiseForm, SnoozeForm, UndoForm, WhoForm
+from followups.queue.forms import (
+    LogForm,
+    PromiseForm,
+    ReviewForm,
+    SnoozeForm,
+    UndoForm,
+    WhoForm,
+)
 from recruitcrm.access import admin_required, recruiter_required
 from recruitcrm.rendering import render
 
@@ -60,6 +67,7 @@ def _queue_context(request, who: str) -> dict:
     return {
         "queue": selectors.queue_for(recruiter=request.user, who=who),
         "who_choices": WHO_CHOICES,
+        "concern_themes": ConcernTheme.choices,
         # The Undo beside a confirmation swaps the queue in place only on this page.
         "on_today": True,
     }
@@ -93,6 +101,7 @@ def section(request, key: str):
         "previous_page": page - 1 if page > 1 else None,
         "next_page": page + 1 if page < last_page else None,
         "last_page": last_page,
+        "concern_themes": ConcernTheme.choices,
     }
     return render(request, "followups/today_section.html", context)
 
@@ -211,6 +220,39 @@ def bad_news_told(request, pk: int):
         text=f"Logged your call to {followup.candidate.name}; the automatic message is cancelled.",
         undo=undo,
     )
+
+
+@recruiter_required
+@require_POST
+def checkin_review(request, pk: int):
+    """Tag a flagged check-in's concern theme: from Today (the flag leaves the queue) or from the
+    candidate page (back there, with the same confirmation and Undo). `pk` is the check-in's
+    follow-up, which both pages know."""
+    response = get_object_or_404(
+        CheckInResponse.objects.select_related("followup__candidate", "followup__hiring_leader"),
+        followup_id=pk,
+        followup__recruiter=request.user,
+    )
+    back = _safe_next(request)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        undo = services.checkin_review_from_queue(
+            response=response, theme=form.cleaned_data["theme"], by=request.user
+        )
+    except ValidationError as error:
+        if back and not request.htmx:
+            messages.error(request, " ".join(error.messages))
+            return redirect(back)
+        return _refused(request, error)
+    person = response.followup.person
+    theme = ConcernTheme(form.cleaned_data["theme"]).label
+    text = f"Tagged the check-in from {person.name}: {theme}."
+    if back and not request.htmx:
+        messages.success(request, text, extra_tags=f"{UNDO_TAG}{undo.token()}")
+        return redirect(back)
+    return _done(request, text=text, undo=undo)
 
 
 @recruiter_required

@@ -5,6 +5,7 @@
 - `recurring`: time-based triggers expanded by beat (weekly updates, candidates gone quiet);
 - `delivery`: claim due rows, send each outside any transaction, record the outcome;
 - `answers`: check-in answers and opting out;
+- `reviews`: the recruiter tags a flagged check-in's concern theme, closing the flag;
 - `leaders`: what hiring leaders tell us (feedback, the on-hold answer, a digest read);
 - `one_off`: a message a recruiter sends from a template to one person, with an undo window;
 - `outbox` and `configuration`: what admins do (retry, cancel, cadences, templates);
@@ -49,6 +50,7 @@ from followups.services.recurring import (
     followups_schedule_recurring,
     followups_schedule_weekly_update,
 )
+from followups.services.reviews import ReviewBefore, checkin_review, checkin_review_restore
 from followups.services.triggers import (
     PlannedTouches,
     followups_count_requisition_change,
@@ -69,11 +71,14 @@ __all__ = [
     "AUDIENCES_BY_TRIGGER",
     "Claim",
     "PlannedTouches",
+    "ReviewBefore",
     "cadence_set_enabled",
     "cadence_step_delete",
     "cadence_step_problems",
     "cadence_step_save",
     "checkin_answer",
+    "checkin_review",
+    "checkin_review_restore",
     "digest_visit_record",
     "followup_cancel",
     "followup_deliver",
