@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django import forms
 
-from followups.models import Audience, Cadence, CadenceStep, Channel, MessageTemplate, Trigger
+from followups.models import (
+    Audience,
+    Cadence,
+    CadenceStep,
+    Channel,
+    MessageTemplate,
+    SolvedProblem,
+    Trigger,
+)
 from followups.selectors import OUTBOX_STATES
 from followups.services import AUDIENCES_BY_TRIGGER
 
@@ -31,6 +39,21 @@ class CheckInForm(forms.Form):
         label="I have a concern I would like the recruiter to follow up on",
         required=False,
     )
+    # Only on the 90-day leader check-in (followups.services.asks_whether_solved).
+    solved_problem = forms.ChoiceField(
+        label="Has the hire solved the problem you were hiring for?",
+        choices=SolvedProblem.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether the hire solved the problem: yes, partly or no.",
+            "invalid_choice": "Say whether the hire solved the problem: yes, partly or no.",
+        },
+    )
+
+    def __init__(self, *args, asks_whether_solved: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not asks_whether_solved:
+            del self.fields["solved_problem"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -48,6 +48,9 @@ def checkin_for_token(*, token: str) -> FollowUp:
         FollowUp.objects.select_related(
             "placement__application__candidate",
             "placement__application__requisition__company",
+            # The 90-day leader check-in quotes the intake back (services.asks_whether_solved).
+            "placement__application__requisition__intake",
+            "cadence_step",
             "candidate",
             "hiring_leader",
             "recruiter",

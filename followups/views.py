@@ -46,19 +46,31 @@ def checkin(request, token: str):
         return _bad_link(request, error)
     existing = getattr(followup, "response", None)
     initial = (
-        {"score": existing.score, "comment": existing.comment, "is_concern": existing.is_concern}
+        {
+            "score": existing.score,
+            "comment": existing.comment,
+            "is_concern": existing.is_concern,
+            "solved_problem": existing.solved_problem,
+        }
         if existing
         else None
     )
-    form = CheckInForm(request.POST or None, initial=initial)
+    asks = services.asks_whether_solved(followup)
+    form = CheckInForm(request.POST or None, initial=initial, asks_whether_solved=asks)
     if request.method == "POST" and form.is_valid():
         response = services.checkin_answer(followup=followup, **form.cleaned_data)
         context = {"followup": followup, "response": response}
         return render(request, "followups/checkin_thanks.html", context)
+    requisition = followup.placement.application.requisition
     return render(
         request,
         "followups/checkin_form.html",
-        {"form": form, "followup": followup, "answered_before": existing is not None},
+        {
+            "form": form,
+            "followup": followup,
+            "answered_before": existing is not None,
+            "intake": getattr(requisition, "intake", None) if asks else None,
+        },
     )
 
 

@@ -15,7 +15,7 @@ Other apps import from here, never from the modules, so the engine can be rearra
 No Celery ETA is ever used: scheduling writes rows, and the dispatcher sends them.
 """
 
-from followups.services.answers import checkin_answer, person_opt_out
+from followups.services.answers import asks_whether_solved, checkin_answer, person_opt_out
 from followups.services.configuration import (
     AUDIENCES_BY_TRIGGER,
     cadence_set_enabled,
@@ -72,6 +72,7 @@ __all__ = [
     "Claim",
     "PlannedTouches",
     "ReviewBefore",
+    "asks_whether_solved",
     "cadence_set_enabled",
     "cadence_step_delete",
     "cadence_step_problems",

@@ -11,25 +11,52 @@ from candidates.models import (
     Candidate,
 )
 from followups.models import (
+    Audience,
     CheckInResponse,
     FollowUp,
+    SolvedProblem,
 )
 from followups.services.recruiter_tasks import recruiter_task_create
 from followups.services.triggers import followups_on_opt_out
 from hiring_leaders.models import HiringLeader
 
+# The check-in that asks the hiring leader whether the hire solved the problem stated at
+# intake: the leader's at 90 days, when the answer means something and the memory of the
+# kick-off is still there. Known by its step (the shipped cadence's 90-day leader step).
+SOLVED_PROBLEM_DAY = 90
+
+
+def asks_whether_solved(followup: FollowUp) -> bool:
+    step = followup.cadence_step
+    return (
+        followup.audience == Audience.HIRING_LEADER
+        and followup.placement_id is not None
+        and step is not None
+        and step.offset_days == SOLVED_PROBLEM_DAY
+    )
+
 
 @transaction.atomic
 def checkin_answer(
-    *, followup: FollowUp, score: int, comment: str = "", is_concern: bool = False
+    *,
+    followup: FollowUp,
+    score: int,
+    comment: str = "",
+    is_concern: bool = False,
+    solved_problem: str = "",
 ) -> CheckInResponse:
     """Store the answer to a check-in, or change it. One check-in has one answer, one entry on
     the timeline and at most one flag for the recruiter (a low score or a concern), however
-    often the person opens the link and sends it again."""
+    often the person opens the link and sends it again. The 90-day leader check-in also says
+    whether the hire solved the problem (yes, partly, no); no other check-in stores one."""
     if followup.placement_id is None:
         raise ValidationError("This link is not a check-in.")
     if not 1 <= score <= 5:
         raise ValidationError("Choose a score from 1 to 5.")
+    if not asks_whether_solved(followup):
+        solved_problem = ""
+    elif solved_problem not in SolvedProblem.values:
+        raise ValidationError("Say whether the hire solved the problem: yes, partly or no.")
     # Two submissions at once must not both create the answer and its timeline entry.
     FollowUp.objects.select_for_update().filter(pk=followup.pk).values_list("pk").get()
     followup = FollowUp.objects.select_related(
@@ -41,6 +68,7 @@ def checkin_answer(
     response.score = score
     response.comment = comment.strip()
     response.is_concern = is_concern
+    response.solved_problem = solved_problem
     response.activity = _checkin_on_timeline(followup, response)
     response.save()
     if response.raises_flag:
@@ -53,6 +81,9 @@ def _checkin_on_timeline(followup: FollowUp, response: CheckInResponse) -> Activ
     summary = f"{person.name} answered a check-in: {response.score}/5" + (
         " (concern raised)" if response.is_concern else ""
     )
+    if response.solved_problem:
+        solved = SolvedProblem(response.solved_problem).label.lower()
+        summary += f"; solved the problem stated at intake: {solved}"
     activity = response.activity or Activity(
         kind=Activity.Kind.NOTE,
         candidate=followup.placement.application.candidate,

@@ -1,0 +1,122 @@
+"""The 90-day check-in to the hiring leader asks whether the hire solved the problem stated at
+intake, quoting the intake back; no other check-in asks it."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from candidates import services as candidate_services
+from followups import links
+from followups.models import CheckInResponse, FollowUp
+from hiring_leaders.models import Intake
+from tests.candidates.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+QUESTION = "Has the hire solved the problem you were hiring for?"
+
+
+@pytest.fixture
+def placement(requisition, recruiter):
+    application = ApplicationFactory(
+        requisition=requisition, stage="offer", candidate__first_name="Ada"
+    )
+    return candidate_services.placement_record(
+        application=application, start_date=datetime.date.today(), by=recruiter
+    )
+
+
+def checkin(placement, *, audience="hiring_leader", day=90) -> FollowUp:
+    return FollowUp.objects.get(
+        placement=placement, audience=audience, cadence_step__offset_days=day
+    )
+
+
+def url(followup) -> str:
+    return reverse("followups:checkin", args=[links.checkin_token(followup.pk)])
+
+
+@pytest.fixture
+def intake(requisition):
+    return Intake.objects.create(
+        requisition=requisition,
+        why_open="backfill",
+        team_short_of="Nobody can own the payments release since Sam left",
+        success_90_days="Ships the quarterly release without help",
+    )
+
+
+def test_the_90_day_leader_checkin_asks_and_quotes_the_intake(
+    client, placement, intake, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        page = client.get(url(checkin(placement))).content.decode()
+    assert QUESTION in page
+    assert "What you told us when the search started:" in page
+    assert "Backfill: someone left" in page
+    assert "Nobody can own the payments release since Sam left" in page
+    assert "Ships the quarterly release without help" in page
+
+
+def test_with_an_empty_intake_it_asks_without_quoting(client, placement):
+    page = client.get(url(checkin(placement))).content.decode()
+    assert QUESTION in page
+    assert "What you told us" not in page
+
+
+@pytest.mark.parametrize(("audience", "day"), [("hiring_leader", 30), ("hiring_leader", 60)])
+def test_earlier_leader_checkins_do_not_ask(client, placement, intake, audience, day):
+    page = client.get(url(checkin(placement, audience=audience, day=day))).content.decode()
+    assert QUESTION not in page
+    assert "What you told us" not in page
+
+
+def test_the_new_hire_is_never_asked(client, placement, intake):
+    followup = checkin(placement, audience="new_hire", day=90)
+    page = client.get(url(followup)).content.decode()
+    assert QUESTION not in page
+    # Even a hand-made post does not store an answer there.
+    client.post(url(followup), {"score": "4", "solved_problem": "no"})
+    assert CheckInResponse.objects.get().solved_problem == ""
+
+
+def test_the_answer_is_saved_with_the_score_and_on_the_timeline(client, placement, intake):
+    followup = checkin(placement)
+    response = client.post(
+        url(followup),
+        {"score": "4", "solved_problem": "partly", "comment": "Owns releases, not yet on-call"},
+    )
+    assert "Thank you" in response.content.decode()
+    answer = CheckInResponse.objects.get()
+    assert (answer.score, answer.solved_problem, answer.comment) == (
+        4,
+        "partly",
+        "Owns releases, not yet on-call",
+    )
+    assert answer.activity.summary == (
+        f"{followup.hiring_leader.name} answered a check-in: 4/5; "
+        "solved the problem stated at intake: partly"
+    )
+    # Opened again, the page shows the earlier answer chosen.
+    page = client.get(url(followup)).content.decode()
+    (chosen,) = re.findall(r'<input[^>]*name="solved_problem"[^>]*checked[^>]*>', page)
+    assert 'value="partly"' in chosen
+
+
+def test_without_an_answer_the_form_comes_back_with_what_was_typed(client, placement, intake):
+    response = client.post(url(checkin(placement)), {"score": "5", "comment": "Great hire"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Say whether the hire solved the problem: yes, partly or no." in page
+    assert "Great hire" in page
+    assert not CheckInResponse.objects.exists()
+
+
+def test_a_made_up_answer_is_refused(client, placement):
+    response = client.post(url(checkin(placement)), {"score": "5", "solved_problem": "maybe"})
+    assert "Say whether the hire solved the problem" in response.content.decode()
+    assert not CheckInResponse.objects.exists()
