@@ -85,3 +85,53 @@ def person_from_opt_out_token(token: str) -> Candidate | HiringLeader:
         raise BadLink("This unsubscribe link is not valid.") from None
     except (Candidate.DoesNotExist, HiringLeader.DoesNotExist):
         raise BadLink("We no longer hold any details for this link.") from None
+
+
+# ---------- interview panels (issue 9) ----------
+
+PANEL_KIT_SALT = "followups.panel-kit"
+SCORECARD_SALT = "followups.scorecard"
+# A kit is read for as long as the role is interviewing; a scorecard link is for one interview.
+PANEL_KIT_LINK_LIFETIME = datetime.timedelta(days=365)
+SCORECARD_LINK_LIFETIME = datetime.timedelta(days=60)
+
+
+def panel_kit_token(member_id: int) -> str:
+    return signing.dumps({"m": member_id}, salt=PANEL_KIT_SALT, compress=True)
+
+
+def panel_kit_link(member_id: int) -> str:
+    return absolute(reverse("panel:kit", args=[panel_kit_token(member_id)]))
+
+
+def scorecard_token(scorecard_id: int) -> str:
+    return signing.dumps({"s": scorecard_id}, salt=SCORECARD_SALT, compress=True)
+
+
+def scorecard_link(scorecard_id: int) -> str:
+    return absolute(reverse("panel:scorecard", args=[scorecard_token(scorecard_id)]))
+
+
+def _signed_id(token: str, *, salt: str, key: str, lifetime, what: str) -> int:
+    try:
+        data = signing.loads(token, salt=salt, max_age=lifetime.total_seconds())
+    except signing.SignatureExpired:
+        raise BadLink(f"This {what} link has expired.", expired=True) from None
+    except signing.BadSignature:
+        raise BadLink(f"This {what} link is not valid.") from None
+    try:
+        return _row_id(data[key])
+    except (KeyError, TypeError, ValueError):
+        raise BadLink(f"This {what} link is not valid.") from None
+
+
+def panel_member_id_from_token(token: str) -> int:
+    return _signed_id(
+        token, salt=PANEL_KIT_SALT, key="m", lifetime=PANEL_KIT_LINK_LIFETIME, what="interview kit"
+    )
+
+
+def scorecard_id_from_token(token: str) -> int:
+    return _signed_id(
+        token, salt=SCORECARD_SALT, key="s", lifetime=SCORECARD_LINK_LIFETIME, what="scorecard"
+    )

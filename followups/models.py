@@ -542,7 +542,8 @@ class RecurringSweep(models.Model):
 
 
 class PanelEmail(models.Model):
-    """One email to an interview panel member (the kit, or a reminder of a missing scorecard).
+    """One email to an interview panel member: the kit, the scorecard link for an interview just
+    booked, or a reminder of a missing scorecard.
 
     Panel members are often colleagues of the leader with no record of their own, so these are
     not follow-ups (which go to a candidate or a leader): the row is written in the same
@@ -551,6 +552,7 @@ class PanelEmail(models.Model):
 
     class Kind(models.TextChoices):
         KIT = "kit", "Interview kit"
+        SCORECARD = "scorecard", "Scorecard link"
         SCORECARD_REMINDER = "scorecard_reminder", "Scorecard reminder"
 
     panel_member = models.ForeignKey(
@@ -584,7 +586,7 @@ class PanelEmail(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="kit", scorecard__isnull=True)
-                | models.Q(kind="scorecard_reminder", scorecard__isnull=False),
+                | models.Q(kind__in=["scorecard", "scorecard_reminder"], scorecard__isnull=False),
                 name="panel_email_reminder_has_scorecard",
             ),
         ]
@@ -595,8 +597,7 @@ class PanelEmail(models.Model):
     @property
     def message_id(self) -> str:
         # The same Message-ID on a resend, so a duplicate after a worker's death reads as one.
-        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
-        return f"<panel-email-{self.pk}@{domain}>"
+        return f"<panel-email-{self.pk}@{settings.MESSAGE_ID_DOMAIN}>"
 
 
 class ScorecardRead(models.Model):

@@ -102,3 +102,22 @@ def schedule_recurring_followups() -> int:
 def count_book_health() -> int:
     """Beat, every few minutes: each recruiter's reach, for "Today" and the team view."""
     return book_health_count()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def send_panel_emails(email_ids: list[int]) -> int:
+    """The kit or a scorecard reminder, queued after the transaction that wrote the rows."""
+    from followups.panel_mail import panel_emails_send
+
+    return panel_emails_send(ids=email_ids)
+
+
+@shared_task(ignore_result=True)
+def remind_missing_scorecards() -> int:
+    """Beat: remind interviewers whose scorecard is a day late (once each), then send any panel
+    email a lost broker left unsent."""
+    from followups.panel_mail import panel_emails_send, scorecards_remind_missing
+
+    reminded = scorecards_remind_missing()
+    panel_emails_send()
+    return reminded

@@ -346,6 +346,12 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 540},
     },
+    # A scorecard still missing a day after its interview: one reminder, one task in Today.
+    "remind-missing-scorecards": {
+        "task": "followups.tasks.remind_missing_scorecards",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 600},
+    },
 }
 # Absolute links in emails (check-ins, unsubscribe) start with this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
