@@ -106,10 +106,18 @@ class AnalyticsFilterForm(forms.Form):
         empty_label="All companies",
     )
 
-    def __init__(self, data=None, *, user: User, today: datetime.date | None = None):
+    def __init__(
+        self,
+        data=None,
+        *,
+        user: User,
+        today: datetime.date | None = None,
+        start: datetime.date | None = None,
+    ):
         super().__init__(data)
         self.user = user
         self.today = today or timezone.localdate()
+        self._start = start
         recruiters = User.objects.filter(role=User.Role.RECRUITER).order_by(
             "first_name", "last_name", "pk"
         )
@@ -134,6 +142,9 @@ class AnalyticsFilterForm(forms.Form):
 
     @property
     def default_start(self) -> datetime.date:
+        """The last 90 days, or from the day the page says (a requisition's opening)."""
+        if self._start is not None:
+            return min(self._start, self.today)
         return self.today - datetime.timedelta(days=DEFAULT_DAYS - 1)
 
     def clean(self):
@@ -165,6 +176,24 @@ class AnalyticsFilterForm(forms.Form):
             end=end,
             recruiter_id=recruiter.pk if recruiter else None,
             company_id=company.pk if company else None,
+        )
+
+
+class PeriodFilterForm(AnalyticsFilterForm):
+    """Dates only: for a page about one requisition (or one leader's), where whose work and
+    which client are already decided."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["recruiter"], self.fields["company"]
+
+    @property
+    def filters(self) -> Filters:
+        bad_range = self.is_bound and {"start", "end"} & set(self.errors)
+        if bad_range:
+            return Filters(start=self.default_start, end=self.today)
+        return Filters(
+            start=self._value("start", self.default_start), end=self._value("end", self.today)
         )
 
 

@@ -19,6 +19,7 @@ def navigation(request):
         links.append(("Candidates", reverse("candidates:candidate_list")))
         links.append(("Requisitions", reverse("clients:requisition_list")))
         links.append(("Companies", reverse("clients:company_list")))
+        links.append(("Analytics", reverse("analytics:pipeline")))
     if user.is_hiring_leader:
         links.append(("My requisitions", reverse("hiring_leaders:requisition_list")))
     if user.is_admin:

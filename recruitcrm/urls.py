@@ -19,6 +19,7 @@ urlpatterns = [
     path("leader/", include("hiring_leaders.feedback_urls")),
     path("leader/", include("hiring_leaders.urls")),
     path("", include("hiring_leaders.workspace_urls")),
+    path("", include("candidates.analytics_urls")),
     path("", include("followups.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,68 @@
+"""Fixtures of the analytics tests: the pipelines of analytics_fixture with their numbers."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from candidates.models import Application, Candidate
+from tests.candidates.analytics_fixture import NOW, at, feedback, pipeline
+from tests.hiring_leaders.factories import RequisitionFactory
+
+S = Application.Stage
+REJECTED, WITHDRAWN = Application.Outcome.REJECTED, Application.Outcome.WITHDRAWN
+
+
+@pytest.fixture
+def analytics_now():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def pipeline_history(analytics_now, requisition, other_recruiter):
+    """Seven candidates added to `requisition` in February, one hire added last June, and a
+    hire in another recruiter's requisition at another company."""
+    r = requisition
+    a1 = pipeline(
+        r,
+        [
+            (S.SOURCED, at(2, 1)),
+            (S.CONTACTED, at(2, 3)),
+            (S.SCREENED, at(2, 7)),
+            (S.SUBMITTED, at(2, 8)),
+            (S.INTERVIEWING, at(2, 12)),
+            (S.OFFER, at(2, 20)),
+            (S.HIRED, at(2, 22)),
+        ],
+        source=Candidate.Source.REFERRAL,
+    )
+    feedback(a1, "advance", at(2, 11))  # waited 3 days
+    pipeline(
+        r,
+        [(S.SOURCED, at(2, 1)), (S.CONTACTED, at(2, 2)), (S.SCREENED, at(2, 4))],
+        close=(REJECTED, "Not enough Python", at(2, 10)),
+    )
+    pipeline(
+        r,
+        [(S.SOURCED, at(2, 1)), (S.CONTACTED, at(2, 5))],
+        close=(WITHDRAWN, "Took another offer", at(2, 6)),
+    )
+    pipeline(r, [(S.SOURCED, at(2, 2))])
+    # Skipped straight to submitted; the leader passed two days later: waited 2 days.
+    a5 = pipeline(
+        r,
+        [(S.SOURCED, at(2, 1)), (S.SUBMITTED, at(2, 3))],
+        close=(REJECTED, "Leader passed", at(2, 6)),
+    )
+    feedback(a5, "pass", at(2, 5), reason="skills")
+    pipeline(r, [(S.SOURCED, at(2, 1))], close=(REJECTED, "Not enough Python", at(2, 2)))
+    # Submitted 8 days ago, no word since: still waiting, overdue (over 3 days).
+    pipeline(r, [(S.SOURCED, at(2, 20)), (S.SUBMITTED, at(2, 24))])
+    # Added before the range, hired in it: a source of hire, not in the funnel.
+    pipeline(r, [(S.SOURCED, at(6, 1, 2025)), (S.HIRED, at(1, 10))])
+    elsewhere = RequisitionFactory(recruiter=other_recruiter)
+    pipeline(
+        elsewhere, [(S.SOURCED, at(2, 10)), (S.HIRED, at(2, 15))], source=Candidate.Source.EVENT
+    )
+    return r, elsewhere
