@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followups import compose_views, hold_views, views
+from followups import compose_views, hold_views, post_hire_views, views
 from followups.queue import views as queue_views
 
 app_name = "followups"
@@ -25,6 +25,12 @@ urlpatterns = [
     path("today/promise/", queue_views.promise, name="today_promise"),
     path("today/undo/", queue_views.undo, name="undo"),
     path("team/", queue_views.team, name="team"),
+    # What happened after the hire: check-in scores, concerns by theme, problems solved.
+    path(
+        "analytics/post-hire/",
+        post_hire_views.post_hire_analytics,
+        name="post_hire_analytics",
+    ),
     # A message to one person, from a template.
     path("messages/new/", compose_views.message_compose, name="message_compose"),
     # Admin configuration.

@@ -1,0 +1,325 @@
+"""The reads behind what happens after the hire (issue 9 §4, step 6 of the essay): check-in
+scores at 30/60/90 days, the concerns recruiters tagged by theme, and whether the hire solved
+the problem the leader stated at intake, across the agency (the post-hire analytics page) and
+for one requisition (its recruiter's page and its leader's progress page).
+
+Every figure is aggregated in PostgreSQL: one grouped query per table, each with GROUPING SETS
+so the per-company rows, the per-recruiter rows and the total come back together; Python only
+lays the few grouped rows out as a table. Which answers count: those given in the page's date
+range, for the check-in's recruiter (whose flag it raised) and the requisition's company.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from candidates.models import Application, Candidate, Placement
+from followups.models import (
+    Audience,
+    CadenceStep,
+    CheckInResponse,
+    ConcernTheme,
+    FollowUp,
+    SolvedProblem,
+)
+from hiring_leaders.models import Company, HiringLeader, Intake, Requisition
+from recruitcrm.analytics import Filters, share
+from recruitcrm.models import User
+
+THEMES = tuple(ConcernTheme)
+AUDIENCES = (Audience.NEW_HIRE, Audience.HIRING_LEADER)
+SOLVED_PAGE_SIZE = 25
+
+# An answer is a concern when it raised a flag in the recruiter's queue (CheckInResponse
+# .raises_flag): a score of 2 or lower, or "I have a concern".
+CONCERN_SQL = f"(ans.score <= {CheckInResponse.LOW_SCORE} OR ans.is_concern)"
+
+_FROM = f"""
+    FROM {CheckInResponse._meta.db_table} ans
+    JOIN {FollowUp._meta.db_table} f ON f.id = ans.followup_id
+    JOIN {Placement._meta.db_table} p ON p.id = ans.placement_id
+    JOIN {Application._meta.db_table} a ON a.id = p.application_id
+    JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
+    JOIN {Company._meta.db_table} co ON co.id = r.company_id
+    JOIN {User._meta.db_table} u ON u.id = f.recruiter_id
+"""
+_SCOPE = """
+    ans.answered_at >= %(start_at)s AND ans.answered_at < %(end_at)s
+    AND (%(recruiter)s::bigint IS NULL OR f.recruiter_id = %(recruiter)s::bigint)
+    AND (%(company)s::bigint IS NULL OR r.company_id = %(company)s::bigint)
+"""
+# Which group a row of a GROUPING SETS query is: a company's, a recruiter's, or everyone's.
+_GROUP = """
+    CASE WHEN GROUPING(co.id) = 0 THEN 'company'
+         WHEN GROUPING(u.id) = 0 THEN 'recruiter' ELSE 'all' END AS grp,
+    coalesce(co.id, u.id) AS grp_id,
+    coalesce(co.name, nullif(trim(u.first_name || ' ' || u.last_name), ''), u.username) AS grp_name
+"""
+_SETS = "(co.id, co.name{extra}), (u.id, u.first_name, u.last_name, u.username{extra}), ({bare})"
+
+
+def _sets(*extra: str) -> str:
+    tail = "".join(f", {column}" for column in extra)
+    return _SETS.format(extra=tail, bare=", ".join(extra))
+
+
+def _fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# ---------- check-in scores at 30/60/90 days ----------
+
+
+@dataclass(frozen=True)
+class Step:
+    """A column: the check-in's day after the start date and who answered it."""
+
+    day: int
+    audience: str
+
+    @property
+    def label(self) -> str:
+        who = "new hire" if self.audience == Audience.NEW_HIRE else "leader"
+        return f"Day {self.day} · {who}"
+
+
+@dataclass(frozen=True)
+class Score:
+    average: float | None
+    count: int
+
+
+@dataclass
+class ScoreRow:
+    name: str
+    cells: dict[Step, Score] = field(default_factory=dict)
+
+    def cell(self, step: Step) -> Score:
+        return self.cells.get(step, Score(None, 0))
+
+
+@dataclass
+class ScoreTable:
+    steps: list[Step]
+    total: ScoreRow
+    by_company: list[ScoreRow]
+    by_recruiter: list[ScoreRow]
+
+    @property
+    def chart(self) -> list[tuple[str, float | None]]:
+        return [(step.label, self.total.cell(step).average) for step in self.steps]
+
+
+SCORES_SQL = f"""
+    SELECT {_GROUP}, s.offset_days, ans.audience, avg(ans.score)::float, count(*)
+    {_FROM}
+    JOIN {CadenceStep._meta.db_table} s ON s.id = f.cadence_step_id
+    WHERE {_SCOPE}
+    GROUP BY GROUPING SETS ({_sets("s.offset_days", "ans.audience")})
+    ORDER BY grp, grp_name, grp_id, s.offset_days, ans.audience
+"""
+
+
+def checkin_scores(filters: Filters) -> ScoreTable:
+    """Average score and number of answers per check-in (day and audience), per company, per
+    recruiter and in all. Answers to a step since deleted have no day and are left out."""
+    groups: dict[tuple[str, int | None], ScoreRow] = {}
+    steps: set[Step] = set()
+    for grp, grp_id, name, day, audience, average, count in _fetch(SCORES_SQL, filters.params()):
+        step = Step(day, audience)
+        steps.add(step)
+        row = groups.setdefault((grp, grp_id), ScoreRow(name or "All"))
+        row.cells[step] = Score(round(average, 1), count)
+    return ScoreTable(
+        steps=sorted(steps, key=lambda s: (s.day, AUDIENCES.index(s.audience))),
+        total=groups.get(("all", None), ScoreRow("All")),
+        by_company=[row for (grp, _), row in groups.items() if grp == "company"],
+        by_recruiter=[row for (grp, _), row in groups.items() if grp == "recruiter"],
+    )
+
+
+# ---------- concerns by theme, and "did the hire solve the problem" ----------
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    theme: str
+    label: str
+    count: int
+    share: int | None
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One company's, recruiter's or everyone's concerns by theme and 90-day answers."""
+
+    name: str
+    concerns: int
+    themes: tuple[ThemeCount, ...]
+    untagged: int
+    solved: dict[str, int]
+
+    @property
+    def untagged_share(self) -> int | None:
+        return share(self.untagged, self.concerns)
+
+    @property
+    def answered_solved(self) -> int:
+        return sum(self.solved.values())
+
+
+@dataclass
+class Outcomes:
+    total: OutcomeRow
+    by_company: list[OutcomeRow]
+    by_recruiter: list[OutcomeRow]
+
+    @property
+    def theme_chart(self) -> list[tuple[str, int]]:
+        return [(t.label, t.count) for t in self.total.themes] + [
+            ("Not tagged yet", self.total.untagged)
+        ]
+
+    @property
+    def solved_chart(self) -> list[tuple[str, int]]:
+        return [(label, self.total.solved[value]) for value, label in SolvedProblem.choices]
+
+
+_THEME_COUNTS = ",\n".join(
+    f"count(*) FILTER (WHERE {CONCERN_SQL} AND ans.concern_theme = '{theme.value}')"
+    for theme in THEMES
+)
+_SOLVED_COUNTS = ",\n".join(
+    f"count(*) FILTER (WHERE ans.solved_problem = '{value}')" for value in SolvedProblem.values
+)
+OUTCOMES_SQL = f"""
+    SELECT {_GROUP},
+        count(*) FILTER (WHERE {CONCERN_SQL}),
+        {_THEME_COUNTS},
+        count(*) FILTER (WHERE {CONCERN_SQL} AND ans.concern_theme = ''),
+        {_SOLVED_COUNTS}
+    {_FROM}
+    WHERE {_SCOPE} AND ({CONCERN_SQL} OR ans.solved_problem <> '')
+    GROUP BY GROUPING SETS ({_sets()})
+    ORDER BY grp, grp_name, grp_id
+"""
+
+
+def _outcome_row(name: str, counts: tuple) -> OutcomeRow:
+    concerns, *rest = counts
+    themes = tuple(
+        ThemeCount(theme.value, theme.label, n, share(n, concerns))
+        for theme, n in zip(THEMES, rest[: len(THEMES)], strict=True)
+    )
+    untagged, *solved = rest[len(THEMES) :]
+    return OutcomeRow(
+        name=name,
+        concerns=concerns,
+        themes=themes,
+        untagged=untagged,
+        solved=dict(zip(SolvedProblem.values, solved, strict=True)),
+    )
+
+
+def post_hire_outcomes(filters: Filters) -> Outcomes:
+    """Concerns (flagged answers) by the theme the recruiter tagged, with the untagged ones, and
+    the leaders' 90-day answers (yes / partly / no), per company, per recruiter and in all."""
+    empty = _outcome_row("All", (0,) * (2 + len(THEMES) + len(SolvedProblem.values)))
+    outcomes = Outcomes(total=empty, by_company=[], by_recruiter=[])
+    for grp, _grp_id, name, *counts in _fetch(OUTCOMES_SQL, filters.params()):
+        row = _outcome_row(name or "All", tuple(counts))
+        if grp == "all":
+            outcomes.total = row
+        elif grp == "company":
+            outcomes.by_company.append(row)
+        else:
+            outcomes.by_recruiter.append(row)
+    return outcomes
+
+
+# ---------- each placement's intake problem, and what the leader said at 90 days ----------
+
+
+@dataclass(frozen=True)
+class SolvedAnswer:
+    """A leader's 90-day answer, read against what they told us at intake."""
+
+    answer: str
+    comment: str
+    answered_at: object
+    candidate_name: str
+    leader_name: str
+    requisition_id: int
+    requisition_title: str
+    company_name: str
+    recruiter_name: str
+    why_open: str
+    team_short_of: str
+    success_90_days: str
+
+    @property
+    def answer_label(self) -> str:
+        return SolvedProblem(self.answer).label
+
+    @property
+    def why_open_label(self) -> str:
+        return Intake.WhyOpen(self.why_open).label if self.why_open else ""
+
+    @property
+    def problem(self) -> str:
+        """The problem as stated at intake, in one line; "" when the intake says nothing."""
+        parts = [self.why_open_label, self.team_short_of.strip()]
+        problem = " — ".join(part for part in parts if part)
+        if self.success_90_days.strip():
+            problem += ("; " if problem else "") + f"success at 90 days: {self.success_90_days}"
+        return problem
+
+
+SOLVED_SQL = f"""
+    SELECT ans.solved_problem, ans.comment, ans.answered_at,
+        trim(c.first_name || ' ' || c.last_name),
+        coalesce(trim(l.first_name || ' ' || l.last_name), ''),
+        r.id, r.title, co.name,
+        coalesce(nullif(trim(u.first_name || ' ' || u.last_name), ''), u.username),
+        coalesce(i.why_open, ''), coalesce(i.team_short_of, ''), coalesce(i.success_90_days, '')
+    {_FROM}
+    JOIN {Candidate._meta.db_table} c ON c.id = a.candidate_id
+    LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
+    LEFT JOIN {Intake._meta.db_table} i ON i.requisition_id = r.id
+    WHERE {{where}} AND ans.solved_problem <> ''
+    ORDER BY ans.answered_at DESC, ans.id DESC
+    {{limit}}
+"""
+
+
+def solved_answers(filters: Filters, *, page: int = 1) -> list[SolvedAnswer]:
+    """One page of the leaders' 90-day answers, newest first (the page's total is the outcome
+    query's count of answers, so there is no COUNT here)."""
+    sql = SOLVED_SQL.format(where=_SCOPE, limit="LIMIT %(limit)s OFFSET %(offset)s")
+    params = filters.params() | {
+        "limit": SOLVED_PAGE_SIZE,
+        "offset": (page - 1) * SOLVED_PAGE_SIZE,
+    }
+    return [SolvedAnswer(*row) for row in _fetch(sql, params)]
+
+
+def solved_answers_all(filters: Filters) -> Iterator[SolvedAnswer]:
+    """Every answer in the range, for the CSV download (streamed by a server-side cursor)."""
+    sql = SOLVED_SQL.format(where=_SCOPE, limit="")
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, filters.params())
+        for row in cursor:
+            yield SolvedAnswer(*row)
+
+
+def requisition_solved_answers(*, requisition: Requisition) -> list[SolvedAnswer]:
+    """What the leader said at 90 days about each hire for this role, against the intake: shown
+    on the recruiter's requisition page and the leader's progress page. A role has a hire or
+    two, so every answer is read."""
+    sql = SOLVED_SQL.format(where="r.id = %(requisition)s", limit="")
+    return [SolvedAnswer(*row) for row in _fetch(sql, {"requisition": requisition.pk})]
