@@ -147,6 +147,7 @@ PAGES: tuple[Page, ...] = (
     Page("outbox-due", "/followups/outbox/?state=due", as_=ADMIN),
     Page("outbox-next-page", outbox_next_page, as_=ADMIN),
     Page("outbox-failed", "/followups/outbox/?state=failed", as_=ADMIN),
+    Page("post-hire-analytics", "/analytics/post-hire/", as_=ADMIN),
 )
 
 
