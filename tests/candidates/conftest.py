@@ -66,3 +66,56 @@ def pipeline_history(analytics_now, requisition, other_recruiter):
         elsewhere, [(S.SOURCED, at(2, 10)), (S.HIRED, at(2, 15))], source=Candidate.Source.EVENT
     )
     return r, elsewhere
+
+
+@pytest.fixture
+def experience_history(analytics_now, requisition, recruiter, other_recruiter):
+    """Candidates who heard from us or not, interviews with and without an answer, promises
+    kept on time, late and not at all."""
+    from tests.candidates.analytics_fixture import interview
+    from tests.candidates.factories import CommitmentFactory
+
+    r = requisition
+    days = __import__("datetime").timedelta
+    # Active in an open role: heard 3, 10 and 20 days ago, and never.
+    for ago in (3, 10, 20, None):
+        pipeline(
+            r,
+            [(S.SOURCED, at(2, 1))],
+            last_contacted_at=None if ago is None else NOW - days(days=ago),
+        )
+    # Not active: hired, closed, or in a role on hold (heard from yesterday, all three).
+    pipeline(r, [(S.SOURCED, at(2, 1)), (S.HIRED, at(2, 9))], last_contacted_at=NOW - days(1))
+    pipeline(
+        r,
+        [(S.SOURCED, at(2, 1))],
+        close=(REJECTED, "Not a fit", at(2, 3)),
+        last_contacted_at=NOW - days(1),
+    )
+    on_hold = RequisitionFactory(recruiter=recruiter, status="on_hold")
+    pipeline(on_hold, [(S.SOURCED, at(2, 1))], last_contacted_at=NOW - days(1))
+
+    # Interviewed: an interview on 20 January, offer 15 days later.
+    i1 = pipeline(r, [(S.SOURCED, at(1, 2)), (S.INTERVIEWING, at(1, 10)), (S.OFFER, at(2, 4))])
+    interview(i1, at(1, 20))
+    # Entered interviewing 5 January (no interview rows), rejected 50 days later: told late.
+    pipeline(
+        r,
+        [(S.SOURCED, at(1, 2)), (S.INTERVIEWING, at(1, 5))],
+        close=(REJECTED, "Stronger candidates", at(2, 24)),
+    )
+    # Interviewed 8 January, nothing since: 55 days waiting, flagged.
+    i3 = pipeline(r, [(S.SOURCED, at(1, 1)), (S.INTERVIEWING, at(1, 1))])
+    interview(i3, at(1, 8))
+    # Interviewing since 20 February: 12 days, not yet owed.
+    pipeline(r, [(S.SOURCED, at(2, 1)), (S.INTERVIEWING, at(2, 20))])
+
+    # Promises: kept early, kept late, still open, not yet due, due before the range.
+    person = CommitmentFactory
+    person(recruiter=recruiter, due_at=at(2, 1), status="kept", kept_at=at(1, 31))
+    person(recruiter=recruiter, due_at=at(2, 2), status="kept", kept_at=at(2, 3))
+    person(recruiter=recruiter, due_at=at(2, 3))
+    person(recruiter=recruiter, due_at=at(3, 10))
+    person(recruiter=recruiter, due_at=at(11, 1, 2025), status="kept", kept_at=at(11, 1, 2025))
+    person(recruiter=other_recruiter, due_at=at(2, 5), status="kept", kept_at=at(2, 5))
+    return i3
