@@ -218,3 +218,19 @@ def test_the_nav_links_to_analytics_for_recruiters(client, recruiter, db):
     page = client.get(reverse("analytics:pipeline")).content.decode()
 
     assert 'href="/analytics/" aria-current="page"' in page
+
+
+def test_the_leaders_progress_page_links_to_its_analytics(client, leader, requisition):
+    client.force_login(leader.user)
+
+    page = client.get(reverse("hiring_leaders:requisition_detail", args=[requisition.pk]))
+
+    assert reverse("analytics:leader_requisition", args=[requisition.pk]) in page.content.decode()
+
+
+def test_the_recruiters_pipeline_links_to_its_analytics(client, recruiter, requisition):
+    client.force_login(recruiter)
+
+    page = client.get(reverse("clients:requisition_detail", args=[requisition.pk]))
+
+    assert reverse("analytics:requisition", args=[requisition.pk]) in page.content.decode()
