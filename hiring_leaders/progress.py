@@ -21,7 +21,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from candidates.models import (
     Activity,
@@ -32,7 +34,7 @@ from candidates.models import (
     LeaderFeedback,
 )
 from followups.models import Audience, Channel, FollowUp
-from hiring_leaders.models import Requisition
+from hiring_leaders.models import Requisition, TimeToFillForecast
 from recruitcrm.models import User
 
 Stage = Application.Stage
@@ -69,7 +71,19 @@ def feedback_overdue_days() -> int:
 
 
 def _progress_requisitions():
-    return Requisition.objects.select_related("company", "recruiter", "hiring_leader__company")
+    # The forecast that stands (the latest) rides along on the forecast_requisition index, so
+    # the page pays no query for it (requisition_forecast reads these).
+    latest = TimeToFillForecast.objects.filter(requisition=OuterRef("pk")).order_by(
+        "-made_at", "-pk"
+    )
+    return Requisition.objects.select_related(
+        "company", "recruiter", "hiring_leader__company"
+    ).annotate(
+        forecast_low=Subquery(latest.values("low_days")[:1]),
+        forecast_high=Subquery(latest.values("high_days")[:1]),
+        forecast_made_at=Subquery(latest.values("made_at")[:1]),
+        forecast_earlier=Subquery(latest.values("pk")[1:2]),
+    )
 
 
 def progress_requisition_for_leader(*, user: User, pk: int) -> Requisition:
@@ -189,16 +203,59 @@ def days_open(requisition: Requisition, today: datetime.date) -> int:
 
 @dataclass(frozen=True)
 class Forecast:
-    """The time-to-fill range given at intake and where today falls in it."""
+    """The time-to-fill range the leader was given and where today (or the fill) falls in it.
+    The range is the one that stands now: a re-forecast replaces the intake's on this page."""
 
     earliest: datetime.date
     latest: datetime.date
+    low_days: int
+    high_days: int
+    day: int  # days open today, or until the role closed
+    revised: bool  # a re-forecast, not the one given at intake
+    made_on: datetime.date
+
+    @property
+    def where(self) -> str:
+        if self.day > self.high_days:
+            return "past"
+        if self.day < self.low_days:
+            return "before"
+        return "inside"
+
+    @property
+    def share(self) -> float:
+        """Where today sits along a bar from day 0 to a little past the range, 0 to 100."""
+        right = max(self.high_days, self.day) * 1.1
+        return round(100 * self.day / right, 1)
+
+    @property
+    def low_share(self) -> float:
+        return round(100 * self.low_days / (max(self.high_days, self.day) * 1.1), 1)
+
+    @property
+    def high_share(self) -> float:
+        return round(100 * self.high_days / (max(self.high_days, self.day) * 1.1), 1)
 
 
-def requisition_forecast(*, requisition: Requisition) -> Forecast | None:
-    """The hook for the intake forecast (issue 9): requisitions carry no forecast yet, so there
-    is none to show, and the page leaves the place out."""
-    return None
+def requisition_forecast(
+    *, requisition: Requisition, today: datetime.date | None = None
+) -> Forecast | None:
+    """The forecast that stands (the latest), from what progress_requisition_for_* annotated:
+    no query. None when no forecast was given."""
+    low = getattr(requisition, "forecast_low", None)
+    if low is None:
+        return None
+    high = requisition.forecast_high
+    today = today or timezone.localdate()
+    return Forecast(
+        earliest=requisition.opened_on + datetime.timedelta(days=low),
+        latest=requisition.opened_on + datetime.timedelta(days=high),
+        low_days=low,
+        high_days=high,
+        day=days_open(requisition, today),
+        revised=requisition.forecast_earlier is not None,
+        made_on=timezone.localdate(requisition.forecast_made_at),
+    )
 
 
 # ---------- candidates submitted to the leader ----------

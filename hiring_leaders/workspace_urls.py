@@ -3,6 +3,7 @@ The leader-facing progress pages stay in hiring_leaders/urls.py under /leader/."
 
 from django.urls import path
 
+from hiring_leaders import intake_views
 from hiring_leaders import views as leader_views
 from hiring_leaders import workspace_views as views
 
@@ -26,6 +27,27 @@ urlpatterns = [
         name="requisition_leader_note",
     ),
     path("requisitions/<int:pk>/edit/", views.requisition_edit, name="requisition_edit"),
+    path(
+        "requisitions/<int:pk>/intake/",
+        intake_views.requisition_intake,
+        name="requisition_intake",
+    ),
+    path(
+        "requisitions/<int:pk>/intake/kick-off/",
+        intake_views.requisition_kick_off,
+        name="requisition_kick_off",
+    ),
+    path(
+        "requisitions/<int:pk>/intake/versions/<int:number>/",
+        intake_views.intake_version,
+        name="intake_version",
+    ),
+    path(
+        "requisitions/<int:pk>/forecast/",
+        intake_views.requisition_forecast,
+        name="requisition_forecast",
+    ),
+    path("calibration/", intake_views.calibration_page, name="calibration"),
     path(
         "requisitions/<int:pk>/status/<str:status>/",
         views.requisition_status,

@@ -20,6 +20,7 @@ def navigation(request):
         links.append(("Requisitions", reverse("clients:requisition_list")))
         links.append(("Companies", reverse("clients:company_list")))
         links.append(("Analytics", reverse("analytics:pipeline")))
+        links.append(("Calibration", reverse("clients:calibration")))
     if user.is_hiring_leader:
         links.append(("My requisitions", reverse("hiring_leaders:requisition_list")))
     if user.is_admin:

@@ -52,6 +52,9 @@ def recruiter_pages(maya: User) -> list[str]:
         reverse("clients:hiringleader_edit", args=[leader.pk]),
         reverse("followups:message_compose") + f"?candidate={candidate.pk}",
         reverse("imports:upload"),
+        reverse("analytics:pipeline"),
+        reverse("analytics:experience"),
+        reverse("analytics:requisition", args=[requisition.pk]),
     ]
     last_import = CandidateImport.objects.order_by("pk").last()
     if last_import:
@@ -71,6 +74,8 @@ def admin_pages() -> list[str]:
         reverse("followups:template_edit", args=[template.pk]),
         reverse("followups:outbox"),
         reverse("system_status"),
+        reverse("analytics:pipeline"),
+        reverse("analytics:experience"),
     ]
 
 
@@ -79,6 +84,7 @@ def leader_pages(leader_user: User) -> list[str]:
     return [
         reverse("hiring_leaders:requisition_list"),
         reverse("hiring_leaders:requisition_detail", args=[requisition.pk]),
+        reverse("analytics:leader_requisition", args=[requisition.pk]),
     ]
 
 

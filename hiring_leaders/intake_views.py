@@ -1,0 +1,194 @@
+"""The intake page (the kick-off conversation, its versions and the time-to-fill forecast) and
+the calibration page (how honest the forecasts turned out).
+
+Recruiters and admins only; a hiring leader gets 404. Every action is a plain form post with a
+full page load; nothing here needs JavaScript.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from hiring_leaders import forecasts, intake
+from hiring_leaders.calibration import calibration
+from hiring_leaders.intake_forms import CalibrationFilterForm, ForecastForm, IntakeForm
+from hiring_leaders.models import IntakeVersion, Requisition, TimeToFillForecast
+from hiring_leaders.selectors import requisition_for_recruiter
+from recruitcrm.access import recruiter_required
+from recruitcrm.rendering import render
+
+INTAKE = "hiring_leaders/intake_form.html"
+VERSION = "hiring_leaders/intake_version.html"
+CALIBRATION = "hiring_leaders/calibration.html"
+VERSIONS_PER_PAGE = 20
+
+
+def _intake_url(requisition: Requisition, anchor: str = "") -> str:
+    return reverse("clients:requisition_intake", args=[requisition.pk]) + anchor
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+def _initial(found) -> dict:
+    return intake.answers_of(found)
+
+
+def _page(request, requisition, *, form=None, forecast_form=None, status=200):
+    found = intake.intake_of(requisition=requisition)
+    suggestion = forecasts.forecast_suggestion(requisition=requisition)
+    if forecast_form is None:
+        use = request.GET.get("use") == "suggestion" and suggestion.enough
+        forecast_form = ForecastForm(
+            initial={"low_days": suggestion.low, "high_days": suggestion.high} if use else None
+        )
+    versions = Paginator(
+        IntakeVersion.objects.filter(intake_id=found.pk or 0).select_related(
+            "changed_by", "changed_by_leader"
+        ),
+        VERSIONS_PER_PAGE,
+    ).get_page(request.GET.get("versions"))
+    context = {
+        "requisition": requisition,
+        "intake": found,
+        "form": form or IntakeForm(initial=_initial(found)),
+        "forecast_form": forecast_form,
+        "suggestion": suggestion,
+        "role": forecasts.describe_role(requisition),
+        "min_history": forecasts.MIN_HISTORY,
+        "forecasts": list(
+            TimeToFillForecast.objects.filter(requisition=requisition).select_related("made_by")
+        ),
+        "versions": versions,
+        "labels": intake.FIELD_LABELS,
+    }
+    return render(request, INTAKE, context, status=status)
+
+
+@recruiter_required
+def requisition_intake(request, pk: int):
+    """GET: the intake as it stands; POST: save the answers (a version after kick-off)."""
+    requisition = requisition_for_recruiter(pk=pk)
+    if request.method != "POST":
+        return _page(request, requisition)
+    form = IntakeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, requisition, form=form, status=400)
+    try:
+        _, version = intake.intake_save(
+            requisition=requisition, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return _page(request, requisition, form=form, status=400)
+    if version:
+        changed = ", ".join(intake.FIELD_LABELS[name] for name in version.changed_fields)
+        messages.success(request, f"Saved the intake as version {version.number}: {changed}.")
+    else:
+        messages.success(request, "Saved the intake.")
+    return redirect(_intake_url(requisition))
+
+
+@recruiter_required
+def requisition_kick_off(request, pk: int):
+    requisition = requisition_for_recruiter(pk=pk)
+    if request.method == "POST":
+        try:
+            intake.intake_kick_off(requisition=requisition, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                "Kick-off marked done. What you agreed is version 1; every change from now on "
+                "is kept with who made it and when.",
+            )
+    return redirect(_intake_url(requisition))
+
+
+@recruiter_required
+def requisition_forecast(request, pk: int):
+    requisition = requisition_for_recruiter(pk=pk)
+    if request.method != "POST":
+        return redirect(_intake_url(requisition, "#forecast"))
+    form = ForecastForm(request.POST)
+    if form.is_valid():
+        try:
+            made = intake.forecast_record(
+                requisition=requisition, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            first = not TimeToFillForecast.objects.filter(
+                requisition=requisition, made_at__lt=made.made_at
+            ).exists()
+            messages.success(
+                request,
+                f"Forecast recorded: {made.low_days} to {made.high_days} days. "
+                + (
+                    f"{requisition.hiring_leader.first_name} sees it on their progress page; "
+                    "calibration will judge it when the role is filled."
+                    if first
+                    else "The intake forecast stays the one calibration judges."
+                ),
+            )
+            return redirect(_intake_url(requisition, "#forecast"))
+    return _page(request, requisition, forecast_form=form, status=400)
+
+
+@recruiter_required
+def intake_version(request, pk: int, number: int):
+    """One saved version of the intake, read back as it stood."""
+    requisition = requisition_for_recruiter(pk=pk)
+    version = get_object_or_404(
+        IntakeVersion.objects.select_related("changed_by", "changed_by_leader"),
+        intake__requisition=requisition,
+        number=number,
+    )
+    form = IntakeForm()
+    answers = version.answers
+    rows = []
+    for title, names in form.groups():
+        rows.append(
+            (
+                title,
+                [
+                    (form.fields[name].label, _shown(form.fields[name], answers.get(name)), name)
+                    for name in names
+                ],
+            )
+        )
+    context = {"requisition": requisition, "version": version, "groups": rows}
+    return render(request, VERSION, context)
+
+
+def _shown(field, value) -> str:
+    if value in (None, ""):
+        return ""
+    choices = dict(getattr(field, "choices", []) or [])
+    return str(choices.get(value, value))
+
+
+@recruiter_required
+def calibration_page(request):
+    user = request.user
+    form = CalibrationFilterForm(request.GET or None, admin=user.is_admin)
+    if not user.is_admin and request.GET.get("recruiter") not in (None, "", str(user.pk)):
+        # Another recruiter's figures do not exist for a recruiter.
+        raise Http404("Not found")
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    whose = data.get("recruiter") if user.is_admin else user
+    figures = calibration(recruiter=whose, since=data.get("since"), until=data.get("until"))
+    context = {"form": form, "calibration": figures, "whose": whose, "is_admin": user.is_admin}
+    return render(request, CALIBRATION, context)
