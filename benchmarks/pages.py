@@ -96,6 +96,14 @@ def outbox_next_page(cast: Cast) -> str:
     return "/followups/outbox/?" + urlencode({"after": outbox_page().next_cursor})
 
 
+def requisition_analytics(cast: Cast) -> str:
+    return f"/requisitions/{cast.big_requisition.pk}/analytics/"
+
+
+def leader_requisition_analytics(cast: Cast) -> str:
+    return f"/leader/requisitions/{cast.big_requisition.pk}/analytics/"
+
+
 DIGEST_ROLES = 10
 
 
@@ -147,6 +155,13 @@ PAGES: tuple[Page, ...] = (
     Page("outbox-due", "/followups/outbox/?state=due", as_=ADMIN),
     Page("outbox-next-page", outbox_next_page, as_=ADMIN),
     Page("outbox-failed", "/followups/outbox/?state=failed", as_=ADMIN),
+    # Issue 9 analytics: the whole agency (the admin sees everyone), one recruiter's own, the
+    # big requisition as its recruiter and as its leader.
+    Page("analytics-agency", "/analytics/", as_=ADMIN),
+    Page("analytics-mine", "/analytics/"),
+    Page("analytics-experience", "/analytics/experience/", as_=ADMIN),
+    Page("analytics-requisition", requisition_analytics),
+    Page("analytics-leader", leader_requisition_analytics, as_=LEADER),
     Page("post-hire-analytics", "/analytics/post-hire/", as_=ADMIN),
 )
 
