@@ -13,7 +13,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from followups.queue.views import _done as queue_done
 from hiring_leaders import forecasts, intake
 from hiring_leaders.calibration import calibration
 from hiring_leaders.intake_forms import CalibrationFilterForm, ForecastForm, IntakeForm
@@ -178,6 +180,25 @@ def _shown(field, value) -> str:
         return ""
     choices = dict(getattr(field, "choices", []) or [])
     return str(choices.get(value, value))
+
+
+@recruiter_required
+@require_POST
+def forecast_overrun_dismiss(request, pk: int):
+    """Today's "Past its forecast" prompt, answered without a reset: the row leaves the queue.
+    Only the role's own recruiter has the prompt; anyone else gets 404."""
+    forecast = get_object_or_404(
+        TimeToFillForecast.objects.select_related("requisition__hiring_leader"),
+        pk=pk,
+        requisition__recruiter=request.user,
+    )
+    intake.forecast_overrun_dismiss(forecast=forecast, by=request.user)
+    requisition = forecast.requisition
+    return queue_done(
+        request,
+        text=f"Dismissed: {requisition.title} past its forecast. It comes back if you "
+        "re-forecast and the new range runs out too.",
+    )
 
 
 @recruiter_required

@@ -47,6 +47,11 @@ urlpatterns = [
         intake_views.requisition_forecast,
         name="requisition_forecast",
     ),
+    path(
+        "forecasts/<int:pk>/overrun-dismiss/",
+        intake_views.forecast_overrun_dismiss,
+        name="forecast_overrun_dismiss",
+    ),
     path("calibration/", intake_views.calibration_page, name="calibration"),
     path(
         "requisitions/<int:pk>/status/<str:status>/",

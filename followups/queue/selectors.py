@@ -4,9 +4,9 @@ most urgent first, each section with its count and its first rows.
 The page runs a fixed number of queries however long the queue is: the cadence steps; one for
 every section made of follow-up rows (tasks, flags, failed sends, quiet candidates, bad news
 waiting); one for the promises; one for the requisitions whose leader is owed an update; one
-for the health line. Each ranks its rows per section in SQL (a window function) and brings back
-only the first few of each with the section's total, so a recruiter with 5,000 quiet candidates
-costs what one with five does.
+for the open roles past their time-to-fill forecast; one for the health line. Each ranks its
+rows per section in SQL (a window function) and brings back only the first few of each with
+the section's total, so a recruiter with 5,000 quiet candidates costs what one with five does.
 
 The queries are SQL, not the ORM: built with the ORM, they cost 30 ms of Python per page for a
 few milliseconds in PostgreSQL (recruitcrm/joined_rows.py). The rules of what enters each
@@ -34,7 +34,7 @@ from followups.models import (
     Trigger,
 )
 from followups.services.recurring import LOOKAHEAD
-from hiring_leaders.models import Company, HiringLeader, Requisition
+from hiring_leaders.models import Company, HiringLeader, Requisition, TimeToFillForecast
 from recruitcrm.joined_rows import Table, joined_rows, select_list
 from recruitcrm.models import User
 
@@ -107,6 +107,12 @@ SECTIONS = (
         "leaders",
         "Hiring leaders owed an update",
         "Every hiring leader of an open role has heard from you in the last 7 days.",
+    ),
+    SectionInfo(
+        "overrun",
+        "Past its forecast",
+        "No open role has run past the time-to-fill range you gave its leader. When one does, "
+        "it shows here with the expectation reset ready to send.",
     ),
     SectionInfo(
         "bad_news",
@@ -529,6 +535,102 @@ def leader_update_rows(
     return section
 
 
+# ---------- open roles past their time-to-fill forecast ----------
+
+# Open roles whose standing forecast (the latest: a re-forecast resets the clock) ends before
+# today, until the recruiter sends the leader a reset or dismisses the prompt
+# (TimeToFillForecast.overrun_handled_at). The latest forecast is one index probe per open role
+# (forecast_requisition).
+QUEUE_OVERRUN_SQL = f"""
+    SELECT r.id, r.recruiter_id, r.opened_on + f.high_days AS ran_out_on, f.id AS forecast_id,
+           f.low_days, f.high_days
+    FROM {Requisition._meta.db_table} r
+    CROSS JOIN LATERAL (
+        SELECT x.id, x.low_days, x.high_days, x.overrun_handled_at
+        FROM {TimeToFillForecast._meta.db_table} x
+        WHERE x.requisition_id = r.id
+        ORDER BY x.made_at DESC, x.id DESC LIMIT 1
+    ) f
+    WHERE r.recruiter_id = ANY(%(recruiters)s) AND r.status = 'open'
+      AND f.overrun_handled_at IS NULL AND r.opened_on + f.high_days < %(today)s
+"""
+OVERRUN_ROWS_SQL = f"""
+    WITH queue AS ({QUEUE_OVERRUN_SQL}),
+    ranked AS (
+        SELECT *, row_number() OVER (ORDER BY ran_out_on, id) AS rank,
+               count(*) OVER () AS overrun_count
+        FROM queue
+    )
+    SELECT ranked.id, ranked.forecast_id, ranked.low_days, ranked.high_days, r.title,
+           r.opened_on, r.hiring_leader_id, l.first_name, l.last_name, co.name,
+           ranked.overrun_count,
+           (SELECT t.id FROM {MessageTemplate._meta.db_table} t
+            WHERE lower(t.name) = lower(%(reset)s)) AS reset_template_id
+    FROM ranked
+    JOIN {Requisition._meta.db_table} r ON r.id = ranked.id
+    JOIN {HiringLeader._meta.db_table} l ON l.id = r.hiring_leader_id
+    JOIN {Company._meta.db_table} co ON co.id = r.company_id
+    WHERE ranked.rank BETWEEN %(first)s AND %(last)s
+    ORDER BY ranked.rank
+"""
+# hiring_leaders migration 0005: the reset written to a leader, not the candidates' one.
+LEADER_SLOWER_RESET = "Expectation reset: slower than I estimated (to the hiring leader)"
+
+
+@dataclass
+class Overrun:
+    """An open role past the forecast its leader was given."""
+
+    pk: int
+    forecast_id: int
+    low_days: int
+    high_days: int
+    title: str
+    opened_on: datetime.date
+    hiring_leader_id: int
+    leader_first_name: str
+    leader_last_name: str
+    company_name: str
+    reset_template_id: int | None
+    days_open: int = 0
+
+    @property
+    def row_id(self) -> str:
+        return f"overrun-{self.pk}"
+
+    @property
+    def leader_name(self) -> str:
+        return f"{self.leader_first_name} {self.leader_last_name}".strip()
+
+    @property
+    def days_over(self) -> int:
+        return self.days_open - self.high_days
+
+
+def overrun_rows(
+    *, recruiter: User, now: datetime.datetime, who: str = "", ranks: Ranks = Ranks()
+) -> Section:
+    section = Section(info=_info("overrun"))
+    if who == "candidates":
+        return section
+    today = timezone.localdate(now)
+    params = _params(
+        recruiters=[recruiter.pk],
+        today=today,
+        reset=LEADER_SLOWER_RESET,
+        first=ranks.first,
+        last=ranks.last,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(OVERRUN_ROWS_SQL, params)
+        for *fields, count, template_id in cursor.fetchall():
+            row = Overrun(*fields, reset_template_id=template_id)
+            row.days_open = (today - row.opened_on).days
+            section.rows.append(row)
+            section.count = count
+    return section
+
+
 # ---------- the health line ----------
 
 # Reach is counted by beat (followups.queue.services.book_health_count): reading every
@@ -586,6 +688,7 @@ def queue_for(*, recruiter: User, who: str = "", now: datetime.datetime | None =
     found = followup_sections(recruiter=recruiter, now=now, who=who, steps=steps)
     found |= promise_sections(recruiter=recruiter, now=now, who=who)
     found["leaders"] = leader_update_rows(recruiter=recruiter, now=now, who=who, steps=steps)
+    found["overrun"] = overrun_rows(recruiter=recruiter, now=now, who=who)
     sections = [found.get(info.key) or Section(info=info) for info in SECTIONS]
     flags = found["flags"].count if "flags" in found else 0
     return Queue(
@@ -611,6 +714,8 @@ def queue_section(
         found = promise_sections(recruiter=recruiter, now=now, who=who, ranks=ranks)
     elif key == "leaders":
         found = {key: leader_update_rows(recruiter=recruiter, now=now, who=who, ranks=ranks)}
+    elif key == "overrun":
+        found = {key: overrun_rows(recruiter=recruiter, now=now, who=who, ranks=ranks)}
     else:
         found = followup_sections(recruiter=recruiter, now=now, who=who, ranks=ranks)
     return found.get(key) or Section(info=_info(key))
@@ -673,9 +778,11 @@ def _team_counts(members: dict[int, TeamMember], *, now: datetime.datetime) -> N
     ids = list(members)
     tonight = end_of_today(User(time_zone=""), now)
     steps = Steps.load()
-    params = _queue_params(
-        recruiters=ids, tonight=tonight, now=now, who="", steps=steps
-    ) | _leader_params(recruiters=ids, now=now)
+    params = (
+        _queue_params(recruiters=ids, tonight=tonight, now=now, who="", steps=steps)
+        | _leader_params(recruiters=ids, now=now)
+        | _params(today=timezone.localdate(now))
+    )
     with connection.cursor() as cursor:
         cursor.execute(TEAM_COUNTS_SQL, params)
         for recruiter_id, key, n in cursor.fetchall():
@@ -695,5 +802,8 @@ TEAM_COUNTS_SQL = f"""
     GROUP BY recruiter_id, section
     UNION ALL
     SELECT recruiter_id, 'leaders', count(*) FROM ({QUEUE_LEADERS_SQL}) leaders
+    GROUP BY recruiter_id
+    UNION ALL
+    SELECT recruiter_id, 'overrun', count(*) FROM ({QUEUE_OVERRUN_SQL}) overrun
     GROUP BY recruiter_id
 """

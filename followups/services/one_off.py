@@ -20,10 +20,13 @@ from followups.composing import email_parts, message_context
 from followups.messages import RenderedMessage
 from followups.models import Audience, Channel, FollowUp, MessageTemplate
 from followups.services.recipients import email_block
+from hiring_leaders.intake import forecast_overrun_handle
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
 
 UNDO_SECONDS = 60
+# The shipped expectation resets' names start so (followups migration 0008, hiring_leaders 0005).
+EXPECTATION_RESET = "Expectation reset:"
 
 State = FollowUp.State
 
@@ -99,6 +102,13 @@ def message_send(
         template=template, to=to, by=by, requisition=requisition, application=application
     )
     followup.save()
+    if (
+        isinstance(to, HiringLeader)
+        and requisition is not None
+        and template.name.startswith(EXPECTATION_RESET)
+    ):
+        # The leader has been told: Today's "past its forecast" prompt for the role is answered.
+        forecast_overrun_handle(requisition=requisition)
     return followup
 
 

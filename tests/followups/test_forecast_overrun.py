@@ -1,0 +1,140 @@
+"""Today's "Past its forecast": an open role whose standing time-to-fill forecast has run out
+shows with the leader's expectation reset ready to send; sending it, dismissing, or a new
+forecast that has not run out takes the row away."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import FollowUp, MessageTemplate
+from followups.queue import selectors
+from hiring_leaders.intake import forecast_overrun_handle
+from hiring_leaders.models import TimeToFillForecast
+from tests.hiring_leaders.factories import RequisitionFactory
+
+pytestmark = pytest.mark.django_db
+
+LEADER_RESET = "Expectation reset: slower than I estimated (to the hiring leader)"
+
+
+def role(recruiter, *, days_open: int, low: int, high: int, made_days_ago: int = 0, **extra):
+    requisition = RequisitionFactory(
+        recruiter=recruiter,
+        opened_on=timezone.localdate() - datetime.timedelta(days=days_open),
+        **extra,
+    )
+    forecast(requisition, low, high, made_days_ago=made_days_ago or days_open)
+    return requisition
+
+
+def forecast(requisition, low, high, *, made_days_ago):
+    return TimeToFillForecast.objects.create(
+        requisition=requisition,
+        low_days=low,
+        high_days=high,
+        reason="Because",
+        made_by=requisition.recruiter,
+        made_at=timezone.now() - datetime.timedelta(days=made_days_ago),
+    )
+
+
+def overrun(recruiter):
+    return selectors.queue_for(recruiter=recruiter).section("overrun")
+
+
+def test_a_role_enters_the_day_after_its_range_runs_out(recruiter):
+    past = role(recruiter, days_open=91, low=60, high=90, title="Data Engineer")
+    role(recruiter, days_open=90, low=60, high=90)  # the last day of the range: not yet
+    role(recruiter, days_open=200, low=60, high=90, status="on_hold")  # not being worked
+    section = overrun(recruiter)
+    assert section.count == 1
+    (row,) = section.rows
+    assert (row.pk, row.days_open, row.days_over) == (past.pk, 91, 1)
+    assert row.reset_template_id == MessageTemplate.objects.get(name=LEADER_RESET).pk
+
+
+def test_a_re_forecast_that_has_not_run_out_takes_it_away(recruiter):
+    requisition = role(recruiter, days_open=120, low=60, high=90)
+    forecast(requisition, 100, 150, made_days_ago=5)
+    assert overrun(recruiter).count == 0
+
+
+def test_another_recruiters_roles_are_not_in_my_queue(recruiter, other_recruiter):
+    role(other_recruiter, days_open=200, low=60, high=90)
+    assert overrun(recruiter).count == 0
+
+
+def test_candidates_only_leaves_it_out(recruiter):
+    role(recruiter, days_open=200, low=60, high=90)
+    assert selectors.queue_for(recruiter=recruiter, who="candidates").section("overrun").count == 0
+
+
+def test_the_row_on_today_offers_the_prefilled_reset_and_a_dismiss(client, recruiter):
+    requisition = role(recruiter, days_open=130, low=60, high=90, title="Data Engineer")
+    client.force_login(recruiter)
+    page = client.get("/").content.decode()
+    assert "Past its forecast" in page
+    assert "40 days over" in page
+    assert "day 130 of a 60\u201390 day forecast" in page
+    template = MessageTemplate.objects.get(name=LEADER_RESET)
+    compose = (
+        f"{reverse('followups:message_compose')}?hiring_leader={requisition.hiring_leader_id}"
+        f"&amp;requisition={requisition.pk}&amp;template={template.pk}"
+    )
+    assert compose in page
+    # The compose page, opened from that link, shows the leader's reset, not the candidates'.
+    preview = client.get(compose.replace("&amp;", "&")).content.decode()
+    assert "taking longer than I estimated" in preview
+    assert "your application" not in preview
+
+
+def test_dismissing_takes_it_away_with_htmx_and_without(client, recruiter):
+    first = role(recruiter, days_open=130, low=60, high=90)
+    second = role(recruiter, days_open=140, low=60, high=90)
+    client.force_login(recruiter)
+    dismiss = "clients:forecast_overrun_dismiss"
+    response = client.post(reverse(dismiss, args=[first.forecasts.get().pk]), {"who": ""})
+    assert response.status_code == 302
+    response = client.post(
+        reverse(dismiss, args=[second.forecasts.get().pk]), {"who": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "Dismissed:" in response.content.decode()
+    assert overrun(recruiter).count == 0
+    assert TimeToFillForecast.objects.filter(overrun_handled_at__isnull=True).count() == 0
+
+
+def test_another_recruiter_or_a_leader_cannot_dismiss(client, recruiter, other_recruiter, leader):
+    requisition = role(recruiter, days_open=130, low=60, high=90)
+    target = reverse("clients:forecast_overrun_dismiss", args=[requisition.forecasts.get().pk])
+    for who in (other_recruiter, leader.user):
+        client.force_login(who)
+        assert client.post(target).status_code == 404
+    assert overrun(recruiter).count == 1
+
+
+def test_sending_the_reset_to_the_leader_takes_it_away(client, recruiter):
+    requisition = role(recruiter, days_open=130, low=60, high=90)
+    template = MessageTemplate.objects.get(name=LEADER_RESET)
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("followups:message_compose"),
+        {
+            "hiring_leader": requisition.hiring_leader_id,
+            "about": f"r{requisition.pk}",
+            "template": template.pk,
+            "next": "/",
+        },
+    )
+    assert response.status_code == 302
+    assert FollowUp.objects.filter(hiring_leader=requisition.hiring_leader).exists()
+    assert overrun(recruiter).count == 0
+
+
+def test_a_reset_sent_before_the_range_ran_out_does_not_answer_it(client, recruiter):
+    requisition = role(recruiter, days_open=50, low=60, high=90)
+    assert forecast_overrun_handle(requisition=requisition) == 0
