@@ -101,6 +101,11 @@ class InterviewForm(forms.Form):
         self.fields["interviewers"].queryset = PanelMember.objects.filter(
             pk__in=[m.pk for m in panel]
         )
+        # Choices from rows the page already read: no query per field when rendered.
+        self.fields["kit_round"].choices = [("", self.fields["kit_round"].empty_label)] + [
+            (r.pk, f"{r.name} ({r.minutes} min)") for r in rounds
+        ]
+        self.fields["interviewers"].choices = [(m.pk, f"{m.name} ({m.email})") for m in panel]
 
 
 class ScorecardForm(forms.Form):

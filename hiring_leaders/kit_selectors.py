@@ -65,6 +65,13 @@ def kit_view(*, requisition: Requisition) -> KitView:
     return KitView(requisition=requisition, kit=kit, criteria=criteria, rounds=rounds, panel=panel)
 
 
+def booking_choices(*, requisition: Requisition) -> tuple[list[PanelMember], list[KitRound]]:
+    """Who may interview and in which round: what the booking form offers."""
+    panel = list(PanelMember.objects.filter(requisition=requisition).order_by("name", "pk"))
+    rounds = list(KitRound.objects.filter(kit__requisition=requisition).order_by("position", "pk"))
+    return panel, rounds
+
+
 def intake_must_haves(*, requisition: Requisition) -> list[str] | None:
     """The intake's must-have lines, or None when there is no intake yet."""
     intake = Intake.objects.filter(requisition=requisition).only("must_haves").first()
@@ -114,12 +121,9 @@ def application_of(*, requisition: Requisition, pk: int) -> Application:
 # ---------- the leader's side ----------
 
 
-def shared_kit_view(*, requisition: Requisition) -> KitView | None:
-    """The kit as the leader reads it, once the recruiter has shared it."""
-    if not InterviewKit.objects.filter(
-        requisition=requisition, shared_with_leader_at__isnull=False
-    ).exists():
-        return None
+def shared_kit_view(*, requisition: Requisition) -> KitView:
+    """The kit as the leader reads it, once the recruiter has shared it (the caller knows it is
+    shared: the progress page's requisition read says so)."""
     return kit_view(requisition=requisition)
 
 

@@ -113,7 +113,8 @@ def _kit_page(request, requisition, *, bound=None, status=200):
         "view": view,
         "kit": view.kit,
         "sent": selectors.panel_emails_sent(requisition=requisition),
-        "must_haves": selectors.intake_must_haves(requisition=requisition),
+        # Only the empty state says how many must-haves the kit would be made from.
+        "must_haves": None if view.kit else selectors.intake_must_haves(requisition=requisition),
         "criterion_form": criterion_form,
         "question_form": question_form,
         "new_question_form": new_question_form,
@@ -329,23 +330,23 @@ def kit_send(request, pk: int):
 
 
 def _interviews_page(request, requisition, application, *, form=None, status=200):
-    view = selectors.kit_view(requisition=requisition)
+    panel, rounds = selectors.booking_choices(requisition=requisition)
     interviews = scorecards.scorecards_side_by_side(application=application)
     if request.user.pk == requisition.recruiter_id or request.user.role == "admin":
         # Seen by the recruiter who decides: the links stop taking changes from here.
         scorecards.scorecards_mark_read(interviews=interviews, by=request.user)
     if form is None:
-        leader_members = [m.pk for m in view.panel if m.hiring_leader_id]
+        leader_members = [m.pk for m in panel if m.hiring_leader_id]
         form = InterviewForm(
-            panel=view.panel,
-            rounds=view.rounds,
+            panel=panel,
+            rounds=rounds,
             initial={"interviewers": leader_members},
         )
     context = {
         "requisition": requisition,
         "application": application,
         "candidate": application.candidate,
-        "view": view,
+        "panel": panel,
         "interviews": interviews,
         "form": form,
         "time_zone": timezone.get_current_timezone_name(),
@@ -360,8 +361,8 @@ def application_interviews(request, pk: int, application_pk: int):
     application = selectors.application_of(requisition=requisition, pk=application_pk)
     if request.method != "POST":
         return _interviews_page(request, requisition, application)
-    view = selectors.kit_view(requisition=requisition)
-    form = InterviewForm(request.POST, panel=view.panel, rounds=view.rounds)
+    panel, rounds = selectors.booking_choices(requisition=requisition)
+    form = InterviewForm(request.POST, panel=panel, rounds=rounds)
     if form.is_valid():
         data = form.cleaned_data
         try:

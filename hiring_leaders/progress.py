@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -32,9 +32,10 @@ from candidates.models import (
     Candidate,
     Commitment,
     LeaderFeedback,
+    Scorecard,
 )
 from followups.models import Audience, Channel, FollowUp
-from hiring_leaders.models import Requisition, TimeToFillForecast
+from hiring_leaders.models import InterviewKit, Requisition, TimeToFillForecast
 from recruitcrm.models import User
 
 Stage = Application.Stage
@@ -83,13 +84,29 @@ def _progress_requisitions():
         forecast_high=Subquery(latest.values("high_days")[:1]),
         forecast_made_at=Subquery(latest.values("made_at")[:1]),
         forecast_earlier=Subquery(latest.values("pk")[1:2]),
+        # Whether the interview kit is shared: the kit's own queries run only when it is.
+        kit_shared_at=Subquery(
+            InterviewKit.objects.filter(requisition=OuterRef("pk")).values("shared_with_leader_at")[
+                :1
+            ]
+        ),
     )
 
 
 def progress_requisition_for_leader(*, user: User, pk: int) -> Requisition:
     """One of the signed-in leader's own requisitions, with its leader, in one query; any other
     (another company's, a colleague's at the same company, none) is a 404."""
-    return get_object_or_404(_progress_requisitions(), pk=pk, hiring_leader__user=user)
+    # Whether the leader sits on an interview panel with a scorecard still open to them.
+    on_panel = Scorecard.objects.filter(
+        interview__application__requisition=OuterRef("pk"),
+        interviewer__hiring_leader__user=user,
+        read__isnull=True,
+    )
+    return get_object_or_404(
+        _progress_requisitions().annotate(has_scorecards=Exists(on_panel)),
+        pk=pk,
+        hiring_leader__user=user,
+    )
 
 
 def progress_requisition_for_recruiter(*, pk: int) -> Requisition:

@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_datetime
 
 from followups.services import digest_visit_record
 from hiring_leaders import progress
+from hiring_leaders.kit_selectors import scorecards_owed_by_leader, shared_kit_view
 from hiring_leaders.models import Requisition
 from hiring_leaders.selectors import leader_for_user, requisition_page_for_leader
 from recruitcrm.access import hiring_leader_required, recruiter_required
@@ -79,6 +80,14 @@ def _progress_context(request, requisition: Requisition, *, read_only: bool) -> 
         "timeline_more": told.earlier_than,
         "promises": told.promises,
         "more_promises": told.more_promises,
+        # Issue 9: the interview kit once shared, and the scorecards a leader on the panel owes.
+        # Both flags ride on the requisition's own read: no query unless there is something.
+        "kit": shared_kit_view(requisition=requisition)
+        if getattr(requisition, "kit_shared_at", None)
+        else None,
+        "owed_scorecards": scorecards_owed_by_leader(requisition=requisition, user=request.user)
+        if getattr(requisition, "has_scorecards", False) and not read_only
+        else [],
     }
 
 

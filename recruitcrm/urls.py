@@ -19,6 +19,9 @@ urlpatterns = [
     path("leader/", include("hiring_leaders.feedback_urls")),
     path("leader/", include("hiring_leaders.urls")),
     path("", include("hiring_leaders.workspace_urls")),
+    # Interview kits and scorecards (issue 9): the recruiter's pages and the panel's links.
+    path("", include("hiring_leaders.kit_urls")),
+    path("", include("followups.panel_urls")),
     path("", include("candidates.analytics_urls")),
     path("", include("followups.urls")),
     path("admin/", admin.site.urls),
