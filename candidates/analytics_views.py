@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from django.utils import timezone
 
-from candidates import analytics, experience_analytics
+from candidates import analytics, analytics_snapshots, experience_analytics
 from hiring_leaders import progress
 from recruitcrm.access import hiring_leader_required, recruiter_required
 from recruitcrm.analytics import (
@@ -40,16 +40,16 @@ def agency_experience(request):
         return csv_response(filename=f"{table}-{filters.slug}.csv", header=header, rows=rows)
     page = request.GET.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-    figures = experience_analytics.experience_analytics(filters, now=now, page=page_number)
+    snapshot = analytics_snapshots.experience(filters, page=page_number)
     return render(
         request,
         EXPERIENCE,
         {
             "form": form,
             "filters": filters,
-            "figures": figures,
+            "figures": snapshot.figures,
+            "counted_at": snapshot.counted_at,
             "owed_days": experience_analytics.OUTCOME_OWED_DAYS,
-            "now": now,
         },
     )
 
@@ -91,16 +91,16 @@ def _pipeline_page(request, form, scope, *, title: str, **context):
         return csv_response(
             filename=f"{prefix}{table}-{scope.filters.slug}.csv", header=header, rows=rows
         )
-    figures = analytics.pipeline_analytics(scope, now=now)
+    snapshot = analytics_snapshots.pipeline(scope)
     return render(
         request,
         PIPELINE,
         {
             "form": form,
             "filters": scope.filters,
-            "figures": figures,
+            "figures": snapshot.figures,
+            "counted_at": snapshot.counted_at,
             "title": title,
-            "now": now,
             **context,
         },
     )

@@ -76,3 +76,11 @@ def import_candidates(candidate_import_id: int) -> str:
         time.monotonic() - started,
     )
     return candidate_import.status
+
+
+@shared_task(ignore_result=True)
+def refresh_analytics() -> int:
+    """Count the analytics pages' default views again (candidates.analytics_snapshots)."""
+    from candidates.analytics_snapshots import refresh_defaults
+
+    return refresh_defaults()

@@ -15,7 +15,7 @@ How a page uses it::
   a recruiter sees their own figures only (the field offers them alone). A leader's page passes
   `fixed_recruiter` / no form at all. Bad input keeps the other fields, falls back to the
   default for the bad one and shows the error beside it: a page always has figures.
-  Two queries (recruiters, companies) to render the choices.
+  Two queries to render the choices (recruiters, companies), one for a recruiter.
 - `Filters.start_at` / `end_at`: the range as aware datetimes, end exclusive, for SQL params.
 - `export_requested(request, tables)`: the table named by `?export=`, 404 for an unknown one;
   the page's download links are `request.GET|querystring(export="funnel")`, so a CSV always has
@@ -126,10 +126,10 @@ class AnalyticsFilterForm(forms.Form):
             field.queryset = recruiters
         else:
             # A recruiter's own figures: the team's are the admin's to compare.
-            field.queryset = recruiters.filter(pk=user.pk)
-            field.required = True
-            field.empty_label = None
-            self.fields["recruiter"].initial = user.pk
+            # Themself, written out: no query (any other id is "not one of the choices").
+            self.fields["recruiter"] = forms.ChoiceField(
+                label="Recruiter", choices=[(user.pk, user.name)], required=False
+            )
         self.fields["start"].initial = self.default_start
         self.fields["end"].initial = self.today
 
@@ -168,8 +168,7 @@ class AnalyticsFilterForm(forms.Form):
         bad_range = self.is_bound and {"start", "end"} & set(self.errors)
         start = self.default_start if bad_range else self._value("start", self.default_start)
         end = self.today if bad_range else self._value("end", self.today)
-        own = None if self.user.is_admin else self.user
-        recruiter = self._value("recruiter", own)
+        recruiter = self._value("recruiter", None) if self.user.is_admin else self.user
         company = self._value("company", None)
         return Filters(
             start=start,

@@ -352,6 +352,12 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": timedelta(minutes=15),
         "options": {"expires": 600},
     },
+    # The analytics pages' default views, counted ahead (candidates.analytics_snapshots).
+    "refresh-analytics": {
+        "task": "candidates.tasks.refresh_analytics",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 540},
+    },
 }
 # Absolute links in emails (check-ins, unsubscribe) start with this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
