@@ -7,13 +7,22 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from candidates import services as candidate_services
-from followups import links
+from followups import links, outbound_mail
 from followups.models import CheckInResponse, FollowUp
 from hiring_leaders.models import Intake
-from tests.candidates.factories import ApplicationFactory
+from tests.candidates.factories import ApplicationFactory, CandidateFactory
+from tests.followups import harness
+from tests.followups.test_received_mail import (
+    parts,
+    raw_header,
+    received,
+    send_everything_due,
+)
+from tests.hiring_leaders.factories import CompanyFactory, HiringLeaderFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +129,67 @@ def test_a_made_up_answer_is_refused(client, placement):
     response = client.post(url(checkin(placement)), {"score": "5", "solved_problem": "maybe"})
     assert "Say whether the hire solved the problem" in response.content.decode()
     assert not CheckInResponse.objects.exists()
+
+
+class TestTheEmail:
+    """The 90-day email to the leader says there are two questions now; the earlier ones still
+    say one. Read as the raw bytes an SMTP server accepted."""
+
+    @pytest.fixture
+    def mailbox(self, settings):
+        with harness.smtp_sink() as (box, port):
+            settings.MAILERS = {
+                "default": {
+                    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                    "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
+                }
+            }
+            settings.SITE_URL = "https://crm.example.com"
+            yield box
+            outbound_mail.drop()
+
+    @pytest.fixture
+    def hire(self, recruiter):
+        company = CompanyFactory(name="Acme")
+        leader = HiringLeaderFactory(
+            company=company, first_name="Dana", last_name="Kim", email="dana@acme.example"
+        )
+        requisition = RequisitionFactory(
+            title="Firmware Engineer", company=company, hiring_leader=leader, recruiter=recruiter
+        )
+        application = ApplicationFactory(
+            requisition=requisition,
+            stage="offer",
+            candidate=CandidateFactory(first_name="Ada", last_name="Byte", owner=recruiter),
+        )
+        with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)):
+            placement = candidate_services.placement_record(
+                application=application, start_date=datetime.date(2026, 3, 2), by=recruiter
+            )
+        FollowUp.objects.exclude(placement=placement).delete()
+        return placement
+
+    def test_the_90_day_email_asks_both_questions_and_the_30_day_one_stays(
+        self, mailbox, hire, recruiter
+    ):
+        with time_machine.travel(datetime.datetime(2026, 6, 2, 12, 0, tzinfo=datetime.UTC)):
+            send_everything_due()
+        earlier = [
+            parts(raw)["text/plain"]
+            for raw, message in zip(mailbox.raw, mailbox.messages, strict=True)
+            if message["To"] == "dana@acme.example"
+            and message["Subject"] == "How is Ada settling in?"
+        ]
+        assert len(earlier) == 2  # days 30 and 60
+        assert all("One question, one minute" in text for text in earlier)
+        raw = received(mailbox, "dana@acme.example", "Ada at 90 days")
+        assert raw_header(raw, "Subject") == " Ada at 90 days: has the hire solved the problem?"
+        text = parts(raw)["text/plain"]
+        assert (
+            "Ada Byte started as Firmware Engineer about 92 days ago. Two questions: how are "
+            "they settling in, and has the hire solved the problem you were hiring for when we "
+            "started the search?"
+        ) in text
+        assert "Two questions, two minutes: https://crm.example.com/checkin/" in text
+        assert "One question" not in text
+        assert f"reply to this email.\r\n\r\n{recruiter.first_name}\r\n" in text
