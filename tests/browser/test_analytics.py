@@ -1,0 +1,108 @@
+"""An admin opens the agency's analytics in Chromium, filters by company and downloads a table
+as CSV; the page at desk and phone width, checked with axe-core."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from candidates.models import Application, Candidate
+from tests.browser.axe import serious_violations
+from tests.browser.test_followups import LAPTOP, PHONE, fits_the_phone, sign_in
+from tests.candidates.analytics_fixture import feedback, pipeline
+from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
+from tests.recruitcrm.factories import AdminUserFactory, RecruiterFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+S = Application.Stage
+SHOTS = "/tmp/shots-analytics"
+
+
+@pytest.fixture
+def agency():
+    """Two clients' pipelines of the last few weeks."""
+    now = timezone.now()
+
+    def ago(days: float) -> datetime.datetime:
+        return now - datetime.timedelta(days=days)
+
+    rosa = RecruiterFactory(first_name="Rosa", last_name="Recruiter")
+    acme = HiringLeaderFactory(company__name="Acme Robotics")
+    globex = HiringLeaderFactory(company__name="Globex")
+    platform = RequisitionFactory(
+        title="Platform Engineer", recruiter=rosa, hiring_leader=acme, company=acme.company
+    )
+    analyst = RequisitionFactory(
+        title="Data Analyst", recruiter=rosa, hiring_leader=globex, company=globex.company
+    )
+    sources = [Candidate.Source.REFERRAL, Candidate.Source.LINKEDIN, Candidate.Source.JOB_BOARD]
+    for n in range(12):
+        start = 40 - n
+        steps = [(S.SOURCED, ago(start)), (S.CONTACTED, ago(start - 2))]
+        if n % 2 == 0:
+            steps.append((S.SCREENED, ago(start - 5)))
+        if n % 3 == 0:
+            steps.append((S.SUBMITTED, ago(start - 8)))
+        if n % 6 == 0:
+            steps += [(S.INTERVIEWING, ago(start - 12)), (S.OFFER, ago(start - 20))]
+        if n == 0:
+            steps.append((S.HIRED, ago(start - 22)))
+        close = None
+        if n in (1, 5, 7):
+            close = (Application.Outcome.REJECTED, "Salary expectations too high", ago(3))
+        application = pipeline(
+            platform if n % 4 else analyst, steps, close=close, source=sources[n % 3]
+        )
+        if n == 3:
+            feedback(application, "pass", ago(start - 10), reason="level")
+    return AdminUserFactory(), platform
+
+
+def test_an_admin_filters_the_analytics_and_downloads_a_table(page, live_server, agency):
+    admin, platform = agency
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, live_server, admin)
+    page.get_by_role("link", name="Analytics").click()
+
+    expect(page.get_by_role("heading", name="Pipeline analytics")).to_be_visible()
+    expect(page.get_by_role("img", name="Funnel: candidates reaching each stage")).to_be_visible()
+    assert serious_violations(page) == []
+    page.screenshot(path=f"{SHOTS}/pipeline-desktop.png", full_page=True)
+
+    page.get_by_label("Company").select_option(label="Acme Robotics")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(rf"/analytics/\?.*company={platform.company_id}"))
+    funnel = page.get_by_role("region", name="Where candidates drop out")
+    expect(funnel.get_by_role("row", name="Sourced")).to_contain_text("9")
+
+    with page.expect_download() as download:
+        page.get_by_role("region", name="Funnel").get_by_role("link", name="Download CSV").click()
+    body = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:2] == ["stage", "reached"]
+    assert rows[1][:2] == ["Sourced", "9"]  # Acme's nine, not Globex's three
+    assert download.value.suggested_filename.startswith("funnel-")
+
+    page.get_by_role("link", name="Candidate experience").click()
+    expect(page.get_by_role("heading", name="Heard from us")).to_be_visible()
+    assert page.get_by_label("Company").input_value() == str(platform.company_id)
+    assert serious_violations(page) == []
+    page.screenshot(path=f"{SHOTS}/experience-desktop.png", full_page=True)
+
+
+def test_the_analytics_read_at_phone_width(page, live_server, agency):
+    admin, _ = agency
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, admin)
+    for name, path in (("pipeline", "/analytics/"), ("experience", "/analytics/experience/")):
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=f"{SHOTS}/{name}-phone.png", full_page=True)
+        assert fits_the_phone(page), name
