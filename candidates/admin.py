@@ -7,8 +7,11 @@ from candidates.models import (
     Candidate,
     CandidateImport,
     Commitment,
+    Interview,
     LeaderFeedback,
     Placement,
+    Scorecard,
+    ScorecardRating,
     Tag,
 )
 
@@ -128,6 +131,46 @@ class LeaderFeedbackAdmin(admin.ModelAdmin):
     list_filter = ("kind", "reason")
     list_select_related = ("application__candidate", "application__requisition", "hiring_leader")
     readonly_fields = ("application", "hiring_leader", "kind", "reason", "text", "given_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ScorecardInline(admin.TabularInline):
+    model = Scorecard
+    fields = ("interviewer", "submitted_at", "reminded_at")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    list_display = ("application", "round", "starts_at")
+    search_fields = ("application__candidate__last_name", "application__requisition__title")
+    list_select_related = ("application__candidate", "application__requisition", "round")
+    raw_id_fields = ("application", "round")
+    date_hierarchy = "starts_at"
+    inlines = [ScorecardInline]
+
+
+class ScorecardRatingInline(admin.TabularInline):
+    model = ScorecardRating
+    fields = ("criterion", "rating", "notes")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    """What interviewers said, through their link or the leader's page: read-only here."""
+
+    list_display = ("interview", "interviewer", "submitted_at", "reminded_at")
+    list_filter = (("submitted_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("interview__application__candidate", "interviewer")
+    readonly_fields = ("interview", "interviewer", "notes", "submitted_at", "reminded_at")
+    inlines = [ScorecardRatingInline]
 
     def has_add_permission(self, request):
         return False

@@ -22,10 +22,18 @@ def registered_models():
 
 
 def test_every_model_of_ours_is_in_the_admin():
-    from candidates.models import ApplicationStageChange, CandidateImportRow
+    from candidates.models import ApplicationStageChange, CandidateImportRow, ScorecardRating
     from followups.models import CadenceStep
+    from hiring_leaders.models import IntakeVersion, KitQuestion, KitRound
 
-    shown_inline = {ApplicationStageChange, CadenceStep}  # edited inside their parent's page
+    shown_inline = {
+        ApplicationStageChange,
+        CadenceStep,
+        IntakeVersion,
+        KitQuestion,
+        KitRound,
+        ScorecardRating,
+    }  # edited inside their parent's page
     # An import's checked rows (up to 100,000) wait only until it is confirmed; its own page
     # in the app shows them.
     staging = {CandidateImportRow}
