@@ -41,6 +41,7 @@ from followups.services import person_opt_out
 from hiring_leaders import services as requisition_services
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
+from sample_data import demo_analytics
 from sample_data import demo_data as data
 
 DAY = timedelta(days=1)
@@ -216,6 +217,7 @@ class _Story:
                 for pipeline in person.applications:
                     self._play_pipeline(pipeline)
             self._close_requisitions()
+            demo_analytics.play(self)
             self._candidate_timelines()
             self._leader_timelines()
             self._commitments()
