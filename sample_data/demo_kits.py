@@ -15,9 +15,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from candidates import scorecards
-from candidates.models import Application
+from candidates.models import Application, Interview, Scorecard
 from followups import panel_mail
-from followups.models import PanelEmail
+from followups.models import FollowUp, PanelEmail
 from hiring_leaders import interview_kits as kits
 from hiring_leaders.models import InterviewKit, Requisition
 from sample_data.demo_forecasts import FULL_INTAKE_TITLE
@@ -62,11 +62,15 @@ def play(story: _Story) -> None:
     _sharpen_a_question(kit)
     kits.interview_kit_share(kit=kit)
     kits.interview_kit_send_to_panel(kit=kit, by=maya)
-    _interview_with_one_scorecard_missing(story, requisition, kit)
+    prepared = story.latest - timedelta(days=6)
+    InterviewKit.objects.filter(pk=kit.pk).update(
+        created_at=prepared, shared_with_leader_at=prepared, sent_to_panel_at=prepared
+    )
     # In the story every email went out when it was written: nothing left for the worker.
     PanelEmail.objects.filter(panel_member__requisition=requisition).update(
-        sent_at=story.latest - timedelta(days=1), attempts=1
+        created_at=prepared, sent_at=prepared, attempts=1
     )
+    _interview_with_one_scorecard_missing(story, requisition, kit)
 
 
 def _sharpen_a_question(kit: InterviewKit) -> None:
@@ -112,4 +116,23 @@ def _interview_with_one_scorecard_missing(story, requisition, kit) -> None:
         ratings[criterion.pk] = (3, "")
     scorecards.scorecard_submit(scorecard=marta, ratings=ratings, notes=MARTAS_NOTES)
     # A day after the interview Lee's was still missing: reminded, and a task in maya's Today.
-    panel_mail.scorecards_remind_missing(now=started + timedelta(hours=25))
+    reminded = started + timedelta(hours=25)
+    panel_mail.scorecards_remind_missing(now=reminded)
+    _backdate(interview, booked=started - timedelta(days=2), submitted=started + timedelta(hours=3))
+    PanelEmail.objects.filter(scorecard__interview=interview, kind="scorecard").update(
+        created_at=started - timedelta(days=2), sent_at=started - timedelta(days=2), attempts=1
+    )
+    PanelEmail.objects.filter(scorecard__interview=interview, kind="scorecard_reminder").update(
+        created_at=reminded, sent_at=reminded, attempts=1
+    )
+    FollowUp.objects.filter(key=panel_mail.missing_task_key(interview.pk)).update(
+        due_at=reminded, created_at=reminded
+    )
+
+
+def _backdate(interview, *, booked, submitted) -> None:
+    Interview.objects.filter(pk=interview.pk).update(created_at=booked)
+    Scorecard.objects.filter(interview=interview).update(created_at=booked)
+    Scorecard.objects.filter(interview=interview, submitted_at__isnull=False).update(
+        submitted_at=submitted
+    )
