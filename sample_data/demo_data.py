@@ -251,6 +251,63 @@ REQUISITIONS = (
 # Start dates of placements, in days from today: hires who started about 90, 60 and 30 days ago
 # (their check-ins are due), one who started last week, and some who start soon.
 FILLED_START_OFFSETS = (-90, -60, -30, -7, 5, 14)
+
+
+class CheckInAnswer(NamedTuple):
+    """A check-in already gone, answered: `theme` is what the recruiter tagged on review ("" =
+    not reviewed yet, a flag waiting in Today); `solved` the 90-day "did the hire solve it"."""
+
+    start_offset: int
+    day: int
+    audience: str
+    score: int
+    comment: str
+    concern: bool = False
+    theme: str = ""
+    solved: str = ""
+
+
+# What the hires who started 90 and 60 days ago, and their leaders, answered.
+POST_HIRE_ANSWERS = (
+    CheckInAnswer(-90, 30, "new_hire", 4, "Great team. Still finding my way around the build."),
+    CheckInAnswer(-90, 30, "hiring_leader", 4, "Settling in well and asks good questions."),
+    CheckInAnswer(
+        -90,
+        60,
+        "new_hire",
+        2,
+        "My onboarding buddy left and nobody owns my ramp-up plan now.",
+        concern=True,
+        theme="onboarding",
+    ),
+    CheckInAnswer(
+        -90,
+        60,
+        "hiring_leader",
+        2,
+        "Good work, but much slower than we hoped on the bootloader.",
+        theme="other",
+    ),
+    CheckInAnswer(
+        -90,
+        90,
+        "hiring_leader",
+        4,
+        "Owns the bootloader now; the release backlog still lands on my desk.",
+        solved="partly",
+    ),
+    CheckInAnswer(
+        -60,
+        30,
+        "new_hire",
+        2,
+        "The role is more CAD drafting than the design work we discussed.",
+        concern=True,
+        theme="role_mismatch",
+    ),
+    CheckInAnswer(-60, 30, "hiring_leader", 2, "Needs more guidance than I expected."),
+)
+
 # Open roles with several openings already have one hire, starting in a few weeks.
 OPEN_ROLE_START_OFFSETS = (21, 35, 45)
 

@@ -36,8 +36,8 @@ from candidates.models import (
     Placement,
     Stage,
 )
-from followups.models import Cadence, FollowUp, Trigger
-from followups.services import person_opt_out
+from followups.models import Cadence, CheckInResponse, FollowUp, Trigger
+from followups.services import checkin_answer, checkin_review, person_opt_out
 from hiring_leaders import services as requisition_services
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
@@ -222,6 +222,7 @@ class _Story:
             self._leader_timelines()
             self._commitments()
             self._opt_outs()
+            self._post_hire_answers()
 
     def counts(self) -> dict[str, int]:
         return {
@@ -737,3 +738,48 @@ class _Story:
             Activity.objects.filter(candidate=person.candidate, occurred_at__gte=self.now).update(
                 occurred_at=moment
             )
+
+    # After the hire --------------------------------------------------------------------------
+
+    def _post_hire_answers(self) -> None:
+        """The check-ins of the hires who started 60 and 90 days ago went out when they were due
+        and were answered (data.POST_HIRE_ANSWERS): concerns the recruiter tagged, one still
+        waiting in Today, and the 90-day "did the hire solve the problem" answer. Recorded now,
+        their check-ins were skipped as past; in the story they were sent."""
+        roles = {role.start_offset: role for role in self.roles if role.spec.status == data.FILLED}
+        for answer in data.POST_HIRE_ANSWERS:
+            role = roles.get(answer.start_offset)
+            followup = (
+                FollowUp.objects.filter(
+                    requisition=role.requisition,
+                    placement__isnull=False,
+                    audience=answer.audience,
+                    cadence_step__offset_days=answer.day,
+                ).first()
+                if role
+                else None
+            )
+            person = followup.person if followup else None
+            if person is None or not person.email or person.opted_out_at:
+                continue
+            sent_at = min(followup.due_at, self.latest - 3 * HOUR)
+            FollowUp.objects.filter(pk=followup.pk).update(
+                state=FollowUp.State.SENT, sent_at=sent_at, attempts=1, note=""
+            )
+            answered = min(sent_at + timedelta(hours=self.rng.uniform(2, 30)), self.latest - HOUR)
+            response = checkin_answer(
+                followup=followup,
+                score=answer.score,
+                comment=answer.comment,
+                is_concern=answer.concern,
+                solved_problem=answer.solved,
+            )
+            Activity.objects.filter(pk=response.activity_id).update(occurred_at=answered)
+            FollowUp.objects.filter(key=f"checkin-flag:{followup.pk}").update(
+                due_at=answered, created_at=answered
+            )
+            changes: dict = {"answered_at": answered}
+            if answer.theme:
+                checkin_review(response=response, theme=answer.theme, by=role.requisition.recruiter)
+                changes["reviewed_at"] = min(answered + timedelta(hours=20), self.latest)
+            CheckInResponse.objects.filter(pk=response.pk).update(**changes)

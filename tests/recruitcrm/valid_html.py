@@ -55,6 +55,7 @@ def recruiter_pages(maya: User) -> list[str]:
         reverse("analytics:pipeline"),
         reverse("analytics:experience"),
         reverse("analytics:requisition", args=[requisition.pk]),
+        reverse("followups:post_hire_analytics"),
     ]
     last_import = CandidateImport.objects.order_by("pk").last()
     if last_import:
@@ -76,6 +77,7 @@ def admin_pages() -> list[str]:
         reverse("system_status"),
         reverse("analytics:pipeline"),
         reverse("analytics:experience"),
+        reverse("followups:post_hire_analytics"),
     ]
 
 

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from candidates.models import Activity, Application, Candidate, Commitment, Placement
-from followups.models import Cadence, FollowUp
+from followups.models import Cadence, CheckInResponse, FollowUp
 from hiring_leaders.models import Requisition
 from recruitcrm.models import User
 from tests.recruitcrm import valid_html
@@ -112,6 +112,23 @@ class TestTheDemoAgency:
             assert placement.application.stage == "hired"
             assert placement.application.hired_at is not None
         assert Requisition.objects.filter(status="filled").count() <= Placement.objects.count()
+
+    def test_hires_answered_their_checkins_concerns_tagged_and_one_90_day_answer(self, demo):
+        answers = CheckInResponse.objects.all()
+
+        # A new hire the story left without email (or opted out) answered nothing.
+        assert 6 <= answers.count() <= 7
+        assert answers.aggregate(last=Max("answered_at"))["last"] < demo["started"]
+        themes = set(answers.exclude(concern_theme="").values_list("concern_theme", flat=True))
+        assert "other" in themes
+        assert themes <= {"other", "onboarding", "role_mismatch"}
+        assert list(answers.exclude(solved_problem="").values_list("solved_problem", "score")) == [
+            ("partly", 4)
+        ]
+        # One concern is still to be reviewed: Maya sees it in Today's check-in flags.
+        (flag,) = FollowUp.objects.filter(key__startswith="checkin-flag:", state="scheduled")
+        assert flag.recruiter.username == "maya"
+        assert flag.created_at < demo["started"]
 
     def test_the_story_is_dated_before_the_seed_ran_and_queues_no_stale_emails(self, demo):
         started = demo["started"]
