@@ -43,6 +43,8 @@ def _intake_fields(names) -> dict:
     for name, field in fields.items():
         field.label = _LABELS[name]
         field.help_text = _HELP.get(name, "")
+        if isinstance(field, forms.TypedChoiceField):
+            field.choices = [("", "Not discussed yet"), *field.choices[1:]]
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs.update(rows=_ROWS.get(name, 2), cols=60)
     return fields

@@ -138,3 +138,18 @@ def test_sending_the_reset_to_the_leader_takes_it_away(client, recruiter):
 def test_a_reset_sent_before_the_range_ran_out_does_not_answer_it(client, recruiter):
     requisition = role(recruiter, days_open=50, low=60, high=90)
     assert forecast_overrun_handle(requisition=requisition) == 0
+
+
+def test_today_costs_the_same_queries_with_twelve_roles_past_their_forecast(
+    client, recruiter, django_assert_max_num_queries
+):
+    for n in range(12):
+        role(recruiter, days_open=100 + n, low=30, high=60)
+    client.force_login(recruiter)
+    # As tests/followups/test_today.py counts it: nine at most, however many rows.
+    with django_assert_max_num_queries(9):
+        page = client.get("/").content.decode()
+    assert "Show all 12" in page
+    assert page.count('id="overrun-') == selectors.ROWS_SHOWN
+    more = client.get(reverse("followups:today_section", args=["overrun"])).content.decode()
+    assert more.count('id="overrun-') == 12

@@ -149,10 +149,11 @@ def test_a_forecast_without_enough_history_stores_no_suggestion(requisition, rec
 
 
 def test_the_intake_page_shows_the_empty_states_in_fixed_queries(
-    client, recruiter, requisition, django_assert_num_queries
+    client, recruiter, requisition, django_assert_max_num_queries
 ):
     client.force_login(recruiter)
-    with django_assert_num_queries(6):
+    # Session (when not cached), user, requisition, intake, versions counted, forecasts.
+    with django_assert_max_num_queries(6):
         page = text(client.get(url("requisition_intake", requisition.pk)))
     assert "Why the role is open" in page
     assert "Must-haves" in page
@@ -185,7 +186,7 @@ def test_bad_input_is_shown_back_with_nothing_lost(client, recruiter, requisitio
 
 
 def test_versions_after_kick_off_are_listed_and_read_back(
-    client, recruiter, requisition, django_assert_num_queries
+    client, recruiter, requisition, django_assert_max_num_queries
 ):
     client.force_login(recruiter)
     client.post(url("requisition_intake", requisition.pk), ANSWERS, follow=True)
@@ -198,7 +199,8 @@ def test_versions_after_kick_off_are_listed_and_read_back(
             follow=True,
         )
     assert messages_of(response) == ["Saved the intake as version 2: must-haves."]
-    with django_assert_num_queries(8):
+    # ... and the suggestion (the role has a family now) and the page of versions.
+    with django_assert_max_num_queries(8):
         page = text(client.get(url("requisition_intake", requisition.pk)))
     assert f"{recruiter.name} changed must-haves" in page
     assert "5 March 2026" in page
