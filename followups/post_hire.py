@@ -317,9 +317,12 @@ def solved_answers_all(filters: Filters) -> Iterator[SolvedAnswer]:
             yield SolvedAnswer(*row)
 
 
-def requisition_solved_answers(*, requisition: Requisition) -> list[SolvedAnswer]:
+def requisition_solved_answers(*, requisition: Requisition, hired: int) -> list[SolvedAnswer]:
     """What the leader said at 90 days about each hire for this role, against the intake: shown
     on the recruiter's requisition page and the leader's progress page. A role has a hire or
-    two, so every answer is read."""
+    two, so every answer is read; with nobody hired (`hired`, which both pages have counted
+    already) there is nothing to read."""
+    if not hired:
+        return []
     sql = SOLVED_SQL.format(where="r.id = %(requisition)s", limit="")
     return [SolvedAnswer(*row) for row in _fetch(sql, {"requisition": requisition.pk})]

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from followups.post_hire import requisition_solved_answers
 from followups.services import digest_visit_record
 from hiring_leaders import progress
 from hiring_leaders.kit_selectors import scorecards_owed_by_leader, shared_kit_view
@@ -76,6 +77,7 @@ def _progress_context(request, requisition: Requisition, *, read_only: bool) -> 
         ],
         "submitted": submitted,
         "effort": progress.requisition_effort(requisition=requisition, now=now, standing=standing),
+        "solved_answers": requisition_solved_answers(requisition=requisition, hired=standing.hired),
         "timeline": told.timeline,
         "timeline_more": told.earlier_than,
         "promises": told.promises,

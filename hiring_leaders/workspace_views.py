@@ -18,6 +18,7 @@ from django_htmx.http import retarget
 from candidates import services as candidate_services
 from candidates.models import Application
 from followups.leader_selectors import leader_heard
+from followups.post_hire import requisition_solved_answers
 from followups.services import followups_count_requisition_change
 from hiring_leaders import selectors, services
 from hiring_leaders.forms import (
@@ -192,7 +193,7 @@ def requisition_detail(request, pk: int):
 
 
 def _detail_context(request, requisition: Requisition, **extra) -> dict:
-    return _board_context(
+    context = _board_context(
         requisition,
         search_form=extra.pop("search_form", None) or CandidateSearchForm(),
         recent=selectors.requisition_recent_activity(requisition=requisition),
@@ -204,6 +205,10 @@ def _detail_context(request, requisition: Requisition, **extra) -> dict:
         leader_heard=leader_heard(requisition=requisition),
         **extra,
     )
+    # The 90-day "did the hire solve the problem" answers, read only once someone was hired.
+    hired = next(c.count for c in context["board"].columns if c.stage == Application.Stage.HIRED)
+    context["solved_answers"] = requisition_solved_answers(requisition=requisition, hired=hired)
+    return context
 
 
 @recruiter_required

@@ -193,3 +193,56 @@ class TestTheEmail:
         assert "Two questions, two minutes: https://crm.example.com/checkin/" in text
         assert "One question" not in text
         assert f"reply to this email.\r\n\r\n{recruiter.first_name}\r\n" in text
+
+
+class TestReportedBackAgainstTheIntake:
+    """What the leader said at 90 days, beside what they said at intake, on the requisition's
+    pages: the recruiter's and the leader's own."""
+
+    @pytest.fixture
+    def answered(self, client, placement, intake):
+        client.post(
+            url(checkin(placement)),
+            {"score": "4", "solved_problem": "partly", "comment": "Owns releases, not on-call"},
+        )
+        return placement
+
+    def test_the_recruiters_requisition_page_reads_it_against_the_intake(
+        self, client, recruiter, requisition, answered, django_assert_max_num_queries
+    ):
+        client.force_login(recruiter)
+        # The board's queries and one for the 90-day answers, read because someone was hired.
+        with django_assert_max_num_queries(6):
+            page = client.get(reverse("clients:requisition_detail", args=[requisition.pk]))
+        page = page.content.decode()
+        assert "Did the hire solve the problem?" in page
+        assert (
+            "At intake:</span> Backfill: someone left — Nobody can own the payments release "
+            "since Sam left; success at 90 days: Ships the quarterly release without help"
+        ) in page
+        leader = requisition.hiring_leader.name
+        assert f"At 90 days {leader} said:</span>" in page
+        assert ">Partly</span> — “Owns releases, not on-call”" in page
+
+    def test_the_leader_reads_what_they_said(self, client, leader, requisition, answered):
+        client.force_login(leader.user)
+        page = client.get(reverse("hiring_leaders:requisition_detail", args=[requisition.pk]))
+        page = page.content.decode()
+        assert "At 90 days you said:</span>" in page
+        assert "Nobody can own the payments release since Sam left" in page
+
+    def test_another_leader_gets_404(self, client, requisition, answered):
+        from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory
+
+        colleague = HiringLeaderWithLoginFactory(company=requisition.company)
+        client.force_login(colleague.user)
+        url_ = reverse("hiring_leaders:requisition_detail", args=[requisition.pk])
+        assert client.get(url_).status_code == 404
+
+    def test_a_role_with_no_answer_says_nothing_and_reads_nothing_more(
+        self, client, recruiter, requisition, django_assert_max_num_queries
+    ):
+        client.force_login(recruiter)
+        with django_assert_max_num_queries(5):
+            page = client.get(reverse("clients:requisition_detail", args=[requisition.pk]))
+        assert "Did the hire solve the problem?" not in page.content.decode()
