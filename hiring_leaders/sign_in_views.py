@@ -72,7 +72,7 @@ def sign_in_continue(request):
             with transaction.atomic():
                 user, next_url = sign_in.leader_sign_in_exchange(token=token)
                 # login() starts a fresh session: the pending token goes with the old one.
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user)
             return redirect(next_url or "hiring_leaders:requisition_list")
         user, _ = sign_in.leader_sign_in_check(token=token)
     except BadLink as bad:

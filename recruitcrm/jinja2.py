@@ -69,15 +69,18 @@ def strftime(value: datetime.datetime | datetime.date | None, pattern: str) -> s
 def relative(value: datetime.datetime | None, empty: str = "Never") -> Markup:
     """A moment as people say it ("3 days ago"), the exact time on hover."""
     if value is None:
-        return Markup('<span class="muted">{}</span>').format(empty)
-    # Written out rather than Markup.format (a string.Formatter) and converted to local time
-    # once: a busy page shows a few dozen of these.
-    moment = timezone.localtime(value)
-    exact = escape(moment.strftime("%a %-d %b %Y, %H:%M %Z"))
+        return Markup(f'<span class="muted">{escape(empty)}</span>')
+    # A list shows two of these per row, so the moment is converted once and written out
+    # directly: what goes in is a date and time formatted here, never text anyone typed, so
+    # there is nothing to escape.
+    moment = value.astimezone(timezone.get_current_timezone())
     return Markup(
-        f'<time datetime="{escape(html_datetime(moment))}" title="{exact}">'
-        f"{escape(ago(value))}</time>"
+        f'<time datetime="{moment.isoformat(timespec="milliseconds")}" '
+        f'title="{moment.strftime(EXACT_TIME)}">{ago(value)}</time>'
     )
+
+
+EXACT_TIME = "%a %-d %b %Y, %H:%M %Z"
 
 
 def pluralize(count: int, suffix: str = "s") -> str:
