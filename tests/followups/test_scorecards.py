@@ -4,6 +4,7 @@ interview; what panel members receive, read as the SMTP server got it."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -356,13 +357,15 @@ def test_the_kit_email_as_the_panel_member_receives_it(
     assert "1. Has run PostgreSQL in production\n   What good looks like:" in text
     assert "   - Tell me about a recent piece of work" in text
     member = PanelMember.objects.get(email="priya@client.example")
-    kit_link = SITE + reverse("panel:kit", args=[links.panel_kit_token(member.pk)])
-    assert f"The kit, always up to date: {kit_link}" in text
+    (kit_link,) = re.findall(r"The kit, always up to date: (\S+)", text)
+    token = kit_link.removeprefix(SITE + "/panel/kit/").rstrip("/")
+    assert links.panel_member_id_from_token(token) == member.pk
     assert "&#" not in text
     assert "&amp;" not in text
     html = rendered(parts(raw)["text/html"])
     assert (kit_link, "Open the kit (always up to date)") in html.links
-    assert email.sent_at is not None or PanelEmail.objects.get(pk=email.pk).sent_at is not None
+    email.refresh_from_db()
+    assert email.sent_at is not None
 
 
 def test_the_scorecard_link_email_says_when_in_the_companys_time_zone(mailbox, interview):
@@ -376,4 +379,37 @@ def test_the_scorecard_link_email_says_when_in_the_companys_time_zone(mailbox, i
     assert "You are interviewing Ada Quist for" in text
     assert "on Wednesday 4 March, 14:00 (Europe/London)" in text
     card = card_of(interview, "tom@client.example")
-    assert SITE + link_path(card) in text
+    (token,) = re.findall(re.escape(SITE) + r"/panel/scorecard/([^/\s]+)/", text)
+    assert links.scorecard_id_from_token(token) == card.pk
+
+
+def test_the_reminder_from_beats_task_as_the_interviewer_receives_it(
+    mailbox, interview, django_capture_on_commit_callbacks
+):
+    from followups.tasks import remind_missing_scorecards
+
+    requisition = interview.application.requisition
+    with (
+        time_machine.travel(INTERVIEW_AT + datetime.timedelta(hours=25)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert remind_missing_scorecards() == 2
+    (raw,) = [
+        r
+        for r, m in zip(mailbox.raw, mailbox.messages, strict=True)
+        if "tom@client.example" in m["To"] and str(m["Subject"]).startswith("Your scorecard")
+    ]
+    assert raw_header(raw, "Subject").strip() == (
+        f"Your scorecard for Ada Quist ({requisition.title})"
+    )
+    text = parts(raw)["text/plain"].replace("\r\n", "\n")
+    assert text.startswith("Hello Tom Okafor,\n\n")
+    assert (
+        f"Your scorecard for Ada Quist's panel / technical interview for {requisition.title} "
+        "on Wednesday 4 March, 14:00 (Europe/London) has not reached us yet."
+    ) in text
+    card = card_of(interview, "tom@client.example")
+    (token,) = re.findall(re.escape(SITE) + r"/panel/scorecard/([^/\s]+)/", text)
+    assert links.scorecard_id_from_token(token) == card.pk
+    assert f"{requisition.recruiter.name} is waiting on every interviewer's view" in text
+    assert raw_header(raw, "Reply-To").strip() == requisition.recruiter.email
