@@ -1,33 +1,35 @@
 from __future__ import annotations
 
 from django.middleware.csrf import get_token
-from django.urls import reverse
 from markupsafe import Markup
+
+from recruitcrm.jinja2 import url
 
 
 def navigation(request):
-    """The navigation links each role sees, so the base layout never guesses."""
+    """The navigation links each role sees, so the base layout never guesses (their URLs
+    remembered by url(): every page asks for the same ten)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
     links = []
     if user.is_recruiter:
-        links.append(("Today", reverse("home")))
+        links.append(("Today", url("home")))
     if user.is_admin:
-        links.append(("Team", reverse("followups:team")))
+        links.append(("Team", url("followups:team")))
     if user.is_recruiter or user.is_admin:
-        links.append(("Candidates", reverse("candidates:candidate_list")))
-        links.append(("Requisitions", reverse("clients:requisition_list")))
-        links.append(("Companies", reverse("clients:company_list")))
-        links.append(("Analytics", reverse("analytics:pipeline")))
-        links.append(("Calibration", reverse("clients:calibration")))
+        links.append(("Candidates", url("candidates:candidate_list")))
+        links.append(("Requisitions", url("clients:requisition_list")))
+        links.append(("Companies", url("clients:company_list")))
+        links.append(("Analytics", url("analytics:pipeline")))
+        links.append(("Calibration", url("clients:calibration")))
     if user.is_hiring_leader:
-        links.append(("My requisitions", reverse("hiring_leaders:requisition_list")))
+        links.append(("My requisitions", url("hiring_leaders:requisition_list")))
     if user.is_admin:
-        links.append(("Cadences", reverse("followups:cadence_list")))
-        links.append(("Outbox", reverse("followups:outbox")))
-        links.append(("System status", reverse("system_status")))
-        links.append(("Django admin", reverse("admin:index")))
+        links.append(("Cadences", url("followups:cadence_list")))
+        links.append(("Outbox", url("followups:outbox")))
+        links.append(("System status", url("system_status")))
+        links.append(("Django admin", url("admin:index")))
     path = request.path
     # "/" is the start of every path: it is current only on itself.
     return {

@@ -14,12 +14,13 @@ What the Django templates get from `{% load … %}` and built-in tags, these tem
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib
 
 from django.apps import apps
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
-from django.templatetags.static import static
+from django.templatetags.static import static as django_static
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
@@ -51,6 +52,13 @@ def url(name: str, *args) -> str:
 
 # A number no real id reaches, so it cannot be mistaken for part of the URL.
 _STAND_IN = 987_654_321_000
+
+
+@functools.cache
+def static(path: str) -> str:
+    """The static file's URL, worked out once per process: with the manifest storage each call
+    reads the manifest and joins URLs, and every page asks for the same few files."""
+    return django_static(path)
 
 
 def local(value: datetime.datetime | None) -> datetime.datetime | None:
