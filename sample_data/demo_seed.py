@@ -43,6 +43,7 @@ from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
 from sample_data import demo_analytics
 from sample_data import demo_data as data
+from sample_data import demo_forecasts
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -217,6 +218,7 @@ class _Story:
                 for pipeline in person.applications:
                     self._play_pipeline(pipeline)
             self._close_requisitions()
+            demo_forecasts.play(self)
             demo_analytics.play(self)
             self._candidate_timelines()
             self._leader_timelines()

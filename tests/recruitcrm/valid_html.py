@@ -32,6 +32,7 @@ def recruiter_pages(maya: User) -> list[str]:
     requisition = Requisition.objects.filter(recruiter=maya).order_by("pk").first()
     company = Company.objects.order_by("pk").first()
     leader = HiringLeader.objects.order_by("pk").first()
+    with_intake = Requisition.objects.filter(recruiter=maya, intake__versions__number=3).first()
     pages = [
         reverse("home"),
         reverse("candidates:candidate_list"),
@@ -44,6 +45,10 @@ def recruiter_pages(maya: User) -> list[str]:
         reverse("clients:requisition_detail", args=[requisition.pk]),
         reverse("clients:requisition_edit", args=[requisition.pk]),
         reverse("clients:requisition_status", args=[requisition.pk, "on_hold"]),
+        # Issue 9 §1-2: the intake with its versions and forecasts, one version, calibration.
+        reverse("clients:requisition_intake", args=[with_intake.pk]),
+        reverse("clients:intake_version", args=[with_intake.pk, 2]),
+        reverse("clients:calibration"),
         reverse("clients:company_list"),
         reverse("clients:company_detail", args=[company.pk]),
         reverse("clients:company_edit", args=[company.pk]),
@@ -75,6 +80,7 @@ def admin_pages() -> list[str]:
         reverse("followups:template_edit", args=[template.pk]),
         reverse("followups:outbox"),
         reverse("system_status"),
+        reverse("clients:calibration"),
         reverse("analytics:pipeline"),
         reverse("analytics:experience"),
         reverse("followups:post_hire_analytics"),
