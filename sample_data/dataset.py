@@ -46,7 +46,14 @@ from candidates.models import (
 )
 from followups.models import CheckInResponse, FollowUp, Snooze
 from followups.queue.services import book_health_count
-from hiring_leaders.models import Company, HiringLeader, Requisition, RoleFamily, Seniority
+from hiring_leaders.models import (
+    Company,
+    HiringLeader,
+    Requisition,
+    RoleFamily,
+    Seniority,
+    TimeToFillForecast,
+)
 from recruitcrm.models import User
 from sample_data import demo_data as pools
 from sample_data.dataset_followups import (
@@ -194,12 +201,25 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "fell_through_at",
         "fell_through_reason",
     ),
+    TimeToFillForecast: (
+        "id",
+        "requisition_id",
+        "low_days",
+        "high_days",
+        "reason",
+        "suggested_low_days",
+        "suggested_high_days",
+        "history_count",
+        "made_by_id",
+        "made_at",
+        "overrun_handled_at",
+    ),
     FollowUp: FOLLOWUP_COLUMNS,
     CheckInResponse: CHECKIN_COLUMNS,
     Snooze: SNOOZE_COLUMNS,
 }
 # Written once, before the candidates, and small: they keep their indexes during the load.
-SMALL_TABLES = (User, Company, HiringLeader, Requisition)
+SMALL_TABLES = (User, Company, HiringLeader, Requisition, TimeToFillForecast)
 # Streamed in chunks; on PostgreSQL their indexes and constraints are rebuilt after the load.
 BIG_TABLES = (
     Candidate,
@@ -249,6 +269,16 @@ LEADER_ACTIVITIES = (
     (Activity.Kind.CALL, "Weekly pipeline update for "),
     (Activity.Kind.EMAIL, "Sent a shortlist for "),
     (Activity.Kind.MEETING, "Calibration meeting for "),
+)
+
+# Most requisitions got a time-to-fill range at kick-off; the rest predate the habit.
+FORECAST_SHARE = 0.8
+FORECAST_REASONS = (
+    "Similar roles took three to five months last year.",
+    "Niche skills and a below-market salary band.",
+    "Strong referral pipeline already; the panel can interview quickly.",
+    "On-site only, in a tight local market.",
+    "Leader wants to see a wide shortlist before deciding.",
 )
 
 # Words in a title that say which family a role belongs to, checked in this order.
@@ -669,6 +699,8 @@ class _Generator:
                 )
             )
             self._requisition_timeline(rows, role, leader_id, reason)
+            if rng.random() < FORECAST_SHARE:
+                self._forecast(rows, role)
             contacted = self._leader_timeline(rows, role, leader_id)
             if contacted is not None:
                 last_contact[leader_id] = max(contacted, last_contact.get(leader_id, 0))
@@ -681,6 +713,33 @@ class _Generator:
             if leader[0] in last_contact:
                 leader[10] = clock.stamp(last_contact[leader[0]])
         rows[HiringLeader] = [tuple(leader) for leader in rows[HiringLeader]]
+
+    def _forecast(self, rows, role: _Role) -> None:
+        """The range the recruiter gave at kick-off, a day after opening: as wide as recruiters
+        make them, and as often wrong. A filled role's actual time sits inside about half the
+        time; otherwise mostly past the range's end (optimism is the usual bias)."""
+        rng = self.rng
+        if role.status == Requisition.Status.FILLED:
+            actual = max(1, (role.ends - role.opens) // DAY_SECONDS)
+            low = max(1, int(actual * rng.uniform(0.45, 1.15)))
+        else:
+            low = rng.randint(30, 120)
+        high = low + max(7, int(low * rng.uniform(0.3, 0.9)))
+        rows[TimeToFillForecast].append(
+            (
+                self._id(TimeToFillForecast),
+                role.id,
+                low,
+                high,
+                rng.choice(FORECAST_REASONS),
+                None,
+                None,
+                None,
+                role.recruiter,
+                self.clock.stamp(min(role.opens + DAY_SECONDS, self.clock.now - 60)),
+                None,
+            )
+        )
 
     def _role(self, recruiter_id: int, *, open_: bool = False) -> _Role:
         rng, now = self.rng, self.clock.now
