@@ -4,10 +4,12 @@ fixed number of queries whatever the rows."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
 
@@ -80,7 +82,10 @@ def test_beat_counts_the_default_views_ahead_of_the_visit(
 ):
     from candidates.tasks import refresh_analytics
 
-    assert refresh_analytics() == 3  # the agency, and each of the two recruiters
+    recruiter.last_login = timezone.now() - datetime.timedelta(days=13)
+    recruiter.save(update_fields=["last_login"])
+    # the agency, and the recruiter who signed in lately (not the one who has not for weeks)
+    assert refresh_analytics() == 2
 
     client.force_login(admin_user)
     with django_assert_max_num_queries(4):
