@@ -16,16 +16,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from followups.queue.views import _done as queue_done
-from hiring_leaders import forecasts, intake
+from hiring_leaders import forecasts, intake, progress
 from hiring_leaders.calibration import calibration
-from hiring_leaders.intake_forms import CalibrationFilterForm, ForecastForm, IntakeForm
+from hiring_leaders.intake_forms import (
+    CalibrationFilterForm,
+    ForecastForm,
+    IntakeForm,
+    LeaderIntakeForm,
+)
 from hiring_leaders.models import IntakeVersion, Requisition, TimeToFillForecast
 from hiring_leaders.selectors import requisition_for_recruiter
-from recruitcrm.access import recruiter_required
+from recruitcrm.access import hiring_leader_required, recruiter_required
 from recruitcrm.rendering import render
 
 INTAKE = "hiring_leaders/intake_form.html"
 VERSION = "hiring_leaders/intake_version.html"
+LEADER_INTAKE = "hiring_leaders/leader/intake_form.html"
 CALIBRATION = "hiring_leaders/calibration.html"
 VERSIONS_PER_PAGE = 20
 
@@ -213,3 +219,25 @@ def calibration_page(request):
     figures = calibration(recruiter=whose, since=data.get("since"), until=data.get("until"))
     context = {"form": form, "calibration": figures, "whose": whose, "is_admin": user.is_admin}
     return render(request, CALIBRATION, context)
+
+
+@hiring_leader_required
+def leader_intake(request, pk: int):
+    """The leader's own part of the intake, in their words: why the role is open, what the team
+    is short of, success at 30/60/90 days, the must-haves. After the kick-off each change is a
+    version their recruiter sees with the leader's name on it."""
+    requisition = progress.progress_requisition_for_leader(user=request.user, pk=pk)
+    found = intake.intake_of(requisition=requisition)
+    if request.method != "POST":
+        form = LeaderIntakeForm(initial=intake.answers_of(found))
+        return render(request, LEADER_INTAKE, {"requisition": requisition, "form": form})
+    form = LeaderIntakeForm(request.POST)
+    if form.is_valid():
+        intake.intake_save(
+            requisition=requisition, by_leader=requisition.hiring_leader, **form.cleaned_data
+        )
+        recruiter = requisition.recruiter.first_name or requisition.recruiter.name
+        messages.success(request, f"Saved. {recruiter} sees your answers on the role's intake.")
+        return redirect("hiring_leaders:requisition_detail", pk=requisition.pk)
+    context = {"requisition": requisition, "form": form}
+    return render(request, LEADER_INTAKE, context, status=400)

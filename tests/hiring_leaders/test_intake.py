@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from hiring_leaders import intake
 from hiring_leaders.models import Intake, IntakeVersion, Requisition, TimeToFillForecast
-from tests.hiring_leaders.factories import RequisitionFactory
+from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
+from tests.recruitcrm import valid_html
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +298,94 @@ def test_the_requisition_page_links_to_the_intake(client, recruiter, requisition
     client.force_login(recruiter)
     page = text(client.get(url("requisition_detail", requisition.pk)))
     assert url("requisition_intake", requisition.pk) in page
+
+
+# ---------- the leader's own part ----------
+
+
+def leader_url(requisition) -> str:
+    return reverse("hiring_leaders:intake", args=[requisition.pk])
+
+
+def test_the_leader_fills_their_part_and_it_is_versioned_with_their_name(
+    client, leader, requisition, recruiter, django_assert_max_num_queries
+):
+    intake.intake_kick_off(requisition=requisition, by=recruiter)
+    client.force_login(leader.user)
+    with django_assert_max_num_queries(4):
+        page = text(client.get(leader_url(requisition)))
+    assert "Your part of the intake" in page
+    assert "Pay from" not in page  # the recruiter's part is not theirs to change
+    response = client.post(
+        leader_url(requisition),
+        {"why_open": "backfill", "success_90_days": "Runs the nightly loads alone"},
+        follow=True,
+    )
+    assert messages_of(response) == [
+        f"Saved. {recruiter.first_name} sees your answers on the role's intake."
+    ]
+    version = IntakeVersion.objects.get(number=2)
+    assert version.changed_by_leader == leader
+    assert version.changed_fields == ["why_open", "success_90_days"]
+    client.force_login(recruiter)
+    page = text(client.get(url("requisition_intake", requisition.pk)))
+    assert f"{leader.name} (hiring leader) changed why the role is open, success at 90 days" in page
+
+
+def test_the_progress_page_links_the_leader_to_their_part_and_view_as_leader_does_not(
+    client, leader, requisition, recruiter
+):
+    client.force_login(leader.user)
+    page = text(client.get(reverse("hiring_leaders:requisition_detail", args=[requisition.pk])))
+    assert leader_url(requisition) in page
+    client.force_login(recruiter)
+    page = text(client.get(url("requisition_as_leader", requisition.pk)))
+    assert leader_url(requisition) not in page
+    assert "sees a link here to fill their part of the intake" in page
+
+
+def test_bad_input_from_the_leader_is_shown_back(client, leader, requisition):
+    client.force_login(leader.user)
+    response = client.post(
+        leader_url(requisition), {"why_open": "because", "team_short_of": "Two people"}
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Nothing was saved" in page
+    assert "Two people" in page
+
+
+def test_another_leader_or_a_recruiter_gets_404(client, other_leader, recruiter, requisition):
+    colleague = HiringLeaderWithLoginFactory(company=requisition.company)
+    for user in (other_leader.user, colleague.user, recruiter):
+        client.force_login(user)
+        assert client.get(leader_url(requisition)).status_code == 404
+        assert client.post(leader_url(requisition), {"why_open": "growth"}).status_code == 404
+    assert not Intake.objects.exists()
+
+
+@pytest.mark.page_checkers
+def test_the_intake_pages_are_valid_html(client, leader, recruiter, requisition, tmp_path):
+    intake.intake_save(requisition=requisition, by=recruiter, must_haves="Python\nSQL")
+    intake.intake_kick_off(requisition=requisition, by=recruiter)
+    intake.intake_save(requisition=requisition, by_leader=leader, why_open="growth")
+    intake.forecast_record(
+        requisition=requisition, low_days=30, high_days=60, reason="Wide", by=recruiter
+    )
+    client.force_login(recruiter)
+    pages = {
+        page: valid_html.rendered(client, page)
+        for page in (
+            url("requisition_intake", requisition.pk),
+            url("requisition_intake", requisition.pk) + "?use=suggestion",
+            url("intake_version", requisition.pk, 2),
+        )
+    }
+    bad = client.post(
+        url("requisition_forecast", requisition.pk),
+        {"low_days": "90", "high_days": "30", "reason": ""},
+    )
+    pages["forecast with errors"] = bad.content.decode()
+    client.force_login(leader.user)
+    pages[leader_url(requisition)] = valid_html.rendered(client, leader_url(requisition))
+    assert valid_html.nu_html_checker(pages, tmp_path) == []
