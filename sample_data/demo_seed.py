@@ -41,9 +41,8 @@ from followups.services import checkin_answer, checkin_review, person_opt_out
 from hiring_leaders import services as requisition_services
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
-from sample_data import demo_analytics
+from sample_data import demo_analytics, demo_forecasts, demo_kits
 from sample_data import demo_data as data
-from sample_data import demo_forecasts
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -220,6 +219,7 @@ class _Story:
             self._close_requisitions()
             demo_forecasts.play(self)
             demo_analytics.play(self)
+            demo_kits.play(self)
             self._candidate_timelines()
             self._leader_timelines()
             self._commitments()

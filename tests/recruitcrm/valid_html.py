@@ -15,7 +15,7 @@ import subprocess
 from django.test import Client
 from django.urls import reverse
 
-from candidates.models import Application, Candidate, CandidateImport
+from candidates.models import Application, Candidate, CandidateImport, Interview, Scorecard
 from followups import links
 from followups.models import Cadence, FollowUp, MessageTemplate
 from hiring_leaders.models import Company, HiringLeader, Requisition
@@ -65,6 +65,16 @@ def recruiter_pages(maya: User) -> list[str]:
     last_import = CandidateImport.objects.order_by("pk").last()
     if last_import:
         pages.append(reverse("imports:detail", args=[last_import.pk]))
+    # Issue 9 §3: the interview kit and an application's interviews with their scorecards.
+    interview = Interview.objects.select_related("application").order_by("pk").first()
+    if interview:
+        application = interview.application
+        pages.append(reverse("kits:kit", args=[application.requisition_id]))
+        pages.append(
+            reverse(
+                "kits:application_interviews", args=[application.requisition_id, application.pk]
+            )
+        )
     return pages
 
 
@@ -106,6 +116,11 @@ def public_pages() -> list[str]:
     ]
     if check_in:
         pages.append(reverse("followups:checkin", args=[links.checkin_token(check_in.pk)]))
+    # An interviewer's scorecard and kit, opened from their email without signing in.
+    scorecard = Scorecard.objects.order_by("pk").first()
+    if scorecard:
+        pages.append(reverse("panel:scorecard", args=[links.scorecard_token(scorecard.pk)]))
+        pages.append(reverse("panel:kit", args=[links.panel_kit_token(scorecard.interviewer_id)]))
     return pages
 
 

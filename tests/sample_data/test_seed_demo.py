@@ -11,9 +11,16 @@ from django.db.models import F, Max
 from django.test import override_settings
 from django.utils import timezone
 
-from candidates.models import Activity, Application, Candidate, Commitment, Placement
-from followups.models import Cadence, CheckInResponse, FollowUp
-from hiring_leaders.models import Requisition
+from candidates.models import (
+    Activity,
+    Application,
+    Candidate,
+    Commitment,
+    Interview,
+    Placement,
+)
+from followups.models import Cadence, CheckInResponse, FollowUp, PanelEmail
+from hiring_leaders.models import InterviewKit, Requisition
 from recruitcrm.models import User
 from tests.recruitcrm import valid_html
 
@@ -129,6 +136,24 @@ class TestTheDemoAgency:
         (flag,) = FollowUp.objects.filter(key__startswith="checkin-flag:", state="scheduled")
         assert flag.recruiter.username == "maya"
         assert flag.created_at < demo["started"]
+
+    def test_it_prepares_an_interview_kit_with_one_scorecard_in_and_one_missing(self, demo):
+        kit = InterviewKit.objects.get()
+        assert kit.requisition.title == "Senior Data Engineer"
+        assert kit.shared_with_leader_at < demo["started"]
+        assert kit.criteria.count() == 3
+        assert kit.rounds.count() == 3
+        (interview,) = Interview.objects.filter(application__requisition=kit.requisition)
+        cards = {card.interviewer.name: card for card in interview.scorecards.all()}
+        assert cards["Marta Silva"].submitted_at < demo["started"]
+        assert cards["Marta Silva"].ratings.count() == 3
+        assert cards["Lee Harper"].submitted_at is None
+        assert cards["Lee Harper"].reminded_at < demo["started"]
+        (task,) = FollowUp.objects.filter(key__startswith="scorecards-missing:")
+        assert task.task_title.startswith("1 scorecard missing for ")
+        assert task.recruiter.username == "maya"
+        # Every panel email went out in the story: nothing waits for the worker.
+        assert not PanelEmail.objects.filter(sent_at__isnull=True).exists()
 
     def test_the_story_is_dated_before_the_seed_ran_and_queues_no_stale_emails(self, demo):
         started = demo["started"]
