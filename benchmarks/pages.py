@@ -96,6 +96,11 @@ def outbox_next_page(cast: Cast) -> str:
     return "/followups/outbox/?" + urlencode({"after": outbox_page().next_cursor})
 
 
+def requisition_intake(cast: Cast) -> str:
+    # Its suggestion reads the agency's filled roles of the same family (one query).
+    return f"/requisitions/{cast.big_requisition.pk}/intake/"
+
+
 def requisition_analytics(cast: Cast) -> str:
     return f"/requisitions/{cast.big_requisition.pk}/analytics/"
 
@@ -163,6 +168,10 @@ PAGES: tuple[Page, ...] = (
     Page("analytics-requisition", requisition_analytics),
     Page("analytics-leader", leader_requisition_analytics, as_=LEADER),
     Page("post-hire-analytics", "/analytics/post-hire/", as_=ADMIN),
+    # Issue 9 §1-2: the big requisition's intake; calibration of everyone's and one's own.
+    Page("intake", requisition_intake),
+    Page("calibration-agency", "/calibration/", as_=ADMIN),
+    Page("calibration-mine", "/calibration/"),
 )
 
 
