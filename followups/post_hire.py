@@ -273,11 +273,12 @@ class SolvedAnswer:
     @property
     def problem(self) -> str:
         """The problem as stated at intake, in one line; "" when the intake says nothing."""
-        parts = [self.why_open_label, self.team_short_of.strip()]
+        parts = [self.why_open_label, self.team_short_of.strip().rstrip(".")]
         problem = " — ".join(part for part in parts if part)
-        if self.success_90_days.strip():
-            problem += ("; " if problem else "") + f"success at 90 days: {self.success_90_days}"
-        return problem
+        success = self.success_90_days.strip().rstrip(".")
+        if success:
+            problem += ("; s" if problem else "S") + f"uccess at 90 days: {success}"
+        return problem + "." if problem else ""
 
 
 SOLVED_SQL = f"""
