@@ -34,7 +34,8 @@ def message_context(followup: FollowUp) -> dict:
             "name": recruiter.name,
             "email": recruiter.email,
         },
-        "checkin_link": links.checkin_link(followup.pk),
+        # Signed only if the template asks for it: a check-in is one message in many.
+        "checkin_link": _when_asked(functools.partial(links.checkin_link, followup.pk)),
         "unsubscribe_link": links.opt_out_link(person),
     }
     candidate = followup.candidate or (followup.application and followup.application.candidate)
