@@ -144,6 +144,15 @@ def test_fill_an_intake_accept_the_suggested_forecast_and_see_calibration(
     assert fits(page, PHONE["width"])
     assert serious_violations(page) == []
     shoot(page, artifacts, "progress-forecast-phone")
+    # The leader adds their own words about success; Maya sees whose change it was.
+    page.get_by_role("link", name="Your part of the intake").click()
+    page.get_by_label("Success after 30 days").fill("Knows every nightly job by name.")
+    assert fits(page, PHONE["width"])
+    assert serious_violations(page) == []
+    shoot(page, artifacts, "leader-intake-phone")
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.get_by_text("Saved. Maya sees your answers on the role's intake.")).to_be_visible()
+    assert Intake.objects.get(requisition=requisition).versions.first().changed_by_leader == leader
 
 
 def test_today_prompts_a_reset_when_a_role_runs_past_its_forecast(
