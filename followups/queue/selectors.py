@@ -77,7 +77,8 @@ SECTIONS = (
     SectionInfo(
         "flags",
         "Check-in flags",
-        "No new hire or hiring leader has raised a concern or scored a check-in 2 or lower.",
+        "No check-in is waiting for your review. When a new hire or hiring leader scores a "
+        "check-in 2 or lower or raises a concern, it shows here until you tag what it is about.",
     ),
     SectionInfo(
         "from_leaders",
