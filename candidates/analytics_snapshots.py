@@ -6,8 +6,9 @@ stage changes), the agency-wide figures of 90 days take 0.8 to 4.7 seconds each 
 candidates. One recruiter's or one requisition's take tens of milliseconds. So every page's
 figures are kept in the cache for SNAPSHOT_MINUTES: beat recomputes the views people open
 without choosing anything (the agency as an admin first sees it, and the own figures of each
-recruiter who signed in lately) every REFRESH_MINUTES (candidates.tasks.refresh_analytics); any other filter is computed on its first
-visit and kept the same way. The page says when its figures were counted.
+recruiter who signed in lately) every REFRESH_MINUTES (candidates.tasks.refresh_analytics); any
+other filter is computed on its first visit and kept the same way. The page says when its
+figures were counted.
 """
 
 from __future__ import annotations
@@ -41,8 +42,11 @@ class Snapshot:
 
 def _key(kind: str, filters: Filters, **more) -> str:
     extra = ":".join(f"{name}={value}" for name, value in sorted(more.items()))
+    # The database's name too: the local file cache is shared by every checkout's processes on
+    # this machine, whichever database each one reads (a demo, a bench data set).
+    database = connection.settings_dict["NAME"]
     return (
-        f"analytics:v{VERSION}:{kind}:{filters.start}:{filters.end}:"
+        f"analytics:v{VERSION}:{database}:{kind}:{filters.start}:{filters.end}:"
         f"{filters.recruiter_id}:{filters.company_id}:{extra}"
     )
 
