@@ -419,6 +419,8 @@ def test_the_effort_is_read_again_as_soon_as_the_pipeline_moves(
         candidate=CandidateFactory(owner=recruiter), requisition=requisition, by=recruiter
     )
     client.force_login(leader.user)
+    # Another page first, so the session and the user are read from the cache from now on.
+    client.get(reverse("hiring_leaders:requisition_list"))
     with CaptureQueriesContext(connection) as first_read:
         first = visible(client.get(page_url(requisition)))
     with CaptureQueriesContext(connection) as again:
