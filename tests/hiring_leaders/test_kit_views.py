@@ -110,7 +110,7 @@ def test_the_kit_page_shows_criteria_questions_rounds_and_panel(
 ):
     client.force_login(recruiter)
     address = kit_url(kit.requisition)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(address)
     page = response.content.decode()
     assert response.status_code == 200
@@ -136,7 +136,7 @@ def test_the_query_count_does_not_grow_with_the_kit(
         )
     client.force_login(recruiter)
     address = kit_url(kit.requisition)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(address).status_code == 200
 
 
@@ -352,9 +352,9 @@ def test_scorecards_side_by_side_with_who_has_not_submitted(
     Scorecard.objects.filter(pk=cards[0].pk).update(submitted_at=timezone.now())
     client.force_login(recruiter)
     address = kit_url(kit.requisition, "kits:application_interviews", application.pk)
-    # Session, user, requisition, application, panel, rounds, interviews, scorecards, ratings,
-    # the round's criteria, the kit's criteria, and recording the read (one INSERT).
-    with django_assert_num_queries(12):
+    # User (the session is cached), requisition, application, panel, rounds, interviews,
+    # scorecards, ratings, the round's criteria, the kit's criteria, and recording the read.
+    with django_assert_num_queries(11):
         response = client.get(address)
     page = response.content.decode()
     assert "2 of 3 scorecards missing" in page
@@ -388,3 +388,26 @@ def test_no_interviews_yet_says_how_to_book_one(client, recruiter, kit, applicat
     ).content.decode()
     assert "No interviews booked" in page
     assert "Book the interview" in page
+
+
+@pytest.mark.parametrize("extra_criteria", [0, 8])
+def test_the_leaders_page_with_the_kit_and_a_scorecard_runs_fixed_queries(
+    client, recruiter, leader, kit, application, extra_criteria, django_assert_num_queries
+):
+    for n in range(extra_criteria):
+        criterion = kits.kit_criterion_save(kit=kit, name=f"Extra {n}", what_good_looks_like="x")
+        kits.kit_question_save(criterion=criterion, text="Tell me about it.")
+    kits.interview_kit_share(kit=kit)
+    member = PanelMember.objects.get(hiring_leader=leader)
+    interview = Interview.objects.create(application=application, starts_at=timezone.now())
+    Scorecard.objects.create(interview=interview, interviewer=member)
+    address = reverse("hiring_leaders:requisition_detail", args=[kit.requisition.pk])
+    client.force_login(leader.user)
+    client.get(address)  # sessions and the effort chart's cache warmed as on any later visit
+    # The page's own reads plus the kit (the kit row, panel, criteria, questions, rounds, its
+    # two many-to-many tables) and the leader's open scorecards, whatever the kit's size.
+    with django_assert_num_queries(12):
+        page = client.get(address).content.decode()
+    assert "Your scorecards" in page
+    assert reverse("kits:leader_scorecard", args=[interview.scorecards.get().pk]) in page
+    assert "Interview kit" in page
