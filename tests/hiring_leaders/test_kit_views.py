@@ -392,7 +392,7 @@ def test_no_interviews_yet_says_how_to_book_one(client, recruiter, kit, applicat
 
 @pytest.mark.parametrize("extra_criteria", [0, 8])
 def test_the_leaders_page_with_the_kit_and_a_scorecard_runs_fixed_queries(
-    client, recruiter, leader, kit, application, extra_criteria, django_assert_num_queries
+    client, recruiter, leader, kit, application, extra_criteria, django_assert_max_num_queries
 ):
     for n in range(extra_criteria):
         criterion = kits.kit_criterion_save(kit=kit, name=f"Extra {n}", what_good_looks_like="x")
@@ -405,8 +405,10 @@ def test_the_leaders_page_with_the_kit_and_a_scorecard_runs_fixed_queries(
     client.force_login(leader.user)
     client.get(address)  # sessions and the effort chart's cache warmed as on any later visit
     # The page's own reads plus the kit (the kit row, panel, criteria, questions, rounds, its
-    # two many-to-many tables) and the leader's open scorecards, whatever the kit's size.
-    with django_assert_num_queries(12):
+    # two many-to-many tables) and the leader's open scorecards, whatever the kit's size. A
+    # maximum: what the rest of the page reads (sessions, users cached on a first visit, its
+    # parts) is not this test's business.
+    with django_assert_max_num_queries(12):
         page = client.get(address).content.decode()
     assert "Your scorecards" in page
     assert reverse("kits:leader_scorecard", args=[interview.scorecards.get().pk]) in page
