@@ -1,11 +1,18 @@
 """The analytics pages (issue 9 §4): the agency's pipeline and candidate experience for
 recruiters and admins, one requisition's pipeline for recruiters and for its own leader.
-Every table downloads as CSV with the page's filters (`?export=<table>`)."""
+Every table downloads as CSV with the page's filters (`?export=<table>`).
+
+The agency's and a company's figures are counted by a worker, never in the request
+(analytics_snapshots.read_*): until they are in, the page says what it is counting and polls
+`?part=figures` for them; a download of a view not counted yet says so and sends the visitor
+back to the page."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from candidates import analytics, analytics_snapshots, experience_analytics
@@ -21,6 +28,10 @@ from recruitcrm.rendering import render
 
 PIPELINE = "candidates/analytics/pipeline.html"
 EXPERIENCE = "candidates/analytics/experience.html"
+FIGURES = {
+    PIPELINE: "candidates/analytics/_pipeline_figures.html",
+    EXPERIENCE: "candidates/analytics/_experience_figures.html",
+}
 
 
 @recruiter_required
@@ -36,21 +47,20 @@ def agency_experience(request):
     filters, now = form.filters, timezone.now()
     table = export_requested(request, experience_analytics.EXPORTS)
     if table:
+        slow = analytics_snapshots.is_slow(filters)
+        if slow and analytics_snapshots.read_experience(filters).snapshot is None:
+            return _not_counted_yet(request, form)
         header, rows = experience_analytics.export_rows(table, filters, now=now)
         return csv_response(filename=f"{table}-{filters.slug}.csv", header=header, rows=rows)
     page = request.GET.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-    snapshot = analytics_snapshots.experience(filters, page=page_number)
-    return render(
+    reading = analytics_snapshots.read_experience(filters, page=page_number)
+    return _render(
         request,
         EXPERIENCE,
-        {
-            "form": form,
-            "filters": filters,
-            "figures": snapshot.figures,
-            "counted_at": snapshot.counted_at,
-            "owed_days": experience_analytics.OUTCOME_OWED_DAYS,
-        },
+        form,
+        reading,
+        {"filters": filters, "owed_days": experience_analytics.OUTCOME_OWED_DAYS},
     )
 
 
@@ -86,21 +96,49 @@ def _pipeline_page(request, form, scope, *, title: str, **context):
     now = timezone.now()
     table = export_requested(request, analytics.EXPORTS)
     if table:
+        slow = analytics_snapshots.is_slow(scope.filters, requisition_id=scope.requisition_id)
+        if slow and analytics_snapshots.read_pipeline(scope).snapshot is None:
+            return _not_counted_yet(request, form)
         header, rows = analytics.export_rows(table, scope, now=now)
         prefix = f"requisition-{scope.requisition_id}-" if scope.requisition_id else ""
         return csv_response(
             filename=f"{prefix}{table}-{scope.filters.slug}.csv", header=header, rows=rows
         )
-    snapshot = analytics_snapshots.pipeline(scope)
-    return render(
-        request,
-        PIPELINE,
-        {
-            "form": form,
-            "filters": scope.filters,
-            "figures": snapshot.figures,
-            "counted_at": snapshot.counted_at,
-            "title": title,
-            **context,
-        },
+    reading = analytics_snapshots.read_pipeline(scope)
+    return _render(
+        request, PIPELINE, form, reading, {"filters": scope.filters, "title": title, **context}
     )
+
+
+def _render(request, template: str, form, reading, context: dict):
+    """The page, or only its figures for the poll of a page still counting them."""
+    snapshot = reading.snapshot
+    context = {
+        "form": form,
+        "reading": reading,
+        "figures": snapshot.figures if snapshot else None,
+        "counting_what": _counting_what(form),
+        **context,
+    }
+    if request.GET.get("part") == "figures":
+        return render(request, FIGURES[template], context)
+    return render(request, template, context)
+
+
+def _counting_what(form) -> str:
+    """What a slow view counts, in the page's words: the agency, or the company chosen."""
+    valid = form.is_bound and "company" not in form.errors
+    company = form.cleaned_data.get("company") if valid else None
+    return company.name if company else "the whole agency"
+
+
+def _not_counted_yet(request, form):
+    """A download of figures still being counted: back to the page, which shows the count."""
+    messages.info(
+        request,
+        f"The figures of {_counting_what(form)} for these dates are still being counted, so "
+        "there is nothing to download yet. Download the table once they appear below.",
+    )
+    query = request.GET.copy()
+    query.pop("export", None)
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)

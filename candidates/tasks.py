@@ -84,3 +84,32 @@ def refresh_analytics() -> int:
     from candidates.analytics_snapshots import refresh_defaults
 
     return refresh_defaults()
+
+
+@shared_task(ignore_result=True)
+def count_analytics(
+    kind: str,
+    *,
+    start: str,
+    end: str,
+    recruiter_id: int | None,
+    company_id: int | None,
+    page: int = 1,
+) -> str:
+    """Count one slow analytics view a page asked for (candidates.analytics_snapshots)."""
+    import datetime
+
+    from candidates.analytics_snapshots import count_view
+
+    started = time.monotonic()
+    count_view(
+        kind,
+        start=datetime.date.fromisoformat(start),
+        end=datetime.date.fromisoformat(end),
+        recruiter_id=recruiter_id,
+        company_id=company_id,
+        page=page,
+    )
+    seconds = time.monotonic() - started
+    logger.info("analytics %s %s to %s counted in %.1f s", kind, start, end, seconds)
+    return kind

@@ -13,6 +13,21 @@ S = Application.Stage
 REJECTED, WITHDRAWN = Application.Outcome.REJECTED, Application.Outcome.WITHDRAWN
 
 
+@pytest.fixture(autouse=True)
+def analytics_worker_in_the_request():
+    """The agency's analytics are counted by a worker (candidates.tasks.count_analytics): run it
+    eagerly here, so a page's first visit shows the figures as it would once a worker has
+    counted them. tests/candidates/test_analytics_counting.py holds the queue back instead."""
+    from recruitcrm.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def analytics_now():
     with time_machine.travel(NOW, tick=False):
