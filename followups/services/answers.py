@@ -65,14 +65,19 @@ def checkin_answer(
     response = CheckInResponse.objects.filter(followup=followup).first() or CheckInResponse(
         followup=followup, placement_id=followup.placement_id, audience=followup.audience
     )
+    before = (response.score, response.comment, response.is_concern) if response.pk else None
     response.score = score
     response.comment = comment.strip()
     response.is_concern = is_concern
     response.solved_problem = solved_problem
     response.activity = _checkin_on_timeline(followup, response)
+    changed = before is not None and before != (score, response.comment, is_concern)
+    if changed and response.reviewed_at and response.raises_flag:
+        # What the recruiter reviewed is not what the person says now: review it again.
+        response.concern_theme, response.reviewed_at, response.reviewed_by = "", None, None
     response.save()
     if response.raises_flag:
-        _flag_checkin(followup, response)
+        _flag_checkin(followup, response, reopen=changed)
     return response
 
 
@@ -99,7 +104,7 @@ def _checkin_on_timeline(followup: FollowUp, response: CheckInResponse) -> Activ
     return activity
 
 
-def _flag_checkin(followup: FollowUp, response: CheckInResponse) -> None:
+def _flag_checkin(followup: FollowUp, response: CheckInResponse, *, reopen: bool) -> None:
     person = followup.person
     title = f"Check-in flag: {person.name} scored {response.score}/5" + (
         f" — “{response.comment[:120]}”" if response.comment else ""
@@ -113,8 +118,13 @@ def _flag_checkin(followup: FollowUp, response: CheckInResponse) -> None:
         requisition=followup.requisition,
         placement=followup.placement,
     )
-    # A changed answer keeps its one flag, saying what the person says now.
-    if flag.task_title != title[:300] and flag.state == FollowUp.State.SCHEDULED:
+    # A changed answer keeps its one flag, saying what the person says now; a flag already dealt
+    # with comes back, since the answer it was about has changed.
+    if reopen and flag.state == FollowUp.State.DONE:
+        FollowUp.objects.filter(pk=flag.pk).update(
+            task_title=title[:300], state=FollowUp.State.SCHEDULED, note="", due_at=timezone.now()
+        )
+    elif flag.task_title != title[:300] and flag.state == FollowUp.State.SCHEDULED:
         FollowUp.objects.filter(pk=flag.pk).update(task_title=title[:300])
 
 

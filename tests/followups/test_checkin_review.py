@@ -143,3 +143,23 @@ def test_tagging_from_the_candidate_page_comes_back_to_it(client, recruiter, fla
     assert "Concern: Role mismatch" in page
     assert review_url(flagged) not in page  # reviewed: no more buttons
     assert CheckInResponse.objects.get().concern_theme == "role_mismatch"
+
+
+def test_a_changed_answer_after_review_comes_back_to_be_reviewed_again(recruiter, flagged):
+    services.checkin_review(response=flagged, theme="onboarding", by=recruiter)
+    assert flags(recruiter).count == 0
+    services.checkin_answer(
+        followup=flagged.followup, score=1, comment="Now my manager has left as well"
+    )
+    flagged.refresh_from_db()
+    assert (flagged.concern_theme, flagged.reviewed_at, flagged.reviewed_by) == ("", None, None)
+    (row,) = flags(recruiter).rows
+    assert "Now my manager has left as well" in row.task_title
+
+
+def test_sending_the_same_answer_again_keeps_the_review(recruiter, flagged):
+    services.checkin_review(response=flagged, theme="onboarding", by=recruiter)
+    services.checkin_answer(followup=flagged.followup, score=2, comment="Nobody set up my laptop")
+    flagged.refresh_from_db()
+    assert flagged.concern_theme == "onboarding"
+    assert flags(recruiter).count == 0
