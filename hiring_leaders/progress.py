@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -112,6 +113,72 @@ def progress_requisition_for_leader(*, user: User, pk: int) -> Requisition:
 def progress_requisition_for_recruiter(*, pk: int) -> Requisition:
     """Any requisition: an agency's roles are a team asset, every recruiter may read them."""
     return get_object_or_404(_progress_requisitions(), pk=pk)
+
+
+# ---------- the page's shell and the parts loaded after it ----------
+#
+# The page answers first with what a leader reads first (status, days open, the forecast, how
+# many candidates wait on them: all on the requisition's one read) and loads its heavier parts
+# after it, each from its own URL. A part reads the requisition again, lightly, with the same
+# permission as the page.
+
+
+def overdue_count(*, now: datetime.datetime) -> Coalesce:
+    """How many of the role's submitted candidates have waited past the feedback window with no
+    word from the leader since their submission (as requisition_standing counts them), as an
+    annotation of the requisition: the shell's "waiting on you" line without a query of its own."""
+    answered = LeaderFeedback.objects.filter(
+        application=OuterRef("pk"), given_at__gte=OuterRef("stage_changed_at")
+    )
+    late = (
+        Application.objects.filter(
+            requisition=OuterRef("pk"),
+            outcome=Application.Outcome.ACTIVE,
+            stage=Stage.SUBMITTED,
+            stage_changed_at__lt=now - datetime.timedelta(days=feedback_overdue_days()),
+        )
+        .exclude(Exists(answered))
+        .order_by()
+        .values("requisition")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(late), 0)
+
+
+def shell_requisition_for_leader(*, user: User, pk: int, now: datetime.datetime) -> Requisition:
+    """progress_requisition_for_leader, with the count of candidates waiting on the leader."""
+    on_panel = Scorecard.objects.filter(
+        interview__application__requisition=OuterRef("pk"),
+        interviewer__hiring_leader__user=user,
+        read__isnull=True,
+    )
+    return get_object_or_404(
+        _progress_requisitions().annotate(
+            has_scorecards=Exists(on_panel), overdue=overdue_count(now=now)
+        ),
+        pk=pk,
+        hiring_leader__user=user,
+    )
+
+
+def shell_requisition_for_recruiter(*, pk: int, now: datetime.datetime) -> Requisition:
+    return get_object_or_404(
+        _progress_requisitions().annotate(overdue=overdue_count(now=now)), pk=pk
+    )
+
+
+def _part_requisitions():
+    return Requisition.objects.select_related("company", "recruiter", "hiring_leader__company")
+
+
+def part_requisition_for_leader(*, user: User, pk: int) -> Requisition:
+    """The requisition behind one part of its progress page: the leader's own, else 404."""
+    return get_object_or_404(_part_requisitions(), pk=pk, hiring_leader__user=user)
+
+
+def part_requisition_for_recruiter(*, pk: int) -> Requisition:
+    return get_object_or_404(_part_requisitions(), pk=pk)
 
 
 # ---------- where things stand ----------

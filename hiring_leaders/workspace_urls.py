@@ -22,6 +22,11 @@ urlpatterns = [
         name="requisition_as_leader",
     ),
     path(
+        "requisitions/<int:pk>/as-leader/<slug:part>/",
+        leader_views.requisition_as_leader_part,
+        name="requisition_as_leader_part",
+    ),
+    path(
         "requisitions/<int:pk>/leader-note/",
         views.requisition_leader_note,
         name="requisition_leader_note",

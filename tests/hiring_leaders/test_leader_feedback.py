@@ -18,6 +18,7 @@ from followups.models import FollowUp
 from followups.queue.selectors import queue_for
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
+from tests.hiring_leaders.progress_page import open_page
 
 pytestmark = pytest.mark.django_db
 
@@ -158,8 +159,8 @@ class TestTheFeedbackEndpoint:
 
     def test_a_rows_pass_link_brings_the_pass_form_open_in_place(self, client, leader, submitted):
         client.force_login(leader.user)
-        progress = client.get(
-            reverse("hiring_leaders:requisition_detail", args=[submitted.requisition_id])
+        progress = open_page(
+            client, reverse("hiring_leaders:requisition_detail", args=[submitted.requisition_id])
         ).content.decode()
         assert f'href="{url(submitted)}?kind=pass"' in progress
         assert "Main reason" not in progress  # the rows carry links, not every form

@@ -13,6 +13,7 @@ from django.utils import timezone
 from candidates.models import Activity, Application
 from hiring_leaders import sign_in
 from tests.candidates.factories import ApplicationFactory, CommitmentFactory
+from tests.hiring_leaders.progress_page import open_page, part_urls
 from tests.recruitcrm import valid_html
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_checkers]
@@ -51,6 +52,10 @@ def test_the_leader_pages_are_valid_html(client, leader, recruiter, requisition,
     pages[continue_url] = valid_html.rendered(anonymous, continue_url)
     anonymous.post(continue_url)
     pages[progress_url] = valid_html.rendered(anonymous, progress_url)
+    # The page with its parts loaded in place, and each part as a page of its own (no htmx).
+    pages["assembled"] = open_page(anonymous, progress_url).content.decode()
+    for url in part_urls(anonymous.get(progress_url)).values():
+        pages[url] = valid_html.rendered(anonymous, url)
     client.force_login(recruiter)
     as_leader = reverse("clients:requisition_as_leader", args=[requisition.pk])
     pages[as_leader] = valid_html.rendered(client, as_leader)
