@@ -1,5 +1,6 @@
-"""An admin opens the agency's analytics in Chromium, filters by company and downloads a table
-as CSV; the page at desk and phone width, checked with axe-core."""
+"""An admin opens the agency's analytics in Chromium, waits for the worker to count them (the
+page polls), filters by company and downloads a table as CSV; the page at desk and phone
+width, waiting and counted, checked with axe-core."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from candidates.models import Application, Candidate
+from candidates.tasks import count_analytics
 from tests.browser.axe import serious_violations
 from tests.browser.test_followups import LAPTOP, PHONE, fits_the_phone, sign_in
 from tests.candidates.analytics_fixture import feedback, pipeline
@@ -24,6 +26,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 S = Application.Stage
 SHOTS = "/tmp/shots-analytics"
+WAITING_SHOTS = "/tmp/shots-counting"
+
+
+@pytest.fixture
+def queue(monkeypatch):
+    """The counts the pages queue, held until `work(queue)` plays the worker."""
+    queued = []
+    monkeypatch.setattr(
+        count_analytics, "delay", lambda *args, **kwargs: queued.append((args, kwargs))
+    )
+    return queued
+
+
+def work(queued) -> None:
+    while queued:
+        args, kwargs = queued.pop(0)
+        count_analytics(*args, **kwargs)
 
 
 @pytest.fixture
@@ -66,22 +85,31 @@ def agency():
     return AdminUserFactory(), platform
 
 
-def test_an_admin_filters_the_analytics_and_downloads_a_table(page, live_server, agency):
+def test_an_admin_filters_the_analytics_and_downloads_a_table(page, live_server, agency, queue):
     admin, platform = agency
     page.set_viewport_size(LAPTOP)
     sign_in(page, live_server, admin)
     page.get_by_role("link", name="Analytics").click()
 
     expect(page.get_by_role("heading", name="Pipeline analytics")).to_be_visible()
-    expect(page.get_by_role("img", name="Funnel: candidates reaching each stage")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Counting the whole agency for")
+    assert serious_violations(page) == []
+    page.screenshot(path=f"{WAITING_SHOTS}/pipeline-waiting-desktop.png", full_page=True)
+    work(queue)
+    # the page polls every 3 seconds and shows the figures once counted
+    funnel_chart = page.get_by_role("img", name="Funnel: candidates reaching each stage")
+    expect(funnel_chart).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Counting the whole agency")).to_have_count(0)
     assert serious_violations(page) == []
     page.screenshot(path=f"{SHOTS}/pipeline-desktop.png", full_page=True)
 
     page.get_by_label("Company").select_option(label="Acme Robotics")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(rf"/analytics/\?.*company={platform.company_id}"))
+    expect(page.get_by_role("status")).to_contain_text("Counting Acme Robotics for")
+    work(queue)
     funnel = page.get_by_role("region", name="Where candidates drop out")
-    expect(funnel.get_by_role("row", name="Sourced")).to_contain_text("9")
+    expect(funnel.get_by_role("row", name="Sourced")).to_contain_text("9", timeout=10_000)
 
     with page.expect_download() as download:
         page.get_by_role("region", name="Funnel").get_by_role("link", name="Download CSV").click()
@@ -92,17 +120,27 @@ def test_an_admin_filters_the_analytics_and_downloads_a_table(page, live_server,
     assert download.value.suggested_filename.startswith("funnel-")
 
     page.get_by_role("link", name="Candidate experience").click()
-    expect(page.get_by_role("heading", name="Heard from us")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Counting Acme Robotics for")
+    work(queue)
+    expect(page.get_by_role("heading", name="Heard from us")).to_be_visible(timeout=10_000)
     assert page.get_by_label("Company").input_value() == str(platform.company_id)
     assert serious_violations(page) == []
     page.screenshot(path=f"{SHOTS}/experience-desktop.png", full_page=True)
 
 
-def test_the_analytics_read_at_phone_width(page, live_server, agency):
+def test_the_analytics_read_at_phone_width(page, live_server, agency, queue):
     admin, _ = agency
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, admin)
     for name, path in (("pipeline", "/analytics/"), ("experience", "/analytics/experience/")):
         page.goto(f"{live_server.url}{path}")
+        check_again = page.get_by_role("link", name="Check again")
+        expect(check_again).to_be_visible()
+        href = check_again.get_attribute("href")
+        page.screenshot(path=f"{WAITING_SHOTS}/{name}-waiting-phone.png", full_page=True)
+        assert fits_the_phone(page), name
+        work(queue)
+        page.goto(f"{live_server.url}{href}")  # the link, as without JavaScript (no poll race)
+        expect(page.get_by_text("Counted", exact=False).first).to_be_visible()
         page.screenshot(path=f"{SHOTS}/{name}-phone.png", full_page=True)
         assert fits_the_phone(page), name
