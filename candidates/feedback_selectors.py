@@ -77,6 +77,40 @@ _WAITING_SQL = """
 """
 
 
+def waiting_sql() -> str:
+    """The statement behind waiting_on_leader, for a caller that reads it alongside others in
+    one statement (the weekly digest). Its parameters: ids, active, submitted, shown; each row
+    (application, requisition, first name, last name, submitted at, how many wait) makes a
+    Waiting through waiting_from_row."""
+    return _WAITING_SQL.format(
+        application=Application._meta.db_table,
+        feedback=LeaderFeedback._meta.db_table,
+        candidate=Candidate._meta.db_table,
+    )
+
+
+def waiting_params(*, requisition_ids: list[int], per_requisition: int | None) -> dict:
+    return {
+        "ids": list(requisition_ids),
+        "active": Application.Outcome.ACTIVE.value,
+        "submitted": Application.Stage.SUBMITTED.value,
+        "shown": per_requisition,
+    }
+
+
+def waiting_from_row(row, *, now: datetime.datetime) -> Waiting:
+    pk, requisition_id, first, last, since, of = row
+    return Waiting(
+        application_id=pk,
+        requisition_id=requisition_id,
+        candidate_name=f"{first} {last}".strip(),
+        submitted_at=since,
+        days=(now - since).days,
+        overdue=now - since >= datetime.timedelta(days=settings.LEADER_FEEDBACK_OVERDUE_DAYS),
+        of=of,
+    )
+
+
 def waiting_on_leader(
     *,
     requisition_ids: list[int],
@@ -87,30 +121,8 @@ def waiting_on_leader(
     longest wait first (the first `per_requisition` of each role, with how many there are):
     one query."""
     now = now or timezone.now()
-    sql = _WAITING_SQL.format(
-        application=Application._meta.db_table,
-        feedback=LeaderFeedback._meta.db_table,
-        candidate=Candidate._meta.db_table,
-    )
-    params = {
-        "ids": list(requisition_ids),
-        "active": Application.Outcome.ACTIVE.value,
-        "submitted": Application.Stage.SUBMITTED.value,
-        "shown": per_requisition,
-    }
+    params = waiting_params(requisition_ids=requisition_ids, per_requisition=per_requisition)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(waiting_sql(), params)
         rows = cursor.fetchall()
-    overdue_after = datetime.timedelta(days=settings.LEADER_FEEDBACK_OVERDUE_DAYS)
-    return [
-        Waiting(
-            application_id=pk,
-            requisition_id=requisition_id,
-            candidate_name=f"{first} {last}".strip(),
-            submitted_at=since,
-            days=(now - since).days,
-            overdue=now - since >= overdue_after,
-            of=of,
-        )
-        for pk, requisition_id, first, last, since, of in rows
-    ]
+    return [waiting_from_row(row, now=now) for row in rows]
