@@ -11,7 +11,9 @@ from followups.models import (
     FollowUp,
     HoldAnswer,
     MessageTemplate,
+    PanelEmail,
     RecurringSweep,
+    ScorecardRead,
     Snooze,
     SuppressedAddress,
 )
@@ -165,6 +167,41 @@ class DigestVisitAdmin(admin.ModelAdmin):
     list_display = ("requisition", "digest", "first_seen_at", "last_seen_at")
     list_select_related = ("requisition", "digest")
     readonly_fields = ("digest", "requisition", "first_seen_at", "last_seen_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PanelEmail)
+class PanelEmailAdmin(admin.ModelAdmin):
+    """Kits and scorecard links emailed to interview panels: a record of what went out."""
+
+    list_display = ("panel_member", "kind", "created_at", "sent_at", "attempts")
+    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
+    list_select_related = ("panel_member",)
+    search_fields = ("panel_member__name", "panel_member__email")
+    readonly_fields = (
+        "panel_member",
+        "kind",
+        "scorecard",
+        "sent_by",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ScorecardRead)
+class ScorecardReadAdmin(admin.ModelAdmin):
+    """When a recruiter first read a scorecard (after which the interviewer cannot replace it)."""
+
+    list_display = ("scorecard", "read_by", "read_at")
+    list_select_related = ("scorecard__interviewer", "read_by")
+    readonly_fields = ("scorecard", "read_by", "read_at")
 
     def has_add_permission(self, request):
         return False
