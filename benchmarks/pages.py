@@ -81,8 +81,19 @@ def pipeline_board(cast: Cast) -> str:
 
 
 def leader_requisition_page(cast: Cast) -> str:
-    # The progress page: funnel, submitted candidates, effort chart, timeline, promises.
+    # The progress page's shell: status, days open, forecast, who waits on the leader. Its parts
+    # (funnel and effort, submitted candidates, timeline and promises) are timed on their own.
     return f"/leader/requisitions/{cast.big_requisition.pk}/"
+
+
+def leader_requisition_part(part: str):
+    """One part of the progress page, loaded after its shell (hiring_leaders.views.PARTS), timed
+    as a page of its own: the whole layout around it, as a request without htmx gets it."""
+
+    def url(cast: Cast) -> str:
+        return f"/leader/requisitions/{cast.big_requisition.pk}/progress/{part}/"
+
+    return url
 
 
 def leader_progress_as_recruiter(cast: Cast) -> str:
@@ -154,6 +165,9 @@ PAGES: tuple[Page, ...] = (
     Page("candidate", candidate_page),
     Page("pipeline-board", pipeline_board),
     Page("leader-requisition", leader_requisition_page, as_=LEADER),
+    Page("leader-requisition-pipeline", leader_requisition_part("pipeline"), as_=LEADER),
+    Page("leader-requisition-submitted", leader_requisition_part("submitted"), as_=LEADER),
+    Page("leader-requisition-updates", leader_requisition_part("updates"), as_=LEADER),
     Page("leader-progress-as-recruiter", leader_progress_as_recruiter),
     Page("leader-digest-10-roles", leader_digest_10_roles),
     Page("outbox", "/followups/outbox/", as_=ADMIN),

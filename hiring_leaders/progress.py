@@ -13,6 +13,7 @@ weeks are cached).
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,8 +22,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -36,7 +37,13 @@ from candidates.models import (
     Scorecard,
 )
 from followups.models import Audience, Channel, FollowUp
-from hiring_leaders.models import InterviewKit, Requisition, TimeToFillForecast
+from hiring_leaders.models import (
+    Company,
+    HiringLeader,
+    InterviewKit,
+    Requisition,
+    TimeToFillForecast,
+)
 from recruitcrm.models import User
 
 Stage = Application.Stage
@@ -123,49 +130,125 @@ def progress_requisition_for_recruiter(*, pk: int) -> Requisition:
 # permission as the page.
 
 
-def overdue_count(*, now: datetime.datetime) -> Coalesce:
-    """How many of the role's submitted candidates have waited past the feedback window with no
-    word from the leader since their submission (as requisition_standing counts them), as an
-    annotation of the requisition: the shell's "waiting on you" line without a query of its own."""
-    answered = LeaderFeedback.objects.filter(
-        application=OuterRef("pk"), given_at__gte=OuterRef("stage_changed_at")
-    )
-    late = (
-        Application.objects.filter(
-            requisition=OuterRef("pk"),
-            outcome=Application.Outcome.ACTIVE,
-            stage=Stage.SUBMITTED,
-            stage_changed_at__lt=now - datetime.timedelta(days=feedback_overdue_days()),
+# The shell's one read: the requisition, its company, recruiter and leader, the forecast that
+# stands, whether the kit is shared and how many submitted candidates wait on the leader (as
+# requisition_standing counts them). SQL written out: the ORM spent more CPU building and
+# PostgreSQL more planning its seven subqueries than running them, and the shell's whole budget
+# is about 2 ms.
+_SHELL_SQL = """
+    SELECT r.*,
+           co.name AS shell_company_name,
+           u.first_name AS shell_recruiter_first_name, u.last_name AS shell_recruiter_last_name,
+           u.username AS shell_recruiter_username, u.email AS shell_recruiter_email,
+           hl.first_name AS shell_leader_first_name, hl.last_name AS shell_leader_last_name,
+           hl.user_id AS shell_leader_user_id, hl.company_id AS shell_leader_company_id,
+           f.low_days AS forecast_low, f.high_days AS forecast_high,
+           f.made_at AS forecast_made_at,
+           (SELECT f2.id FROM {forecast} f2 WHERE f2.requisition_id = r.id
+            ORDER BY f2.made_at DESC, f2.id DESC LIMIT 1 OFFSET 1) AS forecast_earlier,
+           (SELECT k.shared_with_leader_at FROM {kit} k WHERE k.requisition_id = r.id)
+               AS kit_shared_at,
+           {has_scorecards} AS has_scorecards,
+           (SELECT count(*) FROM {application} a
+            WHERE a.requisition_id = r.id AND a.outcome = %(active)s
+              AND a.stage = %(submitted)s AND a.stage_changed_at < %(overdue_before)s
+              AND NOT EXISTS ({answered})) AS overdue
+    FROM {requisition} r
+    JOIN {company} co ON co.id = r.company_id
+    JOIN {user} u ON u.id = r.recruiter_id
+    JOIN {leader} hl ON hl.id = r.hiring_leader_id
+    LEFT JOIN LATERAL (
+        SELECT low_days, high_days, made_at FROM {forecast}
+        WHERE requisition_id = r.id ORDER BY made_at DESC, id DESC LIMIT 1
+    ) f ON true
+    WHERE r.id = %(pk)s {of_leader}
+"""
+# Stand-ins for the requisition and its leader when the ORM writes the scorecard condition once.
+_THIS_REQUISITION, _THIS_LEADER = -7_000_001, -7_000_002
+
+
+@functools.cache
+def _scorecards_owed_sql() -> tuple[str, dict]:
+    """Whether the leader sits on the requisition's panel with a scorecard still open to them, as
+    SQL for _SHELL_SQL: written by the ORM once per process (the relations are the kit's)."""
+    # The signed-in leader is the requisition's own (the read's WHERE says so): their panel
+    # seats are found by the requisition's hiring_leader_id, one join fewer to plan.
+    owed = (
+        Scorecard.objects.filter(
+            interview__application__requisition_id=_THIS_REQUISITION,
+            interviewer__hiring_leader_id=_THIS_LEADER,
+            read__isnull=True,
         )
-        .exclude(Exists(answered))
         .order_by()
-        .values("requisition")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .values("pk")
     )
-    return Coalesce(Subquery(late), 0)
+    sql, params = owed.query.sql_with_params()
+    pieces = sql.split("%s")
+    assert len(pieces) == len(params) + 1
+    out, named = [pieces[0]], {}
+    for n, (param, piece) in enumerate(zip(params, pieces[1:], strict=True)):
+        if param == _THIS_REQUISITION:
+            out.append("r.id")
+        elif param == _THIS_LEADER:
+            out.append("r.hiring_leader_id")
+        else:
+            named[f"owed_{n}"] = param
+            out.append(f"%(owed_{n})s")
+        out.append(piece)
+    return f"EXISTS ({''.join(out)})", named
+
+
+def _shell_requisition(*, pk: int, now: datetime.datetime, user: User | None) -> Requisition:
+    has_scorecards, params = _scorecards_owed_sql() if user else ("false", {})
+    sql = _SHELL_SQL.format(
+        requisition=Requisition._meta.db_table,
+        company=Company._meta.db_table,
+        user=User._meta.db_table,
+        leader=HiringLeader._meta.db_table,
+        forecast=TimeToFillForecast._meta.db_table,
+        kit=InterviewKit._meta.db_table,
+        application=Application._meta.db_table,
+        answered=_ANSWERED_SQL.format(feedback=LeaderFeedback._meta.db_table),
+        has_scorecards=has_scorecards,
+        of_leader="AND hl.user_id = %(user)s" if user else "",
+    )
+    params.update(
+        pk=pk,
+        user=user.pk if user else None,
+        active=Application.Outcome.ACTIVE.value,
+        submitted=Stage.SUBMITTED.value,
+        overdue_before=now - datetime.timedelta(days=feedback_overdue_days()),
+    )
+    found = list(Requisition.objects.raw(sql, params))
+    if not found:
+        raise Http404
+    requisition = found[0]
+    requisition.company = Company(id=requisition.company_id, name=requisition.shell_company_name)
+    requisition.recruiter = User(
+        id=requisition.recruiter_id,
+        first_name=requisition.shell_recruiter_first_name,
+        last_name=requisition.shell_recruiter_last_name,
+        username=requisition.shell_recruiter_username,
+        email=requisition.shell_recruiter_email,
+    )
+    requisition.hiring_leader = HiringLeader(
+        id=requisition.hiring_leader_id,
+        first_name=requisition.shell_leader_first_name,
+        last_name=requisition.shell_leader_last_name,
+        user_id=requisition.shell_leader_user_id,
+        company_id=requisition.shell_leader_company_id,
+    )
+    return requisition
 
 
 def shell_requisition_for_leader(*, user: User, pk: int, now: datetime.datetime) -> Requisition:
-    """progress_requisition_for_leader, with the count of candidates waiting on the leader."""
-    on_panel = Scorecard.objects.filter(
-        interview__application__requisition=OuterRef("pk"),
-        interviewer__hiring_leader__user=user,
-        read__isnull=True,
-    )
-    return get_object_or_404(
-        _progress_requisitions().annotate(
-            has_scorecards=Exists(on_panel), overdue=overdue_count(now=now)
-        ),
-        pk=pk,
-        hiring_leader__user=user,
-    )
+    """What progress_requisition_for_leader reads, with how many candidates wait on the leader,
+    in one statement; another's requisition (or none) is a 404."""
+    return _shell_requisition(pk=pk, now=now, user=user)
 
 
 def shell_requisition_for_recruiter(*, pk: int, now: datetime.datetime) -> Requisition:
-    return get_object_or_404(
-        _progress_requisitions().annotate(overdue=overdue_count(now=now)), pk=pk
-    )
+    return _shell_requisition(pk=pk, now=now, user=None)
 
 
 def _part_requisitions():
