@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from followups.queue.views import _done as queue_done
+from followups.queue.views import action_done as queue_done
 from hiring_leaders import forecasts, intake, progress
 from hiring_leaders.calibration import calibration
 from hiring_leaders.intake_forms import (

@@ -106,7 +106,7 @@ def section(request, key: str):
     return render(request, "followups/today_section.html", context)
 
 
-def _done(request, *, text: str, undo: services.Undo | None = None):
+def action_done(request, *, text: str, undo: services.Undo | None = None):
     """The answer to an action: the confirmation (with its Undo), then the queue."""
     extra = f"{UNDO_TAG}{undo.token()}" if undo else ""
     messages.success(request, text, extra_tags=extra)
@@ -147,7 +147,7 @@ def task_done(request, pk: int):
         undo = services.task_done(task=task, by=request.user)
     except ValidationError as error:
         return _refused(request, error)
-    return _done(request, text=f"Done: {_title(task)}.", undo=undo)
+    return action_done(request, text=f"Done: {_title(task)}.", undo=undo)
 
 
 @recruiter_required
@@ -161,7 +161,7 @@ def task_snooze(request, pk: int):
         undo = services.task_snooze(task=task, until=form.until_moment(), by=request.user)
     except ValidationError as error:
         return _refused(request, error)
-    return _done(
+    return action_done(
         request, text=f"Snoozed until {form.until_moment():%a %d %b}: {_title(task)}.", undo=undo
     )
 
@@ -182,7 +182,9 @@ def promise_kept(request, pk: int):
         undo = services.commitment_kept_from_queue(commitment=promise, by=request.user)
     except ValidationError as error:
         return _refused(request, error)
-    return _done(request, text=f"Kept: {promise.description} ({promise.person.name}).", undo=undo)
+    return action_done(
+        request, text=f"Kept: {promise.description} ({promise.person.name}).", undo=undo
+    )
 
 
 @recruiter_required
@@ -202,7 +204,7 @@ def row_snooze(request, kind: str, pk: int):
         return _refused(request, ValidationError(_form_errors(form)))
     until = form.until_moment()
     undo = services.row_snooze(kind=kind, object_id=pk, until=until, by=request.user)
-    return _done(request, text=f"Snoozed until {until:%a %d %b}: {about}.", undo=undo)
+    return action_done(request, text=f"Snoozed until {until:%a %d %b}: {about}.", undo=undo)
 
 
 @recruiter_required
@@ -215,7 +217,7 @@ def bad_news_told(request, pk: int):
         undo = services.bad_news_told(followup=followup, by=request.user)
     except ValidationError as error:
         return _refused(request, error)
-    return _done(
+    return action_done(
         request,
         text=f"Logged your call to {followup.candidate.name}; the automatic message is cancelled.",
         undo=undo,
@@ -252,7 +254,7 @@ def checkin_review(request, pk: int):
     if back and not request.htmx:
         messages.success(request, text, extra_tags=f"{UNDO_TAG}{undo.token()}")
         return redirect(back)
-    return _done(request, text=text, undo=undo)
+    return action_done(request, text=text, undo=undo)
 
 
 @recruiter_required
@@ -271,7 +273,7 @@ def log(request):
             requisition=form.cleaned_data["requisition"],
         )
         what = activity.get_kind_display().lower()
-        return _done(
+        return action_done(
             request,
             text=f"Logged a {what} with {form.person.name}.",
             undo=services.undo_for_activity(
@@ -295,7 +297,7 @@ def promise(request):
             hiring_leader=form.cleaned_data["hiring_leader"],
             requisition=form.cleaned_data["requisition"],
         )
-        return _done(
+        return action_done(
             request,
             text=f"Promised {form.person.name}: {made.description} (by {form.due_at():%a %d %b}).",
             undo=services.undo_for_commitment(made, by=request.user),
@@ -340,7 +342,7 @@ def undo(request):
         # Undo can follow an action on any page (a candidate's, the message composer).
         messages.success(request, f"Undone. {said}")
         return redirect(_safe_next(request) or _today_url(_who(request)))
-    return _done(request, text=f"Undone. {said}")
+    return action_done(request, text=f"Undone. {said}")
 
 
 def _safe_next(request) -> str:

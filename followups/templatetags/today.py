@@ -13,7 +13,7 @@ UNDO_TAG = "undo:"
 
 @register.filter
 def undo_token(message) -> str:
-    """The signed Undo a confirmation carries (see followups.queue.views._done), or ''."""
+    """The signed Undo a confirmation carries (see followups.queue.views.action_done), or ''."""
     tags = getattr(message, "extra_tags", "") or ""
     return tags[len(UNDO_TAG) :] if tags.startswith(UNDO_TAG) else ""
 
