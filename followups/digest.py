@@ -240,16 +240,15 @@ def _roles(leader: HiringLeader) -> list[Requisition]:
     roles = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for *values, company_name, first_name in cursor:
-            role = Requisition.from_db(None, read, values)
-            role.company = company_model.from_db(
-                None, ("id", "name"), (role.company_id, company_name)
-            )
-            role.recruiter = user_model.from_db(
-                None, ("id", "first_name"), (role.recruiter_id, first_name)
-            )
-            role.hiring_leader = leader
-            roles.append(role)
+        rows = cursor.fetchall()
+    for *values, company_name, first_name in rows:
+        role = Requisition.from_db(None, read, values)
+        role.company = company_model.from_db(None, ("id", "name"), (role.company_id, company_name))
+        role.recruiter = user_model.from_db(
+            None, ("id", "first_name"), (role.recruiter_id, first_name)
+        )
+        role.hiring_leader = leader
+        roles.append(role)
     return roles
 
 
@@ -273,7 +272,7 @@ def _week(roles, ids, since, until, steps: list[tuple], versions: dict[int, str]
     ranks = [RANK[stage] for stage in EFFORT_STAGES]
     reached: dict[int, dict[int, set]] = defaultdict(lambda: defaultdict(set))
     moved: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for requisition_id, application_id, from_stage, to_stage, at, first, last in steps:
+    for requisition_id, application_id, from_stage, to_stage, at, name in steps:
         if at >= until:
             continue
         low = RANK.get(from_stage, -1)  # none: the step that added them
@@ -282,7 +281,7 @@ def _week(roles, ids, since, until, steps: list[tuple], versions: dict[int, str]
             if low < rank <= high:
                 reached[requisition_id][rank].add(application_id)
         if to_stage in NAMED:
-            moved[requisition_id][to_stage].append((at, f"{first} {last}".strip()))
+            moved[requisition_id][to_stage].append((at, name.strip()))
     for requisition_id, role in roles.items():
         total = effort_totals[requisition_id]
         for (key, _), stage, rank in zip(EFFORT, EFFORT_STAGES, ranks, strict=True):
@@ -302,42 +301,45 @@ RANK = {stage: n for n, stage in enumerate(Stage.values)}
 
 
 # What the digest reads besides its roles, in one statement (building and sending a query
-# cost more than running these five index reads): the roles' active steps since
-# the week began (only the applications moved since, every step setting stage_changed_at; the
-# steps after the digest's moment too, which say the cached effort is newer than the digest),
+# cost more than running these five index reads): the roles' active steps since the week began
+# (only the applications moved since, every step setting stage_changed_at; the steps after the
+# digest's moment too, which say the cached effort is newer than the digest; the candidate's
+# name only on the steps the digest names, half of them),
 # each pipeline's groups that make its version (counts and latest move per outcome and stage,
 # as the progress page's standing reads them), the recruiter's open promises to the leader
 # about the roles, each role's latest note for the leader written this week, and who waits for
 # the leader's word (the longest waits of each role, as candidates.feedback_selectors reads
 # them, with how many wait in all: a count, hence the text column).
-_WEEK_PROMISES_AND_NOTES_SQL = """
+_THE_WEEK_SQL = """
     SELECT 'step', a.requisition_id, s.changed_at, s.from_stage, s.to_stage,
-           c.first_name, c.last_name, a.id
+           CASE WHEN s.to_stage = ANY(%(named)s) THEN (
+               SELECT c.first_name || ' ' || c.last_name FROM {candidate} c
+               WHERE c.id = a.candidate_id
+           ) END, a.id
     FROM {application} a
-    JOIN {candidate} c ON c.id = a.candidate_id
     JOIN {stage_change} s ON s.application_id = a.id
         AND s.changed_at >= %(since)s AND s.outcome = %(active)s
     WHERE a.requisition_id = ANY(%(ids)s) AND a.stage_changed_at >= %(since)s
     UNION ALL
-    SELECT 'pipeline', a.requisition_id, max(a.stage_changed_at), a.outcome, a.stage, '', '',
+    SELECT 'pipeline', a.requisition_id, max(a.stage_changed_at), a.outcome, a.stage, '',
            count(*)
     FROM {application} a WHERE a.requisition_id = ANY(%(ids)s)
     GROUP BY a.requisition_id, a.outcome, a.stage
     UNION ALL
-    SELECT 'promise', p.requisition_id, p.due_at, p.description, '', '', '', p.id
+    SELECT 'promise', p.requisition_id, p.due_at, p.description, '', '', p.id
     FROM {commitment} p
     WHERE p.hiring_leader_id = %(leader)s AND p.status = %(open)s
       AND p.requisition_id = ANY(%(ids)s)
     UNION ALL
     (SELECT DISTINCT ON (n.requisition_id)
-            'note', n.requisition_id, n.occurred_at, n.summary, n.body, '', '', n.id
+            'note', n.requisition_id, n.occurred_at, n.summary, n.body, '', n.id
      FROM {activity} n
      WHERE n.requisition_id = ANY(%(ids)s) AND n.shared_with_leader
        AND n.occurred_at >= %(since)s AND n.occurred_at < %(until)s
      ORDER BY n.requisition_id, n.occurred_at DESC, n.id DESC)
     UNION ALL
     SELECT 'waiting', w.requisition_id, w.stage_changed_at, w.first_name, w.last_name,
-           w.of::text, '', w.id
+           w.of::text, w.id
     FROM ({waiting}) w
 """
 
@@ -345,9 +347,9 @@ _WEEK_PROMISES_AND_NOTES_SQL = """
 def _read_the_week(roles, leader, ids, since, until) -> tuple[list[tuple], dict]:
     """Fills in each role's promises (soonest due first), note and who waits for the leader
     (longest first, WAITING_SHOWN of them and how many); returns the week's steps
-    as (requisition, application, from, to, at, first name, last name), and each role's
+    as (requisition, application, from, to, at, name: on the steps named only), and each role's
     pipeline version."""
-    sql = _WEEK_PROMISES_AND_NOTES_SQL.format(
+    sql = _THE_WEEK_SQL.format(
         application=Application._meta.db_table,
         candidate=Application._meta.get_field("candidate").related_model._meta.db_table,
         stage_change=ApplicationStageChange._meta.db_table,
@@ -363,22 +365,25 @@ def _read_the_week(roles, leader, ids, since, until) -> tuple[list[tuple], dict]
         "leader": leader.pk,
         "active": Application.Outcome.ACTIVE.value,
         "open": Commitment.Status.OPEN.value,
+        "named": [str(stage) for stage in NAMED],
     }
     steps, promises, waits = [], [], []
     pipelines: dict[int, list] = {pk: [] for pk in ids}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for kind, requisition_id, at, a, b, c, d, pk in cursor:
-            if kind == "step":
-                steps.append((requisition_id, pk, a, b, at, c, d))
-            elif kind == "pipeline":
-                pipelines[requisition_id].append((a, b, pk, at))
-            elif kind == "promise":
-                promises.append((at, pk, requisition_id, progress.Promise(a, at)))
-            elif kind == "note":
-                roles[requisition_id].note = Note(summary=a, body=b, at=at)
-            else:
-                waits.append((pk, requisition_id, a, b, at, int(c)))
+        # All at once: iterating Django's cursor wrapper costs a Python generator step a row.
+        rows = cursor.fetchall()
+    for kind, requisition_id, at, a, b, c, pk in rows:
+        if kind == "step":
+            steps.append((requisition_id, pk, a, b, at, c))
+        elif kind == "pipeline":
+            pipelines[requisition_id].append((a, b, pk, at))
+        elif kind == "promise":
+            promises.append((at, pk, requisition_id, progress.Promise(a, at)))
+        elif kind == "note":
+            roles[requisition_id].note = Note(summary=a, body=b, at=at)
+        else:
+            waits.append((pk, requisition_id, a, b, at, int(c)))
     for *_, requisition_id, promise in sorted(promises, key=lambda row: row[:2]):
         roles[requisition_id].promises.append(promise)
     # Longest wait first: a statement of several parts keeps no part's order.
