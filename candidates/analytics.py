@@ -399,8 +399,12 @@ def pipeline_analytics(scope: Scope, *, now: datetime.datetime) -> PipelineAnaly
 # ---------- the tables as CSV ----------
 
 
-def export_rows(table: str, scope: Scope, *, now: datetime.datetime) -> tuple[list[str], list]:
-    """Header and rows of one of the page's tables, every row (the page shows the first few)."""
+def export_rows(
+    table: str, scope: Scope, *, now: datetime.datetime, counted: PipelineAnalytics | None = None
+) -> tuple[list[str], list]:
+    """Header and rows of one of the page's tables, every row (the page shows the first few).
+    The tables a snapshot holds whole (all but the reasons) come from `counted` when given:
+    the agency's are too slow to count again in the request."""
     if table == "funnel":
         return (
             [
@@ -420,7 +424,7 @@ def export_rows(table: str, scope: Scope, *, now: datetime.datetime) -> tuple[li
                     r.withdrew_here,
                     r.active_here,
                 )
-                for r in funnel(scope)
+                for r in (counted.funnel if counted else funnel(scope))
             ],
         )
     if table == "stage-times":
@@ -428,7 +432,7 @@ def export_rows(table: str, scope: Scope, *, now: datetime.datetime) -> tuple[li
             ["stage", "completed stays", "median days", "90th percentile days"],
             [
                 (t.label, t.stays, _round(t.median_days), _round(t.p90_days))
-                for t in time_in_stage(scope)
+                for t in (counted.stage_times if counted else time_in_stage(scope))
             ],
         )
     if table == "reasons":
@@ -439,9 +443,12 @@ def export_rows(table: str, scope: Scope, *, now: datetime.datetime) -> tuple[li
     if table == "sources":
         return (
             ["source", "hires", "% of hires"],
-            [(s.label, s.hires, s.share) for s in source_of_hire(scope)],
+            [
+                (s.label, s.hires, s.share)
+                for s in (counted.sources if counted else source_of_hire(scope))
+            ],
         )
-    wait = feedback_wait(scope, now=now)
+    wait = counted.feedback if counted else feedback_wait(scope, now=now)
     return (
         [
             "submitted to the leader",

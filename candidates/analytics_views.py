@@ -47,10 +47,13 @@ def agency_experience(request):
     filters, now = form.filters, timezone.now()
     table = export_requested(request, experience_analytics.EXPORTS)
     if table:
-        slow = analytics_snapshots.is_slow(filters)
-        if slow and analytics_snapshots.read_experience(filters).snapshot is None:
-            return _not_counted_yet(request, form)
-        header, rows = experience_analytics.export_rows(table, filters, now=now)
+        counted = None
+        if analytics_snapshots.is_slow(filters):
+            snapshot = analytics_snapshots.read_experience(filters).snapshot
+            if snapshot is None:
+                return _not_counted_yet(request, form)
+            counted = snapshot.figures
+        header, rows = experience_analytics.export_rows(table, filters, now=now, counted=counted)
         return csv_response(filename=f"{table}-{filters.slug}.csv", header=header, rows=rows)
     page = request.GET.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
@@ -96,10 +99,13 @@ def _pipeline_page(request, form, scope, *, title: str, **context):
     now = timezone.now()
     table = export_requested(request, analytics.EXPORTS)
     if table:
-        slow = analytics_snapshots.is_slow(scope.filters, requisition_id=scope.requisition_id)
-        if slow and analytics_snapshots.read_pipeline(scope).snapshot is None:
-            return _not_counted_yet(request, form)
-        header, rows = analytics.export_rows(table, scope, now=now)
+        counted = None
+        if analytics_snapshots.is_slow(scope.filters, requisition_id=scope.requisition_id):
+            snapshot = analytics_snapshots.read_pipeline(scope).snapshot
+            if snapshot is None:
+                return _not_counted_yet(request, form)
+            counted = snapshot.figures
+        header, rows = analytics.export_rows(table, scope, now=now, counted=counted)
         prefix = f"requisition-{scope.requisition_id}-" if scope.requisition_id else ""
         return csv_response(
             filename=f"{prefix}{table}-{scope.filters.slug}.csv", header=header, rows=rows

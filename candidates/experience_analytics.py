@@ -329,9 +329,16 @@ def experience_analytics(
 EXPORTS = ("heard-from", "interview-outcomes", "outcomes-owed", "promises")
 
 
-def export_rows(table: str, filters: Filters, *, now: datetime.datetime):
+def export_rows(
+    table: str,
+    filters: Filters,
+    *,
+    now: datetime.datetime,
+    counted: ExperienceAnalytics | None = None,
+):
+    """As candidates.analytics.export_rows: the two one-row tables from `counted` when given."""
     if table == "heard-from":
-        h = heard_from(filters, now=now)
+        h = counted.heard if counted else heard_from(filters, now=now)
         return (
             [
                 "active candidates",
@@ -343,7 +350,7 @@ def export_rows(table: str, filters: Filters, *, now: datetime.datetime):
             [(h.active, h.last_7_days, h.share_7, h.last_14_days, h.share_14)],
         )
     if table == "interview-outcomes":
-        o = interview_outcomes(filters, now=now)
+        o = counted.outcomes if counted else interview_outcomes(filters, now=now)
         return (
             [
                 "outcomes given",

@@ -148,6 +148,23 @@ def test_a_download_of_figures_not_counted_yet_says_so_and_counts_nothing(
     assert len(queue) == 1
 
 
+def test_a_download_of_the_agencys_counted_funnel_is_read_from_the_snapshot(
+    client, admin_user, pipeline_history, queue, django_assert_num_queries
+):
+    client.force_login(admin_user)
+    client.get(reverse("analytics:pipeline"))
+    worker(queue[0])
+
+    # the counted figures, not a second count in the request
+    with django_assert_num_queries(0):
+        response = client.get(reverse("analytics:pipeline"), {"export": "funnel"})
+        body = b"".join(response.streaming_content).decode()
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert body.splitlines()[1].startswith("Sourced,")
+    assert len(queue) == 1
+
+
 def test_a_download_of_counted_figures_is_a_csv(client, admin_user, pipeline_history, queue):
     client.force_login(admin_user)
     client.get(reverse("analytics:experience"))
