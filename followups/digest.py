@@ -237,16 +237,26 @@ def _roles(leader: HiringLeader) -> list[Requisition]:
         user=user_model._meta.db_table,
     )
     params = {"leader": leader.pk, "statuses": [str(status) for status in DIGEST_STATUSES]}
-    roles = []
+    roles, companies, recruiters = [], {}, {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     for *values, company_name, first_name in rows:
         role = Requisition.from_db(None, read, values)
-        role.company = company_model.from_db(None, ("id", "name"), (role.company_id, company_name))
-        role.recruiter = user_model.from_db(
-            None, ("id", "first_name"), (role.recruiter_id, first_name)
-        )
+        # A leader's roles share a company and a few recruiters: one instance each (a model
+        # instance costs more to build than anything else here).
+        company = companies.get(role.company_id)
+        if company is None:
+            company = companies[role.company_id] = company_model.from_db(
+                None, ("id", "name"), (role.company_id, company_name)
+            )
+        recruiter = recruiters.get(role.recruiter_id)
+        if recruiter is None:
+            recruiter = recruiters[role.recruiter_id] = user_model.from_db(
+                None, ("id", "first_name"), (role.recruiter_id, first_name)
+            )
+        role.company = company
+        role.recruiter = recruiter
         role.hiring_leader = leader
         roles.append(role)
     return roles
