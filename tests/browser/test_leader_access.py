@@ -8,6 +8,7 @@ import datetime
 import email
 import email.policy
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -157,11 +158,20 @@ def test_a_leader_signs_in_with_an_emailed_link_and_reads_the_progress_page(
     expect(page.get_by_role("cell", name="Ada Lovelace Staff engineer")).to_be_visible()
     expect(page.get_by_text("Strong week of screening")).to_be_visible()
     expect(page.get_by_text("Shortlist of three by Friday")).to_be_visible()
+    expect(page.locator(".progress-part[data-hx-get]")).to_have_count(0)
     assert serious_violations(page) == []
     page.screenshot(path=artifacts / "leader-progress.png", full_page=True)
 
+    shots = Path("/tmp/shots-shell")
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=shots / "leader-progress.png", full_page=True)
+
     page.set_viewport_size(PHONE)
     page.reload()
+    # The parts load after the shell: wait until every placeholder has been replaced.
+    expect(page.locator(".progress-part[data-hx-get]")).to_have_count(0)
+    expect(page.get_by_text("Shortlist of three by Friday")).to_be_visible()
+    page.screenshot(path=shots / "phone-leader-progress.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
     assert serious_violations(page) == []
