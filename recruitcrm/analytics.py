@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
@@ -93,13 +94,34 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class _NamedChoices(ModelChoiceIterator):
+    """The choices as (id, name) read with values_list: an agency of a few hundred recruiters
+    and companies built a model instance per option on every visit (two thirds of the agency
+    page's time on the bench data set)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.queryset.model is User:
+            for pk, first, last, username in self.queryset.values_list(
+                "pk", "first_name", "last_name", "username"
+            ):
+                yield (pk, f"{first} {last}".strip() or username)  # as User.__str__
+        else:
+            yield from self.queryset.values_list("pk", "name")
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    iterator = _NamedChoices
+
+
 class AnalyticsFilterForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=DateInput())
     end = forms.DateField(label="To", required=False, widget=DateInput())
-    recruiter = forms.ModelChoiceField(
+    recruiter = NamedChoiceField(
         label="Recruiter", queryset=User.objects.none(), required=False, empty_label="Everyone"
     )
-    company = forms.ModelChoiceField(
+    company = NamedChoiceField(
         label="Company",
         queryset=Company.objects.order_by("name"),
         required=False,
