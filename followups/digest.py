@@ -13,6 +13,7 @@ The whole digest is read in a fixed number of queries, whatever the number of ro
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -279,23 +280,19 @@ def _week(roles, ids, since, until, steps: list[tuple], versions: dict[int, str]
     page a leader opens from the digest."""
     late = {row[0] for row in steps if row[4] >= until}
     effort_totals = _effort_totals(roles, ids, until, versions, late=late)
-    ranks = [RANK[stage] for stage in EFFORT_STAGES]
-    reached: dict[int, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    reached: dict[tuple, set] = defaultdict(set)  # (role, stage): applications
     moved: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for requisition_id, application_id, from_stage, to_stage, at, name in steps:
         if at >= until:
             continue
-        low = RANK.get(from_stage, -1)  # none: the step that added them
-        high = RANK[to_stage]
-        for rank in ranks:
-            if low < rank <= high:
-                reached[requisition_id][rank].add(application_id)
+        for stage in _reaches(from_stage, to_stage):
+            reached[requisition_id, stage].add(application_id)
         if to_stage in NAMED:
             moved[requisition_id][to_stage].append((at, name.strip()))
     for requisition_id, role in roles.items():
         total = effort_totals[requisition_id]
-        for (key, _), stage, rank in zip(EFFORT, EFFORT_STAGES, ranks, strict=True):
-            role.effort.week[key] = len(reached[requisition_id][rank])
+        for (key, _), stage in zip(EFFORT, EFFORT_STAGES, strict=True):
+            role.effort.week[key] = len(reached.get((requisition_id, stage), ()))
             role.effort.total[key] = total[stage]
     for requisition_id, by_stage in moved.items():
         roles[requisition_id].moves = [
@@ -308,6 +305,15 @@ def _week(roles, ids, since, until, steps: list[tuple], versions: dict[int, str]
 NAMED = {stage for stage, _ in MOVES}
 # A stage's place in the pipeline (sourced 0 … hired 6), as the progress page ranks steps.
 RANK = {stage: n for n, stage in enumerate(Stage.values)}
+
+
+@functools.cache
+def _reaches(from_stage: str | None, to_stage: str) -> tuple[str, ...]:
+    """The effort's stages a step from one stage to another reaches (from none: the step that
+    added them), worked out once per pair rather than once per step."""
+    low = RANK.get(from_stage, -1)
+    high = RANK[to_stage]
+    return tuple(stage for stage in EFFORT_STAGES if low < RANK[stage] <= high)
 
 
 # What the digest reads besides its roles, in one statement (building and sending a query
