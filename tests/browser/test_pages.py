@@ -225,10 +225,13 @@ def test_a_hiring_leader_sees_only_their_own_requisitions(
     expect(page.get_by_role("heading", level=1)).to_have_text("Platform Lead")
     expect(page.locator(".funnel-chart")).to_contain_text("Sourced")
     expect(page.locator(".stat", has_text="In the pipeline")).to_contain_text("22")
+    expect(page.locator(".progress-part[data-hx-get]")).to_have_count(0)
     page.screenshot(path=artifacts / "leader-requisition-detail.png", full_page=True)
 
     page.set_viewport_size(PHONE)
     page.reload()
+    # The progress page's parts load after its shell: every placeholder replaced.
+    expect(page.locator(".progress-part[data-hx-get]")).to_have_count(0)
     page.screenshot(path=artifacts / "phone-leader-requisition-detail.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.goto(f"{live_server.url}/leader/requisitions/")
@@ -269,6 +272,7 @@ def test_the_main_pages_pass_axe_core(
     expect(page).to_have_url(f"{live_server.url}/leader/requisitions/")
     checked["leader requisition list"] = serious_violations(page)
     page.goto(f"{live_server.url}{platform.get_absolute_url()}")
+    expect(page.locator(".progress-part[data-hx-get]")).to_have_count(0)  # its parts loaded
     checked["leader requisition detail"] = serious_violations(page)
 
     page.set_viewport_size(PHONE)
