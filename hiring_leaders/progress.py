@@ -142,6 +142,18 @@ _SHELL_SQL = """
            u.username AS shell_recruiter_username, u.email AS shell_recruiter_email,
            hl.first_name AS shell_leader_first_name, hl.last_name AS shell_leader_last_name,
            hl.user_id AS shell_leader_user_id, hl.company_id AS shell_leader_company_id,
+           hl.time_zone AS shell_leader_time_zone, lco.time_zone AS shell_leader_company_zone
+           {shell_only}
+    FROM {requisition} r
+    JOIN {company} co ON co.id = r.company_id
+    JOIN {user} u ON u.id = r.recruiter_id
+    JOIN {leader} hl ON hl.id = r.hiring_leader_id
+    JOIN {company} lco ON lco.id = hl.company_id
+    {shell_joins}
+    WHERE r.id = %(pk)s {of_leader}
+"""
+# What only the shell shows: the forecast, the kit, the leader's scorecards, who waits on them.
+_SHELL_ONLY_SQL = """,
            f.low_days AS forecast_low, f.high_days AS forecast_high,
            f.made_at AS forecast_made_at,
            (SELECT f2.id FROM {forecast} f2 WHERE f2.requisition_id = r.id
@@ -152,17 +164,12 @@ _SHELL_SQL = """
            (SELECT count(*) FROM {application} a
             WHERE a.requisition_id = r.id AND a.outcome = %(active)s
               AND a.stage = %(submitted)s AND a.stage_changed_at < %(overdue_before)s
-              AND NOT EXISTS ({answered})) AS overdue
-    FROM {requisition} r
-    JOIN {company} co ON co.id = r.company_id
-    JOIN {user} u ON u.id = r.recruiter_id
-    JOIN {leader} hl ON hl.id = r.hiring_leader_id
+              AND NOT EXISTS ({answered})) AS overdue"""
+_SHELL_JOINS_SQL = """
     LEFT JOIN LATERAL (
         SELECT low_days, high_days, made_at FROM {forecast}
         WHERE requisition_id = r.id ORDER BY made_at DESC, id DESC LIMIT 1
-    ) f ON true
-    WHERE r.id = %(pk)s {of_leader}
-"""
+    ) f ON true"""
 # Stand-ins for the requisition and its leader when the ORM writes the scorecard condition once.
 _THIS_REQUISITION, _THIS_LEADER = -7_000_001, -7_000_002
 
@@ -198,27 +205,37 @@ def _scorecards_owed_sql() -> tuple[str, dict]:
     return f"EXISTS ({''.join(out)})", named
 
 
-def _shell_requisition(*, pk: int, now: datetime.datetime, user: User | None) -> Requisition:
+def _shell_requisition(
+    *, pk: int, user: User | None, now: datetime.datetime | None = None
+) -> Requisition:
+    """The requisition with what its page's header needs (company, recruiter, leader and the
+    leader's time zone); given `now`, with what the shell shows as well."""
     has_scorecards, params = _scorecards_owed_sql() if user else ("false", {})
+    tables = {
+        "forecast": TimeToFillForecast._meta.db_table,
+        "kit": InterviewKit._meta.db_table,
+        "application": Application._meta.db_table,
+        "answered": _ANSWERED_SQL.format(feedback=LeaderFeedback._meta.db_table),
+        "has_scorecards": has_scorecards,
+    }
     sql = _SHELL_SQL.format(
         requisition=Requisition._meta.db_table,
         company=Company._meta.db_table,
         user=User._meta.db_table,
         leader=HiringLeader._meta.db_table,
-        forecast=TimeToFillForecast._meta.db_table,
-        kit=InterviewKit._meta.db_table,
-        application=Application._meta.db_table,
-        answered=_ANSWERED_SQL.format(feedback=LeaderFeedback._meta.db_table),
-        has_scorecards=has_scorecards,
+        shell_only=_SHELL_ONLY_SQL.format(**tables) if now else "",
+        shell_joins=_SHELL_JOINS_SQL.format(**tables) if now else "",
         of_leader="AND hl.user_id = %(user)s" if user else "",
     )
-    params.update(
-        pk=pk,
-        user=user.pk if user else None,
-        active=Application.Outcome.ACTIVE.value,
-        submitted=Stage.SUBMITTED.value,
-        overdue_before=now - datetime.timedelta(days=feedback_overdue_days()),
-    )
+    params.update(pk=pk, user=user.pk if user else None)
+    if now:
+        params.update(
+            active=Application.Outcome.ACTIVE.value,
+            submitted=Stage.SUBMITTED.value,
+            overdue_before=now - datetime.timedelta(days=feedback_overdue_days()),
+        )
+    else:
+        params = {"pk": pk, "user": user.pk if user else None}
     found = list(Requisition.objects.raw(sql, params))
     if not found:
         raise Http404
@@ -237,6 +254,10 @@ def _shell_requisition(*, pk: int, now: datetime.datetime, user: User | None) ->
         last_name=requisition.shell_leader_last_name,
         user_id=requisition.shell_leader_user_id,
         company_id=requisition.shell_leader_company_id,
+        time_zone=requisition.shell_leader_time_zone,
+    )
+    requisition.hiring_leader.company = Company(
+        id=requisition.shell_leader_company_id, time_zone=requisition.shell_leader_company_zone
     )
     return requisition
 
@@ -251,17 +272,14 @@ def shell_requisition_for_recruiter(*, pk: int, now: datetime.datetime) -> Requi
     return _shell_requisition(pk=pk, now=now, user=None)
 
 
-def _part_requisitions():
-    return Requisition.objects.select_related("company", "recruiter", "hiring_leader__company")
-
-
 def part_requisition_for_leader(*, user: User, pk: int) -> Requisition:
-    """The requisition behind one part of its progress page: the leader's own, else 404."""
-    return get_object_or_404(_part_requisitions(), pk=pk, hiring_leader__user=user)
+    """The requisition behind one part of its progress page: the leader's own, else 404 (the
+    shell's read without what only the shell shows)."""
+    return _shell_requisition(pk=pk, user=user)
 
 
 def part_requisition_for_recruiter(*, pk: int) -> Requisition:
-    return get_object_or_404(_part_requisitions(), pk=pk)
+    return _shell_requisition(pk=pk, user=None)
 
 
 # ---------- where things stand ----------
