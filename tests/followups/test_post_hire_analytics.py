@@ -266,24 +266,86 @@ def test_an_unknown_download_is_404(as_admin):
 
 
 def test_the_page_runs_a_fixed_number_of_queries(as_admin, maya):
-    """The user (and the session, where sessions live in the database), the three figures'
-    queries, the filter's recruiters and companies, and one page of answers."""
+    """Counting a view: the user (and the session, where sessions live in the database), the
+    count's two settings (no JIT, the random read's cost), the scores' and the concerns'
+    queries, the filter's recruiters and companies, and one page of answers once there are
+    some. Seeing the same view again reads its snapshot from the cache: no figures' query at all."""
     company = CompanyFactory()
 
-    def hires(count: int) -> int:
+    def hires(count: int) -> None:
         for n in range(count):
             placement = hire(f"H{count}{n}", company, maya, why_open="growth")
             answer(placement, 30, "new_hire", 2, by=("pay", maya))
             answer(placement, 90, "hiring_leader", 4, solved="yes")
+
+    def visit(days_back: int) -> int:
+        start = timezone.localdate() - datetime.timedelta(days=days_back)
         with CaptureQueriesContext(connection) as queries:
-            assert as_admin.get(URL).status_code == 200
+            assert as_admin.get(URL, {"start": f"{start:%Y-%m-%d}"}).status_code == 200
         return len(queries)
 
-    first = hires(0)
-    assert first <= 6
     # Later requests may find the signed-in user cached; from then on the count stays put.
-    empty = hires(0)
-    assert hires(1) == hires(4) == empty + 1  # the page of answers, once there are some
+    assert visit(90) <= 9
+    empty = visit(91)
+    hires(1)
+    one = visit(92)
+    hires(3)
+    four = visit(93)
+    assert one == four == empty + 1 <= 10
+    assert visit(93) == four - 5  # the snapshot: no SETs, no figures, no page of answers
+
+
+def test_the_page_shows_the_leading_rows_and_the_csv_every_row(as_admin, maya, monkeypatch):
+    """With more companies than the page shows, the ones with the most answers (or concerns)
+    come first and the rest are counted in a line that points to the CSV, which has them all."""
+    from followups import post_hire
+
+    monkeypatch.setattr(post_hire, "LEADING", 2)
+    few, most, some = (CompanyFactory(name=name) for name in ("Few", "Most", "Some"))
+    for company, scores in ((few, [1]), (most, [4, 5, 2]), (some, [1, 3])):
+        for n, score in enumerate(scores):
+            answer(hire(f"{company.name}{n}", company, maya), 30, "new_hire", score)
+    page = as_admin.get(URL).content.decode()
+    scores = page[page.index('id="scores-heading"') : page.index('id="concerns-heading"')]
+    by_company = scores[: scores.index("<h3>By recruiter")]
+    assert by_company.index(">Most</th>") < by_company.index(">Some</th>")
+    assert ">Few</th>" not in by_company
+    assert "And 1 more company with fewer — all of them in the" in by_company
+    assert "more recruiter" not in scores  # Maya is the only one
+    # Concerns (a score of 2 or lower): one each, so by name among equals, and Some is cut.
+    concerns = page[page.index('id="concerns-heading"') : page.index('id="solved-heading"')]
+    assert ">Few</th>" in concerns
+    assert ">Most</th>" in concerns
+    assert ">Some</th>" not in concerns
+    assert "And 1 more company with fewer" in concerns
+    assert [row[0] for row in download(as_admin, "scores-by-company")[1:]] == [
+        "Few",
+        "Most",
+        "Some",
+        "All",
+    ]
+    assert [row[:2] for row in download(as_admin, "concerns-by-company")[1:]] == [
+        ["Few", "1"],
+        ["Most", "1"],
+        ["Some", "1"],
+        ["All", "3"],
+    ]
+
+
+def test_the_figures_are_kept_and_counted_again_by_beat(as_admin, maya):
+    """A second visit shows the kept figures and when they were counted; beat's refresh of the
+    default views counts the agency's again, so a new answer shows after the next refresh."""
+    from candidates import analytics_snapshots
+
+    company = CompanyFactory(name="Acme")
+    answer(hire("Ada", company, maya), 30, "new_hire", 4)
+    assert '4.0 <span class="muted">(1)</span>' in as_admin.get(URL).content.decode()
+    answer(hire("Bo", company, maya), 30, "new_hire", 2)
+    page = as_admin.get(URL).content.decode()
+    assert '<p class="analytics-counted muted">Counted <time' in page
+    assert '4.0 <span class="muted">(1)</span>' in page
+    assert analytics_snapshots.refresh_defaults() >= 1
+    assert '3.0 <span class="muted">(2)</span>' in as_admin.get(URL).content.decode()
 
 
 def test_the_answers_list_pages(as_admin, maya, monkeypatch):
