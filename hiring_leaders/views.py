@@ -4,7 +4,6 @@ import datetime
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -16,6 +15,7 @@ from hiring_leaders.kit_selectors import scorecards_owed_by_leader, shared_kit_v
 from hiring_leaders.models import Requisition
 from hiring_leaders.selectors import leader_for_user, requisition_page_for_leader
 from recruitcrm.access import hiring_leader_required, recruiter_required
+from recruitcrm.jinja2 import url
 from recruitcrm.rendering import render
 
 PROGRESS = "hiring_leaders/leader/requisition_progress.html"
@@ -80,7 +80,7 @@ def requisition_as_leader_part(request, pk: int, part: str):
 
 def _part_url(requisition: Requisition, part: str, *, read_only: bool, query: dict) -> str:
     name = "clients:requisition_as_leader_part" if read_only else "hiring_leaders:requisition_part"
-    address = reverse(name, args=[requisition.pk, part])
+    address = url(name, requisition.pk, part)
     shown = {key: value for key, value in query.items() if value}
     return f"{address}?{urlencode(shown)}" if shown else address
 
@@ -125,9 +125,9 @@ def _render_part(request, requisition: Requisition, part: str, *, read_only: boo
         "requisition": requisition,
         "read_only": read_only,
         "part": part,
-        "page_url": reverse(
+        "page_url": url(
             "clients:requisition_as_leader" if read_only else "hiring_leaders:requisition_detail",
-            args=[requisition.pk],
+            requisition.pk,
         ),
         "now": now,
         "overdue_days": progress.feedback_overdue_days(),
