@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from candidates.models import Application
 from followups import digest, links
-from followups.messages import RenderedMessage, TemplateProblem, render_message
+from followups.messages import RenderedMessage, TemplateProblem, render_message, render_subject
 from followups.mime import followup_mime
 from followups.models import FollowUp
 from hiring_leaders.models import Requisition
@@ -77,8 +77,10 @@ def _requisition_context(requisition: Requisition, *, facts: dict) -> dict:
             # The reason as it was when the message was scheduled, and only the shareable one:
             # the recruiters' internal note never reaches a template.
             "status_reason": facts.get("status_reason", requisition.status_reason),
-            "progress_link": links.absolute(
-                reverse("hiring_leaders:requisition_detail", args=[requisition.pk])
+            "progress_link": _when_asked(
+                lambda: links.absolute(
+                    reverse("hiring_leaders:requisition_detail", args=[requisition.pk])
+                )
             ),
         },
         "company": _when_asked(lambda: {"name": requisition.company.name}),
@@ -284,6 +286,6 @@ def task_words(followup: FollowUp) -> str:
             "previous_stage": followup.facts.get("previous_stage", ""),
         }
     try:
-        return render_message(subject=followup.template.subject, body="-", context=context).subject
+        return render_subject(subject=followup.template.subject, context=context)
     except TemplateProblem:
         return followup.template.name

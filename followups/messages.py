@@ -189,9 +189,14 @@ def _compiled(source: str, html: bool):
     return (HTML_ENGINE if html else TEXT_ENGINE).from_string(source)
 
 
+def render_subject(*, subject: str, context: dict) -> str:
+    """A subject line alone, as render_message writes it (a task's words in the queue)."""
+    return " ".join(_compiled(subject, False).render(Context(context, autoescape=False)).split())
+
+
 def render_message(*, subject: str, body: str, context: dict) -> RenderedMessage:
     text_context = Context(context, autoescape=False)
-    rendered_subject = " ".join(_compiled(subject, False).render(text_context).split())
+    rendered_subject = render_subject(subject=subject, context=context)
     text = _compiled(body, False).render(text_context).strip()
     # Escaped once here, by the engine; marked safe so nothing downstream escapes it again.
     html = mark_safe(_compiled(body, True).render(Context(context, autoescape=True)).strip())
