@@ -25,7 +25,7 @@ from tests.recruitcrm.factories import RecruiterFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-posthire")
+SHOTS = Path("/tmp/shots-posthire2")
 
 
 @pytest.fixture
@@ -119,6 +119,7 @@ def test_a_flag_tagged_from_today_and_a_90_day_answer_on_the_analytics_page(
     expect(solved).to_contain_text("the release backlog still lands on me")
     concerns = page.locator("section", has=page.get_by_role("heading", name="Concerns by theme"))
     expect(concerns.locator("tfoot").first).to_contain_text("1 (100%)")
+    expect(page.locator(".analytics-counted")).to_contain_text("Counted")
     page.screenshot(path=SHOTS / "post-hire-desktop.png", full_page=True)
     assert serious_violations(page) == []
     page.set_viewport_size(PHONE)
@@ -134,3 +135,35 @@ def test_a_flag_tagged_from_today_and_a_90_day_answer_on_the_analytics_page(
     expect(report).to_contain_text("At 90 days you said:")
     expect(report).to_contain_text("Partly")
     page.screenshot(path=SHOTS / "progress-solved-phone.png", full_page=True)
+
+
+def test_the_page_shows_the_companies_with_most_answers_and_the_rest_in_the_csv(
+    page, live_server, shipped_cadences, monkeypatch
+):
+    """With more companies than the page shows (one here, fifteen in use), the line under the
+    table says how many more and links to the CSV, which has them all."""
+    from followups import post_hire
+    from tests.followups.test_post_hire_analytics import answer, hire
+    from tests.hiring_leaders.factories import CompanyFactory
+
+    monkeypatch.setattr(post_hire, "LEADING", 1)
+    recruiter = RecruiterFactory(first_name="Maya", last_name="Okafor")
+    for name, scores in (("Northwind", [4, 5]), ("Initech", [2])):
+        company = CompanyFactory(name=name)
+        for n, score in enumerate(scores):
+            answer(hire(f"{name}{n}", company, recruiter), 30, "new_hire", score)
+    SHOTS.mkdir(exist_ok=True)
+    sign_in(page, live_server, recruiter)
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{live_server.url}/analytics/post-hire/")
+    scores = page.locator("section", has=page.get_by_role("heading", name="Check-in scores"))
+    expect(scores.locator("tbody").first).to_contain_text("Northwind")
+    expect(scores.locator("tbody").first).not_to_contain_text("Initech")
+    more = scores.locator(".analytics-more").first
+    expect(more).to_have_text("And 1 more company with fewer — all of them in the CSV download.")
+    assert "export=scores-by-company" in more.get_by_role("link").get_attribute("href")
+    page.screenshot(path=SHOTS / "post-hire-more-desktop.png", full_page=True)
+    assert serious_violations(page) == []
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=SHOTS / "post-hire-more-phone.png", full_page=True)
+    assert fits_the_phone(page)
