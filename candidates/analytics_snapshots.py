@@ -195,8 +195,17 @@ def post_hire(filters: Filters, *, page: int = 1, fresh: bool = False) -> Snapsh
     milliseconds at a million candidates)."""
     from followups import post_hire as figures
 
-    key = _key("post-hire", filters, page=page)
-    return _counted(key, lambda now: figures.post_hire_figures(filters, page=page), fresh=fresh)
+    return _counted(
+        _post_hire_key(filters, page=page),
+        lambda now: figures.post_hire_figures(filters, page=page),
+        fresh=fresh,
+    )
+
+
+def _post_hire_key(filters: Filters, *, page: int) -> str:
+    # Its own version, bumped when followups.post_hire.PostHireFigures changes shape, so a
+    # change there does not make every other page's agency figures count again.
+    return _key("post-hire", filters, page=page, shape=2)
 
 
 def refresh_defaults(*, today: datetime.date | None = None) -> int:
@@ -224,9 +233,7 @@ def refresh_defaults(*, today: datetime.date | None = None) -> int:
             _refresh_view(
                 _key("experience", filters, page=1), partial(experience, filters, fresh=True)
             )
-            _refresh_view(
-                _key("post-hire", filters, page=1), partial(post_hire, filters, fresh=True)
-            )
+            _refresh_view(_post_hire_key(filters, page=1), partial(post_hire, filters, fresh=True))
         return len(views)
     finally:
         cache.delete(running)
