@@ -285,7 +285,17 @@ QUEUE_FOLLOWUP_COLUMNS = (
     "f.id, f.recruiter_id, f.due_at, f.key, f.cadence_step_id, f.audience, f.candidate_id, "
     "f.hiring_leader_id"
 )
-QUEUE_FOLLOWUPS_SQL = f"""
+# A recruiter's task about a candidate gone quiet, shown LOOKAHEAD ahead of its day.
+QUIET_TASK = """(f.cadence_step_id = ANY(%(quiet_steps)s) AND f.audience = 'recruiter'
+                AND f.due_at <= %(quiet_until)s)"""
+
+
+def _queue_followups_sql(*, quiet: bool) -> str:
+    """The scheduled tasks and emails that put rows in a recruiter's queue, with their section;
+    without the quiet candidates' tasks when `quiet` is false (the rows read counts and ranks
+    those on their own: they are most of a busy recruiter's queue)."""
+    quiet_task = f"OR {QUIET_TASK}" if quiet else ""
+    return f"""
     SELECT f.id, f.recruiter_id, f.due_at,
         CASE WHEN f.key LIKE 'checkin-flag:%%' THEN 'flags'
              WHEN f.key LIKE 'failed:%%' THEN 'failed'
@@ -303,8 +313,7 @@ QUEUE_FOLLOWUPS_SQL = f"""
           AND (
             (f.due_at < %(tonight)s
                 AND NOT coalesce(f.cadence_step_id = ANY(%(quiet_steps)s), false))
-            OR (f.cadence_step_id = ANY(%(quiet_steps)s) AND f.audience = 'recruiter'
-                AND f.due_at <= %(quiet_until)s)
+            {quiet_task}
             OR (f.cadence_step_id = ANY(%(bad_news_steps)s) AND f.audience = 'candidate')
           )
         UNION ALL
@@ -317,6 +326,26 @@ QUEUE_FOLLOWUPS_SQL = f"""
     WHERE {_about_whom("f")}
 """
 
+
+QUEUE_FOLLOWUPS_SQL = _queue_followups_sql(quiet=True)
+
+# The quiet section on its own: counted from the index, and only its first rows taken in
+# order (top-N), where ranking it with the others sorted all of a busy recruiter's 4,000.
+QUIET_TASKS_WHERE = f"""f.recruiter_id = ANY(%(recruiters)s) AND f.state = 'scheduled'
+          AND f.channel = 'task' AND {QUIET_TASK} AND {_about_whom("f")}"""
+QUIET_RANKED = f"""quiet_ranked AS (
+        SELECT top.id, 'quiet' AS section,
+            row_number() OVER (ORDER BY top.due_at, top.id) AS rank,
+            (SELECT count(*) FROM {FollowUp._meta.db_table} f WHERE {QUIET_TASKS_WHERE})
+                AS section_count
+        FROM (
+            SELECT f.id, f.due_at FROM {FollowUp._meta.db_table} f
+            WHERE {QUIET_TASKS_WHERE}
+            ORDER BY f.due_at, f.id
+            LIMIT %(last)s
+        ) top
+    )"""
+
 FOLLOWUP_TABLES = (
     Table(FollowUp, "f"),
     Table(Candidate, "c"),
@@ -325,8 +354,14 @@ FOLLOWUP_TABLES = (
     Table(Application, "a"),
 )
 FOLLOWUP_ROWS_SQL = f"""
-    WITH queue AS ({QUEUE_FOLLOWUPS_SQL}),
-    {RANKED_BY_SECTION}
+    WITH queue AS ({_queue_followups_sql(quiet=False)}),
+    {RANKED_BY_SECTION},
+    {QUIET_RANKED},
+    every_ranked AS (
+        SELECT id, section, rank, section_count FROM ranked
+        UNION ALL
+        SELECT id, section, rank, section_count FROM quiet_ranked
+    )
     SELECT {select_list(FOLLOWUP_TABLES)},
         ranked.section, ranked.section_count,
         (SELECT note.due_at FROM {FollowUp._meta.db_table} note
@@ -335,7 +370,7 @@ FOLLOWUP_ROWS_SQL = f"""
            AND note.audience = 'candidate' AND note.channel = 'email'
            AND note.state = 'scheduled'
          ORDER BY note.due_at LIMIT 1) AS automatic_note_at
-    FROM ranked
+    FROM every_ranked ranked
     JOIN {FollowUp._meta.db_table} f ON f.id = ranked.id
     LEFT JOIN {Candidate._meta.db_table} c ON c.id = f.candidate_id
     LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id

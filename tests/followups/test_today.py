@@ -148,6 +148,28 @@ def busy(me, requisition, recruiter):
 
 
 class TestSections:
+    def test_the_quiet_section_counts_everyone_shows_the_first_due_and_pages_on(
+        self, me, monkeypatch
+    ):
+        silent = {quiet_candidate(me, silent_days=days_) for days_ in (14, 13, 12, 11, 10, 9, 8)}
+        services.followups_schedule_recurring()
+        reminders = FollowUp.objects.filter(
+            recruiter=me, channel="task", candidate__in=silent
+        ).order_by("due_at", "pk")
+        in_order = [reminder.candidate for reminder in reminders]
+
+        quiet = selectors.queue_for(recruiter=me).section("quiet")
+        monkeypatch.setattr(selectors, "SECTION_PAGE_SIZE", 4)
+        first_page = selectors.queue_section(recruiter=me, key="quiet")
+        second_page = selectors.queue_section(recruiter=me, key="quiet", page=2)
+
+        assert set(in_order) == silent
+        assert quiet.count == 7
+        assert [row.candidate for row in quiet.rows] == in_order[: selectors.ROWS_SHOWN]
+        assert [row.candidate for row in first_page.rows] == in_order[:4]
+        assert [row.candidate for row in second_page.rows] == in_order[4:]
+        assert second_page.count == 7
+
     def test_each_section_holds_what_belongs_there_and_nothing_else(self, me, busy):
         queue = selectors.queue_for(recruiter=me)
 
