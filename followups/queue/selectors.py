@@ -35,7 +35,7 @@ from followups.models import (
 )
 from followups.services.recurring import LOOKAHEAD
 from hiring_leaders.models import Company, HiringLeader, Requisition, TimeToFillForecast
-from recruitcrm.joined_rows import Table, joined_rows, select_list
+from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
 from recruitcrm.models import User
 
 # Each section shows its most urgent five and links to the rest ("Show all 76"): with eight
@@ -353,7 +353,10 @@ FOLLOWUP_TABLES = (
     Table(Requisition, "r"),
     Table(Application, "a"),
 )
-FOLLOWUP_ROWS_SQL = f"""
+# Prepared: planning this statement took longer than running it.
+FOLLOWUP_ROWS_SQL = Prepared(
+    "today_followups",
+    f"""
     WITH queue AS ({_queue_followups_sql(quiet=False)}),
     {RANKED_BY_SECTION},
     {QUIET_RANKED},
@@ -378,7 +381,8 @@ FOLLOWUP_ROWS_SQL = f"""
     LEFT JOIN {Application._meta.db_table} a ON a.id = f.application_id
     WHERE ranked.rank BETWEEN %(first)s AND %(last)s
     ORDER BY ranked.section, ranked.rank
-"""
+""",
+)
 
 
 def _queue_params(
@@ -451,7 +455,10 @@ PROMISE_TABLES = (
     Table(HiringLeader, "l"),
     Table(Requisition, "r"),
 )
-PROMISE_ROWS_SQL = f"""
+# Prepared: planning this statement took longer than running it.
+PROMISE_ROWS_SQL = Prepared(
+    "today_promises",
+    f"""
     WITH queue AS ({QUEUE_PROMISES_SQL}),
     {RANKED_BY_SECTION}
     SELECT {select_list(PROMISE_TABLES)},
@@ -463,7 +470,8 @@ PROMISE_ROWS_SQL = f"""
     LEFT JOIN {Requisition._meta.db_table} r ON r.id = p.requisition_id
     WHERE ranked.rank BETWEEN %(first)s AND %(last)s
     ORDER BY ranked.section, ranked.rank
-"""
+""",
+)
 
 
 def promise_sections(
@@ -510,7 +518,10 @@ LEADER_TABLES = (
     Table(HiringLeader, "l"),
     Table(Company, "co"),
 )
-LEADER_ROWS_SQL = f"""
+# Prepared: planning this statement took longer than running it.
+LEADER_ROWS_SQL = Prepared(
+    "today_leaders",
+    f"""
     WITH queue AS ({QUEUE_LEADERS_SQL}),
     ranked AS (
         SELECT id,
@@ -533,7 +544,8 @@ LEADER_ROWS_SQL = f"""
     JOIN {Company._meta.db_table} co ON co.id = r.company_id
     WHERE ranked.rank BETWEEN %(first)s AND %(last)s
     ORDER BY ranked.rank
-"""
+""",
+)
 
 
 def _leader_params(*, recruiters: list[int], now: datetime.datetime) -> dict:
