@@ -68,6 +68,24 @@ _GROUP = """
 _SETS = "(co.id, co.name{extra}), (u.id, u.first_name, u.last_name, u.username{extra}), ({bare})"
 
 
+# Ranks each company and recruiter in a grouped query ("grouped", with a `size` per row) and,
+# when %(leading)s is set, keeps only that many of each with the biggest size (by name among
+# equals): a few hundred rows at most reach Python instead of one per company and recruiter.
+# Without it every row comes back, ranked by name (the CSV). `groups` is how many there were.
+_RANKED = """
+    ranked AS (
+        SELECT grouped.*, dense_rank() OVER (
+            PARTITION BY grp
+            ORDER BY CASE WHEN %(leading)s::int IS NULL THEN 0 ELSE size END DESC, grp_name, grp_id
+        ) AS place
+        FROM grouped
+        WHERE %(leading)s::int IS NULL OR size > 0 OR grp = 'all'
+    ),
+    counted AS (SELECT ranked.*, max(place) OVER (PARTITION BY grp) AS groups FROM ranked)
+"""
+_SHOWN = "grp = 'all' OR %(leading)s::int IS NULL OR place <= %(leading)s::int"
+
+
 def _sets(*extra: str) -> str:
     tail = "".join(f", {column}" for column in extra)
     return _SETS.format(extra=tail, bare=", ".join(extra))
@@ -135,30 +153,45 @@ class ScoreTable:
 
 
 SCORES_SQL = f"""
-    SELECT {_GROUP}, s.offset_days, ans.audience, avg(ans.score)::float, count(*)
-    {_FROM}
-    JOIN {CadenceStep._meta.db_table} s ON s.id = f.cadence_step_id
-    WHERE {_SCOPE}
-    GROUP BY GROUPING SETS ({_sets("s.offset_days", "ans.audience")})
-    ORDER BY grp, grp_name, grp_id, s.offset_days, ans.audience
+    WITH grouped AS (
+        SELECT {_GROUP}, s.offset_days AS day, ans.audience AS audience,
+            avg(ans.score)::float AS average, count(*) AS answers,
+            sum(count(*)) OVER (PARTITION BY
+                GROUPING(co.id), GROUPING(u.id), coalesce(co.id, u.id)) AS size
+        {_FROM}
+        JOIN {CadenceStep._meta.db_table} s ON s.id = f.cadence_step_id
+        WHERE {_SCOPE}
+        GROUP BY GROUPING SETS ({_sets("s.offset_days", "ans.audience")})
+    ),
+    {_RANKED}
+    SELECT grp, grp_id, grp_name, day, audience, average, answers, groups
+    FROM counted WHERE {_SHOWN}
+    ORDER BY grp, place, day, audience
 """
 
 
-def checkin_scores(filters: Filters) -> ScoreTable:
+def checkin_scores(filters: Filters, *, leading: int | None = None) -> ScoreTable:
     """Average score and number of answers per check-in (day and audience), per company, per
-    recruiter and in all. Answers to a step since deleted have no day and are left out."""
+    recruiter and in all; with `leading`, only that many companies and recruiters, those with
+    the most answers first. Answers to a step since deleted have no day and are left out."""
     groups: dict[tuple[str, int | None], ScoreRow] = {}
     steps: set[Step] = set()
-    for grp, grp_id, name, day, audience, average, count in _fetch(SCORES_SQL, filters.params()):
+    more = {"company": 0, "recruiter": 0}
+    params = filters.params() | {"leading": leading}
+    for grp, grp_id, name, day, audience, average, count, total in _fetch(SCORES_SQL, params):
         step = Step(day, audience)
         steps.add(step)
         row = groups.setdefault((grp, grp_id), ScoreRow(name or "All"))
         row.cells[step] = Score(round(average, 1), count)
+        if grp in more and leading is not None:
+            more[grp] = max(total - leading, 0)
     return ScoreTable(
         steps=sorted(steps, key=lambda s: (s.day, AUDIENCES.index(s.audience))),
         total=groups.get(("all", None), ScoreRow("All")),
         by_company=[row for (grp, _), row in groups.items() if grp == "company"],
         by_recruiter=[row for (grp, _), row in groups.items() if grp == "recruiter"],
+        more_companies=more["company"],
+        more_recruiters=more["recruiter"],
     )
 
 
@@ -213,22 +246,35 @@ class Outcomes:
 
 
 _THEME_COUNTS = ",\n".join(
-    f"count(*) FILTER (WHERE {CONCERN_SQL} AND ans.concern_theme = '{theme.value}')"
-    for theme in THEMES
+    f"count(*) FILTER (WHERE {CONCERN_SQL} AND ans.concern_theme = '{theme.value}') AS theme_{n}"
+    for n, theme in enumerate(THEMES)
 )
 _SOLVED_COUNTS = ",\n".join(
-    f"count(*) FILTER (WHERE ans.solved_problem = '{value}')" for value in SOLVED_VALUES
+    f"count(*) FILTER (WHERE ans.solved_problem = '{value}') AS solved_{n}"
+    for n, value in enumerate(SOLVED_VALUES)
 )
+_OUTCOME_COLUMNS = ", ".join(
+    ["size"]
+    + [f"theme_{n}" for n in range(len(THEMES))]
+    + ["untagged"]
+    + [f"solved_{n}" for n in range(len(SOLVED_VALUES))]
+)
+# The size a company or recruiter is ranked by here is its number of concerns.
 OUTCOMES_SQL = f"""
-    SELECT {_GROUP},
-        count(*) FILTER (WHERE {CONCERN_SQL}),
-        {_THEME_COUNTS},
-        count(*) FILTER (WHERE {CONCERN_SQL} AND ans.concern_theme = ''),
-        {_SOLVED_COUNTS}
-    {_FROM}
-    WHERE {_SCOPE} AND ({CONCERN_SQL} OR ans.solved_problem <> '')
-    GROUP BY GROUPING SETS ({_sets()})
-    ORDER BY grp, grp_name, grp_id
+    WITH grouped AS (
+        SELECT {_GROUP},
+            count(*) FILTER (WHERE {CONCERN_SQL}) AS size,
+            {_THEME_COUNTS},
+            count(*) FILTER (WHERE {CONCERN_SQL} AND ans.concern_theme = '') AS untagged,
+            {_SOLVED_COUNTS}
+        {_FROM}
+        WHERE {_SCOPE} AND ({CONCERN_SQL} OR ans.solved_problem <> '')
+        GROUP BY GROUPING SETS ({_sets()})
+    ),
+    {_RANKED}
+    SELECT grp, grp_id, grp_name, groups, {_OUTCOME_COLUMNS}
+    FROM counted WHERE {_SHOWN}
+    ORDER BY grp, place
 """
 
 
@@ -248,19 +294,24 @@ def _outcome_row(name: str, counts: tuple) -> OutcomeRow:
     )
 
 
-def post_hire_outcomes(filters: Filters) -> Outcomes:
+def post_hire_outcomes(filters: Filters, *, leading: int | None = None) -> Outcomes:
     """Concerns (flagged answers) by the theme the recruiter tagged, with the untagged ones, and
-    the leaders' 90-day answers (yes / partly / no), per company, per recruiter and in all."""
+    the leaders' 90-day answers (yes / partly / no), per company, per recruiter and in all; with
+    `leading`, only that many companies and recruiters with concerns, the most first."""
     empty = _outcome_row("All", (0,) * (2 + len(THEMES) + len(SOLVED_VALUES)))
     outcomes = Outcomes(total=empty, by_company=[], by_recruiter=[])
-    for grp, _grp_id, name, *counts in _fetch(OUTCOMES_SQL, filters.params()):
+    params = filters.params() | {"leading": leading}
+    for grp, _grp_id, name, total, *counts in _fetch(OUTCOMES_SQL, params):
         row = _outcome_row(name or "All", tuple(counts))
+        more = max(total - leading, 0) if leading is not None else 0
         if grp == "all":
             outcomes.total = row
         elif grp == "company":
             outcomes.by_company.append(row)
+            outcomes.more_companies = more
         else:
             outcomes.by_recruiter.append(row)
+            outcomes.more_recruiters = more
     return outcomes
 
 
@@ -282,12 +333,6 @@ class PostHireFigures:
         return (self.page - 1) * SOLVED_PAGE_SIZE + 1
 
 
-def _leading(rows: list, size) -> tuple[list, int]:
-    """The rows with the most answers first (by name among equals), and how many are left."""
-    rows = sorted((row for row in rows if size(row)), key=lambda row: (-size(row), row.name))
-    return rows[:LEADING], max(len(rows) - LEADING, 0)
-
-
 def post_hire_figures(filters: Filters, *, page: int = 1) -> PostHireFigures:
     """What the post-hire page shows: the score and concern tables cut to the LEADING companies
     and recruiters, and one page of the leaders' 90-day answers (the last page if `page` is
@@ -300,27 +345,17 @@ def post_hire_figures(filters: Filters, *, page: int = 1) -> PostHireFigures:
             # join: 130,000 and 200,000 index entries for 1,666 answers on the bench (96 of the
             # scores query's 140 ms). These tables' indexes are in memory.
             cursor.execute("SET LOCAL random_page_cost = 1.1")
-        outcomes = post_hire_outcomes(filters)
-        scores = checkin_scores(filters)
+        outcomes = post_hire_outcomes(filters, leading=LEADING)
+        scores = checkin_scores(filters, leading=LEADING)
         answered = outcomes.total.answered_solved
         last_page = -(-answered // SOLVED_PAGE_SIZE) or 1
         page = min(max(page, 1), last_page)
         answers = solved_answers(filters, page=page) if answered else []
 
-    def answers_of(row: ScoreRow) -> int:
-        return row.answers
-
-    def concerns(row: OutcomeRow) -> int:
-        return row.concerns
-
-    scores.by_company, scores.more_companies = _leading(scores.by_company, answers_of)
-    scores.by_recruiter, scores.more_recruiters = _leading(scores.by_recruiter, answers_of)
     # The shown rows' cells in column order, laid out once here rather than looked up cell by
     # cell in the template on every visit (a third of the tables' rendering time).
     for row in [*scores.by_company, *scores.by_recruiter, scores.total]:
         row.shown = row.line(scores.steps)
-    outcomes.by_company, outcomes.more_companies = _leading(outcomes.by_company, concerns)
-    outcomes.by_recruiter, outcomes.more_recruiters = _leading(outcomes.by_recruiter, concerns)
     return PostHireFigures(scores, outcomes, answers, page, last_page)
 
 
