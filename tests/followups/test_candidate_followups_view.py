@@ -11,6 +11,7 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from followups import services
 from followups.models import FollowUp
+from followups.services.answers import asks_whether_solved
 from tests.candidates.factories import ApplicationFactory, CandidateFactory, PlacementFactory
 from tests.followups.factories import FollowUpFactory
 from tests.hiring_leaders.factories import RequisitionFactory
@@ -168,7 +169,12 @@ def test_the_page_runs_a_fixed_number_of_queries(
         )
         services.followups_on_placement(placement=placement)
         for followup in FollowUp.objects.filter(placement=placement, channel="email"):
-            services.checkin_answer(followup=followup, score=1 + followup.pk % 5)
+            services.checkin_answer(
+                followup=followup,
+                score=1 + followup.pk % 5,
+                # The leader's 90-day check-in also asks whether the hire solved the problem.
+                solved_problem="partly" if asks_whether_solved(followup) else "",
+            )
     FollowUpFactory.create_batch(
         tasks,
         candidate=candidate,

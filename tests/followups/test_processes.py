@@ -101,9 +101,9 @@ def test_check_ins_go_out_on_day_30_60_and_90_whatever_the_weekday_with_links_th
                 expected[day][(hire.email, "How are your first")] = business_day_at_ten(
                     moment, HIRE_ZONE
                 )
-                expected[day][(leader.email, f"How is Hire{n} settling in?")] = business_day_at_ten(
-                    moment, LEADER_ZONE
-                )
+                # At 90 days the leader is also asked whether the hire solved the problem.
+                to_leader = f"Hire{n} at 90 days" if day == 90 else f"How is Hire{n} settling in?"
+                expected[day][(leader.email, to_leader)] = business_day_at_ten(moment, LEADER_ZONE)
     # The schedule in the database follows the rule, to the minute, in each recipient's zone.
     scheduled = {
         (f.person.email, f.cadence_step.offset_days, f.due_at)
