@@ -25,6 +25,7 @@ from candidates.forms import (
 from candidates.models import Candidate
 from recruitcrm import rendering
 from recruitcrm.access import recruiter_required
+from recruitcrm.form_errors import refusal_onto_form
 
 LIST = "candidates/candidate_list.html"
 FORM = "candidates/candidate_form.html"
@@ -131,7 +132,7 @@ def candidate_create(request):
         except services.DuplicateCandidate as error:
             duplicate = error
         except ValidationError as error:
-            _to_form(form, error)
+            refusal_onto_form(form, error)
         else:
             messages.success(request, f"{candidate.name} is on file, owned by {candidate.owner}.")
             return redirect(candidate)
@@ -156,19 +157,11 @@ def candidate_edit(request, pk: int):
         except services.DuplicateCandidate as error:
             duplicate = error
         except ValidationError as error:
-            _to_form(form, error)
+            refusal_onto_form(form, error)
         else:
             messages.success(request, f"Saved {candidate.name}'s details.")
             return redirect(candidate)
     return render(request, FORM, {"form": form, "duplicate": duplicate, "candidate": candidate})
-
-
-def _to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from hiring_leaders.intake_forms import (
 from hiring_leaders.models import IntakeVersion, Requisition, TimeToFillForecast
 from hiring_leaders.selectors import requisition_for_recruiter
 from recruitcrm.access import hiring_leader_required, recruiter_required
+from recruitcrm.form_errors import refusal_onto_form
 from recruitcrm.rendering import render
 
 INTAKE = "hiring_leaders/intake_form.html"
@@ -38,14 +39,6 @@ VERSIONS_PER_PAGE = 20
 
 def _intake_url(requisition: Requisition, anchor: str = "") -> str:
     return reverse("clients:requisition_intake", args=[requisition.pk]) + anchor
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 def _initial(found) -> dict:
@@ -97,7 +90,7 @@ def requisition_intake(request, pk: int):
             requisition=requisition, by=request.user, **form.cleaned_data
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        refusal_onto_form(form, error)
         return _page(request, requisition, form=form, status=400)
     if version:
         changed = ", ".join(intake.FIELD_LABELS[name] for name in version.changed_fields)
@@ -136,7 +129,7 @@ def requisition_forecast(request, pk: int):
                 requisition=requisition, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            refusal_onto_form(form, error)
         else:
             first = not TimeToFillForecast.objects.filter(
                 requisition=requisition, made_at__lt=made.made_at

@@ -29,6 +29,7 @@ from hiring_leaders.kit_forms import (
 from hiring_leaders.models import InterviewKit
 from hiring_leaders.selectors import requisition_for_recruiter
 from recruitcrm.access import hiring_leader_required, recruiter_required
+from recruitcrm.form_errors import refusal_onto_form
 from recruitcrm.rendering import render
 
 KIT_PAGE = "hiring_leaders/interview_kit.html"
@@ -38,14 +39,6 @@ DIRECTIONS = ("up", "down")
 
 def _kit_url(requisition, anchor: str = "") -> str:
     return reverse("kits:kit", args=[requisition.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 def _kit_page(request, requisition, *, bound=None, status=200):
@@ -180,7 +173,7 @@ def criterion_save(request, pk: int, criterion_pk: int | None = None):
         try:
             saved = kits.kit_criterion_save(kit=kit, criterion=criterion, **form.cleaned_data)
         except ValidationError as error:
-            _errors_onto(form, error)
+            refusal_onto_form(form, error)
         else:
             messages.success(request, f"Saved “{saved.name}”.")
             return redirect(_kit_url(requisition, f"criterion-{saved.pk}"))
@@ -252,7 +245,7 @@ def round_save(request, pk: int, round_pk: int | None = None):
                 criteria=list(data["criteria"]),
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            refusal_onto_form(form, error)
         else:
             messages.success(request, f"Saved the round “{saved.name}”.")
             return redirect(_kit_url(requisition, "rounds"))
@@ -280,7 +273,7 @@ def panel_member_save(request, pk: int, member_pk: int | None = None):
                 requisition=requisition, member=member, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            refusal_onto_form(form, error)
         else:
             messages.success(request, f"{saved.name} is on the panel.")
             return redirect(_kit_url(requisition, "panel"))
@@ -374,7 +367,7 @@ def application_interviews(request, pk: int, application_pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            refusal_onto_form(form, error)
         else:
             owed = len(data["interviewers"])
             messages.success(

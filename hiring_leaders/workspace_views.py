@@ -48,6 +48,7 @@ from hiring_leaders.wording import (
     status_done_message,
 )
 from recruitcrm.access import recruiter_required
+from recruitcrm.form_errors import refusal_onto_form
 from recruitcrm.rendering import render
 
 REQUISITION_LIST = "hiring_leaders/requisition_list.html"
@@ -70,15 +71,6 @@ def _fragment_only(request) -> bool:
 
 def _detail_url(requisition: Requisition) -> str:
     return reverse("clients:requisition_detail", args=[requisition.pk])
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's refusal shown on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 # ---------- requisitions: list ----------
@@ -132,7 +124,7 @@ def requisition_create(request):
     try:
         requisition = services.requisition_open(**form.service_fields())
     except ValidationError as error:
-        _apply_errors(form, error)
+        refusal_onto_form(form, error)
         return _requisition_form_page(request, form)
     messages.success(
         request,
@@ -160,7 +152,7 @@ def requisition_edit(request, pk: int):
                 requisition=requisition, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            refusal_onto_form(form, error)
         else:
             messages.success(request, f"Saved the details of {saved.title}.")
             return redirect(_detail_url(requisition))
@@ -305,7 +297,7 @@ def application_hire(request, pk: int, application_pk: int):
                 application=application, start_date=form.cleaned_data["start_date"], by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            refusal_onto_form(form, error)
         else:
             messages.success(
                 request,
@@ -328,7 +320,7 @@ def application_close(request, pk: int, application_pk: int):
                 application=application, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            refusal_onto_form(form, error)
         else:
             outcome = Application.Outcome(form.cleaned_data["outcome"]).label.lower()
             messages.success(
@@ -504,7 +496,7 @@ def _company_form_page(request, *, company=None):
                 )
                 messages.success(request, f"Saved {company.name}.")
         except ValidationError as error:
-            _apply_errors(form, error)
+            refusal_onto_form(form, error)
         else:
             return redirect("clients:company_detail", pk=company.pk)
     return render(request, COMPANY_FORM, {"form": form, "company": company})
@@ -586,7 +578,7 @@ def _leader_form_page(request, *, leader=None):
                 )
                 messages.success(request, f"Saved {leader.name}\u2019s details.")
         except ValidationError as error:
-            _apply_errors(form, error)
+            refusal_onto_form(form, error)
         else:
             return redirect("clients:hiringleader_detail", pk=leader.pk)
     return render(request, LEADER_FORM, {"form": form, "leader": leader})
