@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from candidates import scorecards
 from candidates.models import Scorecard
 from followups import links
+from followups.views import bad_link_page
 from hiring_leaders import kit_selectors
 from hiring_leaders.kit_forms import ScorecardForm
 from hiring_leaders.models import PanelMember
@@ -19,11 +20,14 @@ SCORECARD_PAGE = "followups/scorecard_form.html"
 
 
 def _bad_link(request, error: links.BadLink):
-    return render(
+    return bad_link_page(
         request,
-        "followups/panel_bad_link.html",
-        {"message": str(error), "expired": error.expired},
-        status=410 if error.expired else 400,
+        error,
+        expired_advice=(
+            "Interview links stay open for a few weeks after the interview. Reply to the "
+            "recruiter's email and they will send you a fresh one."
+        ),
+        recruiter="the recruiter",
     )
 
 

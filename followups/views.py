@@ -28,14 +28,35 @@ from followups.selectors import checkin_for_token
 from recruitcrm.access import admin_required
 from recruitcrm.rendering import render as render_page
 
+CHECKIN_EXPIRED = (
+    "Check-in links stay open for a few weeks. Reply to the email you received and your "
+    "recruiter will pick it up from there."
+)
 
-def _bad_link(request, error: links.BadLink):
+
+def bad_link_page(
+    request,
+    error: links.BadLink,
+    *,
+    expired_advice: str = CHECKIN_EXPIRED,
+    recruiter: str = "your recruiter",
+):
+    """The page a signed link that no longer works leads to: what is wrong, and what to do."""
     return render(
         request,
         "followups/bad_link.html",
-        {"message": str(error), "expired": error.expired},
+        {
+            "message": str(error),
+            "expired": error.expired,
+            "expired_advice": expired_advice,
+            "recruiter": recruiter,
+        },
         status=410 if error.expired else 400,
     )
+
+
+def _bad_link(request, error: links.BadLink):
+    return bad_link_page(request, error)
 
 
 def checkin(request, token: str):
