@@ -171,7 +171,7 @@ class CadenceStep(models.Model):
 
 
 # What Today reads of a scheduled row to file it in a section (see the indexes below).
-QUEUE_COLUMNS = ["id", "key", "cadence_step", "audience", "candidate", "hiring_leader"]
+QUEUE_COLUMNS = ["key", "audience", "candidate", "hiring_leader"]
 
 
 class FollowUp(models.Model):
@@ -258,9 +258,11 @@ class FollowUp(models.Model):
                 condition=models.Q(state="sending"),
             ),
             # Both carry what Today reads of a row, so its sections are counted and ranked
-            # from the index alone (followups/queue/selectors.py).
+            # from the index alone, and are probed per cadence step, so a recruiter's thousands
+            # of quiet candidates are not read to find their few other rows
+            # (followups/queue/selectors.py).
             models.Index(
-                fields=["recruiter", "due_at"],
+                fields=["recruiter", "cadence_step", "due_at", "id"],
                 name="followup_recruiter_tasks",
                 condition=models.Q(state="scheduled", channel="task"),
                 include=QUEUE_COLUMNS,
@@ -273,7 +275,7 @@ class FollowUp(models.Model):
             ),
             # The queue's "bad news waiting": a recruiter's emails still to go.
             models.Index(
-                fields=["recruiter", "due_at"],
+                fields=["recruiter", "cadence_step", "due_at", "id"],
                 name="followup_recruiter_emails",
                 condition=models.Q(state="scheduled", channel="email"),
                 include=QUEUE_COLUMNS,

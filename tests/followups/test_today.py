@@ -170,6 +170,26 @@ class TestSections:
         assert [row.candidate for row in second_page.rows] == in_order[4:]
         assert second_page.count == 7
 
+    def test_today_counts_quiet_candidates_up_to_a_cap_and_their_page_counts_all(
+        self, me, signed_in, monkeypatch
+    ):
+        for days_ in (14, 13, 12, 11, 10, 9, 8):
+            quiet_candidate(me, silent_days=days_)
+        services.followups_schedule_recurring()
+        monkeypatch.setattr(selectors, "QUIET_COUNTED_UP_TO", 6)
+
+        quiet = selectors.queue_for(recruiter=me).section("quiet")
+        everyone = selectors.queue_section(recruiter=me, key="quiet")
+        page = text(signed_in.get(TODAY_URL))
+
+        assert (quiet.count, quiet.more_than, len(quiet.rows)) == (6, True, selectors.ROWS_SHOWN)
+        assert (everyone.count, everyone.more_than) == (7, False)
+        assert 'Going quiet <span class="count">more than 6</span>' in page
+        assert "More than 6 in all: see every one" in page
+        monkeypatch.setattr(selectors, "QUIET_COUNTED_UP_TO", 7)
+        exactly = selectors.queue_for(recruiter=me).section("quiet")
+        assert (exactly.count, exactly.more_than) == (7, False)
+
     def test_each_section_holds_what_belongs_there_and_nothing_else(self, me, busy):
         queue = selectors.queue_for(recruiter=me)
 
