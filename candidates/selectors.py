@@ -101,6 +101,40 @@ def requisition_choices(*, viewer: User, include: int | None = None) -> list[Req
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RequisitionOption:
+    """A requisition as the candidate list's filter offers it."""
+
+    pk: int
+    title: str
+    company_name: str
+
+
+# Written out: built with the ORM (a filter with an OR, select_related, an ordering), this read of
+# a dozen rows took 1.6 ms of Python on every visit to the candidate list.
+REQUISITION_OPTIONS_SQL = Prepared(
+    "candidate_list_requisitions",
+    f"""
+    SELECT r.id, r.title, co.name
+    FROM {Requisition._meta.db_table} r
+    JOIN {Company._meta.db_table} co ON co.id = r.company_id
+    WHERE (r.recruiter_id = %(viewer)s AND r.status IN (%(open)s, %(on_hold)s))
+        OR r.id = %(include)s
+    ORDER BY r.title, r.id
+    LIMIT 200
+""",
+)
+
+
+def requisition_options(*, viewer: User, include: int | None = None) -> list[RequisitionOption]:
+    """`requisition_choices` as (id, title, company) rows, for the candidate list's filter."""
+    params = {"viewer": viewer.pk, "include": include}
+    params["open"], params["on_hold"] = ACTIVE_REQUISITION
+    with connection.cursor() as cursor:
+        REQUISITION_OPTIONS_SQL.execute(cursor, params)
+        return [RequisitionOption(*row) for row in cursor.fetchall()]
+
+
 def tag_choices() -> list[str]:
     return list(Tag.objects.order_by("name").values_list("name", flat=True)[:200])
 

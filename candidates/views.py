@@ -65,7 +65,7 @@ def candidate_list(request):
     }
     if _fragment_only(request):
         return rendering.render(request, LIST + "#candidate_table", context)
-    context["requisitions"] = selectors.requisition_choices(
+    context["requisitions"] = selectors.requisition_options(
         viewer=request.user, include=filters.requisition_id
     )
     context["tags"] = selectors.tag_choices()

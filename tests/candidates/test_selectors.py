@@ -16,7 +16,7 @@ from tests.candidates.factories import (
     CandidateFactory,
     TagFactory,
 )
-from tests.hiring_leaders.factories import RequisitionFactory
+from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -377,3 +377,32 @@ def test_duplicates_are_the_same_email_or_the_same_name_and_phone():
     )
 
     assert list(matches) == [same_email, same_person]
+
+
+# ---------- the list's requisition filter ----------
+
+
+def test_requisition_options_are_the_viewers_open_roles_by_title(recruiter, other_recruiter):
+    acme = HiringLeaderFactory(company__name="Acme")
+
+    def role(title, **fields):
+        fields.setdefault("recruiter", recruiter)
+        return RequisitionFactory(title=title, hiring_leader=acme, **fields)
+
+    zebra, paused = role("Zebra keeper"), role("Actuary", status="on_hold")
+    closed_on = datetime.date(2026, 11, 2)
+    filled = role("Filled role", status="filled", closed_on=closed_on)
+    role("Cancelled role", status="cancelled", closed_on=closed_on)
+    role("Someone else's", recruiter=other_recruiter)
+
+    def options(include=None):
+        found = selectors.requisition_options(viewer=recruiter, include=include)
+        return [(option.pk, option.title, option.company_name) for option in found]
+
+    assert options() == [(paused.pk, "Actuary", "Acme"), (zebra.pk, "Zebra keeper", "Acme")]
+    # The role the list is filtered by is offered whatever it is, so the filter shows it chosen.
+    assert options(include=filled.pk) == [
+        (paused.pk, "Actuary", "Acme"),
+        (filled.pk, "Filled role", "Acme"),
+        (zebra.pk, "Zebra keeper", "Acme"),
+    ]
