@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.middleware.csrf import get_token
 from markupsafe import Markup
 
-from recruitcrm.jinja2 import url
+from recruitcrm.jinja2 import Relative, url
 
 
 def navigation(request):
@@ -51,3 +51,9 @@ def csrf_once(request):
             token
         ),
     }
+
+
+def moments(request):
+    """The Jinja2 pages' `relative()`, with the time zone and "now" read once for the page
+    (recruitcrm.jinja2.Relative)."""
+    return {"relative": Relative()}

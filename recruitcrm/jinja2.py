@@ -74,21 +74,48 @@ def strftime(value: datetime.datetime | datetime.date | None, pattern: str) -> s
     return value.strftime(pattern)
 
 
+class Relative:
+    """`relative(moment)`: a moment as people say it ("3 days ago"), the exact time on hover.
+
+    A list shows two of these per row, a hundred a page, so the time zone and "now" are read once
+    per page (a context processor gives each render its own, `moments`), not once per moment:
+    each read of the current zone goes through asgiref's context-local storage, and together
+    with strftime that was four fifths of the 11 µs a moment took."""
+
+    __slots__ = ("now", "zone")
+
+    def __init__(self) -> None:
+        self.zone = timezone.get_current_timezone()
+        self.now = timezone.now()
+
+    def __call__(self, value: datetime.datetime | None, empty: str = "Never") -> Markup:
+        if value is None:
+            return Markup(f'<span class="muted">{escape(empty)}</span>')
+        # What goes in is a date and time formatted here, never text anyone typed, so there is
+        # nothing to escape.
+        moment = value.astimezone(self.zone)
+        return Markup(
+            f'<time datetime="{moment.isoformat(timespec="milliseconds")}" '
+            f'title="{exact_time(moment)}">{ago(value, self.now)}</time>'
+        )
+
+
 def relative(value: datetime.datetime | None, empty: str = "Never") -> Markup:
-    """A moment as people say it ("3 days ago"), the exact time on hover."""
-    if value is None:
-        return Markup(f'<span class="muted">{escape(empty)}</span>')
-    # A list shows two of these per row, so the moment is converted once and written out
-    # directly: what goes in is a date and time formatted here, never text anyone typed, so
-    # there is nothing to escape.
-    moment = value.astimezone(timezone.get_current_timezone())
-    return Markup(
-        f'<time datetime="{moment.isoformat(timespec="milliseconds")}" '
-        f'title="{moment.strftime(EXACT_TIME)}">{ago(value)}</time>'
+    """`Relative` for a template rendered outside a request (an email)."""
+    return Relative()(value, empty)
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def exact_time(moment: datetime.datetime) -> str:
+    """`moment.strftime("%a %-d %b %Y, %H:%M %Z")` in English whatever the locale, in half
+    the time."""
+    return (
+        f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}, "
+        f"{moment.hour:02d}:{moment.minute:02d} {moment.tzname() or ''}"
     )
-
-
-EXACT_TIME = "%a %-d %b %Y, %H:%M %Z"
 
 
 def pluralize(count: int, suffix: str = "s") -> str:

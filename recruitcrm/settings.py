@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "recruitcrm.context_processors.navigation",
                 "recruitcrm.context_processors.csrf_once",
+                "recruitcrm.context_processors.moments",
             ],
         },
     },

@@ -1,7 +1,11 @@
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
+from django.utils import timezone
 
+from recruitcrm.jinja2 import Relative, relative
 from recruitcrm.templatetags.relative_time import ago
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
@@ -25,3 +29,51 @@ def test_one_unit_as_people_say_it(delta, said):
 
 def test_nothing_for_no_time():
     assert ago(None) == ""
+
+
+# ---------- the Jinja2 pages' relative() ----------
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "exact"),
+    [
+        ("UTC", datetime.datetime(2026, 3, 9, 7, 5, 4, 123456), "Mon 9 Mar 2026, 07:05 UTC"),
+        # The zone's own abbreviation, summer and winter.
+        ("Europe/London", datetime.datetime(2026, 7, 1, 12, 0), "Wed 1 Jul 2026, 13:00 BST"),
+        ("Europe/London", datetime.datetime(2026, 12, 31, 23, 59), "Thu 31 Dec 2026, 23:59 GMT"),
+    ],
+)
+def test_relative_writes_the_moment_in_the_current_zone_with_the_exact_time_on_hover(
+    zone, moment, exact
+):
+    moment = moment.replace(tzinfo=datetime.UTC)
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    with (
+        time_machine.travel(moment + datetime.timedelta(days=3), tick=False),
+        timezone.override(zone),
+    ):
+        written = relative(moment)
+
+    assert written == (
+        f'<time datetime="{local.isoformat(timespec="milliseconds")}" '
+        f'title="{exact}">3 days ago</time>'
+    )
+    assert exact == local.strftime("%a %-d %b %Y, %H:%M %Z")
+
+
+def test_a_page_reads_the_zone_and_now_once_for_all_its_moments():
+    start = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        with timezone.override("Asia/Tokyo"):
+            page = Relative()
+        clock.shift(datetime.timedelta(hours=2))
+
+        written = page(start - datetime.timedelta(minutes=5))
+
+    assert ">5 minutes ago</time>" in written
+    assert "+09:00" in written
+
+
+def test_relative_says_when_there_is_no_moment():
+    assert relative(None) == '<span class="muted">Never</span>'
+    assert relative(None, "Not <yet>") == '<span class="muted">Not &lt;yet&gt;</span>'
