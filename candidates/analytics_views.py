@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -21,13 +22,16 @@ from recruitcrm.access import hiring_leader_required, recruiter_required
 from recruitcrm.analytics import (
     AnalyticsFilterForm,
     PeriodFilterForm,
+    companies_matching,
     csv_response,
     export_requested,
+    recruiters_matching,
 )
 from recruitcrm.rendering import render
 
 PIPELINE = "candidates/analytics/pipeline.html"
 EXPERIENCE = "candidates/analytics/experience.html"
+CHOICES = "candidates/analytics/_choices.html"
 FIGURES = {
     PIPELINE: "candidates/analytics/_pipeline_figures.html",
     EXPERIENCE: "candidates/analytics/_experience_figures.html",
@@ -65,6 +69,20 @@ def agency_experience(request):
         reading,
         {"filters": filters, "owed_days": experience_analytics.OUTCOME_OWED_DAYS},
     )
+
+
+@recruiter_required
+def filter_choices(request, kind: str):
+    """The names a filter's picker offers as one types: htmx puts them in its <datalist>. Only
+    an admin picks a recruiter (a recruiter's figures are their own)."""
+    text = request.GET.get(kind, "").strip()[:200]
+    if kind == "company":
+        labels = [company.name for company in companies_matching(text)] if text else []
+    elif kind == "recruiter" and request.user.is_admin:
+        labels = [label for _user, label in recruiters_matching(text)] if text else []
+    else:
+        raise Http404("No such filter")
+    return render(request, CHOICES, {"labels": labels})
 
 
 @recruiter_required

@@ -15,7 +15,9 @@ How a page uses it::
   a recruiter sees their own figures only (the field offers them alone). A leader's page passes
   `fixed_recruiter` / no form at all. Bad input keeps the other fields, falls back to the
   default for the bad one and shows the error beside it: a page always has figures.
-  Two queries to render the choices (recruiters, companies), one for a recruiter.
+  The recruiter and company are typed (`PickField`: a name, part of one, or an id), not chosen
+  from a list of every one; the picker's <datalist> is filled as one types from
+  `analytics:choices`. No query to render the form; one per field chosen.
 - `Filters.start_at` / `end_at`: the range as aware datetimes, end exclusive, for SQL params.
 - `export_requested(request, tables)`: the table named by `?export=`, 404 for an unknown one;
   the page's download links are `request.GET|querystring(export="funnel")`, so a CSV always has
@@ -30,11 +32,14 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat, Trim
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
@@ -94,39 +99,121 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class _NamedChoices(ModelChoiceIterator):
-    """The choices as (id, name) read with values_list: an agency of a few hundred recruiters
-    and companies built a model instance per option on every visit (two thirds of the agency
-    page's time on the bench data set)."""
+# How many names a picker offers at once (as you type, or when what was typed matches several).
+SUGGESTIONS = 12
+_WITH_USERNAME = re.compile(r"^(?P<name>.*?)\s*\((?P<username>[^()]+)\)$")
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.queryset.model is User:
-            for pk, first, last, username in self.queryset.values_list(
-                "pk", "first_name", "last_name", "username"
-            ):
-                yield (pk, f"{first} {last}".strip() or username)  # as User.__str__
+
+def recruiter_label(user: User, *, shared: bool) -> str:
+    """What the recruiter picker shows and accepts for someone: their name, with the username
+    when another recruiter has the same name."""
+    return f"{user.name} ({user.username})" if shared else user.name
+
+
+def recruiters_matching(text: str, *, limit: int = SUGGESTIONS) -> list[tuple[User, str]]:
+    """Recruiters whose name or username contains `text` (whole name first, then by name), up
+    to `limit`, each with its picker label. One query over the recruiters (a few hundred)."""
+    text = text.strip()
+    found = list(
+        _recruiters()
+        .filter(Q(full__icontains=text) | Q(username__icontains=text))
+        .annotate(exact=Q(full__iexact=text))
+        .order_by("-exact", "first_name", "last_name", "pk")[:limit]
+    )
+    return [(user, recruiter_label(user, shared=user.shared)) for user in found]
+
+
+def companies_matching(text: str, *, limit: int = SUGGESTIONS) -> list[Company]:
+    """Companies whose name contains `text`, the one so called first, up to `limit`."""
+    text = text.strip()
+    return list(
+        Company.objects.filter(name__icontains=text)
+        .annotate(exact=Q(name__iexact=text))
+        .only("pk", "name")
+        .order_by("-exact", "name")[:limit]
+    )
+
+
+def _recruiters():
+    """Recruiters with their full name (as User.name) and whether another recruiter has it."""
+    full = Concat("first_name", Value(" "), "last_name")
+    namesakes = User.objects.filter(
+        role=User.Role.RECRUITER,
+        first_name__iexact=OuterRef("first_name"),
+        last_name__iexact=OuterRef("last_name"),
+    ).exclude(pk=OuterRef("pk"))
+    return (
+        User.objects.filter(role=User.Role.RECRUITER)
+        .annotate(full=Trim(full), shared=Exists(namesakes))
+        .only("pk", "first_name", "last_name", "username")
+    )
+
+
+class PickField(forms.CharField):
+    """A recruiter or company typed by name rather than chosen from a list of every one (a list
+    of a few hundred of each was most of an agency's analytics page). Accepts the name (any
+    case), part of it when only one matches, a recruiter's "Name (username)", or an id (what
+    older links and the page's own downloads may carry). Cleans to the one it names, or None
+    for empty; several matches are an error that names them, and the field's `suggestions` then
+    hold them for the page's <datalist>."""
+
+    def __init__(self, *, kind: str, everyone: str, **kwargs):
+        super().__init__(required=False, max_length=200, strip=True, **kwargs)
+        self.kind = kind
+        self.everyone = everyone
+        self.suggestions: list[str] = []
+        self.chosen_label = ""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        if self.kind == "recruiter":
+            return self._recruiter(text)
+        return self._company(text)
+
+    def _recruiter(self, text: str) -> User:
+        rows = _recruiters()
+        with_username = _WITH_USERNAME.match(text)
+        if text.isdigit():
+            found = list(rows.filter(pk=int(text)))
+        elif with_username:
+            found = list(rows.filter(username__iexact=with_username["username"]))
         else:
-            yield from self.queryset.values_list("pk", "name")
+            found = [user for user, _label in recruiters_matching(text)]
+            exact = [u for u in found if u.full.lower() == text.lower() and not u.shared]
+            found = exact or found
+        labels = [recruiter_label(user, shared=user.shared) for user in found]
+        return self._one(text, found, labels, "recruiter", "recruiters")
 
+    def _company(self, text: str) -> Company:
+        if text.isdigit():
+            found = list(Company.objects.filter(pk=int(text)).only("pk", "name"))
+        else:
+            found = companies_matching(text)
+            found = [c for c in found if c.name.lower() == text.lower()] or found
+        return self._one(text, found, [c.name for c in found], "company", "companies")
 
-class NamedChoiceField(forms.ModelChoiceField):
-    iterator = _NamedChoices
+    def _one(self, text: str, found: list, labels: list[str], one: str, many: str):
+        if len(found) == 1:
+            self.chosen_label = labels[0]
+            return found[0]
+        if not found:
+            raise ValidationError(f"No {one} matches “{text}”: showing {self.everyone} instead.")
+        self.suggestions = labels
+        more = "" if len(found) < SUGGESTIONS else " or more"
+        names = ", ".join(labels[:5]) + (" and others" if len(labels) > 5 else "")
+        raise ValidationError(
+            f"{len(found)}{more} {many} match “{text}”: {names}. Type more of the name (the "
+            f"list offers them); showing {self.everyone} meanwhile."
+        )
 
 
 class AnalyticsFilterForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=DateInput())
     end = forms.DateField(label="To", required=False, widget=DateInput())
-    recruiter = NamedChoiceField(
-        label="Recruiter", queryset=User.objects.none(), required=False, empty_label="Everyone"
-    )
-    company = NamedChoiceField(
-        label="Company",
-        queryset=Company.objects.order_by("name"),
-        required=False,
-        empty_label="All companies",
-    )
+    recruiter = PickField(label="Recruiter", kind="recruiter", everyone="everyone")
+    company = PickField(label="Company", kind="company", everyone="all companies")
 
     def __init__(
         self,
@@ -140,13 +227,7 @@ class AnalyticsFilterForm(forms.Form):
         self.user = user
         self.today = today or timezone.localdate()
         self._start = start
-        recruiters = User.objects.filter(role=User.Role.RECRUITER).order_by(
-            "first_name", "last_name", "pk"
-        )
-        field = self.fields["recruiter"]
-        if user.is_admin:
-            field.queryset = recruiters
-        else:
+        if not user.is_admin:
             # A recruiter's own figures: the team's are the admin's to compare.
             # Themself, written out: no query (any other id is "not one of the choices").
             self.fields["recruiter"] = forms.ChoiceField(
@@ -154,6 +235,25 @@ class AnalyticsFilterForm(forms.Form):
             )
         self.fields["start"].initial = self.default_start
         self.fields["end"].initial = self.today
+
+    @property
+    def picks_left_empty(self) -> str:
+        """What the name pickers mean left empty ("everyone or all companies"), for the page's
+        line about what they accept; '' when the form has none."""
+        picks = [f.everyone for f in self.fields.values() if isinstance(f, PickField)]
+        return " or ".join(picks)
+
+    def shown_value(self, name: str) -> str:
+        """What a name picker shows: the full name of the one chosen (even when an id or part
+        of the name was typed), else what was typed."""
+        field = self.fields[name]
+        if self.is_bound and name not in self.errors and self.cleaned_data.get(name):
+            return field.chosen_label
+        return self[name].value() or ""
+
+    def suggestions(self, name: str) -> list[str]:
+        """The names a picker offers when what was typed matched several."""
+        return self.fields[name].suggestions if self.is_bound and self.errors else []
 
     @classmethod
     def for_request(cls, request: HttpRequest, **kwargs) -> AnalyticsFilterForm:

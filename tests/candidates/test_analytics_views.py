@@ -11,7 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
+from tests.hiring_leaders.factories import (
+    CompanyFactory,
+    HiringLeaderWithLoginFactory,
+    RequisitionFactory,
+)
+from tests.recruitcrm.factories import RecruiterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +277,86 @@ def test_the_recruiters_pipeline_links_to_its_analytics(client, recruiter, requi
     page = client.get(reverse("clients:requisition_detail", args=[requisition.pk]))
 
     assert reverse("analytics:requisition", args=[requisition.pk]) in page.content.decode()
+
+
+# ---------- the recruiter and company pickers ----------
+
+
+def test_the_filters_say_what_they_accept_and_list_no_one_up_front(
+    client, admin_user, recruiter, requisition
+):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("analytics:pipeline")).content.decode()
+
+    assert "Type a name or part of one" in page
+    assert "Leave it empty for everyone or all companies." in page
+    assert '<datalist id="id_recruiter-choices"></datalist>' in page
+    assert '<datalist id="id_company-choices"></datalist>' in page
+    assert "<option" not in page  # no list of every recruiter and company
+
+
+def test_a_company_typed_by_name_filters_the_page_and_its_downloads(
+    client, admin_user, requisition, pipeline_history
+):
+    client.force_login(admin_user)
+    name = requisition.company.name
+
+    page = client.get(reverse("analytics:pipeline"), {"company": name.upper()})
+    download = client.get(
+        reverse("analytics:pipeline"),
+        {"company": name.upper(), "export": "funnel", "start": "2026-02-01"},
+    )
+
+    assert f'value="{name}"' in page.content.decode()
+    assert read_csv(download)[1][:2] == ["Sourced", "7"]
+
+
+def test_the_pickers_offer_the_names_that_match_as_one_types(
+    client, admin_user, django_assert_num_queries
+):
+    RecruiterFactory(first_name="Rosa", last_name="Bauer")
+    RecruiterFactory(first_name="Rosa", last_name="Banerjee")
+    CompanyFactory(name="Acme Robotics")
+    CompanyFactory(name="Acme <Labs>")
+    client.force_login(admin_user)
+
+    with django_assert_num_queries(2):  # the visitor, the names
+        recruiters = client.get(
+            reverse("analytics:choices", args=["recruiter"]), {"recruiter": "ros"}
+        )
+    companies = client.get(reverse("analytics:choices", args=["company"]), {"company": "acme"})
+    nothing = client.get(reverse("analytics:choices", args=["company"]), {"company": " "})
+
+    assert recruiters.content.decode().splitlines() == [
+        '<option value="Rosa Banerjee"></option>',
+        '<option value="Rosa Bauer"></option>',
+    ]
+    assert companies.content.decode().splitlines() == [
+        '<option value="Acme &lt;Labs&gt;"></option>',
+        '<option value="Acme Robotics"></option>',
+    ]
+    assert nothing.content.decode().strip() == ""
+
+
+def test_a_recruiter_is_offered_companies_but_not_colleagues(client, recruiter, other_recruiter):
+    CompanyFactory(name="Acme Robotics")
+    client.force_login(recruiter)
+
+    companies = client.get(reverse("analytics:choices", args=["company"]), {"company": "acm"})
+    colleagues = client.get(
+        reverse("analytics:choices", args=["recruiter"]), {"recruiter": other_recruiter.last_name}
+    )
+
+    assert 'value="Acme Robotics"' in companies.content.decode()
+    assert colleagues.status_code == 404
+    assert client.get(reverse("analytics:choices", args=["leader"])).status_code == 404
+
+
+def test_a_leader_is_offered_nothing(client):
+    leader = HiringLeaderWithLoginFactory()
+    client.force_login(leader.user)
+
+    response = client.get(reverse("analytics:choices", args=["company"]), {"company": "a"})
+
+    assert response.status_code == 404

@@ -17,6 +17,7 @@ from recruitcrm.analytics import (
     share,
 )
 from tests.hiring_leaders.factories import CompanyFactory
+from tests.recruitcrm.factories import AdminUserFactory, RecruiterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,83 @@ def test_a_csv_download_streams_every_row_with_empty_cells_for_none():
 
 def test_share_is_a_whole_percentage_or_none():
     assert (share(1, 3), share(2, 3), share(0, 0), share(None, 4)) == (33, 67, None, 0)
+
+
+# ---------- the recruiter and company pickers: typed, matched on the server ----------
+
+
+def test_a_recruiter_and_a_company_are_picked_by_name_in_any_case(admin_user):
+    maya = RecruiterFactory(first_name="Maya", last_name="Okafor")
+    acme = CompanyFactory(name="Acme Robotics")
+
+    picked = form(admin_user, recruiter="maya okafor", company="ACME ROBOTICS")
+
+    assert picked.errors == {}
+    assert (picked.filters.recruiter_id, picked.filters.company_id) == (maya.pk, acme.pk)
+    assert picked.shown_value("recruiter") == "Maya Okafor"
+    assert picked.shown_value("company") == "Acme Robotics"
+
+
+def test_part_of_a_name_picks_the_one_it_matches_and_an_id_still_works(admin_user):
+    RecruiterFactory(first_name="Rosa", last_name="Bauer")
+    ravi = RecruiterFactory(first_name="Ravi", last_name="Shah")
+    CompanyFactory(name="Globex")
+    acme = CompanyFactory(name="Acme Robotics")
+
+    picked = form(admin_user, recruiter="shah", company="robot")
+    by_id = form(admin_user, recruiter=str(ravi.pk), company=str(acme.pk))
+
+    assert (picked.filters.recruiter_id, picked.filters.company_id) == (ravi.pk, acme.pk)
+    assert by_id.filters == picked.filters
+    # the field shows whom it picked, not the id or the fragment typed
+    assert (by_id.shown_value("recruiter"), by_id.shown_value("company")) == (
+        "Ravi Shah",
+        "Acme Robotics",
+    )
+
+
+def test_several_matches_are_named_offered_and_fall_back_to_everyone(admin_user):
+    RecruiterFactory(first_name="Rosa", last_name="Bauer")
+    RecruiterFactory(first_name="Rosa", last_name="Banerjee")
+    acme = CompanyFactory(name="Acme Robotics")
+
+    several = form(admin_user, recruiter="rosa b", company=str(acme.pk))
+
+    assert several.errors["recruiter"] == [
+        "2 recruiters match “rosa b”: Rosa Banerjee, Rosa Bauer. Type more of the name (the "
+        "list offers them); showing everyone meanwhile."
+    ]
+    assert several.suggestions("recruiter") == ["Rosa Banerjee", "Rosa Bauer"]
+    assert several.filters == Filters(datetime.date(2025, 12, 5), TODAY, company_id=acme.pk)
+    assert several.shown_value("recruiter") == "rosa b"  # what they typed stays to correct
+
+
+def test_namesakes_are_told_apart_by_username(admin_user):
+    first = RecruiterFactory(first_name="Sam", last_name="Lee", username="slee")
+    second = RecruiterFactory(first_name="Sam", last_name="Lee", username="slee2")
+
+    ambiguous = form(admin_user, recruiter="Sam Lee")
+    picked = form(admin_user, recruiter="Sam Lee (slee2)")
+
+    assert ambiguous.suggestions("recruiter") == ["Sam Lee (slee)", "Sam Lee (slee2)"]
+    assert picked.filters.recruiter_id == second.pk
+    assert form(admin_user, recruiter=str(first.pk)).shown_value("recruiter") == "Sam Lee (slee)"
+
+
+def test_no_match_says_so_and_shows_everyone(admin_user, recruiter):
+    none = form(admin_user, recruiter="Nobody Atall", company="Initech")
+
+    assert none.errors["recruiter"] == [
+        "No recruiter matches “Nobody Atall”: showing everyone instead."
+    ]
+    assert none.errors["company"] == [
+        "No company matches “Initech”: showing all companies instead."
+    ]
+    assert none.filters == Filters(datetime.date(2025, 12, 5), TODAY)
+
+
+def test_only_recruiters_are_picked_as_recruiters(admin_user):
+    AdminUserFactory(first_name="Ada", last_name="Admin")
+
+    assert "recruiter" in form(admin_user, recruiter="Ada Admin").errors
+    assert "recruiter" in form(admin_user, recruiter=str(admin_user.pk)).errors
