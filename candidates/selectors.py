@@ -135,8 +135,16 @@ def requisition_options(*, viewer: User, include: int | None = None) -> list[Req
         return [RequisitionOption(*row) for row in cursor.fetchall()]
 
 
+# Written out, as the requisitions above: the ORM took 0.2 ms to build this one-line read.
+TAG_CHOICES_SQL = Prepared(
+    "candidate_list_tags", f"SELECT name FROM {Tag._meta.db_table} ORDER BY name LIMIT 200"
+)
+
+
 def tag_choices() -> list[str]:
-    return list(Tag.objects.order_by("name").values_list("name", flat=True)[:200])
+    with connection.cursor() as cursor:
+        TAG_CHOICES_SQL.execute(cursor, {})
+        return [name for (name,) in cursor.fetchall()]
 
 
 def owner_named(*, pk: int) -> User | None:
