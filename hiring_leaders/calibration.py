@@ -14,6 +14,7 @@ A forecast belongs to the recruiter who made it (made_by), whoever owns the role
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import connection
@@ -25,7 +26,7 @@ PLOTTED = 60
 
 # Every filled requisition in the window with its first forecast. DISTINCT ON picks the first
 # on the forecast_requisition index (requisition, made_at).
-_JUDGED = f"""
+_JUDGED_ALL = f"""
     SELECT DISTINCT ON (f.requisition_id)
         f.requisition_id, f.made_by_id, f.low_days, f.high_days,
         (r.closed_on - r.opened_on) AS actual, r.closed_on, r.title, co.name AS company
@@ -37,32 +38,52 @@ _JUDGED = f"""
       AND (%(until)s::date IS NULL OR r.closed_on <= %(until)s::date)
     ORDER BY f.requisition_id, f.made_at, f.id
 """
+# The same for one recruiter, read from their own forecasts (the made_by index) and kept when
+# no earlier forecast on the role exists, rather than finding every filled role's first
+# forecast and keeping theirs (33 ms at the bench's 4,000 fills; a few dozen index reads here).
+_JUDGED_ONE = f"""
+    SELECT f.requisition_id, f.made_by_id, f.low_days, f.high_days,
+        (r.closed_on - r.opened_on) AS actual, r.closed_on, r.title, co.name AS company
+    FROM {TimeToFillForecast._meta.db_table} f
+    JOIN {Requisition._meta.db_table} r ON r.id = f.requisition_id
+    JOIN {Company._meta.db_table} co ON co.id = r.company_id
+    WHERE f.made_by_id = %(recruiter)s AND r.status = 'filled'
+      AND (%(since)s::date IS NULL OR r.closed_on >= %(since)s::date)
+      AND (%(until)s::date IS NULL OR r.closed_on <= %(until)s::date)
+      AND NOT EXISTS (
+          SELECT FROM {TimeToFillForecast._meta.db_table} earlier
+          WHERE earlier.requisition_id = f.requisition_id
+            AND (earlier.made_at, earlier.id) < (f.made_at, f.id)
+      )
+"""
 _ERROR = """
     CASE WHEN actual > high_days THEN actual - high_days
          WHEN actual < low_days THEN actual - low_days ELSE 0 END
 """
-FIGURES_SQL = f"""
-    WITH judged AS ({_JUDGED}),
-    mine AS (SELECT * FROM judged WHERE %(recruiter)s::bigint IS NULL
-                                      OR made_by_id = %(recruiter)s::bigint)
+_FIGURES = """
+    WITH judged AS ({judged})
     SELECT made_by_id, GROUPING(made_by_id) AS overall, count(*),
         count(*) FILTER (WHERE actual BETWEEN low_days AND high_days),
         count(*) FILTER (WHERE actual > high_days),
         count(*) FILTER (WHERE actual < low_days),
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY {_ERROR})
-    FROM mine
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY {error})
+    FROM judged
     GROUP BY GROUPING SETS ((made_by_id), ())
     ORDER BY GROUPING(made_by_id) DESC, made_by_id
 """
-PLOT_SQL = f"""
-    WITH judged AS ({_JUDGED})
+_PLOT = f"""
+    WITH judged AS ({{judged}})
     SELECT requisition_id, title, company, low_days, high_days, actual, closed_on,
            count(*) OVER () AS total
     FROM judged
-    WHERE %(recruiter)s::bigint IS NULL OR made_by_id = %(recruiter)s::bigint
     ORDER BY closed_on DESC, requisition_id DESC
     LIMIT {PLOTTED}
 """
+# (figures, plot) for everyone and for one recruiter.
+SQL = {
+    scope: (_FIGURES.format(judged=judged, error=_ERROR), _PLOT.format(judged=judged))
+    for scope, judged in (("all", _JUDGED_ALL), ("one", _JUDGED_ONE))
+}
 
 
 @dataclass
@@ -118,6 +139,22 @@ class Point:
             return "early"
         return "inside"
 
+    # The plot's words for the point, written once for both of its layouts.
+    @property
+    def described(self) -> str:
+        return (
+            f"{self.title} at {self.company}, filled {self.closed_on:%-d %b %Y}: "
+            f"forecast {self.low}\u2013{self.high} days, took {self.actual}"
+        )
+
+    @property
+    def delta(self) -> str:
+        if self.actual > self.high:
+            return f"+{self.actual - self.high} d"
+        if self.actual < self.low:
+            return f"\u2212{self.low - self.actual} d"
+        return "inside"
+
 
 @dataclass
 class Calibration:
@@ -126,23 +163,90 @@ class Calibration:
     points: list[Point]
     total: int  # fills judged, of which the latest PLOTTED are plotted
 
-    @property
+    # Worked out once: the plot reads the scale for every mark of every point.
+    @functools.cached_property
     def scale(self) -> int:
         """The plot's right edge in days: the largest day on it, rounded up to 30."""
         return -(-self._widest // self.tick) * self.tick
 
-    @property
+    @functools.cached_property
     def _widest(self) -> int:
         return max([p.high for p in self.points] + [p.actual for p in self.points] + [30])
 
-    @property
+    @functools.cached_property
     def tick(self) -> int:
         """Days between the axis's marks: about six marks whatever the span."""
         return next(step for step in (30, 60, 90, 180, 365, 730) if self._widest / step <= 6)
 
     @property
+    def summary(self) -> str:
+        """The plot's title for a screen reader: every point, in words."""
+        return "; ".join(
+            f"{p.title}: forecast {p.low} to {p.high} days, took {p.actual}" for p in self.points
+        )
+
+    @property
     def ticks(self) -> list[int]:
         return list(range(0, self.scale + 1, self.tick))
+
+    def plot(self, layout: Layout) -> Plot:
+        """The plot's geometry in this layout, worked out here: as template arithmetic it was
+        most of the page's time (two layouts of 60 rows, a dozen sums a row)."""
+        top = layout.top
+        height = top + len(self.points) * layout.row + 6
+
+        def x(days: int) -> float:
+            return round(layout.left + layout.span * days / self.scale, 1)
+
+        ticks = [(tick, x(tick)) for tick in self.ticks]
+        marks = []
+        for n, point in enumerate(self.points):
+            y = top + n * layout.row
+            x1, x2 = x(point.low), x(point.high)
+            marks.append(
+                Mark(point, y + 15, y + layout.bar_y, x1, max(x2 - x1, 2), x(point.actual))
+            )
+        return Plot(layout, height, ticks, marks)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the plot's parts go. Wide: the role's name left of its bar. Compact (a phone):
+    the name above the bar, so the bars keep the whole width."""
+
+    name: str
+    width: int
+    left: int  # where day 0 is
+    span: int  # the width the days take
+    row: int
+    bar_y: int  # the bar's top within its row
+    label_x: int
+    label_chars: int
+    top: int = 24
+
+
+WIDE = Layout("wide", 800, 230, 500, 22, 6, 0, 30)
+COMPACT = Layout("compact", 360, 4, 340, 36, 20, 4, 40)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One filled role on the plot: its range's bar and where its actual falls."""
+
+    point: Point
+    label_y: int
+    bar_top: int
+    x1: float
+    bar_width: float
+    xa: float
+
+
+@dataclass(frozen=True)
+class Plot:
+    layout: Layout
+    height: int
+    ticks: list[tuple[int, float]]  # (days, x)
+    marks: list[Mark]
 
 
 def calibration(
@@ -154,10 +258,11 @@ def calibration(
     """The figures per recruiter and overall, and the latest fills to plot: two queries, plus
     one for the recruiters' names when there are any figures."""
     params = {"recruiter": recruiter.pk if recruiter else None, "since": since, "until": until}
+    figures_sql, plot_sql = SQL["one" if recruiter else "all"]
     with connection.cursor() as cursor:
-        cursor.execute(FIGURES_SQL, params)
+        cursor.execute(figures_sql, params)
         rows = cursor.fetchall()
-        cursor.execute(PLOT_SQL, params)
+        cursor.execute(plot_sql, params)
         plotted = cursor.fetchall()
     overall = Figures(None, 0, 0, 0, 0, None)
     recruiters = []
@@ -168,17 +273,77 @@ def calibration(
         else:
             recruiters.append(figures)
     if recruiters:
+        # (id, name) rows: a model instance per recruiter cost more than the figures' query.
         names = {
-            user.pk: user.name
-            for user in User.objects.filter(pk__in=[f.recruiter_id for f in recruiters])
+            pk: f"{first} {last}".strip() or username  # as User.__str__
+            for pk, first, last, username in User.objects.filter(
+                pk__in=[f.recruiter_id for f in recruiters]
+            ).values_list("pk", "first_name", "last_name", "username")
         }
         for figures in recruiters:
             figures.name = names.get(figures.recruiter_id, "")
-    recruiters.sort(key=lambda f: f.name)
+    recruiters.sort(key=lambda f: (f.name, f.recruiter_id))
     points = [Point(*row[:7]) for row in plotted]
     return Calibration(
         overall=overall,
         recruiters=recruiters,
         points=points,
         total=plotted[0][7] if plotted else 0,
+    )
+
+
+# How the recruiters' table may be ordered: what a reader of it asks first. Each ends on the
+# name and id, so a page never shuffles between visits.
+ORDERS = {
+    "forecasts": ("Most forecasts judged", lambda f: (-f.judged, f.name, f.recruiter_id)),
+    "inside": (
+        "Least often inside the range",
+        lambda f: (f.inside / f.judged, -f.judged, f.name, f.recruiter_id),
+    ),
+    "error": (
+        "Largest median error",
+        lambda f: (-abs(f.median_error or 0), -f.judged, f.name, f.recruiter_id),
+    ),
+    "name": ("Name", lambda f: (f.name.casefold(), f.recruiter_id)),
+}
+DEFAULT_ORDER = "forecasts"
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class RecruiterPage:
+    """One page of the recruiters' table, in the order asked for."""
+
+    rows: list[Figures]
+    number: int
+    pages: int
+    first: int  # the first row's place in the whole table, from 1
+    total: int
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def recruiter_page(
+    recruiters: list[Figures], *, order: str = DEFAULT_ORDER, number: int = 1
+) -> RecruiterPage:
+    """The recruiters of a calibration, sorted and cut to one page (a page past the last shows
+    the last). The figures are already in memory, a few hundred rows kept in a snapshot, so the
+    sort and the cut cost nothing worth an index."""
+    _, key = ORDERS.get(order, ORDERS[DEFAULT_ORDER])
+    pages = max(1, -(-len(recruiters) // PER_PAGE))
+    number = min(max(1, number), pages)
+    start = (number - 1) * PER_PAGE
+    rows = sorted(recruiters, key=key)[start : start + PER_PAGE]
+    return RecruiterPage(
+        rows=rows, number=number, pages=pages, first=start + 1, total=len(recruiters)
     )

@@ -20,11 +20,14 @@ weighted rows.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from hiring_leaders import fill_history
 from hiring_leaders.models import Requisition, RoleFamily, Seniority
 
 MIN_HISTORY = 5
@@ -156,6 +159,51 @@ def forecast_suggestion(
         first_closed=first,
         last_closed=last,
     )
+
+
+def forecast_suggestion_kept(
+    *, requisition: Requisition, today: datetime.date | None = None
+) -> Suggestion:
+    """forecast_suggestion as the intake page shows it: counted once per kind of role and day,
+    then kept until the filled roles change (hiring_leaders.fill_history). Every intake visit
+    asked PostgreSQL for the same percentiles over the same fills, 2 to 11 ms at the bench's
+    4,000 fills; now one cache read, shared by the open roles of one family, seniority,
+    location and company. The day is in the key: "recent" (counted twice) is counted from it.
+    """
+    if not requisition.role_family:
+        return forecast_suggestion(requisition=requisition)  # no query
+    today = today or timezone.localdate()
+    key = _kept_key(requisition, today)
+    changed = fill_history.changed_key()
+    found = cache.get_many([key, changed])
+    kept = found.get(key)
+    if kept is not None and fill_history.is_current(kept[1], found.get(changed)):
+        return kept[0]
+    counted_at = timezone.now()  # before reading: a change committed meanwhile is newer
+    suggestion = forecast_suggestion(requisition=requisition, today=today)
+    cache.set(key, (suggestion, counted_at), KEPT_SECONDS)
+    return suggestion
+
+
+# A day at most: the key changes with the day anyway, and a change made around the services
+# (the Django admin, an import) is seen by the next day.
+KEPT_SECONDS = 24 * 3600
+
+
+def _kept_key(requisition: Requisition, today: datetime.date) -> str:
+    # A role that is not filled is not among the fills it is compared with, so roles alike
+    # share one entry; a filled one leaves itself out, so it has its own.
+    own = requisition.pk if requisition.status == Requisition.Status.FILLED else 0
+    role = (
+        requisition.role_family,
+        requisition.seniority or "",
+        (requisition.location or "").strip(),
+        requisition.company_id,
+        own,
+    )
+    digest = hashlib.blake2b(repr(role).encode(), digest_size=16).hexdigest()
+    database = connection.settings_dict["NAME"]
+    return f"forecast-suggestion:v1:{database}:{today.isoformat()}:{digest}"
 
 
 def describe_role(requisition: Requisition) -> str:

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from hiring_leaders.forecasts import forecast_suggestion
+from hiring_leaders.fill_history import fill_history_changed
+from hiring_leaders.forecasts import forecast_suggestion_kept
 from hiring_leaders.models import (
     HiringLeader,
     Intake,
@@ -157,6 +158,8 @@ def intake_save(
     requisition_changes = [n for n in changed if n in REQUISITION_INTAKE_FIELDS]
     if requisition_changes:
         requisition.save(update_fields=[*requisition_changes, "updated_at"])
+        if requisition.status == Requisition.Status.FILLED:
+            fill_history_changed()
     if by_leader:
         intake.leader_updated_at = now
     intake.save()
@@ -194,7 +197,10 @@ def forecast_record(
         raise ValidationError({"high_days": "The latest day is before the earliest; swap them?"})
     if not reason.strip():
         raise ValidationError({"reason": "Say why: the leader will ask."})
-    suggestion = forecast_suggestion(requisition=requisition)
+    # What the intake page showed the recruiter (kept until the filled roles change).
+    suggestion = forecast_suggestion_kept(requisition=requisition)
+    if requisition.status == Requisition.Status.FILLED:
+        fill_history_changed()  # calibration judges a filled role's first forecast
     return TimeToFillForecast.objects.create(
         requisition=requisition,
         low_days=low_days,

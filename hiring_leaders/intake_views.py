@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from followups.queue.views import action_done as queue_done
 from hiring_leaders import forecasts, intake, progress
-from hiring_leaders.calibration import calibration
+from hiring_leaders.calibration import COMPACT, DEFAULT_ORDER, ORDERS, WIDE, recruiter_page
+from hiring_leaders.calibration_snapshots import calibration_read
 from hiring_leaders.intake_forms import (
     CalibrationFilterForm,
     ForecastForm,
@@ -47,7 +48,7 @@ def _initial(found) -> dict:
 
 def _page(request, requisition, *, form=None, forecast_form=None, status=200):
     found = intake.intake_of(requisition=requisition)
-    suggestion = forecasts.forecast_suggestion(requisition=requisition)
+    suggestion = forecasts.forecast_suggestion_kept(requisition=requisition)
     if forecast_form is None:
         use = request.GET.get("use") == "suggestion" and suggestion.enough
         forecast_form = ForecastForm(
@@ -202,6 +203,8 @@ def forecast_overrun_dismiss(request, pk: int):
 
 @recruiter_required
 def calibration_page(request):
+    """The figures as last counted (calibration_snapshots), the recruiters' table a page at a
+    time in the order asked for."""
     user = request.user
     form = CalibrationFilterForm(request.GET or None, admin=user.is_admin)
     if not user.is_admin and request.GET.get("recruiter") not in (None, "", str(user.pk)):
@@ -209,9 +212,40 @@ def calibration_page(request):
         raise Http404("Not found")
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     whose = data.get("recruiter") if user.is_admin else user
-    figures = calibration(recruiter=whose, since=data.get("since"), until=data.get("until"))
-    context = {"form": form, "calibration": figures, "whose": whose, "is_admin": user.is_admin}
+    snapshot = calibration_read(recruiter=whose, since=data.get("since"), until=data.get("until"))
+    page = recruiter_page(
+        snapshot.figures.recruiters,
+        order=data.get("order") or DEFAULT_ORDER,
+        number=_page_number(request.GET.get("page")),
+    )
+    context = {
+        "form": form,
+        "calibration": snapshot.figures,
+        "counted_at": snapshot.counted_at,
+        "layouts": {"wide": WIDE, "compact": COMPACT},
+        "page": page,
+        "order_label": ORDERS[data.get("order") or DEFAULT_ORDER][0],
+        "page_links": {
+            "previous": _with_page(request, page.number - 1) if page.has_previous else "",
+            "next": _with_page(request, page.number + 1) if page.has_next else "",
+        },
+        "whose": whose,
+        "is_admin": user.is_admin,
+    }
     return render(request, CALIBRATION, context)
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return int(value or 1)
+    except ValueError:
+        return 1
+
+
+def _with_page(request, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}#figures-title"
 
 
 @hiring_leader_required

@@ -15,6 +15,7 @@ from followups.services import (
     followups_on_requisition_reassigned,
     followups_schedule_weekly_update,
 )
+from hiring_leaders.fill_history import fill_history_changed
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
 
@@ -260,6 +261,8 @@ def requisition_update(*, requisition: Requisition, by: User, **fields) -> Requi
     if not changed:
         return requisition
     requisition.save(update_fields=[*changed, "updated_at"])
+    if requisition.status == Requisition.Status.FILLED:
+        fill_history_changed()  # its title, location or company as calibration reads them
     _record_update(requisition=requisition, by=by, changed=changed, before=before)
     if "hiring_leader" in changed or "recruiter" in changed:
         followups_on_requisition_reassigned(requisition=requisition)
@@ -340,6 +343,8 @@ def _change_status(
     refusal = requisition_status_refusal(requisition=requisition, to=to)
     if refusal:
         raise ValidationError(refusal)
+    if Requisition.Status.FILLED in (requisition.status, to):
+        fill_history_changed()
     requisition.status = to
     requisition.status_reason = reason.strip()
     requisition.status_note = internal_note.strip()

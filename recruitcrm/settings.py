@@ -363,6 +363,12 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 540},
     },
+    # Calibration's agency figures, counted ahead (hiring_leaders.calibration_snapshots).
+    "refresh-calibration": {
+        "task": "hiring_leaders.tasks.refresh_calibration",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 540},
+    },
 }
 # Absolute links in emails (check-ins, unsubscribe) start with this.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
