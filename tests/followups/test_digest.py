@@ -11,6 +11,8 @@ import html
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -258,6 +260,25 @@ class TestWhatTheDigestSays:
             again = digest.leader_digest(leader=leader, until=until, digest_id=1)
         assert [r.effort.rows() for r in again.roles] == [r.effort.rows() for r in found.roles]
         assert [r.waiting for r in again.roles] == [r.waiting for r in found.roles]
+
+    def test_the_weeks_statement_is_planned_once_and_says_the_same_every_time(
+        self, leader, busy_role, quiet_role, paused_role, until
+    ):
+        def said(found):
+            return [
+                (r.requisition.title, r.moves, r.effort.rows(), r.waiting, r.promises, r.note)
+                for r in found.roles
+            ]
+
+        first = said(digest.leader_digest(leader=leader, until=until, digest_id=1))
+        # Past the fifth execution PostgreSQL may keep a generic plan: the same digest still.
+        for _ in range(7):
+            with CaptureQueriesContext(connection) as ran:
+                again = digest.leader_digest(leader=leader, until=until, digest_id=1)
+            assert said(again) == first
+        week = [q["sql"] for q in ran.captured_queries if "digest_week" in q["sql"]]
+        assert len(week) == 1
+        assert week[0].startswith("EXECUTE digest_week_")
 
 
 class TestTheEffortKeptBetweenDigests:
