@@ -16,6 +16,7 @@ section are written once (QUEUE_*_SQL) and shared by a recruiter's queue and the
 from __future__ import annotations
 
 import datetime
+import itertools
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -231,11 +232,30 @@ class Steps:
 
     @classmethod
     def load(cls) -> Steps:
+        """The steps as the database has them now. The rows are read on every call; the
+        instances are built again only when those rows differ from the last read's (building
+        sixty model instances cost more than the query): they are shared, read-only."""
+        global _steps_read
+        with connection.cursor() as cursor:
+            cursor.execute(STEPS_SQL)
+            raw = tuple(cursor.fetchall())
+        last = _steps_read
+        if last is not None and last[0] == raw:
+            return last[1]
+        widths = [len(table.attnames) for table in STEP_TABLES]
         by_id = {}
-        for (step, cadence, template), _ in joined_rows(STEPS_SQL, {}, STEP_TABLES):
+        for values in raw:
+            step, cadence, template = (
+                table.load(values[start : start + width])
+                for table, start, width in zip(
+                    STEP_TABLES, itertools.accumulate([0, *widths[:-1]]), widths, strict=True
+                )
+            )
             step.cadence, step.template = cadence, template
             by_id[step.pk] = step
-        return cls(by_id)
+        steps = cls(by_id)
+        _steps_read = (raw, steps)
+        return steps
 
     def ids(self, *triggers: str) -> list[int]:
         return [pk for pk, step in self.by_id.items() if step.cadence.trigger in triggers]
@@ -256,11 +276,14 @@ STEP_TABLES = (
     Table(Cadence, "c"),
     Table(MessageTemplate, "t"),
 )
+# The last read of STEPS_SQL in this process, with the Steps built from it.
+_steps_read: tuple[tuple, Steps] | None = None
 STEPS_SQL = f"""
     SELECT {select_list(STEP_TABLES)}
     FROM {CadenceStep._meta.db_table} s
     JOIN {Cadence._meta.db_table} c ON c.id = s.cadence_id
     LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = s.template_id
+    ORDER BY s.id
 """
 
 

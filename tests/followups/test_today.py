@@ -14,10 +14,11 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from candidates.models import Activity, Commitment
 from followups import services
-from followups.models import FollowUp, Snooze
+from followups.models import Cadence, FollowUp, Snooze, Trigger
 from followups.queue import selectors
 from followups.queue import services as queue_services
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
+from tests.followups.factories import cadence_with_step
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 from tests.recruitcrm.factories import RecruiterFactory
 
@@ -747,3 +748,17 @@ def test_placeholders_a_template_uses_are_read_from_its_parse():
     }
     assert needs_a_role(subject="News", body="{% if company.name %}x{% endif %}")
     assert not needs_a_role(subject="Hi {{ recipient.first_name }}", body="Thanks")
+
+
+def test_the_cadence_steps_are_read_afresh_and_rebuilt_only_when_they_change(shipped_cadences):
+    first = selectors.Steps.load()
+    again = selectors.Steps.load()
+    step = next(iter(first.by_id.values()))
+    Cadence.objects.filter(pk=step.cadence_id).update(name="Renamed in the admin")
+    renamed = selectors.Steps.load()
+    added = cadence_with_step(Trigger.CANDIDATE_UNTOUCHED)
+
+    assert again is first
+    assert renamed is not first
+    assert renamed.by_id[step.pk].cadence.name == "Renamed in the admin"
+    assert added.pk in selectors.Steps.load().ids(Trigger.CANDIDATE_UNTOUCHED)
