@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from candidates.keyset import KeyPart, RowBeyond, cursor_decode, cursor_encode
 from candidates.models import Application, Candidate, Placement
-from followups import links
+from followups import links, outbox_rows
 from followups.models import (
     Cadence,
     CadenceStep,
@@ -397,7 +397,7 @@ def _outbox_order(*, newest_first: bool, by_index: bool) -> list:
 
 @dataclass
 class OutboxPage:
-    rows: list[FollowUp]
+    rows: list[outbox_rows.OutboxRow]
     # How many follow-ups the filters match, up to OUTBOX_COUNT_CAP; None for a recipient
     # search, which would have to find every match to count it.
     count: CappedCount | None
@@ -430,13 +430,15 @@ def outbox_page(
     for number, run in enumerate(_outbox_runs(filtered, state=state, now=now)):
         if cursor is not None and cursor[0] > number:
             continue
-        rows = run.rows.select_related(*_OUTBOX_RELATED)
+        rows = run.rows
         if cursor is not None and cursor[0] == number:
             keys = [F("due_at"), F("id")]
             rows = rows.filter(RowBeyond(keys, cursor[1:], backwards=run.newest_first))
         order = _outbox_order(newest_first=run.newest_first, by_index=recipients is None)
         wanted = OUTBOX_PER_PAGE + 1 - len(found)
-        found += [(number, row) for row in rows.order_by(*order)[:wanted]]
+        found += [
+            (number, row) for row in rows.order_by(*order).values(*outbox_rows.COLUMNS)[:wanted]
+        ]
         if len(found) > OUTBOX_PER_PAGE:
             break
     more = len(found) > OUTBOX_PER_PAGE
@@ -444,19 +446,67 @@ def outbox_page(
     next_cursor = ""
     if more:
         number, last = found[-1]
-        next_cursor = cursor_encode([number, last.due_at, last.pk])
+        next_cursor = cursor_encode([number, last["due_at"], last["id"]])
     # A recipient search is not counted: counting would find every match.
     counts = outbox_counts(now=now, also=None if recipients else filtered)
-    rows = [row for _number, row in found]
-    _with_cadence_steps(rows)
+    values = [row for _number, row in found]
+    loaded = _retry_reads(values)
+    rows = outbox_rows.rows_from_values(values, loaded=loaded)
+    _with_retry_refusals(rows, loaded)
     return OutboxPage(
-        rows=with_retry_refusals(rows),
+        rows=rows,
         count=counts.pop("also", None),
         counts=counts,
         next_cursor=next_cursor,
         is_first=cursor is None,
         people_capped=bool(recipients and recipients.more),
     )
+
+
+# What followup_retry_refusal reads of a row and what it is about: a page of failed emails
+# builds six instances a row, and this many fields rather than every one of each.
+_RETRY_COLUMNS = (
+    "channel",
+    "state",
+    "audience",
+    "candidate_id",
+    "hiring_leader_id",
+    "cadence_step__offset_days",
+    "cadence_step__cadence__name",
+    "cadence_step__cadence__trigger",
+    "requisition__status",
+    "application__outcome",
+    "placement__fell_through_at",
+    "commitment__status",
+)
+
+
+def _retry_reads(values: list[dict]) -> dict[int, FollowUp]:
+    """The failed and cancelled emails among a page's rows, loaded with what deciding a retry
+    reads (their recipients built from the page's own columns, not read again)."""
+    retryable = {v["id"] for v in values if outbox_rows.is_retryable(v["channel"], v["state"])}
+    if not retryable:
+        return {}
+    loaded = (
+        FollowUp.objects.select_related(*_WHAT_RETRY_READS).only(*_RETRY_COLUMNS).in_bulk(retryable)
+    )
+    people = outbox_rows.people_of(v for v in values if v["id"] in loaded)
+    for pk, followup in loaded.items():
+        followup.candidate, followup.hiring_leader = people[pk]
+    return loaded
+
+
+def _with_retry_refusals(rows: list[outbox_rows.OutboxRow], loaded: dict[int, FollowUp]) -> None:
+    """Why each failed or cancelled email may not be sent again (or ''): one lookup of refused
+    addresses for all of them."""
+    if not loaded:
+        return
+    suppressed = suppressed_among(f.person.email for f in loaded.values() if f.person)
+    for row in rows:
+        if row.pk in loaded:
+            row.retry_refusal = followup_retry_refusal(
+                followup=loaded[row.pk], suppressed=suppressed
+            )
 
 
 def with_retry_refusals(rows: list[FollowUp]) -> list[FollowUp]:

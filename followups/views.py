@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from followups import links, selectors, services
+from followups import links, outbox_rows, selectors, services
 from followups.composing import email_parts
 from followups.forms import (
     CadenceEnabledForm,
@@ -487,8 +487,9 @@ def _outbox_action(request, pk: int, *, action) -> HttpResponse:
         messages.success(request, _action_message(followup, state=done.state))
     if not request.htmx:
         return redirect(_back(request, reverse("followups:outbox")))
+    fresh = selectors.followup_for_admin(pk=pk)
     context = {
-        "followup": selectors.followup_for_admin(pk=pk),
+        "row": outbox_rows.row_of(fresh),
         "counts": selectors.outbox_counts(),
         "back": _back(request, reverse("followups:outbox")),
     }
@@ -520,7 +521,11 @@ def followup_retry(request, pk: int):
         messages.error(request, f"Not retried: {refusal}.")
         if not request.htmx:
             return redirect(back)
-        context = {"followup": followup, "counts": selectors.outbox_counts(), "back": back}
+        context = {
+            "row": outbox_rows.row_of(followup),
+            "counts": selectors.outbox_counts(),
+            "back": back,
+        }
         return render_page(request, OUTBOX + "#outbox_row_response", context)
     context = {"followup": followup, "back": back}
     if _fragment_only(request):
@@ -535,7 +540,7 @@ def outbox_row(request, pk: int):
     followup = selectors.followup_for_admin(pk=pk)
     if not _fragment_only(request):
         return redirect(f"{reverse('followups:outbox')}#followup-{followup.pk}")
-    context = {"followup": followup, "back": request.GET.get("back", "")}
+    context = {"row": outbox_rows.row_of(followup), "back": request.GET.get("back", "")}
     return render_page(request, OUTBOX + "#outbox_row", context)
 
 
