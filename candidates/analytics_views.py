@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from candidates import analytics, analytics_snapshots, experience_analytics
-from hiring_leaders import progress
+from hiring_leaders import selectors
 from recruitcrm.access import hiring_leader_required, recruiter_required
 from recruitcrm.analytics import (
     AnalyticsFilterForm,
@@ -87,14 +87,14 @@ def filter_choices(request, kind: str):
 
 @recruiter_required
 def requisition_analytics(request, pk: int):
-    requisition = progress.progress_requisition_for_recruiter(pk=pk)
+    requisition = selectors.requisition_for_analytics(pk=pk)
     return _requisition_page(request, requisition, leader=False)
 
 
 @hiring_leader_required
 def leader_requisition_analytics(request, pk: int):
     # The leader's own requisitions only: another's (even a colleague's) is a 404.
-    requisition = progress.progress_requisition_for_leader(user=request.user, pk=pk)
+    requisition = selectors.requisition_for_analytics(pk=pk, leader_user=request.user)
     return _requisition_page(request, requisition, leader=True)
 
 
