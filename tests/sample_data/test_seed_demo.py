@@ -58,6 +58,8 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+# One test process seeds it once: pytest-xdist's loadgroup keeps the class together.
+@pytest.mark.xdist_group("demo_agency")
 class TestTheDemoAgency:
     @pytest.mark.page_checkers
     def test_every_main_page_of_every_kind_of_user_is_valid_html(self, demo, tmp_path):
