@@ -316,6 +316,43 @@ def test_a_candidate_the_leader_asked_about_no_longer_waits_on_them(
     assert re.search(r"Ada Candidate Submitted since \d+ \w+ You asked 2 days ago", words)
 
 
+def test_the_shell_read_is_planned_once_and_counts_afresh_every_visit(
+    client, leader, requisition, other_leader, recruiter, settings
+):
+    settings.LEADER_FEEDBACK_OVERDUE_DAYS = 5
+    moment = datetime.datetime(2026, 3, 4, 10, 0, tzinfo=datetime.UTC)
+
+    def submit(name: str, days: int) -> None:
+        ApplicationFactory(
+            requisition=requisition,
+            stage=Application.Stage.SUBMITTED,
+            stage_changed_at=moment - datetime.timedelta(days=days, minutes=1),
+            candidate=CandidateFactory(first_name=name, last_name="Candidate"),
+        )
+
+    submit("Ada", 9)
+    submit("Linus", 2)
+    client.force_login(leader.user)
+    with _at(moment):
+        # Past the fifth execution PostgreSQL may keep a generic plan: the same page still.
+        for _ in range(7):
+            with CaptureQueriesContext(connection) as ran:
+                words = visible(client.get(page_url(requisition)))
+            assert "Waiting on you 1 candidate has waited 5 days or more" in words
+        assert len(ran.captured_queries) == SHELL_QUERIES
+        assert ran.captured_queries[0]["sql"].startswith("EXECUTE leader_progress_shell_1_")
+        # Its values are the visit's own: a new wait counts at once, and the statement the
+        # leader's visits prepared still refuses another leader.
+        submit("Grace", 6)
+        words = visible(client.get(page_url(requisition)))
+        assert "Waiting on you 2 candidates have waited 5 days or more" in words
+        client.force_login(other_leader.user)
+        assert client.get(page_url(requisition)).status_code == 404
+        client.force_login(recruiter)
+        words = visible(client.get(as_leader_url(requisition)))
+        assert "2 candidates have waited 5 days or more" in words
+
+
 def test_nothing_waiting_means_no_waiting_notice(client, leader, requisition):
     add_pipeline(requisition, submitted=2)
     client.force_login(leader.user)
