@@ -4,19 +4,18 @@ A page of the outbox is 50 rows of a table of 700,000. Read as model instances w
 template, candidate, hiring leader and recruiter, a row cost five instances, a second query for
 its cadence step and a few calls per cell in the template (get_state_display, person, name):
 more CPU than the database spent. Here a row is the columns it shows (one query with its four
-joins), its labels worked out once, and only the rows that may offer Retry (failed or cancelled
-emails) load what deciding it reads.
+joins), its labels worked out once; what the rows are about (their cadence, and for a failed or
+cancelled email what deciding its Retry reads) comes in a second query, also as values, and
+the retry check runs on those values (followups.services.outbox.retry_refusal).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from candidates.models import Candidate
 from followups.models import Audience, CadenceStep, Channel, FollowUp
-from hiring_leaders.models import HiringLeader
+from followups.services.outbox import Addressee, RetryFacts
 
 STATE_LABELS = dict(FollowUp.State.choices)
 AUDIENCE_LABELS = dict(Audience.choices)
@@ -131,29 +130,44 @@ def row_from_values(values: dict, cadence: str) -> OutboxRow:
     )
 
 
-def rows_from_values(
-    found: list[dict], *, loaded: dict[int, FollowUp] | None = None
-) -> list[OutboxRow]:
-    """The rows, with their cadence step's label: from `loaded` (follow-ups read whole for the
-    retry check, with their step) where it has the row, else read in one query of a small
-    table."""
-    loaded = loaded or {}
-    missing = {v["cadence_step_id"] for v in found if v["id"] not in loaded} - {None}
-    steps = (
-        CadenceStep.objects.select_related("cadence")
-        .only("offset_days", "cadence__name")
-        .in_bulk(missing)
-        if missing
-        else {}
-    )
+def rows_from_values(found: list[dict], *, about: dict[int, tuple]) -> list[OutboxRow]:
+    """The rows, with their cadence step's label from what they are about
+    (followups.selectors._rows_about: offset_days and the cadence's name first)."""
     rows = []
     for values in found:
-        if values["id"] in loaded:
-            step = loaded[values["id"]].cadence_step
-        else:
-            step = steps.get(values["cadence_step_id"])
-        rows.append(row_from_values(values, _cadence_label(step)))
+        facts = about.get(values["id"])
+        cadence = f"{facts[1]} · day {facts[0]}" if facts and facts[1] is not None else ""
+        rows.append(row_from_values(values, cadence))
     return rows
+
+
+def retry_facts(values: dict, about: tuple) -> RetryFacts:
+    """What deciding a retry reads, from a row's columns and what it is about."""
+    person = None
+    audience = values["audience"]
+    if audience == Audience.HIRING_LEADER:
+        prefix = "hiring_leader__" if values["hiring_leader_id"] else None
+    elif audience in (Audience.CANDIDATE, Audience.NEW_HIRE):
+        prefix = "candidate__" if values["candidate_id"] else None
+    else:
+        prefix = None
+    if prefix:
+        person = Addressee(
+            _name(values[prefix + "first_name"], values[prefix + "last_name"]),
+            values[prefix + "email"],
+            values[prefix + "opted_out_at"],
+        )
+    _offset, _cadence, trigger, requisition, outcome, fell_through, commitment = about
+    return RetryFacts(
+        channel=values["channel"],
+        state=values["state"],
+        person=person,
+        trigger=trigger,
+        requisition_status=requisition,
+        application_outcome=outcome,
+        placement_fell_through=bool(fell_through),
+        commitment_status=commitment,
+    )
 
 
 def row_of(followup: FollowUp) -> OutboxRow:
@@ -179,29 +193,3 @@ def row_of(followup: FollowUp) -> OutboxRow:
         retryable=retryable,
         retry_refusal=getattr(followup, "retry_refusal", "") if retryable else "",
     )
-
-
-def people_of(found: Iterable[dict]) -> dict[int, tuple[Candidate | None, HiringLeader | None]]:
-    """The recipients of the given rows as the retry check reads them (name, email, opt-out),
-    built from the row's own columns rather than loaded again."""
-    people = {}
-    for values in found:
-        candidate = leader = None
-        if values["candidate_id"]:
-            candidate = Candidate(
-                id=values["candidate_id"],
-                first_name=values["candidate__first_name"],
-                last_name=values["candidate__last_name"],
-                email=values["candidate__email"],
-                opted_out_at=values["candidate__opted_out_at"],
-            )
-        if values["hiring_leader_id"]:
-            leader = HiringLeader(
-                id=values["hiring_leader_id"],
-                first_name=values["hiring_leader__first_name"],
-                last_name=values["hiring_leader__last_name"],
-                email=values["hiring_leader__email"],
-                opted_out_at=values["hiring_leader__opted_out_at"],
-            )
-        people[values["id"]] = (candidate, leader)
-    return people

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from candidates.models import Application
+from candidates.models import Application, Commitment
 from followups.models import Channel, FollowUp, Trigger
 from followups.services.recipients import email_block
 from hiring_leaders.models import Requisition
@@ -44,44 +47,95 @@ _WHAT_A_RETRY_CHECKS = (
 )
 
 
+@dataclass(frozen=True)
+class Addressee:
+    """Who a follow-up's email goes to, as the retry check reads them."""
+
+    name: str
+    email: str
+    opted_out_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class RetryFacts:
+    """Everything deciding whether an email may be sent again reads, as plain values: the
+    outbox decides it for a page of failed emails from one row of columns each, the retry
+    service from the follow-up it has locked (RetryFacts.of)."""
+
+    channel: str
+    state: str
+    person: Addressee | None
+    trigger: str | None = None  # the cadence's, for a follow-up a cadence scheduled
+    requisition_status: str | None = None  # None: not about a requisition
+    application_outcome: str | None = None  # None: not about an application
+    placement_fell_through: bool = False
+    commitment_status: str | None = None
+
+    @classmethod
+    def of(cls, followup: FollowUp) -> RetryFacts:
+        person = followup.person
+        step = followup.cadence_step
+        requisition, application = followup.requisition, followup.application
+        placement, commitment = followup.placement, followup.commitment
+        return cls(
+            channel=followup.channel,
+            state=followup.state,
+            person=Addressee(person.name, person.email, person.opted_out_at) if person else None,
+            trigger=step.cadence.trigger if step else None,
+            requisition_status=requisition.status if requisition is not None else None,
+            application_outcome=application.outcome if application is not None else None,
+            placement_fell_through=placement is not None and placement.fell_through_at is not None,
+            commitment_status=commitment.status if commitment is not None else None,
+        )
+
+
+_REQUISITION_STATUS = dict(Requisition.Status.choices)
+_OUTCOME = dict(Application.Outcome.choices)
+_ACTIVE_STATUSES = (Requisition.Status.OPEN, Requisition.Status.ON_HOLD)  # Requisition.is_active
+
+
 def followup_retry_refusal(*, followup: FollowUp, suppressed: set[str] | None = None) -> str:
     """Why this email must not be sent again now, in a few words ("the role is now filled"), or
-    '' if it may.
+    '' if it may (retry_refusal, for a follow-up loaded with what it is about)."""
+    return retry_refusal(RetryFacts.of(followup), suppressed=suppressed)
+
+
+def retry_refusal(facts: RetryFacts, *, suppressed: set[str] | None = None) -> str:
+    """Why an email with these facts must not be sent again now, or '' if it may.
 
     A cancelled email was usually cancelled because what it says stopped being true: the role
     was filled, the hire fell through, the person opted out. Sending it anyway would tell
     someone something false, so the reason is checked again against how things stand now.
     """
-    if followup.channel != Channel.EMAIL or followup.state not in (State.FAILED, State.CANCELLED):
+    if facts.channel != Channel.EMAIL or facts.state not in (State.FAILED, State.CANCELLED):
         return "only failed or cancelled emails can be retried"
-    person = followup.person
+    person = facts.person
     blocked = email_block(person, suppressed)
     if blocked:
         return f"{person.name} {blocked}"
-    return _no_longer_true(followup)
+    return _no_longer_true(facts)
 
 
-def _no_longer_true(followup: FollowUp) -> str:
-    trigger = followup.cadence_step.cadence.trigger if followup.cadence_step else None
-    requisition, application = followup.requisition, followup.application
-    placement, commitment = followup.placement, followup.commitment
-    if placement is not None and placement.fell_through_at is not None:
+def _no_longer_true(facts: RetryFacts) -> str:
+    trigger = facts.trigger
+    if facts.placement_fell_through:
         return "the placement fell through"
-    if commitment is not None and commitment.status == commitment.Status.KEPT:
+    if facts.commitment_status == Commitment.Status.KEPT:
         return "the promise it is about was kept"
-    if requisition is not None:
-        status = requisition.get_status_display().lower()
+    if facts.requisition_status is not None:
+        status = _REQUISITION_STATUS.get(facts.requisition_status, facts.requisition_status).lower()
         said = _STATUS_SAID.get(trigger)
-        if said is not None and requisition.status != said:
+        if said is not None and facts.requisition_status != said:
             return f"the role is now {status}"
-        if trigger not in _ABOUT_AN_ENDING and not requisition.is_active:
+        if trigger not in _ABOUT_AN_ENDING and facts.requisition_status not in _ACTIVE_STATUSES:
             return f"the role is now {status}"
-    if application is not None:
-        closed = application.outcome != Application.Outcome.ACTIVE
+    if facts.application_outcome is not None:
+        closed = facts.application_outcome != Application.Outcome.ACTIVE
         if trigger == Trigger.APPLICATION_CLOSED and not closed:
             return "the application was reopened"
         if trigger not in _ABOUT_AN_ENDING and closed:
-            return f"the application was {application.get_outcome_display().lower()}"
+            outcome = _OUTCOME.get(facts.application_outcome, facts.application_outcome)
+            return f"the application was {outcome.lower()}"
     return ""
 
 
