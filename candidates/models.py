@@ -4,7 +4,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import F
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,14 +107,31 @@ class Candidate(models.Model):
             # One index per sort of the candidate list, with the id as the last key, so a page
             # is a range scan that starts where the previous one ended (keyset pagination):
             # never a count, never an OFFSET, however many candidates there are.
-            # It also carries the email, the one other column a search of short words reads
-            # (candidates/search.py), so the walk of it a one-letter search makes never visits
-            # the table: "m" reads 4,500 entries, 46 index pages instead of 4,500 table pages
-            # (7.5 -> 2.3 ms at 1,000,000 candidates).
+            # The name index also holds what a search reads (candidates/search.py): the email
+            # and headline, so a walk of it never visits the table, and each column
+            # upper-cased, the form the search compares, so the walk compares stored values
+            # rather than upper-casing four columns of every entry it passes. PostgreSQL reads
+            # `UPPER(first_name::text) LIKE 'MAR%'` from the index's own column in an
+            # index-only scan. "mar" passes 11,000 entries before its first page is full:
+            # 32 ms with the table visited, 22 ms index-only, 4 ms with the stored upper-case
+            # values, at 1,000,000 candidates (the index is 206 MB where it was 75).
+            models.Index(
+                F("last_name"),
+                F("first_name"),
+                F("id"),
+                Upper("first_name"),
+                Upper("last_name"),
+                Upper("email"),
+                Upper("headline"),
+                name="candidate_name_keyset",
+                include=["email", "headline"],
+            ),
+            # The opted-out few (3 in 100) in name order: their list and its count read a
+            # small index instead of walking the name index past 33 others for each.
             models.Index(
                 fields=["last_name", "first_name", "id"],
-                name="candidate_name_keyset",
-                include=["email"],
+                name="candidate_opted_out_name",
+                condition=models.Q(opted_out_at__isnull=False),
             ),
             models.Index(fields=["created_at", "id"], name="candidate_added_keyset"),
             models.Index(contacted_sort_key(), "id", name="candidate_silence_keyset"),

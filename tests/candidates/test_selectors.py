@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates import search, selectors
@@ -342,6 +344,103 @@ def test_paging_works_on_a_search_collected_first(small_pages, either_plan):
     pages = _walk(CandidateFilters(query="ann"))
 
     assert sum(len(page) for page in pages) == 7
+
+
+# ---------- how a page is found ----------
+
+
+def _pipeline_of(requisition, *names: str) -> list[int]:
+    pks = []
+    for name in names:
+        candidate = CandidateFactory(first_name=name, last_name="Piper")
+        ApplicationFactory(candidate=candidate, requisition=requisition)
+        pks.append(candidate.pk)
+    return pks
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_a_large_pipeline_alone_is_walked_in_name_order_with_its_candidates_hashed(
+    small_pages, monkeypatch, sort
+):
+    monkeypatch.setattr(search, "PIPELINE_WALK_MIN", 3)
+    requisition = RequisitionFactory()
+    members = _pipeline_of(requisition, "Eve", "Ann", "Dan", "Cy", "Bo")
+    ApplicationFactory(
+        candidate=CandidateFactory(first_name="Al", last_name="Piper"),
+        requisition=requisition,
+        outcome=Application.Outcome.REJECTED,
+        closed_at=timezone.now(),
+        close_reason="No",
+    )
+    _pipeline_of(RequisitionFactory(), "Abe")
+    CandidateFactory(first_name="Zoe", last_name="Nowhere")
+    filters = CandidateFilters(requisition_id=requisition.pk, sort=sort)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = candidate_list_page(filters=filters)
+    pages = _walk(filters)
+
+    assert any(") IS TRUE" in query["sql"] for query in queries.captured_queries)
+    in_order = [members[i] for i in (1, 4, 3, 2, 0)]
+    assert [pk for page in pages for pk in page] == (in_order if sort == "name" else in_order[::-1])
+    assert (first.total, first.more_than) == (5, False)
+    last = candidate_list_page(filters=filters, before="end")
+    assert [row.pk for row in last.rows] == (in_order[-3:] if sort == "name" else in_order[2::-1])
+
+
+def test_a_small_pipeline_or_one_with_other_filters_is_collected(monkeypatch):
+    monkeypatch.setattr(search, "PIPELINE_WALK_MIN", 3)
+    requisition = RequisitionFactory()
+    _pipeline_of(requisition, "Ann", "Bo")
+    bigger = RequisitionFactory()
+    _pipeline_of(bigger, "Cy", "Dan", "Eve")
+
+    for filters in (
+        CandidateFilters(requisition_id=requisition.pk),
+        CandidateFilters(requisition_id=bigger.pk, query="dan"),
+        CandidateFilters(requisition_id=bigger.pk, sort="-added"),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            page = candidate_list_page(filters=filters)
+        assert not any(") IS TRUE" in query["sql"] for query in queries.captured_queries)
+        assert page.total == len(page.rows)
+    assert names(candidate_list_page(filters=CandidateFilters(requisition_id=requisition.pk))) == [
+        "Ann Piper",
+        "Bo Piper",
+    ]
+
+
+def test_a_search_naming_an_email_is_collected_without_walking_a_window(
+    django_assert_num_queries,
+):
+    CandidateFactory(first_name="Gabriel", last_name="Cruz", email="gabriel.cruz@example.com")
+    CandidateFactory(first_name="Gabriel", last_name="Other", email="gabriel.other@example.com")
+    filters = CandidateFilters(query="gabriel.cruz@")
+
+    # The tags named so, the planner's estimate, the page with its count, the rows.
+    with django_assert_num_queries(4) as queries:
+        page = candidate_list_page(filters=filters)
+
+    assert names(page) == ["Gabriel Cruz"]
+    assert (page.total, page.more_than) == (1, False)
+    assert not any("OFFSET" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_name_search_reads_the_upper_cased_columns_the_name_index_holds():
+    """The walk of a text search compares the index's stored upper-case values: the plan is
+    an index-only scan of the name index whatever the table's size (forced here, as the planner
+    scans a table this small)."""
+    CandidateFactory(first_name="Maria", last_name="Abbott", headline="Marine biologist")
+    queryset = search.candidate_search(filters=CandidateFilters(query="mar"))
+    keyed = search.SORTS["name"].keyed(queryset, indexed=True).values("pk", "sort_key_0")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        plan = keyed.order_by("sort_key_0", "sort_key_1", "pk")[:51].explain()
+
+    assert "Index Only Scan using candidate_name_keyset" in plan
+    assert "((upper((first_name)::text)) ~~ 'MAR%'::text)" in plan
 
 
 # ---------- counts ----------
