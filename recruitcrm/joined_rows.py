@@ -100,15 +100,24 @@ class Prepared:
     the same round trip as the first EXECUTE on each connection; a prepared statement outlives
     a rolled-back transaction, and a schema change makes PostgreSQL plan it again. Not for a
     pooler that hands one client several server connections (PgBouncer in transaction mode).
+
+    PostgreSQL keeps the generic plan only when it looks no dearer than planning each run
+    afresh; where it does not, it plans every EXECUTE as if nothing were prepared (Today's
+    follow-up rows: 4.9 ms planning for 1.9 ms running, each visit). `generic=True` says this
+    statement's generic plan is the one to run (written so: each probe an index probe whatever
+    the values): outside a transaction its EXECUTE goes with a SET LOCAL of plan_cache_mode in
+    one implicit transaction, so the setting ends with it. Inside one (atomic) the SET LOCAL
+    would outlive the statement, so it runs as PostgreSQL chooses.
     """
 
-    def __init__(self, name: str, sql: str):
+    def __init__(self, name: str, sql: str, *, generic: bool = False):
         self.name = name
         self.original = sql
         self.names: list[str] = []
         self.sql = re.sub(r"%\((\w+)\)s", self._positional, sql)
         arguments = ", ".join(f"%({name})s" for name in self.names)
         self.run = f"EXECUTE {{}}({arguments})" if arguments else "EXECUTE {}"
+        self.generic = generic
 
     def _positional(self, match: re.Match) -> str:
         if match.group(1) not in self.names:
@@ -120,15 +129,20 @@ class Prepared:
             cursor.execute(self.original, params)
             return
         prepared, numbers = _prepared_on(connection)
+        generic = GENERIC_PLAN if self.generic and not connection.in_atomic_block else ""
         if self.name in prepared:
-            cursor.execute(self.run.format(prepared[self.name]), params)
+            cursor.execute(generic + self.run.format(prepared[self.name]), params)
             return
         # A number per attempt: a PREPARE that went through in a round trip that then failed
         # leaves its name taken, and the next attempt must not collide with it.
         server_name = f"{self.name}_{next(numbers)}"
         run = self.run.format(server_name)
-        cursor.execute(f"PREPARE {server_name} AS {self.sql}; {run}", params)
+        cursor.execute(f"PREPARE {server_name} AS {self.sql}; {generic}{run}", params)
         prepared[self.name] = server_name
+
+
+# Several statements in one round trip run as one implicit transaction, which SET LOCAL lasts.
+GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
 
 
 def _prepared_on(wrapper) -> tuple[dict[str, str], Iterator[int]]:

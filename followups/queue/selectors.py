@@ -410,7 +410,8 @@ FOLLOWUP_TABLES = (
 # Prepared: planning this statement took longer than running it.
 FOLLOWUP_ROWS_SQL = Prepared(
     "today_followups",
-    f"""
+    generic=True,
+    sql=f"""
     WITH queue AS ({_queue_followups_sql(quiet=False)}),
     {RANKED_BY_SECTION},
     {QUIET_RANKED},
@@ -523,7 +524,8 @@ PROMISE_TABLES = (
 # Prepared: planning this statement took longer than running it.
 PROMISE_ROWS_SQL = Prepared(
     "today_promises",
-    f"""
+    generic=True,
+    sql=f"""
     WITH queue AS ({QUEUE_PROMISES_SQL}),
     {RANKED_BY_SECTION}
     SELECT {select_list(PROMISE_TABLES)},
@@ -565,17 +567,24 @@ def promise_sections(
 # ---------- hiring leaders owed an update ----------
 
 # Open roles, open for a week or more, whose leader has not heard from the recruiter for a week.
+# The leader and a snooze are probed per open role (OFFSET 0 keeps each a probe by primary key
+# and by snooze_one_per_row): the statement runs its generic plan, which otherwise read every
+# leader and every snooze of the agency to join a recruiter's dozen roles to them.
 QUEUE_LEADERS_SQL = f"""
     SELECT r.id, r.recruiter_id, r.opened_on, l.last_contacted_at
     FROM {Requisition._meta.db_table} r
-    JOIN {HiringLeader._meta.db_table} l ON l.id = r.hiring_leader_id
+    CROSS JOIN LATERAL (
+        SELECT l.last_contacted_at FROM {HiringLeader._meta.db_table} l
+        WHERE l.id = r.hiring_leader_id
+          AND (l.last_contacted_at < %(quiet_since)s OR l.last_contacted_at IS NULL)
+        OFFSET 0) l
     WHERE r.recruiter_id = ANY(%(recruiters)s) AND r.status = 'open'
       AND r.opened_on <= %(quiet_since_date)s
-      AND (l.last_contacted_at < %(quiet_since)s OR l.last_contacted_at IS NULL)
       AND NOT EXISTS (
         SELECT 1 FROM {Snooze._meta.db_table} z
         WHERE z.recruiter_id = r.recruiter_id AND z.kind = 'requisition'
-          AND z.object_id = r.id AND z.until > %(now)s)
+          AND z.object_id = r.id AND z.until > %(now)s
+        OFFSET 0)
 """
 
 LEADER_TABLES = (
@@ -586,7 +595,8 @@ LEADER_TABLES = (
 # Prepared: planning this statement took longer than running it.
 LEADER_ROWS_SQL = Prepared(
     "today_leaders",
-    f"""
+    generic=True,
+    sql=f"""
     WITH queue AS ({QUEUE_LEADERS_SQL}),
     ranked AS (
         SELECT id,
@@ -667,7 +677,11 @@ QUEUE_OVERRUN_SQL = f"""
     WHERE r.recruiter_id = ANY(%(recruiters)s) AND r.status = 'open'
       AND f.overrun_handled_at IS NULL AND r.opened_on + f.high_days < %(today)s
 """
-OVERRUN_ROWS_SQL = f"""
+# Prepared, its generic plan kept: planning it took three times as long as running it.
+OVERRUN_ROWS_SQL = Prepared(
+    "today_overrun",
+    generic=True,
+    sql=f"""
     WITH queue AS ({QUEUE_OVERRUN_SQL}),
     ranked AS (
         SELECT *, row_number() OVER (ORDER BY ran_out_on, id) AS rank,
@@ -685,7 +699,8 @@ OVERRUN_ROWS_SQL = f"""
     JOIN {Company._meta.db_table} co ON co.id = r.company_id
     WHERE ranked.rank BETWEEN %(first)s AND %(last)s
     ORDER BY ranked.rank
-"""
+""",
+)
 # hiring_leaders migration 0005: the reset written to a leader, not the candidates' one.
 LEADER_SLOWER_RESET = "Expectation reset: slower than I estimated (to the hiring leader)"
 
@@ -735,7 +750,7 @@ def overrun_rows(
         last=ranks.last,
     )
     with connection.cursor() as cursor:
-        cursor.execute(OVERRUN_ROWS_SQL, params)
+        OVERRUN_ROWS_SQL.execute(cursor, params)
         for *fields, count, template_id in cursor.fetchall():
             row = Overrun(*fields, reset_template_id=template_id)
             row.days_open = (today - row.opened_on).days
@@ -749,20 +764,28 @@ def overrun_rows(
 # Reach is counted by beat (followups.queue.services.book_health_count): reading every
 # candidate of a 5,000-strong book on each visit would cost more than the rest of the page.
 # Promises kept on time are counted here: a recruiter's promises of 90 days are a few hundred.
-HEALTH_SQL = f"""
+HEALTH_SQL = Prepared(
+    "today_health",
+    generic=True,
+    sql=f"""
     SELECT r.id AS recruiter_id,
         coalesce(b.active, 0), coalesce(b.heard_from, 0), b.counted_at,
-        count(p.id) FILTER (WHERE p.due_at >= %(day_30)s),
-        count(p.id) FILTER (WHERE p.due_at >= %(day_30)s AND p.status = 'kept'
-                            AND p.kept_at <= p.due_at),
-        count(p.id),
-        count(p.id) FILTER (WHERE p.status = 'kept' AND p.kept_at <= p.due_at)
+        p.promises_30, p.kept_on_time_30, p.promises_90, p.kept_on_time_90
     FROM unnest(%(recruiters)s::bigint[]) AS r(id)
     LEFT JOIN {BookHealth._meta.db_table} b ON b.recruiter_id = r.id
-    LEFT JOIN {Commitment._meta.db_table} p
-        ON p.recruiter_id = r.id AND p.due_at >= %(day_90)s AND p.due_at < %(now)s
-    GROUP BY r.id, b.active, b.heard_from, b.counted_at
-"""
+    CROSS JOIN LATERAL (
+        SELECT
+            count(*) FILTER (WHERE p.due_at >= %(day_30)s) AS promises_30,
+            count(*) FILTER (WHERE p.due_at >= %(day_30)s AND p.status = 'kept'
+                             AND p.kept_at <= p.due_at) AS kept_on_time_30,
+            count(*) AS promises_90,
+            count(*) FILTER (WHERE p.status = 'kept' AND p.kept_at <= p.due_at)
+                AS kept_on_time_90
+        FROM {Commitment._meta.db_table} p
+        WHERE p.recruiter_id = r.id AND p.due_at >= %(day_90)s AND p.due_at < %(now)s
+    ) p
+""",
+)
 
 
 def _health_by_recruiter(recruiters: list[int], now: datetime.datetime) -> dict[int, Health]:
@@ -773,7 +796,7 @@ def _health_by_recruiter(recruiters: list[int], now: datetime.datetime) -> dict[
         day_90=now - datetime.timedelta(days=90),
     )
     with connection.cursor() as cursor:
-        cursor.execute(HEALTH_SQL, params)
+        HEALTH_SQL.execute(cursor, params)
         return {
             recruiter_id: Health(*figures, open_flags=0)
             for recruiter_id, *figures in cursor.fetchall()

@@ -64,3 +64,54 @@ def test_a_prepared_statement_reads_the_same_rows_and_is_prepared_once_per_conne
     assert ran.captured_queries[1]["sql"].startswith("EXECUTE test_joined_rows_followup_")
     # A new server connection knows no prepared statements: it is prepared there again.
     assert after_reconnect.captured_queries[0]["sql"].startswith("PREPARE ")
+
+
+GENERIC = Prepared("test_joined_rows_generic", SQL, generic=True)
+
+
+def _plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+def _plans_made() -> tuple[int, int]:
+    """How many generic and custom plans the connection's GENERIC statement has run."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE name LIKE 'test_joined_rows_generic%%'"
+        )
+        return cursor.fetchone() or (0, 0)
+
+
+# Outside a transaction, as a page's reads run: the setting lasts the one round trip.
+@pytest.mark.django_db(transaction=True)
+def test_a_generic_statement_runs_its_generic_plan_and_leaves_the_setting_as_it_was(
+    django_assert_num_queries,
+):
+    made = FollowUpFactory()
+    generic, custom = _plans_made()
+
+    with django_assert_num_queries(2) as ran:
+        first = list(joined_rows(GENERIC, {"id": made.pk}, TABLES, ("word",)))
+        second = list(joined_rows(GENERIC, {"id": made.pk}, TABLES, ("word",)))
+
+    assert first == second
+    assert first[0][0][0] == FollowUp.objects.get(pk=made.pk)
+    assert all("SET LOCAL plan_cache_mode = force_generic_plan" in q["sql"] for q in ran)
+    assert _plans_made() == (generic + 2, custom)
+    assert _plan_cache_mode() == "auto"
+
+
+def test_inside_a_transaction_a_generic_statement_runs_as_postgresql_chooses(
+    django_assert_num_queries,
+):
+    made = FollowUpFactory()
+
+    with django_assert_num_queries(1) as ran:
+        rows = list(joined_rows(GENERIC, {"id": made.pk}, TABLES, ("word",)))
+
+    assert rows[0][0][0].pk == made.pk
+    assert "plan_cache_mode" not in ran[0]["sql"]
+    assert _plan_cache_mode() == "auto"
