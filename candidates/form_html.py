@@ -10,6 +10,7 @@ still decides everything about a control (its name, id, value, `required`, `maxl
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django import forms
@@ -17,6 +18,23 @@ from django.forms.widgets import Input
 from markupsafe import Markup, escape
 
 
+def _kept(write):
+    """`write(field)` once per field of an unbound form: such a form's controls never change, and
+    the candidate page shares its blank action forms between visits (page_views._blank)."""
+
+    @functools.wraps(write)
+    def kept(field: forms.BoundField):
+        if field.form.is_bound:
+            return write(field)
+        found = field.__dict__.get(write.__name__)
+        if found is None:
+            found = field.__dict__[write.__name__] = write(field)
+        return found
+
+    return kept
+
+
+@_kept
 def control(field: forms.BoundField) -> Markup:
     """The field's input, textarea or select, as `{{ field }}` would render it."""
     widget = _context(field)
@@ -47,14 +65,15 @@ class Choice:
     choice_label: str
 
 
-def choices(field: forms.BoundField) -> list[Choice]:
+@_kept
+def choices(field: forms.BoundField) -> tuple[Choice, ...]:
     """The radio buttons of a RadioSelect field, each with its own input and label."""
     widget = _context(field)
-    return [
+    return tuple(
         Choice(option["attrs"].get("id", ""), Markup(_input(option)), option["label"])
         for _, group, _ in widget["optgroups"]
         for option in group
-    ]
+    )
 
 
 def _context(field: forms.BoundField) -> dict:

@@ -949,6 +949,30 @@ def test_a_recruiter_can_set_tags(client, recruiter, candidate, htmx):
         assert ">python</a>" in text(response)
 
 
+def test_the_blank_forms_a_page_shares_never_carry_a_failed_post_or_anothers_tags(
+    client, recruiter, candidate
+):
+    other = CandidateFactory(owner=recruiter)
+    client.force_login(recruiter)
+    client.post(url("candidate_tags", candidate.pk), {"tags": "python, go"})
+    client.get(candidate.get_absolute_url())  # the blank forms are made and their controls written
+
+    refused = text(
+        client.post(url("activity_log", candidate.pk), {"kind": "meeting", "summary": ""})
+    )
+    again = text(client.get(candidate.get_absolute_url()))
+    others = text(client.get(other.get_absolute_url()))
+
+    # The failed post shows its own form: its choice, its error.
+    assert 'value="meeting" required id="id_log_kind_2" checked' in refused
+    assert "Say in a few words what happened." in refused
+    # The next visit shows the blank one again, and each candidate's tags field their own tags.
+    assert 'value="call" required id="id_log_kind_0" checked' in again
+    assert "Say in a few words what happened." not in again
+    assert 'name="tags" value="go, python"' in again
+    assert 'name="tags" maxlength' in others
+
+
 # ---------- bulk actions ----------
 
 
