@@ -204,7 +204,9 @@ class Calibration:
             y = top + n * layout.row
             x1, x2 = x(point.low), x(point.high)
             marks.append(
-                Mark(point, y + 15, y + layout.bar_y, x1, max(x2 - x1, 2), x(point.actual))
+                Mark(
+                    point, y + 15, y + layout.bar_y, x1, round(max(x2 - x1, 2), 1), x(point.actual)
+                )
             )
         return Plot(layout, height, ticks, marks)
 
@@ -247,6 +249,26 @@ class Plot:
     height: int
     ticks: list[tuple[int, float]]  # (days, x)
     marks: list[Mark]
+
+    # The compact plot (a phone: no pointer to hover a row for its words) draws each series as
+    # one <path>: every range bar, then every mark of each kind, rather than four elements a
+    # row; only the names and the days off stay one element a row.
+    @functools.cached_property
+    def series(self) -> dict[str, str]:
+        """The path data of the range bars and of the marks by where the fill landed."""
+        paths: dict[str, list[str]] = {"range": [], "inside": [], "late": [], "early": []}
+        for m in self.marks:
+            top, xa = m.bar_top, m.xa
+            paths["range"].append(f"M{m.x1} {top}h{m.bar_width}v10h{-m.bar_width}z")
+            where = m.point.where
+            if where == "late":
+                shape = f"M{round(xa - 5, 1)} {top}h10v10h-10z"
+            elif where == "early":
+                shape = f"M{xa} {top - 1}l6 11h-12z"
+            else:
+                shape = f"M{round(xa - 5, 1)} {top + 5}a5 5 0 1 0 10 0a5 5 0 1 0 -10 0z"
+            paths[where].append(shape)
+        return {kind: "".join(parts) for kind, parts in paths.items()}
 
 
 def calibration(

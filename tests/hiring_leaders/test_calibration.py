@@ -126,6 +126,37 @@ def test_an_admin_sees_everyone_with_the_plot(
     assert "Ben role" not in page
 
 
+def test_the_phone_plot_draws_each_series_as_one_path_named_by_the_wide_plots_words(
+    client, admin_user, history
+):
+    client.force_login(admin_user)
+    page = client.get(url()).content.decode()
+    wide = page.split('class="calibration-plot calibration-plot--wide"')[1].split("</svg>")[0]
+    compact = page.split('class="calibration-plot calibration-plot--compact"')[1].split("</svg>")[0]
+    plotted = wide.count('<g class="cal-row">')
+
+    assert plotted == 5
+    assert wide.count('<rect class="cal-range"') == plotted
+    # The roles' words are written once, in the wide plot's title, and name both plots.
+    assert page.count('id="cal-svg-title-wide"') == 1
+    assert page.count('aria-labelledby="cal-svg-title-wide"') == 2
+    assert "Late again: forecast" in wide
+    assert "Late again: forecast" not in compact
+    # On the phone: one path of range bars (a subpath each) and one per kind of mark.
+    assert '<g class="cal-row">' not in compact
+    assert compact.count('class="cal-range"') == 1
+    assert compact.split('class="cal-range" d="')[1].split('"')[0].count("M") == plotted
+    kinds = [k for k in ("inside", "late", "early") if f'cal-dot--{k}" d=' in compact]
+    assert kinds == ["inside", "late", "early"]
+    marks = sum(
+        compact.split(f'class="cal-dot cal-dot--{k}" d="')[1].split('"')[0].count("M")
+        for k in kinds
+    )
+    assert marks == plotted
+    assert compact.count('class="cal-label"') == plotted
+    assert "Late again" in compact
+
+
 def test_a_recruiter_sees_only_their_own(client, ana, ben, history, django_assert_max_num_queries):
     client.force_login(ben)
     with django_assert_max_num_queries(5):
