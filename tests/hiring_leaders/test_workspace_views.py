@@ -356,7 +356,19 @@ def test_each_card_moves_on_with_one_click_to_the_next_stage(
     body = text(client.get(url("requisition_detail", requisition.pk)))
 
     move = url("application_move", requisition.pk, application.pk)
-    assert f'action="{move}" data-hx-post="{move}" data-hx-target="#pipeline-board"' in body
+    # The post swaps the board: the target and swap are set once on the cards' list.
+    assert (
+        '<ol class="board__cards" data-hx-target="#pipeline-board" data-hx-swap="outerHTML">'
+        in body
+    )
+    # Without JavaScript the form posts its own CSRF token.
+    assert (
+        f'action="{move}" data-hx-post="{move}"><input type="hidden" name="csrfmiddlewaretoken"'
+        in body
+    )
+    # "More…" swaps the card alone (the swap inherited, the target its own).
+    more = url("application_move", requisition.pk, application.pk)
+    assert f'data-hx-get="{more}" data-hx-target="#card-{application.pk}">More…' in body
     assert (
         'name="stage" value="submitted"><span class="visually-hidden">Move Ana Lopez to </span>'
         "Submitted" in body
