@@ -572,7 +572,7 @@ def candidate_placement_checkins(*, candidate: Candidate) -> list[PlacementCheck
     # Written SQL: the candidate page is opened all day, and building this query with the ORM
     # cost more than running it.
     for (answer, followup, leader), _ in joined_rows(
-        CHECKIN_ANSWERS_SQL, {"placements": list(by_placement)}, CHECKIN_ANSWER_TABLES
+        CHECKIN_ANSWERS_SQL, {"candidate": candidate.pk}, CHECKIN_ANSWER_TABLES
     ):
         followup._state.fields_cache["hiring_leader"] = leader
         answer._state.fields_cache["followup"] = followup
@@ -585,14 +585,19 @@ CHECKIN_ANSWER_TABLES = (
     Table(FollowUp, "f"),
     Table(HiringLeader, "l"),
 )
+# The answers found by the candidate (their applications' placements), not by a list of
+# placement ids: PostgreSQL judged the generic plan of `= ANY(array)` dearer than planning each
+# run, and planned it on every visit (0.25 ms of a 0.3 ms read).
 CHECKIN_ANSWERS_SQL = Prepared(
     "candidate_page_checkin_answers",
     f"""
     SELECT {select_list(CHECKIN_ANSWER_TABLES)}
-    FROM {CheckInResponse._meta.db_table} ans
+    FROM {Application._meta.db_table} a
+    JOIN {Placement._meta.db_table} p ON p.application_id = a.id
+    JOIN {CheckInResponse._meta.db_table} ans ON ans.placement_id = p.id
     JOIN {FollowUp._meta.db_table} f ON f.id = ans.followup_id
     LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
-    WHERE ans.placement_id = ANY(%(placements)s)
+    WHERE a.candidate_id = %(candidate)s
     ORDER BY ans.answered_at DESC, ans.id DESC
 """,
 )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,3 +193,37 @@ def test_the_page_runs_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert ">1/5<" in text(response) or ">2/5<" in text(response)
+
+
+def test_each_placement_shows_its_own_answers_and_never_another_candidates(
+    client, recruiter, candidate
+):
+    other = CandidateFactory(owner=recruiter)
+    moment = datetime.datetime(2026, 3, 4, 10, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        comments = {}
+        for who, role in [(candidate, "Welder"), (candidate, "Foreman"), (other, "Rigger")]:
+            placement = PlacementFactory(
+                application__candidate=who,
+                application__requisition=RequisitionFactory(title=role),
+                start_date=moment.date() - datetime.timedelta(days=60),
+            )
+            services.followups_on_placement(placement=placement)
+            first = FollowUp.objects.filter(placement=placement, channel="email").order_by("pk")[0]
+            services.checkin_answer(followup=first, score=4, comment=f"Happy as a {role}")
+            comments[role] = f"“Happy as a {role}”"
+        client.force_login(recruiter)
+
+        # Past the fifth execution PostgreSQL may keep a generic plan: the same answers still.
+        for _ in range(7):
+            with CaptureQueriesContext(connection) as ran:
+                checkins = section(text(client.get(detail_url(candidate))), "checkins-title")
+            placements = checkins.split('<div class="placement">')[1:]
+            assert len(placements) == 2
+            assert all(part.count('<li class="checkin') == 1 for part in placements)
+            for role in ("Welder", "Foreman"):
+                assert comments[role] in next(p for p in placements if role in p)
+            assert comments["Rigger"] not in checkins
+    read = [q["sql"] for q in ran.captured_queries if "checkin_answers" in q["sql"]]
+    assert len(read) == 1
+    assert read[0].startswith("EXECUTE candidate_page_checkin_answers_")
