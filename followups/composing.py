@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
+from django.template.base import Lexer, TokenType
 from django.template.defaultfilters import linebreaks_filter, urlize
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +18,13 @@ from django.utils.safestring import SafeString
 
 from candidates.models import Application
 from followups import digest, links
-from followups.messages import RenderedMessage, TemplateProblem, render_message, render_subject
+from followups.messages import (
+    RenderedMessage,
+    TemplateProblem,
+    render_message,
+    render_subject,
+    template_problems,
+)
 from followups.mime import followup_mime
 from followups.models import FollowUp
 from hiring_leaders.models import Requisition
@@ -262,6 +269,83 @@ def task_words(followup: FollowUp) -> str:
     rendered for what it is about ("Get back in touch with Ada Lovelace (Data Engineer)")."""
     if followup.task_title:
         return followup.task_title
+    plain = _plain_subject(followup.template.subject)
+    if plain is not None:
+        words = _plain_words(plain, followup)
+        if words is not None:
+            return words
+    return _task_words_rendered(followup)
+
+
+# What a plain subject's {{ object.attribute }} reads from a task, as task_words' context gives
+# it to the template engine. Anything else (company, leader, pipeline, links) goes to the engine.
+def _recipient(followup: FollowUp):
+    return followup.candidate or followup.hiring_leader
+
+
+_PLAIN_VALUES = {
+    ("recipient", "first_name"): lambda f: p.first_name if (p := _recipient(f)) else "",
+    ("recipient", "name"): lambda f: p.name if (p := _recipient(f)) else "",
+    ("recruiter", "first_name"): lambda f: f.recruiter.first_name,
+    ("recruiter", "name"): lambda f: f.recruiter.name,
+    ("recruiter", "email"): lambda f: f.recruiter.email,
+    ("candidate", "first_name"): lambda f: f.candidate.first_name if f.candidate else "",
+    ("candidate", "last_name"): lambda f: f.candidate.last_name if f.candidate else "",
+    ("candidate", "name"): lambda f: f.candidate.name if f.candidate else "",
+    ("requisition", "title"): lambda f: f.requisition.title if f.requisition else "",
+    ("requisition", "location"): lambda f: f.requisition.location if f.requisition else "",
+    ("requisition", "status"): lambda f: (
+        f.requisition.get_status_display() if f.requisition else ""
+    ),
+    ("requisition", "status_reason"): lambda f: (
+        f.facts.get("status_reason", f.requisition.status_reason) if f.requisition else ""
+    ),
+    ("application", "stage"): lambda f: (
+        (f.facts.get("stage") or f.application.get_stage_display()) if f.application else ""
+    ),
+    ("application", "previous_stage"): lambda f: (
+        f.facts.get("previous_stage", "") if f.application else ""
+    ),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_subject(subject: str) -> tuple | None:
+    """A subject of text and bare {{ object.attribute }} placeholders task_words can fill in by
+    itself, as (text, reader, text, reader, …, text); None for anything the template engine
+    must render (a tag, a filter, a comment, a placeholder it reads through a query)."""
+    if template_problems(subject):
+        return None
+    pieces: list = []
+    text: list[str] = []
+    for token in Lexer(subject).tokenize():
+        if token.token_type == TokenType.TEXT:
+            text.append(token.contents)
+            continue
+        if token.token_type != TokenType.VAR:
+            return None
+        reader = _PLAIN_VALUES.get(tuple(token.contents.split(".")))
+        if reader is None:
+            return None
+        pieces += ["".join(text), reader]
+        text = []
+    return (*pieces, "".join(text))
+
+
+def _plain_words(plain: tuple, followup: FollowUp) -> str | None:
+    parts = []
+    for i, piece in enumerate(plain):
+        if i % 2 == 0:
+            parts.append(piece)
+            continue
+        value = piece(followup)
+        if not isinstance(value, str):
+            return None  # None or a number: the engine writes it its own way
+        parts.append(value)
+    return " ".join("".join(parts).split())
+
+
+def _task_words_rendered(followup: FollowUp) -> str:
     about = followup.candidate or followup.hiring_leader
     recruiter = followup.recruiter
     context = {
