@@ -70,7 +70,7 @@ def checkin_for_token(*, token: str) -> FollowUp:
 
 CADENCES_PER_PAGE = 50
 TEMPLATES_PER_PAGE = 50
-OUTBOX_PER_PAGE = 50
+OUTBOX_PER_PAGE = outbox_rows.PAGE_LIMIT - 1
 TEMPLATE_USERS_SHOWN = 20
 
 
@@ -222,36 +222,16 @@ class CappedCount:
         return cls(min(found, OUTBOX_COUNT_CAP), capped=found > OUTBOX_COUNT_CAP)
 
 
-# Each count is a walk of at most OUTBOX_COUNT_CAP + 1 entries of followup_outbox_state
-# (state, due_at, id): a few hundred microseconds each, whatever the table holds.
-_CAPPED = "(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) c)"
-OUTBOX_COUNTS = {
-    "due": "state = 'scheduled' AND due_at <= %s",
-    "later": "state = 'scheduled' AND due_at > %s",
-    "sending": "state = 'sending'",
-    "failed": "state = 'failed'",
-}
-
-
 def outbox_counts(
-    *, now: datetime.datetime | None = None, also: QuerySet[FollowUp] | None = None
+    *, now: datetime.datetime | None = None, selection: tuple[str, str] | None = None
 ) -> dict[str, CappedCount]:
-    """The outbox's counts by state, each stopping at OUTBOX_COUNT_CAP, in one query; with
-    `also`, that selection's count too (under "also"), in the same query."""
-    now, limit = now or timezone.now(), OUTBOX_COUNT_CAP + 1
-    parts, params = [], []
-    for where in OUTBOX_COUNTS.values():
-        parts.append(_CAPPED.format(table=FollowUp._meta.db_table, where=where))
-        params += ([now] if "%s" in where else []) + [limit]
-    keys = list(OUTBOX_COUNTS)
-    if also is not None:
-        sql, also_params = also.values("pk")[:limit].query.sql_with_params()
-        parts.append(f"(SELECT count(*) FROM ({sql}) c)")
-        params += also_params
-        keys.append("also")
+    """The outbox's counts by state, each stopping at OUTBOX_COUNT_CAP, in one query; with a
+    `selection` (an outbox filter's state and channel), that selection's count too (under
+    "also"), in the same query. A statement prepared once per connection
+    (outbox_rows.read_counts)."""
+    keys = list(outbox_rows.COUNTS) + (["also"] if selection is not None else [])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        found = cursor.fetchone()
+        found = outbox_rows.read_counts(cursor, now=now or timezone.now(), selection=selection)
     return {key: CappedCount.of(n) for key, n in zip(keys, found, strict=True)}
 
 
@@ -383,16 +363,56 @@ def _outbox_runs(filtered: QuerySet[FollowUp], *, state: str, now) -> list[_Run]
     ]
 
 
-def _outbox_order(*, newest_first: bool, by_index: bool) -> list:
-    """(due_at, id), one way or the other. A recipient search orders by an expression no index
-    serves, on purpose: its rows are the few hundred of a thousand people, found on the
+def _outbox_order(*, newest_first: bool) -> list:
+    """(due_at, id), one way or the other, for a recipient search: by an expression no index
+    serves, on purpose. Its rows are the few hundred of a thousand people, found on the
     candidate and leader indexes and sorted; walking the due_at index instead (what the planner
     picks for a LIMIT) reads the whole table when the people are rare."""
-    due = F("due_at")
-    if not by_index:
-        due = ExpressionWrapper(due + Value(datetime.timedelta(0)), output_field=DateTimeField())
+    due = ExpressionWrapper(
+        F("due_at") + Value(datetime.timedelta(0)), output_field=DateTimeField()
+    )
     keys = [due, F("id")]
     return [key.desc() if newest_first else key.asc() for key in keys]
+
+
+def _outbox_values(*, state: str, channel: str, cursor, now) -> list[tuple[int, dict]]:
+    """Up to OUTBOX_PER_PAGE + 1 rows as (run, values), each run one prepared statement
+    (outbox_rows.read_run)."""
+    found: list[tuple[int, dict]] = []
+    with connection.cursor() as db:
+        for number in range(outbox_rows.runs(state)):
+            if cursor is not None and cursor[0] > number:
+                continue
+            after = tuple(cursor[1:]) if cursor is not None and cursor[0] == number else None
+            values = outbox_rows.read_run(
+                db, state=state, channel=channel, run=number, after=after, now=now
+            )
+            found += [(number, row) for row in values]
+            if len(found) > OUTBOX_PER_PAGE:
+                break
+    return found
+
+
+def _searched_values(
+    filtered: QuerySet[FollowUp], *, state: str, cursor, now
+) -> list[tuple[int, dict]]:
+    """A recipient search's rows as (run, values), up to OUTBOX_PER_PAGE + 1, read by the ORM."""
+    found: list[tuple[int, dict]] = []
+    for number, run in enumerate(_outbox_runs(filtered, state=state, now=now)):
+        if cursor is not None and cursor[0] > number:
+            continue
+        rows = run.rows
+        if cursor is not None and cursor[0] == number:
+            keys = [F("due_at"), F("id")]
+            rows = rows.filter(RowBeyond(keys, cursor[1:], backwards=run.newest_first))
+        order = _outbox_order(newest_first=run.newest_first)
+        wanted = OUTBOX_PER_PAGE + 1 - len(found)
+        found += [
+            (number, row) for row in rows.order_by(*order).values(*outbox_rows.COLUMNS)[:wanted]
+        ]
+        if len(found) > OUTBOX_PER_PAGE:
+            break
+    return found
 
 
 @dataclass
@@ -424,23 +444,12 @@ def outbox_page(
     pagination on the (due_at, id) indexes, so a deep page costs what the first one does."""
     now = now or timezone.now()
     recipients = _Recipients.matching(query) if query.strip() else None
-    filtered = outbox_filtered(state=state, channel=channel, recipients=recipients, now=now)
     cursor = cursor_decode(after, _OUTBOX_KEYS) if after else None
-    found: list[tuple[int, FollowUp]] = []
-    for number, run in enumerate(_outbox_runs(filtered, state=state, now=now)):
-        if cursor is not None and cursor[0] > number:
-            continue
-        rows = run.rows
-        if cursor is not None and cursor[0] == number:
-            keys = [F("due_at"), F("id")]
-            rows = rows.filter(RowBeyond(keys, cursor[1:], backwards=run.newest_first))
-        order = _outbox_order(newest_first=run.newest_first, by_index=recipients is None)
-        wanted = OUTBOX_PER_PAGE + 1 - len(found)
-        found += [
-            (number, row) for row in rows.order_by(*order).values(*outbox_rows.COLUMNS)[:wanted]
-        ]
-        if len(found) > OUTBOX_PER_PAGE:
-            break
+    if recipients is None:
+        found = _outbox_values(state=state, channel=channel, cursor=cursor, now=now)
+    else:
+        filtered = outbox_filtered(state=state, channel=channel, recipients=recipients, now=now)
+        found = _searched_values(filtered, state=state, cursor=cursor, now=now)
     more = len(found) > OUTBOX_PER_PAGE
     found = found[:OUTBOX_PER_PAGE]
     next_cursor = ""
@@ -448,7 +457,7 @@ def outbox_page(
         number, last = found[-1]
         next_cursor = cursor_encode([number, last["due_at"], last["id"]])
     # A recipient search is not counted: counting would find every match.
-    counts = outbox_counts(now=now, also=None if recipients else filtered)
+    counts = outbox_counts(now=now, selection=None if recipients else (state, channel))
     values = [row for _number, row in found]
     about = _rows_about(values)
     rows = outbox_rows.rows_from_values(values, about=about)
@@ -580,10 +589,11 @@ def candidate_placement_checkins(*, candidate: Candidate) -> list[PlacementCheck
     return sorted(placed, key=lambda item: item.placement.start_date, reverse=True)
 
 
+# What an answer shows of its follow-up and leader (who asked, whose review it is).
 CHECKIN_ANSWER_TABLES = (
     Table(CheckInResponse, "ans"),
-    Table(FollowUp, "f"),
-    Table(HiringLeader, "l"),
+    Table(FollowUp, "f", ("hiring_leader_id", "recruiter_id")),
+    Table(HiringLeader, "l", ("first_name", "last_name")),
 )
 # The answers found by the candidate (their applications' placements), not by a list of
 # placement ids: PostgreSQL judged the generic plan of `= ANY(array)` dearer than planning each

@@ -7,11 +7,18 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from followups import outbox_rows, selectors
 from followups.models import FollowUp, Trigger
 from tests.candidates.factories import ApplicationFactory, CandidateFactory, CommitmentFactory
-from tests.followups.factories import CadenceFactory, CadenceStepFactory, FollowUpFactory
+from tests.followups.factories import (
+    CadenceFactory,
+    CadenceStepFactory,
+    FollowUpFactory,
+    MessageTemplateFactory,
+)
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +148,82 @@ def test_a_pages_retry_check_on_values_says_what_the_retry_service_says(trigger,
 
     assert (row.retryable, row.retry_refusal) == (True, reason)
     assert row.retry_refusal == selectors.followup_for_admin(pk=followup.pk).retry_refusal
+
+
+def _walk(**filters) -> list[int]:
+    """Every row of the outbox for these filters, page after page, as the Next link goes."""
+    walked, after = [], ""
+    for _page in range(20):
+        page = selectors.outbox_page(after=after, now=NOW, **filters)
+        walked += [row.pk for row in page.rows]
+        if not (after := page.next_cursor):
+            return walked
+    raise AssertionError("more pages than rows")
+
+
+def _expected(state: str, channel: str) -> list[int]:
+    """The filters' rows in the outbox's order, worked out here from the follow-ups."""
+    rows = FollowUp.objects.all() if not channel else FollowUp.objects.filter(channel=channel)
+    scheduled = rows.filter(state=State.SCHEDULED)
+    by_due = ("due_at", "pk")
+    if state == "due":
+        return list(scheduled.filter(due_at__lte=NOW).order_by(*by_due).values_list("pk", flat=1))
+    if state == "later":
+        return list(scheduled.filter(due_at__gt=NOW).order_by(*by_due).values_list("pk", flat=1))
+    if state in (State.SCHEDULED, State.SENDING):
+        return list(rows.filter(state=state).order_by(*by_due).values_list("pk", flat=True))
+    if state:
+        return list(rows.filter(state=state).order_by("-due_at", "-pk").values_list("pk", flat=1))
+    past = rows.filter(due_at__lte=NOW).order_by("-due_at", "-pk").values_list("pk", flat=True)
+    ahead = rows.filter(due_at__gt=NOW).order_by(*by_due).values_list("pk", flat=True)
+    return list(past) + list(ahead)
+
+
+@pytest.fixture
+def many():
+    """130 follow-ups either side of now, of every state and both channels, some due at the
+    same moment (the cursor's id breaks the tie)."""
+    with time_machine.travel(NOW, tick=False):
+        candidate, template = CandidateFactory(), MessageTemplateFactory()
+        states = [State.SCHEDULED, State.SENT, State.FAILED, State.CANCELLED, State.SKIPPED]
+        for n in range(130):
+            task = n % 4 == 0
+            FollowUpFactory(
+                candidate=candidate,
+                state=states[n % len(states)],
+                due_at=NOW + datetime.timedelta(hours=(n // 2) - 30),
+                channel="task" if task else "email",
+                audience="recruiter" if task else "candidate",
+                template=None if task else template,
+                task_title="Call" if task else "",
+            )
+
+
+@pytest.mark.parametrize("channel", ["", "email", "task"])
+@pytest.mark.parametrize("state", ["", "due", "later", "scheduled", "sent", "failed", "skipped"])
+def test_each_filters_prepared_statement_walks_the_outbox_in_its_order(many, state, channel):
+    assert _walk(state=state, channel=channel) == _expected(state, channel)
+
+
+def test_the_page_and_its_counts_are_statements_prepared_once_per_connection(many):
+    for _visit in range(7):
+        with CaptureQueriesContext(connection) as ran:
+            first = selectors.outbox_page(now=NOW, state="failed")
+    page_sql = [q["sql"] for q in ran.captured_queries if "outbox_rows_failed" in q["sql"]]
+    counts_sql = [q["sql"] for q in ran.captured_queries if "outbox_counts_failed" in q["sql"]]
+
+    assert [sql.split("EXECUTE ")[1][:24] for sql in page_sql + counts_sql] == [
+        "outbox_rows_failed_any_0",
+        "outbox_counts_failed_any",
+    ]
+    # (its generic plan is asked for outside a transaction only: the test runs in one)
+    assert all(sql.startswith("EXECUTE ") for sql in page_sql + counts_sql)
+    assert [row.pk for row in first.rows] == _expected("failed", "")[:50]
+    assert (first.count.value, first.counts["failed"].value) == (26, 26)
+
+
+def test_a_filter_value_not_in_the_lists_is_never_written_into_sql():
+    with pytest.raises(KeyError):
+        selectors.outbox_page(now=NOW, state="failed' OR TRUE --")
+    with pytest.raises(KeyError):
+        selectors.outbox_page(now=NOW, channel="email' --")
