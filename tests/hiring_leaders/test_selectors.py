@@ -139,3 +139,58 @@ def test_a_leaders_updates_are_the_emails_sent_to_them_newest_first(requisition)
     updates, more = selectors.hiring_leader_updates_sent(leader=leader)
 
     assert (updates, more) == ([newer, older], False)
+
+
+def test_the_recruiters_requisition_read_is_prepared_and_reads_what_the_orm_read(requisition):
+    from django.db import connection
+    from django.http import Http404
+    from django.test.utils import CaptureQueriesContext
+
+    from followups.leader_selectors import leader_heard, with_leader_heard
+    from followups.models import DigestVisit, HoldAnswer
+    from hiring_leaders.models import Requisition
+    from tests.followups.factories import FollowUpFactory
+
+    leader = requisition.hiring_leader
+    digest = FollowUpFactory(candidate=None, hiring_leader=leader, recruiter=requisition.recruiter)
+    at = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    DigestVisit.objects.create(digest=digest, requisition=requisition, last_seen_at=at)
+    for answer, days in (("keep", 1), ("cancel", 3), ("reopen", 2)):
+        HoldAnswer.objects.create(
+            digest=FollowUpFactory(
+                candidate=None, hiring_leader=leader, recruiter=requisition.recruiter
+            ),
+            requisition=requisition,
+            hiring_leader=leader,
+            answer=answer,
+            answered_at=at + datetime.timedelta(days=days),
+        )
+    other = RequisitionFactory(title="Quiet role")
+    orm = with_leader_heard(
+        Requisition.objects.select_related("company", "hiring_leader", "recruiter")
+    )
+
+    for _ in range(7):  # past the fifth EXECUTE, on its generic plan
+        with CaptureQueriesContext(connection) as ran:
+            read = selectors.requisition_for_recruiter(pk=requisition.pk)
+            heard = leader_heard(requisition=read)
+            names = (read.company.name, read.hiring_leader.name, read.recruiter.email)
+        assert len(ran.captured_queries) == 1
+    if connection.vendor == "postgresql":
+        assert "EXECUTE requisition_for_recruiter_" in ran.captured_queries[0]["sql"]
+    expected = orm.get(pk=requisition.pk)
+    assert heard.answer == "cancel"
+    assert heard.seen_at == at
+    assert heard.answered_at == at + datetime.timedelta(days=3)
+    assert names == (expected.company.name, leader.name, expected.recruiter.email)
+    for field in Requisition._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+    # Another requisition reads its own values through the same statement.
+    quiet = selectors.requisition_for_recruiter(pk=other.pk)
+    assert quiet.title == "Quiet role"
+    assert leader_heard(requisition=quiet).answer == ""
+    assert quiet.hiring_leader == other.hiring_leader
+    assert quiet.leader_seen_at is None
+    for missing in (other.pk + 1000, 2**63):
+        with pytest.raises(Http404):
+            selectors.requisition_for_recruiter(pk=missing)
