@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import (
@@ -289,27 +290,25 @@ def _tagged(name: str) -> Q:
     return Q(pk__in=Candidate.tags.through.objects.filter(tag_id=pk).values("candidate_id"))
 
 
-@dataclass(slots=True)
-class CandidateRow:
+class CandidateRow(NamedTuple):
     """One line of the list, read as plain values: the list only shows its rows, so it builds
-    no model instances (fifty candidates and their owners were a fifth of the page's time)."""
+    no model instances (fifty candidates and their owners were a fifth of the page's time).
+
+    A tuple, in the order the row shows its cells, so the template unpacks each row into local
+    names in its loop header rather than looking up a dozen attributes a row (a third of the
+    rows' rendering); code reads the same values by name."""
 
     pk: int
-    first_name: str
-    last_name: str
+    name: str
+    opted_out_at: datetime.datetime | None
+    headline: str
+    tag_list: list[str]
     email: str
     phone: str
-    headline: str
-    opted_out_at: datetime.datetime | None
-    last_contacted_at: datetime.datetime | None
-    created_at: datetime.datetime
     owner_id: int
     owner_name: str
-    tag_list: list[str]
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+    last_contacted_at: datetime.datetime | None
+    created_at: datetime.datetime
 
 
 @dataclass
@@ -371,6 +370,29 @@ def _estimated_rows(candidates: QuerySet[Candidate]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+# A stage alone: the planner's guess at its active applications, which bound the candidates in
+# it from above (a candidate may be at one stage for two roles). Planning this one-index read
+# costs a tenth of planning the candidates' query with its semi-join (EXPLAIN on the bench data
+# set: 0.15 against 0.4 to 2.6 ms, and no ORM query built), and the choice is the same: a stage
+# of a few thousand is collected, a larger one walked. Other filters with it make the
+# candidates' estimate the one to go by: a stage among one owner's candidates can be few.
+STAGE_SIZE_SQL = (
+    f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {Application._meta.db_table} "
+    "WHERE outcome = %s AND stage = %s"
+)
+
+
+def _stage_size_estimate(stage: str) -> int:
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE_SIZE_SQL, [Application.Outcome.ACTIVE, stage])
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 def _names_an_email(query: str) -> bool:
     """A word with an @ matches the start of an email address only, which names one person or
     a few: they are collected at once rather than after walking a window of the name index to
@@ -411,7 +433,10 @@ def _plan(
         return WALK, None
     if filters.requisition_id is not None:
         return _pipeline_plan(filters, sort)
-    estimate = _estimated_rows(candidates)
+    if filters == CandidateFilters(stage=filters.stage, sort=filters.sort):
+        estimate = _stage_size_estimate(filters.stage)
+    else:
+        estimate = _estimated_rows(candidates)
     if (
         _walks_a_window(filters, sort)
         and estimate <= NAME_CLUSTER_CAP
@@ -605,9 +630,32 @@ def _rows(ids: list[int]) -> list[CandidateRow]:
 
 
 def _row(values: tuple) -> CandidateRow:
-    *person, owner_first, owner_last, owner_username, tags = values
+    (
+        pk,
+        first_name,
+        last_name,
+        email,
+        phone,
+        headline,
+        opted_out_at,
+        last_contacted_at,
+        created_at,
+        owner_id,
+        owner_first,
+        owner_last,
+        owner_username,
+        tags,
+    ) = values
     return CandidateRow(
-        *person,
-        owner_name=person_name(owner_first, owner_last, owner_username),
-        tag_list=split_tag_names(tags),
+        pk,
+        f"{first_name} {last_name}".strip(),
+        opted_out_at,
+        headline,
+        split_tag_names(tags),
+        email,
+        phone,
+        owner_id,
+        person_name(owner_first, owner_last, owner_username),
+        last_contacted_at,
+        created_at,
     )

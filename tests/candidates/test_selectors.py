@@ -505,3 +505,44 @@ def test_requisition_options_are_the_viewers_open_roles_by_title(recruiter, othe
         (filled.pk, "Filled role", "Acme"),
         (zebra.pk, "Zebra keeper", "Acme"),
     ]
+
+
+def test_a_stage_alone_is_planned_from_its_applications_and_with_other_filters_from_the_list(
+    monkeypatch,
+):
+    owner = CandidateFactory().owner
+    for name in ("Ann", "Bo", "Cy"):
+        ApplicationFactory(candidate=CandidateFactory(first_name=name, owner=owner), stage="offer")
+    ApplicationFactory(stage="screened")
+    monkeypatch.setattr(search, "FOUND_FIRST_CAP", 2)
+    asked = []
+    monkeypatch.setattr(search, "_estimated_rows", lambda candidates: asked.append(1) or 1)
+    alone = CandidateFilters(stage="offer")
+
+    with CaptureQueriesContext(connection) as queries:
+        _, estimate = search._plan(
+            search.candidate_search(filters=alone), alone, search.SORTS["name"]
+        )
+
+    # The planner's guess at the stage's active applications (three here, as ANALYZE may not
+    # have run, at least one), read without the candidates' query; past the cap: walked.
+    assert len(queries.captured_queries) == 1
+    assert "candidates_application" in queries.captured_queries[0]["sql"]
+    assert not asked
+    assert estimate >= 1
+    monkeypatch.setattr(search, "FOUND_FIRST_CAP", estimate - 1)
+    assert search._plan(search.candidate_search(filters=alone), alone, search.SORTS["name"])[0] == (
+        search.WALK
+    )
+    monkeypatch.setattr(search, "FOUND_FIRST_CAP", 2)
+    mine = CandidateFilters(stage="offer", owner_id=owner.pk)
+    assert search._plan(search.candidate_search(filters=mine), mine, search.SORTS["name"]) == (
+        search.COLLECT,
+        1,
+    )
+    assert asked
+    assert {row.name.split()[0] for row in candidate_list_page(filters=alone).rows} == {
+        "Ann",
+        "Bo",
+        "Cy",
+    }
