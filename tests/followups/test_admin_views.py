@@ -1591,3 +1591,39 @@ def test_a_search_matching_too_many_people_says_to_type_more(
     assert "type more of the name to narrow it" in body
     assert len(listed(narrowed)) == 1
     assert "type more" not in narrowed
+
+
+def test_what_people_typed_is_escaped_in_the_outbox_rows(admin_client):
+    """The rows are written with autoescaping off for speed: each typed value is escaped by
+    hand, and a missing |e shows here."""
+    typed = '<b id="x">&'
+    who = CandidateFactory(first_name=typed, last_name=typed, email="a&b@example.com")
+    template = MessageTemplateFactory(name=typed)
+    step = CadenceStepFactory(cadence=CadenceFactory(name=typed), offset_days=3)
+    FollowUpFactory(candidate=who, template=template, state=State.FAILED, last_error=typed)
+    FollowUpFactory(
+        candidate=who,
+        template=template,
+        state=State.SCHEDULED,
+        cadence_step=step,
+        note=typed,
+        last_error=typed,
+    )
+    FollowUpFactory(
+        candidate=who,
+        channel="task",
+        audience="recruiter",
+        template=None,
+        task_title=typed,
+        state=State.SCHEDULED,
+    )
+
+    body = text(admin_client.get(OUTBOX_URL))
+
+    assert typed not in body
+    assert '<b id="x">' not in body
+    assert "&lt;b id=&#34;x&#34;&gt;&amp; &lt;b id=&#34;x&#34;&gt;&amp;" in body  # the name
+    assert "a&amp;b@example.com" in body
+    assert "Error:</strong> &lt;b id=&#34;x&#34;&gt;&amp;" in body
+    assert "Last attempt failed: &lt;b" in body
+    assert "&lt;b id=&#34;x&#34;&gt;&amp; · day 3" in body  # the cadence
