@@ -23,14 +23,31 @@ from django.db.models import Model
 
 @dataclass(frozen=True)
 class Table:
-    """One model's columns in a joined query, read under an alias (`f."due_at"`)."""
+    """One model's columns in a joined query, read under an alias (`f."due_at"`).
+
+    `fields` names the only columns to read (the primary key always among them), for a row a
+    page shows a few words of: the others are deferred, as `.only()` leaves them, so reading
+    one later costs a query (a test's query count says so). Every column by default."""
 
     model: type[Model]
     alias: str
+    fields: tuple[str, ...] = ()
+
+    @cached_property
+    def _fields(self) -> list:
+        concrete = self.model._meta.concrete_fields
+        if not self.fields:
+            return list(concrete)
+        wanted = {self.model._meta.pk.attname, *self.fields}
+        chosen = [field for field in concrete if field.attname in wanted]
+        unknown = wanted - {field.attname for field in chosen}
+        if unknown:
+            raise ValueError(f"{self.model.__name__} has no column {sorted(unknown)}")
+        return chosen
 
     @cached_property
     def attnames(self) -> tuple[str, ...]:
-        return tuple(field.attname for field in self.model._meta.concrete_fields)
+        return tuple(field.attname for field in self._fields)
 
     @cached_property
     def _pk_index(self) -> int:
@@ -40,7 +57,7 @@ class Table:
     def _converters(self) -> list[tuple[int, list, object]]:
         """What the ORM's compiler would apply to each column (a JSONField decodes its text)."""
         found = []
-        for index, field in enumerate(self.model._meta.concrete_fields):
+        for index, field in enumerate(self._fields):
             column = field.get_col(self.model._meta.db_table)
             converters = connection.ops.get_db_converters(column) + field.get_db_converters(
                 connection
@@ -50,9 +67,7 @@ class Table:
         return found
 
     def select(self) -> str:
-        return ", ".join(
-            f'{self.alias}."{field.column}"' for field in self.model._meta.concrete_fields
-        )
+        return ", ".join(f'{self.alias}."{field.column}"' for field in self._fields)
 
     def load(self, values: Sequence) -> Model | None:
         """The instance these values describe; None when an outer join found no row."""

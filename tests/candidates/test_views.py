@@ -41,9 +41,9 @@ LIST_QUERIES = 7
 FILTERED_QUERIES = 8
 MOST_QUERIES = 10
 # Session, user, candidate (+ owner, tag names, applications, requisition, company,
-# placement), open promises, a page of the timeline, open tasks and scheduled emails, and the
+# placement, open promises), a page of the timeline, open tasks and scheduled emails, and the
 # check-in answers when there is a placement.
-DETAIL_QUERIES = 7
+DETAIL_QUERIES = 6
 # An action over htmx: the candidate as the page reads it, the service's writes (the activity,
 # last-contacted, the follow-ups it cancels), then the changed parts read again.
 ACTION_QUERIES = 13
@@ -665,6 +665,52 @@ def test_the_page_runs_a_fixed_number_of_queries(
         client.post(url("activity_log", candidate.pk), {"kind": "call", "summary": "x"}, **HTMX)
 
     assert response.status_code == 200
+
+
+def test_open_promises_say_whose_they_are_for_which_role_soonest_first(
+    client, recruiter, other_recruiter, candidate, django_assert_max_num_queries
+):
+    now = timezone.now()
+    late = CommitmentFactory(
+        candidate=candidate,
+        recruiter=recruiter,
+        description="Call back about the salary",
+        due_at=now - datetime.timedelta(hours=3, microseconds=4321),
+    )
+    CommitmentFactory(
+        candidate=candidate,
+        recruiter=other_recruiter,
+        requisition=RequisitionFactory(title="Platform Lead"),
+        description="Send the offer letter",
+        due_at=now + datetime.timedelta(days=2),
+    )
+    CommitmentFactory(
+        candidate=candidate,
+        recruiter=recruiter,
+        description="Already kept",
+        status=Commitment.Status.KEPT,
+        kept_at=now,
+        due_at=now + datetime.timedelta(days=1),
+    )
+    CommitmentFactory(recruiter=recruiter, description="Owed to another candidate")
+    client.force_login(recruiter)
+
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        response = client.get(url("candidate_detail", candidate.pk))
+
+    promises = text(response).split('id="promises"')[1].split("</section>")[0]
+    assert "· 2 open" in promises
+    assert shown_in_order(response, ["Send the offer letter", "Call back about the salary"]) == [
+        "Call back about the salary",
+        "Send the offer letter",
+    ]
+    assert "Already kept" not in promises
+    assert "Owed to another candidate" not in promises
+    assert "Your promise · " in promises
+    assert f"{other_recruiter.name}\u2019s promise · Platform Lead · due" in promises
+    assert promises.count('<span class="badge badge--late">Late</span>') == 1
+    due = timezone.localtime(late.due_at).isoformat(timespec="milliseconds")
+    assert f'<time datetime="{due}"' in promises
 
 
 # ---------- everyday actions: each over htmx and as a plain form ----------

@@ -21,8 +21,8 @@ from tests.hiring_leaders.factories import RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
-# As in tests/candidates/test_views.py: the page's nine queries, whatever the data.
-DETAIL_QUERIES = 9
+# As in tests/candidates/test_views.py: the page's six queries, whatever the data.
+DETAIL_QUERIES = 6
 
 
 def detail_url(candidate) -> str:
@@ -37,17 +37,23 @@ def section(body: str, title_id: str) -> str:
     return body.split(f'id="{title_id}"')[1].split("</section>")[0]
 
 
+# A Wednesday morning, far from midnight in the site's time zone and the machine's.
+STARTED = datetime.datetime(2026, 3, 4, 9, 30, tzinfo=datetime.UTC)
+
+
 @pytest.fixture
 def placed(requisition, recruiter):
-    """A hire who started today, with the check-ins the shipped cadence schedules."""
-    application = ApplicationFactory(
-        requisition=requisition,
-        stage="offer",
-        candidate=CandidateFactory(first_name="Ada", last_name="Lovelace", owner=recruiter),
-    )
-    return candidate_services.placement_record(
-        application=application, start_date=datetime.date.today(), by=recruiter
-    )
+    """A hire who started today, with the check-ins the shipped cadence schedules; the test
+    runs on that day, its clock stopped, whatever day the suite runs on."""
+    with time_machine.travel(STARTED, tick=False):
+        application = ApplicationFactory(
+            requisition=requisition,
+            stage="offer",
+            candidate=CandidateFactory(first_name="Ada", last_name="Lovelace", owner=recruiter),
+        )
+        yield candidate_services.placement_record(
+            application=application, start_date=timezone.localdate(), by=recruiter
+        )
 
 
 def checkin(placement, audience="new_hire", day=30) -> FollowUp:

@@ -40,6 +40,34 @@ def test_each_row_is_the_instances_the_orm_would_make_with_its_extras():
     assert extras == {"word": "extra"}
 
 
+def test_a_table_of_named_fields_reads_those_converted_and_defers_the_rest(
+    django_assert_num_queries,
+):
+    made = FollowUpFactory(facts={"stage": "Offer"}, note="Asked to wait")
+    table = Table(FollowUp, "f", ("facts", "due_at"))
+
+    with django_assert_num_queries(1):
+        ((followup,), _), *_ = joined_rows(
+            f"SELECT {table.select()} FROM followups_followup f WHERE f.id = %(id)s",
+            {"id": made.pk},
+            (table,),
+        )
+        assert (followup.pk, followup.facts, followup.due_at) == (
+            made.pk,
+            {"stage": "Offer"},
+            made.due_at,
+        )
+    assert table.select() == 'f."id", f."facts", f."due_at"'
+    assert followup.get_deferred_fields() >= {"note", "candidate_id", "state"}
+    with django_assert_num_queries(1):  # a deferred field is read when asked for, as .only()
+        assert followup.note == "Asked to wait"
+
+
+def test_a_table_refuses_a_field_its_model_does_not_have():
+    with pytest.raises(ValueError, match="no column"):
+        Table(FollowUp, "f", ("due_at", "colour")).select()
+
+
 PREPARED = Prepared("test_joined_rows_followup", SQL)
 
 
