@@ -131,3 +131,36 @@ def test_a_recruiter_works_three_rows_of_today(page, live_server, day, artifacts
     page.goto(live_server.url + "/")
     page.screenshot(path=artifacts / "phone-today.png", full_page=True)
     assert fits_the_phone(page)
+
+
+def test_a_row_is_snoozed_to_a_chosen_day_with_htmx_and_without_javascript(
+    browser, page, live_server, day
+):
+    recruiter, _, written_to = day
+    chosen = timezone.localdate() + datetime.timedelta(days=10)
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, live_server, recruiter)
+    # The leaders' rows: each row's menu posts the filter along, so the queue comes back filtered.
+    page.goto(f"{live_server.url}/?who=leaders")
+    mark_page(page)
+    task_row = page.locator("[data-row]", has_text="Send Dana the interview plan")
+    task_row.get_by_text("Snooze", exact=True).click()
+    task_row.get_by_label("Snooze until a date").fill(chosen.isoformat())
+    task_row.get_by_role("button", name="On that day").click()
+    expect(page.locator("#flash")).to_contain_text(f"Snoozed until {chosen:%a %d %b}")
+    expect(page.locator("[data-row]", has_text="Send Dana the interview plan")).to_have_count(0)
+    expect(page.locator(".segmented [aria-current=page]")).to_have_text("Hiring leaders")
+    assert still_same_page(page), "the snooze reloaded the page instead of swapping the queue"
+
+    # Without JavaScript the same menu is a plain form: it posts, and Today comes back.
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    sign_in(plain, live_server, recruiter)
+    plain.goto(f"{live_server.url}/?who=candidates")
+    row = plain.locator("[data-row]", has_text=written_to.name)
+    row.get_by_text("Snooze", exact=True).click()
+    row.get_by_role("button", name="Next week").click()
+    expect(plain.get_by_role("status").first).to_contain_text("Snoozed until")
+    expect(plain).to_have_url(f"{live_server.url}/?who=candidates")
+    expect(plain.locator("[data-row]", has_text=written_to.name)).to_have_count(0)
+    context.close()
