@@ -250,16 +250,69 @@ class TestWhatTheDigestSays:
             add(role, "Person", f"{n}", until - 2 * DAY)
             submitted = add(role, "Waiting", f"{n}", until - 3 * DAY)
             move(submitted, "submitted", until - 2 * DAY)
-        # The roles; the week, promises, notes, pipelines and who waits; the effort's weeks.
-        with django_assert_num_queries(3):
+        # The roles with their week, promises, notes, pipelines and who waits; the effort's
+        # weeks.
+        with django_assert_num_queries(2):
             found = digest.leader_digest(leader=leader, until=until, digest_id=1)
         assert len(found.roles) == how_many
         assert all(role.waiting_count == 1 for role in found.roles)
         # The roles' effort is cached now (their weeks as their progress pages keep them).
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1):
             again = digest.leader_digest(leader=leader, until=until, digest_id=1)
         assert [r.effort.rows() for r in again.roles] == [r.effort.rows() for r in found.roles]
         assert [r.waiting for r in again.roles] == [r.waiting for r in found.roles]
+
+    def test_a_leader_without_open_roles_gets_an_empty_digest_in_one_query(
+        self, leader, recruiter, until, django_assert_num_queries
+    ):
+        RequisitionFactory(
+            hiring_leader=leader, recruiter=recruiter, status="filled", closed_on=until.date()
+        )
+        other = RequisitionFactory(recruiter=recruiter)
+        add(other, "Someone", "Else", until - 2 * DAY)
+        with django_assert_num_queries(1):
+            found = digest.leader_digest(leader=leader, until=until, digest_id=1)
+        assert found.roles == []
+
+    def test_the_roles_are_the_leaders_own_open_ones_first_then_those_on_hold(
+        self, leader, recruiter, paused_role, until
+    ):
+        newer = RequisitionFactory(
+            title="Newer", hiring_leader=leader, recruiter=recruiter, opened_on=until.date()
+        )
+        older = RequisitionFactory(
+            title="Older",
+            hiring_leader=leader,
+            recruiter=recruiter,
+            opened_on=(until - 90 * DAY).date(),
+            location="Leeds",
+        )
+        RequisitionFactory(title="Someone else's", recruiter=recruiter)
+        found = digest.leader_digest(leader=leader, until=until, digest_id=1).roles
+        assert [role.requisition.title for role in found] == ["Older", "Newer", "Treasury Lead"]
+        first = found[0].requisition
+        assert (first.pk, first.location, first.opened_on) == (
+            older.pk,
+            "Leeds",
+            older.opened_on,
+        )
+        assert (first.company.name, first.recruiter.first_name) == (
+            older.company.name,
+            recruiter.first_name,
+        )
+        assert found[2].requisition.status_reason == "The budget is being reviewed"
+        assert newer.pk == found[1].requisition.pk
+
+    def test_people_moved_at_the_same_moment_are_named_in_the_order_they_were_added(
+        self, leader, recruiter, until
+    ):
+        role = RequisitionFactory(hiring_leader=leader, recruiter=recruiter)
+        people = [add(role, "Person", name, until - 3 * DAY) for name in ("Zed", "Amy", "Kim")]
+        for application in people:
+            move(application, "submitted", until - 2 * DAY)
+        for _ in range(3):
+            (found,) = digest.leader_digest(leader=leader, until=until, digest_id=1).roles
+            assert found.moves[0].names == ["Person Zed", "Person Amy", "Person Kim"]
 
     def test_the_weeks_statement_is_planned_once_and_says_the_same_every_time(
         self, leader, busy_role, quiet_role, paused_role, until
