@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -54,12 +55,7 @@ def _page(request, requisition, *, form=None, forecast_form=None, status=200):
         forecast_form = ForecastForm(
             initial={"low_days": suggestion.low, "high_days": suggestion.high} if use else None
         )
-    versions = Paginator(
-        IntakeVersion.objects.filter(intake_id=found.pk or 0).select_related(
-            "changed_by", "changed_by_leader"
-        ),
-        VERSIONS_PER_PAGE,
-    ).get_page(request.GET.get("versions"))
+    versions = _versions_page(found.pk, request.GET.get("versions"))
     context = {
         "requisition": requisition,
         "intake": found,
@@ -75,6 +71,34 @@ def _page(request, requisition, *, form=None, forecast_form=None, status=200):
         "labels": intake.FIELD_LABELS,
     }
     return render(request, INTAKE, context, status=status)
+
+
+def _versions_page(intake_id: int | None, asked: str | None) -> Page:
+    """The intake's versions, newest first, VERSIONS_PER_PAGE a page, as Paginator.get_page
+    gives them (a page out of range or not a number: the last or the first). An intake not yet
+    saved has none, so nothing is read; otherwise the page's rows carry how many there are in
+    all (a window count), where Paginator counted them in a query of its own first."""
+    versions = IntakeVersion.objects.filter(intake_id=intake_id).select_related(
+        "changed_by", "changed_by_leader"
+    )
+    paginator = Paginator(versions, VERSIONS_PER_PAGE)
+    if intake_id is None:
+        paginator.count = 0  # cached_property: set, it is never counted
+        return paginator.get_page(1)
+    try:
+        number = int(asked or 1)
+    except ValueError:
+        number = 1
+    start = (number - 1) * VERSIONS_PER_PAGE
+    rows = (
+        list(versions.annotate(in_all=Window(Count("pk")))[start : start + VERSIONS_PER_PAGE])
+        if number >= 1
+        else []
+    )
+    if not rows:  # none at all, or a page before the first or past the last: as get_page says
+        return paginator.get_page(asked)
+    paginator.count = rows[0].in_all
+    return Page(rows, number, paginator)
 
 
 @recruiter_required

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime
 import functools
 
+from django import forms
 from django.utils import timezone
 from markupsafe import Markup, escape
+
+from candidates.form_html import control
 
 _NEAR_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
 
@@ -49,7 +52,39 @@ def truncatechars(value: str, length: int) -> str:
     return value if len(value) <= length else value[: length - 1] + "…"
 
 
+def form_field(bound: forms.BoundField) -> Markup:
+    """A form field as the intake pages lay it out: its label ("(optional)" when it may be left
+    blank), its control, its help and its errors, the help and errors named by their ids as the
+    control's aria-describedby says. Written here, not as a template macro: the intake page
+    writes twenty of these a visit, and a macro call with its eight lookups and escapes cost
+    more than the control itself."""
+    name = bound.auto_id
+    optional = "" if bound.field.required else ' <span class="field__optional">(optional)</span>'
+    help_text = (
+        f'<p class="field__help" id="{escape(name)}_helptext">{escape(bound.help_text)}</p>'
+        if bound.help_text
+        else ""
+    )
+    errors = bound.errors
+    listed = (
+        f'<ul class="errorlist" id="{escape(name)}_error">'
+        + "".join(f"<li>{escape(error)}</li>" for error in errors)
+        + "</ul>"
+        if errors
+        else ""
+    )
+    return Markup(
+        f'<div class="field field--{escape(bound.name)}">\n'
+        f'    <label for="{escape(bound.id_for_label)}">{escape(bound.label)}{optional}</label>\n'
+        f"    {control(bound)}\n"
+        f"    {help_text}\n"
+        f"    {listed}\n"
+        f"  </div>"
+    )
+
+
 FILTERS = {
+    "form_field": form_field,
     "naturalday": naturalday,
     "capfirst": capfirst,
     "linebreaksbr": linebreaksbr,

@@ -153,8 +153,9 @@ def test_the_intake_page_shows_the_empty_states_in_fixed_queries(
     client, recruiter, requisition, django_assert_max_num_queries
 ):
     client.force_login(recruiter)
-    # Session (when not cached), user, requisition, intake, versions counted, forecasts.
-    with django_assert_max_num_queries(6):
+    # Session (when not cached), user, requisition, intake, forecasts: an intake not yet saved
+    # has no versions to read.
+    with django_assert_max_num_queries(5):
         page = text(client.get(url("requisition_intake", requisition.pk)))
     assert "Why the role is open" in page
     assert "Must-haves" in page
@@ -200,8 +201,9 @@ def test_versions_after_kick_off_are_listed_and_read_back(
             follow=True,
         )
     assert messages_of(response) == ["Saved the intake as version 2: must-haves."]
-    # ... and the suggestion (the role has a family now) and the page of versions.
-    with django_assert_max_num_queries(8):
+    # ... and the suggestion (the role has a family now) and the page of versions, which
+    # counts them as it reads them.
+    with django_assert_max_num_queries(7):
         page = text(client.get(url("requisition_intake", requisition.pk)))
     assert f"{recruiter.name} changed must-haves" in page
     assert "5 March 2026" in page
@@ -211,6 +213,45 @@ def test_versions_after_kick_off_are_listed_and_read_back(
     assert "Kafka" not in version
     assert "Kafka" in text(client.get(url("intake_version", requisition.pk, 2)))
     assert client.get(url("intake_version", requisition.pk, 3)).status_code == 404
+
+
+def test_versions_are_paged_newest_first_and_counted_as_they_are_read(
+    client, recruiter, requisition, django_assert_max_num_queries
+):
+    found = intake.intake_of(requisition=requisition)
+    found.save()
+    at = datetime.datetime(2026, 3, 5, 11, 0, tzinfo=datetime.UTC)
+    for number in range(1, 24):
+        IntakeVersion.objects.create(
+            intake=found,
+            number=number,
+            answers={},
+            changed_fields=["must_haves"],
+            changed_by=recruiter,
+            changed_at=at + datetime.timedelta(days=number),
+        )
+    client.force_login(recruiter)
+    with django_assert_max_num_queries(7):
+        first = text(client.get(url("requisition_intake", requisition.pk)))
+    assert ">Version 23</a>" in first
+    assert ">Version 4</a>" in first
+    assert ">Version 3</a>" not in first
+    assert "Page 1 of 2" in first
+    assert '<span class="muted">23</span>' in first
+    second = text(client.get(url("requisition_intake", requisition.pk) + "?versions=2"))
+    assert ">Version 3</a>" in second
+    assert ">Version 1</a>" in second
+    assert ">Version 4</a>" not in second
+    assert "Page 2 of 2" in second
+    assert '<span class="muted">23</span>' in second
+    # Past the last page or before the first: the last, as Django's paginator answers; not a
+    # number: the first.
+    for asked, shown in (("9", "Page 2 of 2"), ("0", "Page 2 of 2"), ("two", "Page 1 of 2")):
+        page = text(client.get(url("requisition_intake", requisition.pk) + f"?versions={asked}"))
+        assert shown in page
+        assert '<span class="muted">23</span>' in page
+    other = RequisitionFactory(recruiter=recruiter)
+    assert "No versions yet" in text(client.get(url("requisition_intake", other.pk)))
 
 
 def test_use_this_range_prefills_the_forecast(client, recruiter, requisition):
