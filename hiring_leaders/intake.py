@@ -9,6 +9,7 @@ was agreed can always be read back. Kick-off itself writes version 1: the baseli
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +25,7 @@ from hiring_leaders.models import (
     Requisition,
     TimeToFillForecast,
 )
+from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
 from recruitcrm.models import User
 
 # In the order the kick-off conversation runs (the page groups them the same way).
@@ -85,6 +87,50 @@ def intake_of(*, requisition: Requisition) -> Intake:
         return Intake(requisition=requisition)
     found.requisition = requisition  # the one in hand, not another query
     return found
+
+
+def intake_with_forecasts(*, requisition: Requisition) -> tuple[Intake, list]:
+    """What the intake page reads about the role: its intake (as intake_of gives it) and the
+    forecasts given for it, first given first, each with who gave it (their name only). One
+    statement, prepared once per connection: the ORM's get and select_related cost 1.5 ms of
+    Python a visit for two index probes."""
+    intake = None
+    given = []
+    for (found, forecast, by), _ in joined_rows(
+        _intake_page_statement(), {"requisition": requisition.pk}, _INTAKE_PAGE_TABLES
+    ):
+        intake = found
+        if forecast is not None:
+            forecast.requisition = requisition
+            forecast.made_by = by
+            given.append(forecast)
+    if intake is None:
+        intake = Intake(requisition=requisition)
+    else:
+        intake.requisition = requisition
+    return intake, given
+
+
+_INTAKE_PAGE_TABLES = (
+    Table(Intake, "i"),
+    Table(TimeToFillForecast, "f"),
+    Table(User, "u", fields=("username", "first_name", "last_name")),
+)
+
+
+@functools.cache
+def _intake_page_statement() -> Prepared:
+    # One row per forecast (the intake on each), or one row with neither: a role's forecasts
+    # are a handful. Each join is an index probe whatever the role, hence its generic plan.
+    sql = f"""
+        SELECT {select_list(_INTAKE_PAGE_TABLES)}
+        FROM (SELECT %(requisition)s::bigint AS id) r
+        LEFT JOIN {Intake._meta.db_table} i ON i.requisition_id = r.id
+        LEFT JOIN {TimeToFillForecast._meta.db_table} f ON f.requisition_id = r.id
+        LEFT JOIN {User._meta.db_table} u ON u.id = f.made_by_id
+        ORDER BY f.made_at, f.id
+    """
+    return Prepared("intake_with_forecasts", sql, generic=True)
 
 
 def answers_of(intake: Intake) -> dict:

@@ -3,6 +3,9 @@ Forms parse and say what is missing; the rules live in hiring_leaders.intake."""
 
 from __future__ import annotations
 
+import copy
+import functools
+
 from django import forms
 from django.forms.models import ModelChoiceIterator, fields_for_model
 from django.forms.utils import flatatt
@@ -67,8 +70,9 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_intake_fields(INTAKE_FIELDS))
-        self.fields["compensation_currency"].widget.attrs.update(size=4, maxlength=3)
+        # Copies, as Django copies a form's declared fields: built from the model once per
+        # process (fields_for_model for sixteen fields cost 0.3 ms a visit of the intake page).
+        self.fields.update(copy.deepcopy(_intake_form_fields()))
 
     def clean_compensation_currency(self) -> str:
         return (self.cleaned_data.get("compensation_currency") or "EUR").upper()
@@ -86,6 +90,13 @@ class IntakeForm(forms.Form):
             ("Interviews", ["interview_panel"]),
             ("How hard the market is", ["niche_skills", "location_difficulty"]),
         ]
+
+
+@functools.cache
+def _intake_form_fields() -> dict:
+    fields = _intake_fields(INTAKE_FIELDS)
+    fields["compensation_currency"].widget.attrs.update(size=4, maxlength=3)
+    return fields
 
 
 class LeaderIntakeForm(forms.Form):

@@ -48,7 +48,7 @@ def _initial(found) -> dict:
 
 
 def _page(request, requisition, *, form=None, forecast_form=None, status=200):
-    found = intake.intake_of(requisition=requisition)
+    found, given = intake.intake_with_forecasts(requisition=requisition)
     suggestion = forecasts.forecast_suggestion_kept(requisition=requisition)
     if forecast_form is None:
         use = request.GET.get("use") == "suggestion" and suggestion.enough
@@ -64,9 +64,7 @@ def _page(request, requisition, *, form=None, forecast_form=None, status=200):
         "suggestion": suggestion,
         "role": forecasts.describe_role(requisition),
         "min_history": forecasts.MIN_HISTORY,
-        "forecasts": list(
-            TimeToFillForecast.objects.filter(requisition=requisition).select_related("made_by")
-        ),
+        "forecasts": given,
         "versions": versions,
         "labels": intake.FIELD_LABELS,
     }
@@ -95,7 +93,10 @@ def _versions_page(intake_id: int | None, asked: str | None) -> Page:
         if number >= 1
         else []
     )
-    if not rows:  # none at all, or a page before the first or past the last: as get_page says
+    if not rows and number == 1:  # none yet (a draft before kick-off)
+        paginator.count = 0
+        return paginator.get_page(1)
+    if not rows:  # a page before the first or past the last: as get_page says
         return paginator.get_page(asked)
     paginator.count = rows[0].in_all
     return Page(rows, number, paginator)
