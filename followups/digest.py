@@ -25,7 +25,6 @@ from django.db import connection
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from candidates import feedback_selectors
 from candidates.feedback_selectors import Waiting
@@ -177,7 +176,9 @@ def hold_answer_from_token(token: str) -> tuple[int, int, str]:
 def progress_link(requisition_id: int, digest_id: int | None) -> str:
     """The role's progress page; from a digest it says which one, so opening it is recorded."""
     path = url("hiring_leaders:requisition_detail", requisition_id)  # reverse(), remembered
-    return links.absolute(path + (f"?{urlencode({'digest': digest_id})}" if digest_id else ""))
+    # A digest's id is a number: urlencode({"digest": id}) writes the same, at a tenth of a
+    # millisecond a role.
+    return links.absolute(path + (f"?digest={int(digest_id)}" if digest_id else ""))
 
 
 def leader_digest(
