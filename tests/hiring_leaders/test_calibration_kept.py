@@ -216,3 +216,18 @@ def test_an_admin_choosing_a_recruiter_sees_theirs(client, admin_user, history, 
     assert "Cy first" in page
     assert "Ben role" not in page
     assert f'<option value="{cy.pk}" selected>{cy.name}</option>' in page
+
+
+def test_the_recruiter_choices_escape_names_as_django_does(client, admin_user, history):
+    # The select is written by hand (html.escape, not django.utils.html.escape): a name with
+    # every character HTML escapes reads as Django's escape writes it, chosen or not.
+    odd = RecruiterFactory(first_name="Zoë", last_name='O\'Brien & <Sons> "Q"')
+    written = "Zoë O&#x27;Brien &amp; &lt;Sons&gt; &quot;Q&quot;"
+    client.force_login(admin_user)
+    page = client.get(reverse("clients:calibration")).content.decode()
+    assert '<option value="" selected>Everyone</option>' in page
+    assert f'<option value="{odd.pk}">{written}</option>' in page
+    assert "<Sons>" not in page
+    chosen = client.get(reverse("clients:calibration") + f"?recruiter={odd.pk}").content.decode()
+    assert f'<option value="{odd.pk}" selected>{written}</option>' in chosen
+    assert chosen.count(" selected>") == 1
