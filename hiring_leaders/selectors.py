@@ -560,13 +560,39 @@ def hiring_leader_timeline_page(*, leader: HiringLeader, page_number=1) -> Page:
     return Paginator(activities, TIMELINE_PER_PAGE).get_page(page_number)
 
 
+RECENT_ACTIVITY_TABLES = (
+    Table(Activity, "a"),
+    Table(User, "u", fields=("username", "first_name", "last_name")),
+)
+# The board's "Recent changes": a short backward scan of activity_requisition_itself and each
+# actor by primary key. Written so, and prepared once per connection on its generic plan, where
+# the ORM's filter, select_related and slice cost about a millisecond of Python each visit.
+RECENT_ACTIVITY_SQL = Prepared(
+    "requisition_recent_activity",
+    generic=True,
+    sql=f"""
+    SELECT {select_list(RECENT_ACTIVITY_TABLES)}
+    FROM {Activity._meta.db_table} a
+    LEFT JOIN {User._meta.db_table} u ON u.id = a.actor_id
+    WHERE a.requisition_id = %(requisition)s AND a.candidate_id IS NULL
+    ORDER BY a.occurred_at DESC, a.id DESC
+    LIMIT %(limit)s
+""",
+)
+
+
 def requisition_recent_activity(*, requisition: Requisition, limit: int = 8) -> list[Activity]:
-    """The latest things that happened to the role itself (not each candidate's moves)."""
-    return list(
-        Activity.objects.filter(requisition=requisition, candidate__isnull=True)
-        .select_related("actor")
-        .order_by("-occurred_at", "-pk")[:limit]
-    )
+    """The latest things that happened to the role itself (not each candidate's moves), each
+    with its actor (only their name's columns; None when there is none)."""
+    found = []
+    for (activity, actor), _ in joined_rows(
+        RECENT_ACTIVITY_SQL,
+        {"requisition": requisition.pk, "limit": limit},
+        RECENT_ACTIVITY_TABLES,
+    ):
+        activity.actor = actor
+        found.append(activity)
+    return found
 
 
 def followups_created_since(*, since, application: Application) -> list[FollowUp]:

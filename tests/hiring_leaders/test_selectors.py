@@ -194,3 +194,64 @@ def test_the_recruiters_requisition_read_is_prepared_and_reads_what_the_orm_read
     for missing in (other.pk + 1000, 2**63):
         with pytest.raises(Http404):
             selectors.requisition_for_recruiter(pk=missing)
+
+
+def test_the_roles_recent_changes_are_its_own_newest_first_by_one_prepared_read(
+    requisition, recruiter
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.candidates.factories import ActivityFactory
+
+    at = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+    def role_change(summary, hours, **kwargs):
+        return ActivityFactory(
+            candidate=None,
+            requisition=requisition,
+            kind="note",
+            summary=summary,
+            occurred_at=at + datetime.timedelta(hours=hours),
+            **kwargs,
+        )
+
+    older = [role_change(f"Edit {n}", n, actor=recruiter) for n in range(7)]
+    tied_first = role_change("Put on hold", 10)
+    tied_second = role_change("Reopened", 10, actor=recruiter)
+    # A candidate's move in this role, and another role's change, are not the role's own.
+    ActivityFactory(
+        requisition=requisition, summary="Moved", occurred_at=at + datetime.timedelta(hours=20)
+    )
+    ActivityFactory(
+        candidate=None,
+        requisition=RequisitionFactory(),
+        kind="note",
+        summary="Other role",
+        occurred_at=at + datetime.timedelta(hours=30),
+    )
+
+    for _ in range(7):  # past the fifth EXECUTE, on its generic plan
+        with CaptureQueriesContext(connection) as ran:
+            recent = selectors.requisition_recent_activity(requisition=requisition)
+            shown = [(a.summary, a.actor.name if a.actor else None) for a in recent]
+        assert len(ran.captured_queries) == 1
+    if connection.vendor == "postgresql":
+        assert "EXECUTE requisition_recent_activity_" in ran.captured_queries[0]["sql"]
+    assert [a.pk for a in recent] == [
+        tied_second.pk,
+        tied_first.pk,
+        *[a.pk for a in reversed(older)][:6],
+    ]
+    assert shown[:3] == [
+        ("Reopened", recruiter.name),
+        ("Put on hold", None),
+        ("Edit 6", recruiter.name),
+    ]
+    assert recent[0].occurred_at == at + datetime.timedelta(hours=10)
+    assert [
+        a.pk for a in selectors.requisition_recent_activity(requisition=requisition, limit=2)
+    ] == [
+        tied_second.pk,
+        tied_first.pk,
+    ]
