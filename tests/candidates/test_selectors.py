@@ -378,14 +378,64 @@ def test_a_large_pipeline_alone_is_walked_in_name_order_with_its_candidates_hash
 
     with CaptureQueriesContext(connection) as queries:
         first = candidate_list_page(filters=filters)
-    pages = _walk(filters)
+        pages = _walk(filters)
 
-    assert any(") IS TRUE" in query["sql"] for query in queries.captured_queries)
+    # The first page is the prepared statement's walk, the next ones the ORM's.
+    assert any(") IS TRUE" in query["sql"] for query in queries.captured_queries[1:])
     in_order = [members[i] for i in (1, 4, 3, 2, 0)]
     assert [pk for page in pages for pk in page] == (in_order if sort == "name" else in_order[::-1])
     assert (first.total, first.more_than) == (5, False)
     last = candidate_list_page(filters=filters, before="end")
     assert [row.pk for row in last.rows] == (in_order[-3:] if sort == "name" else in_order[2::-1])
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_a_large_pipelines_first_page_is_one_prepared_statement_with_its_count(
+    small_pages, monkeypatch, django_assert_num_queries, sort
+):
+    monkeypatch.setattr(search, "PIPELINE_WALK_MIN", 3)
+    requisition = RequisitionFactory()
+    members = _pipeline_of(requisition, "Eve", "Ann", "Dan", "Cy", "Bo")
+    _pipeline_of(RequisitionFactory(), "Abe")
+    filters = CandidateFilters(requisition_id=requisition.pk, sort=sort)
+    candidate_list_page(filters=filters)  # prepared on this connection
+
+    for _visit in range(7):
+        # The pipeline counted with its first page, then the rows.
+        with django_assert_num_queries(2) as queries:
+            page = candidate_list_page(filters=filters)
+        assert queries.captured_queries[0]["sql"].startswith(
+            "EXECUTE candidate_list_pipeline_first_" + ("desc" if sort == "-name" else "asc")
+        )
+
+    in_order = [members[i] for i in (1, 4, 3, 2, 0)]
+    expected = in_order if sort == "name" else in_order[::-1]
+    assert [row.pk for row in page.rows] == expected[:3]
+    assert (page.total, page.more_than, page.has_previous) == (5, False, False)
+    following = candidate_list_page(filters=filters, after=page.next_cursor)
+    assert [row.pk for row in following.rows] == expected[3:]
+    assert following.previous_cursor
+
+
+def test_a_pipeline_counted_outside_the_walks_sizes_is_not_counted_again(
+    small_pages, monkeypatch, django_assert_num_queries
+):
+    requisition = RequisitionFactory()
+    members = _pipeline_of(requisition, "Cy", "Ann", "Bo", "Dan")
+    filters = CandidateFilters(requisition_id=requisition.pk)
+    in_order = [members[i] for i in (1, 2, 0, 3)]
+
+    for walk_min, hashed_max, plan in ((5, 50, "collected"), (2, 3, "walked")):
+        monkeypatch.setattr(search, "PIPELINE_WALK_MIN", walk_min)
+        monkeypatch.setattr(search, "PIPELINE_HASHED_MAX", hashed_max)
+        # The statement's count (its walk not run), the page, the rows.
+        with django_assert_num_queries(3) as queries:
+            page = candidate_list_page(filters=filters)
+        assert [row.pk for row in page.rows] == in_order[:3], plan
+        assert (page.total, page.more_than) == (4, False), plan
+        assert not any(
+            query["sql"].startswith("SELECT COUNT(*)") for query in queries.captured_queries
+        ), plan
 
 
 def test_a_small_pipeline_or_one_with_other_filters_is_collected(monkeypatch):
