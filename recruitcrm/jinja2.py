@@ -61,6 +61,40 @@ def static(path: str) -> str:
     return django_static(path)
 
 
+class Layout:
+    """`layout`: what the base layout writes the same on every page, worked out once per process
+    (each `static()` or `url()` call from a template goes through Jinja2's context call, and the
+    layout made twelve of them a page): the head's stylesheets and script, and the fixed links."""
+
+    _STYLESHEETS = ("app", "today", "candidates", "clients", "imports", "analytics")
+
+    @functools.cached_property
+    def head(self) -> Markup:
+        lines = [f'<link rel="icon" href="{escape(static("favicon.svg"))}" type="image/svg+xml">']
+        lines += [
+            f'<link rel="stylesheet" href="{escape(static(f"css/{name}.css"))}">'
+            for name in self._STYLESHEETS
+        ]
+        lines.append(f'<script src="{escape(static("vendor/htmx/htmx.min.js"))}" defer></script>')
+        return Markup("\n  ".join(lines))
+
+    @functools.cached_property
+    def home(self) -> str:
+        return url("home")
+
+    @functools.cached_property
+    def password_change(self) -> str:
+        return url("password_change")
+
+    @functools.cached_property
+    def logout(self) -> str:
+        return url("logout")
+
+    @functools.cached_property
+    def signed_out(self) -> str:
+        return f"{url('login')}?signed_out=1"
+
+
 def local(value: datetime.datetime | None) -> datetime.datetime | None:
     """The moment in the site's (the request's) time zone, as Django's date filter shows it."""
     return timezone.localtime(value) if value is not None else None
@@ -161,7 +195,7 @@ def _apps_filters() -> dict:
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update(url=url, static=static, relative=relative)
+    env.globals.update(url=url, static=static, relative=relative, layout=Layout())
     env.filters.update(
         ago=ago,
         local=local,
