@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from candidates.models import (
     Application,
     Candidate,
@@ -72,8 +74,17 @@ def email_block(person, suppressed: set[str] | None = None) -> str:
 
 
 def suppressed_among(addresses) -> set[str]:
-    """One query for a whole batch of recipients instead of one per message."""
+    """One query for a whole batch of recipients instead of one per message.
+
+    Written SQL (the unique index on the lower-cased address answers it): building the ORM's
+    `email__in` query cost more than running it, a tenth of the outbox's failed emails page."""
     wanted = {address.lower() for address in addresses if address}
     if not wanted:
         return set()
-    return set(SuppressedAddress.objects.filter(email__in=wanted).values_list("email", flat=True))
+    marks = ", ".join(["%s"] * len(wanted))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT email FROM {_SUPPRESSED} WHERE email IN ({marks})", list(wanted))
+        return {email for (email,) in cursor.fetchall()}
+
+
+_SUPPRESSED = SuppressedAddress._meta.db_table

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from followups import outbox_rows, selectors
-from followups.models import FollowUp, Trigger
+from followups.models import FollowUp, SuppressedAddress, Trigger
 from tests.candidates.factories import ApplicationFactory, CandidateFactory, CommitmentFactory
 from tests.followups.factories import (
     CadenceFactory,
@@ -148,6 +148,28 @@ def test_a_pages_retry_check_on_values_says_what_the_retry_service_says(trigger,
 
     assert (row.retryable, row.retry_refusal) == (True, reason)
     assert row.retry_refusal == selectors.followup_for_admin(pk=followup.pk).retry_refusal
+
+
+def test_a_retry_to_an_address_that_refused_mail_is_refused_whatever_its_case(rows):
+    # Addresses are kept lower-case; a person's may be typed in capitals.
+    with time_machine.travel(NOW, tick=False):
+        refused = FollowUpFactory(
+            candidate=CandidateFactory(email="Bounced.Ada@Example.com"),
+            state=State.FAILED,
+            due_at=NOW - datetime.timedelta(hours=2),
+        )
+        SuppressedAddress.objects.create(email="bounced.ada@example.com", reason="550 user unknown")
+        SuppressedAddress.objects.create(email="someone.else@example.com", reason="550")
+
+        page = {row.pk: row for row in selectors.outbox_page(state="failed").rows}
+
+    assert page[refused.pk].retry_refusal == (
+        f"{refused.candidate.name} email address refused mail before"
+    )
+    assert (
+        page[refused.pk].retry_refusal == selectors.followup_for_admin(pk=refused.pk).retry_refusal
+    )
+    assert (page[rows["failed"].pk].retryable, page[rows["failed"].pk].retry_refusal) == (True, "")
 
 
 def _walk(**filters) -> list[int]:
