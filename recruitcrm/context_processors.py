@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import secrets
-
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import get_token
 from markupsafe import Markup
 
 from recruitcrm.jinja2 import Relative, url
@@ -45,43 +43,13 @@ def navigation(request):
 def csrf_once(request):
     """The CSRF token for a Jinja2 page, worked out once. The backend's own is lazy and masks the
     secret afresh every time a form prints it: on "Today", with three forms a row, that was a
-    thousand random numbers a request. Masked here as Django masks it (`masked_token`), in a
-    tenth of the time."""
-    token = masked_token(request)
+    thousand random numbers a request."""
+    token = get_token(request)
     return {
         "csrf_token": token,
         # The token is letters and digits only: nothing to escape.
         "csrf_input": Markup(f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'),
     }
-
-
-_CHARS = CSRF_ALLOWED_CHARS
-_RADIX = len(_CHARS)
-_INDEX = {char: index for index, char in enumerate(_CHARS)}
-# Random bytes below this are taken modulo the 62 characters with no bias; the rest are dropped.
-_UNBIASED = 256 - 256 % _RADIX
-
-
-def masked_token(request) -> str:
-    """What `django.middleware.csrf.get_token` returns: the request's secret masked with a fresh
-    random mask (the mask, then the secret shifted by it, letter by letter), which the middleware
-    unmasks. Django draws the mask with `secrets.choice`, one call a letter (40 µs a page, every
-    signed-in page); here it comes from one `secrets.token_bytes`, drawn without bias. A request
-    without a secret yet goes to Django's own, which makes one and sets the cookie."""
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None or len(secret) != CSRF_SECRET_LENGTH:
-        return get_token(request)
-    # As get_token does: the cookie is sent again, so its expiry is renewed.
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    mask: list[int] = []
-    while len(mask) < CSRF_SECRET_LENGTH:
-        mask += [byte % _RADIX for byte in secrets.token_bytes(40) if byte < _UNBIASED]
-    mask = mask[:CSRF_SECRET_LENGTH]
-    index = _INDEX
-    chars = _CHARS
-    return "".join([chars[m] for m in mask]) + "".join(
-        [chars[(index[s] + m) % _RADIX] for s, m in zip(secret, mask, strict=True)]
-    )
 
 
 def moments(request):

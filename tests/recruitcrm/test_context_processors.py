@@ -1,5 +1,5 @@
 """What every Jinja2 page is given before its own context: the CSRF token masked once
-(recruitcrm.context_processors.masked_token) and the layout's fixed parts
+(recruitcrm.context_processors.csrf_once) and the layout's fixed parts
 (recruitcrm.jinja2.Layout)."""
 
 from __future__ import annotations
@@ -7,17 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.middleware.csrf import (
-    CSRF_ALLOWED_CHARS,
-    _get_new_csrf_string,
-    _unmask_cipher_token,
-    get_token,
-)
+from django.middleware.csrf import _get_new_csrf_string
 from django.templatetags.static import static
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from recruitcrm.context_processors import csrf_once, masked_token
+from recruitcrm.context_processors import csrf_once
 from recruitcrm.jinja2 import Layout
 
 
@@ -25,30 +20,6 @@ def request_with_secret():
     request = RequestFactory().get("/")
     request.META["CSRF_COOKIE"] = _get_new_csrf_string()
     return request
-
-
-def test_the_masked_token_unmasks_to_the_requests_secret_with_a_fresh_mask_each_time():
-    request = request_with_secret()
-    secret = request.META["CSRF_COOKIE"]
-
-    tokens = [masked_token(request) for _ in range(500)]
-
-    assert all(len(token) == 64 and set(token) <= set(CSRF_ALLOWED_CHARS) for token in tokens)
-    assert all(_unmask_cipher_token(token) == secret for token in tokens)
-    assert len(set(tokens)) == 500
-    # Every letter turns up in the masks: drawn from all 62, none left out by the byte draw.
-    assert set("".join(token[:32] for token in tokens)) == set(CSRF_ALLOWED_CHARS)
-    # As get_token does, the cookie is renewed.
-    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
-
-
-def test_a_request_without_a_secret_gets_one_from_django():
-    request = RequestFactory().get("/")
-
-    token = masked_token(request)
-
-    assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
-    assert _unmask_cipher_token(get_token(request)) == request.META["CSRF_COOKIE"]
 
 
 def test_the_pages_input_carries_the_same_token():
