@@ -404,9 +404,9 @@ def test_a_large_pipelines_first_page_is_one_prepared_statement_with_its_count(
         # The pipeline counted with its first page, then the rows.
         with django_assert_num_queries(2) as queries:
             page = candidate_list_page(filters=filters)
-        assert queries.captured_queries[0]["sql"].startswith(
+        assert (
             "EXECUTE candidate_list_pipeline_first_" + ("desc" if sort == "-name" else "asc")
-        )
+        ) in queries.captured_queries[0]["sql"]
 
     in_order = [members[i] for i in (1, 4, 3, 2, 0)]
     expected = in_order if sort == "name" else in_order[::-1]
@@ -436,6 +436,49 @@ def test_a_pipeline_counted_outside_the_walks_sizes_is_not_counted_again(
         assert not any(
             query["sql"].startswith("SELECT COUNT(*)") for query in queries.captured_queries
         ), plan
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_a_large_stage_alone_has_its_first_page_walked_by_a_prepared_statement(
+    small_pages, monkeypatch, django_assert_num_queries, sort
+):
+    monkeypatch.setattr(search, "FOUND_FIRST_CAP", 0)
+    at_offer = []
+    for first_name in ("Eve", "Ann", "Dan", "Cy", "Bo"):
+        candidate = CandidateFactory(first_name=first_name, last_name="Piper")
+        ApplicationFactory(candidate=candidate, stage="offer")
+        at_offer.append(candidate.pk)
+    ApplicationFactory(
+        candidate=CandidateFactory(first_name="Al", last_name="Piper"), stage="screened"
+    )
+    ApplicationFactory(
+        candidate=CandidateFactory(first_name="Abe", last_name="Piper"),
+        stage="offer",
+        outcome=Application.Outcome.REJECTED,
+        closed_at=timezone.now(),
+        close_reason="No",
+    )
+    CandidateFactory(first_name="Zoe", last_name="Nowhere")
+    filters = CandidateFilters(stage="offer", sort=sort)
+    candidate_list_page(filters=filters)  # prepared on this connection
+
+    for _visit in range(7):
+        # The stage's estimate, the walk, its count (few here), the rows.
+        with django_assert_num_queries(4) as queries:
+            page = candidate_list_page(filters=filters)
+        assert (
+            "EXECUTE candidate_list_stage_first_" + ("desc" if sort == "-name" else "asc")
+        ) in queries.captured_queries[1]["sql"]
+
+    in_order = [at_offer[i] for i in (1, 4, 3, 2, 0)]
+    expected = in_order if sort == "name" else in_order[::-1]
+    assert [row.pk for row in page.rows] == expected[:3]
+    assert (page.total, page.more_than, page.has_previous) == (5, False, False)
+    following = candidate_list_page(filters=filters, after=page.next_cursor)
+    assert [row.pk for row in following.rows] == expected[3:]
+    assert not following.has_next
+    mine = candidate_list_page(filters=CandidateFilters(stage="offer", owner_id=-1, sort=sort))
+    assert mine.rows == []
 
 
 def test_a_small_pipeline_or_one_with_other_filters_is_collected(monkeypatch):
