@@ -54,9 +54,61 @@ def timeline_rows(rows, relative) -> Markup:
     return Markup("".join(parts))
 
 
+def candidate_rows(rows, detail_url: str, user_pk, relative) -> Markup:
+    """`page.rows|candidate_rows(detail_url, user_pk, relative)`: the candidate list's fifty rows
+    (search.CandidateRow), the same bytes the template's loop wrote, with what people typed
+    (name, headline, tags, email, phone, owner's name) escaped once each, where the loop went
+    through Jinja's escape and join for every piece and its context call for each of the two
+    moments a row. `relative` is the page's own (Relative)."""
+    link = escape(detail_url)
+    parts = []
+    for (
+        pk,
+        name,
+        opted_out_at,
+        headline,
+        tag_list,
+        email,
+        phone,
+        owner_id,
+        owner_name,
+        *moments,
+    ) in rows:
+        name = escape(name)
+        cells = [
+            f'\n<tr>\n<td class="select-cell"><input type="checkbox" name="candidate" value="{pk}"'
+            f' form="bulk-actions" id="select-{pk}" aria-label="Select {name}"></td>\n'
+            f'<td class="primary"><a href="{link}{pk}/">{name}</a>'
+        ]
+        if opted_out_at:
+            cells.append(' <span class="badge badge--opted-out">Opted out</span>')
+        if headline:
+            cells.append(f' <span class="cell-sub">{escape(headline)}</span>')
+        if tag_list:
+            tags = "".join([f'<span class="tag">{escape(tag)}</span>' for tag in tag_list])
+            cells.append(f' <span class="tags">{tags}</span>')
+        cells.append('</td>\n<td data-label="Contact" class="contact-cell">')
+        cells.append(
+            f"<span>{escape(email)}</span>" if email else '<span class="muted">No email</span>'
+        )
+        if phone:
+            cells.append(f' <span class="cell-sub">{escape(phone)}</span>')
+        last_contacted_at, created_at = moments
+        cells.append(
+            '</td>\n<td data-label="Owner" class="nowrap">'
+            f"{'You' if owner_id == user_pk else escape(owner_name)}</td>\n"
+            '<td data-label="Last contacted" class="nowrap">'
+            f"{relative(last_contacted_at, 'Never')}</td>\n"
+            f'<td data-label="Added" class="nowrap">{relative(created_at)}</td>\n</tr>'
+        )
+        parts.append("".join(cells))
+    return Markup("".join(parts))
+
+
 FILTERS = {
     "control": control,
     "choices": choices,
     "pass_reasons": pass_reasons,
     "timeline_rows": timeline_rows,
+    "candidate_rows": candidate_rows,
 }
