@@ -367,7 +367,12 @@ def _estimated_rows(candidates: QuerySet[Candidate]) -> int:
     """The planner's guess at how many rows match: one EXPLAIN, nothing executed."""
     if connection.vendor != "postgresql":
         return 0
-    plan = json.loads(candidates.order_by().explain(format="json"))
+    text = candidates.order_by().explain(format="json")
+    if not text:
+        # A filter that can match no one (a tag nobody has: pk IN ()) is never sent, so there
+        # is no plan to read.
+        return 0
+    plan = json.loads(text)
     return int(plan[0]["Plan"]["Plan Rows"])
 
 

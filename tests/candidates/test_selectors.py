@@ -208,6 +208,18 @@ def test_tag_filter_matches_the_tag_whatever_its_case():
     assert found(tag="relocating") == {"Tagged One"}
 
 
+def test_a_tag_nobody_has_finds_no_one_and_is_counted_as_none():
+    # A tag name no candidate carries filters on an empty id list, which Django never sends to
+    # PostgreSQL; the planner's estimate for it is no rows, not a failed EXPLAIN.
+    CandidateFactory(first_name="Tagged", last_name="One").tags.add(TagFactory(name="go"))
+
+    page = candidate_list_page(filters=CandidateFilters(tag="no-such-tag"))
+
+    assert page.rows == []
+    assert page.total == 0
+    assert found(tag="no-such-tag", query="tagged") == set()
+
+
 def test_filters_combine(recruiter):
     keep = CandidateFactory(first_name="Ann", last_name="Keep", owner=recruiter)
     keep.tags.add(TagFactory(name="python"))
