@@ -31,7 +31,7 @@ from candidates.models import (
     Tag,
 )
 from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddress
-from followups.selectors import CANDIDATE_TASKS_SHOWN
+from followups.selectors import CANDIDATE_TASKS_SHOWN, CHECKIN_ANSWERS_JSON
 from followups.services import message_preview, message_send_problem
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
@@ -284,7 +284,8 @@ def split_tag_names(joined: str | None) -> list[str]:
 
 def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     """A candidate a recruiter may open, with what the detail page shows alongside it: owner,
-    tags, applications (role, company, placement) and open promises, in one statement.
+    tags, applications (role, company, placement), open promises and the placements' check-in
+    answers, in one statement.
 
     Candidates are a team asset in an agency: every recruiter may open every candidate.
     Hiring leaders never reach this (the views admit recruiters and admins only).
@@ -295,11 +296,13 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
         CANDIDATE_SQL,
         {"pk": pk, "separator": TAG_SEPARATOR, "open": Commitment.Status.OPEN},
         CANDIDATE_TABLES,
-        ("tag_string", "promises"),
+        ("tag_string", "promises", "checkin_answers"),
     ):
         if candidate is None:
             candidate = row
             candidate.tag_string = extras["tag_string"]
+            # As JSON arrays; followups.selectors.candidate_placement_checkins reads them.
+            candidate.checkin_answers = extras["checkin_answers"]
             _cache(candidate, owner=owner)
             commitments = [_promise(values, candidate) for values in extras["promises"] or ()]
         if application is not None:
@@ -349,8 +352,9 @@ CANDIDATE_TABLES = (
     Table(Placement, "p", ("application_id", "start_date", "fell_through_at")),
 )
 _CANDIDATE_TAGS = Candidate.tags.through._meta
-# The open promises ride along as one JSON array (a lateral subquery, run once for the
-# candidate, not once per application row): a round trip fewer than reading them apart.
+# The open promises and the placements' check-in answers ride along as JSON arrays (lateral
+# subqueries, run once for the candidate, not once per application row): a round trip fewer
+# each than reading them apart.
 PROMISE_FIELDS = ("id", "recruiter_id", "requisition_id", "description", "due_at", "status")
 CANDIDATE_SQL = Prepared(
     "candidate_page_candidate",
@@ -360,7 +364,8 @@ CANDIDATE_SQL = Prepared(
          FROM {_CANDIDATE_TAGS.db_table} ct
          JOIN {Tag._meta.db_table} t ON t.id = ct.tag_id
          WHERE ct.candidate_id = c.id) AS tag_string,
-        promised.found
+        promised.found,
+        answered.found
     FROM {Candidate._meta.db_table} c
     JOIN {User._meta.db_table} o ON o.id = c.owner_id
     CROSS JOIN LATERAL (
@@ -373,6 +378,7 @@ CANDIDATE_SQL = Prepared(
         LEFT JOIN {Requisition._meta.db_table} pr ON pr.id = m.requisition_id
         WHERE m.candidate_id = c.id AND m.status = %(open)s
     ) promised
+    CROSS JOIN LATERAL ({CHECKIN_ANSWERS_JSON}) answered (found)
     LEFT JOIN {Application._meta.db_table} a ON a.candidate_id = c.id
     LEFT JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
     LEFT JOIN {Company._meta.db_table} co ON co.id = r.company_id

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     Count,
     DateTimeField,
@@ -38,7 +38,7 @@ from followups.models import (
 from followups.services.outbox import followup_retry_refusal, retry_refusal
 from followups.services.recipients import suppressed_among
 from hiring_leaders.models import HiringLeader
-from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
+from recruitcrm.joined_rows import Prepared
 
 
 def checkin_for_token(*, token: str) -> FollowUp:
@@ -567,8 +567,8 @@ class PlacementCheckIns:
 def candidate_placement_checkins(*, candidate: Candidate) -> list[PlacementCheckIns]:
     """Each of the candidate's placements with its check-in answers, newest first.
 
-    Placements come from the applications `candidate_for_recruiter` already loaded; the answers
-    for all of them are one query.
+    Placements come from the applications `candidate_for_recruiter` already loaded, and the
+    answers with them (`candidate.checkin_answers`, CHECKIN_ANSWERS_JSON's arrays): no query.
     """
     placed = []
     for application in candidate.applications.all():
@@ -578,36 +578,70 @@ def candidate_placement_checkins(*, candidate: Candidate) -> list[PlacementCheck
     if not placed:
         return []
     by_placement = {item.placement.pk: item for item in placed}
-    # Written SQL: the candidate page is opened all day, and building this query with the ORM
-    # cost more than running it.
-    for (answer, followup, leader), _ in joined_rows(
-        CHECKIN_ANSWERS_SQL, {"candidate": candidate.pk}, CHECKIN_ANSWER_TABLES
-    ):
-        followup._state.fields_cache["hiring_leader"] = leader
-        answer._state.fields_cache["followup"] = followup
+    for values in candidate.checkin_answers or ():
+        answer = checkin_answer(values)
         by_placement[answer.placement_id].responses.append(answer)
     return sorted(placed, key=lambda item: item.placement.start_date, reverse=True)
 
 
-# What an answer shows of its follow-up and leader (who asked, whose review it is).
-CHECKIN_ANSWER_TABLES = (
-    Table(CheckInResponse, "ans"),
-    Table(FollowUp, "f", ("hiring_leader_id", "recruiter_id")),
-    Table(HiringLeader, "l", ("first_name", "last_name")),
+# What the candidate page shows of an answer, its follow-up (whose review it is) and the leader
+# who gave it, read in the candidate's statement (candidates.selectors.CANDIDATE_SQL) as one JSON
+# array per answer, newest first: a round trip fewer than reading them apart. The answer's
+# fields in the model's order, as Model.from_db takes them (so are the follow-up's and leader's).
+CHECKIN_ANSWER_FIELDS = tuple(
+    field.attname
+    for field in CheckInResponse._meta.concrete_fields
+    if field.attname
+    in {
+        "id",
+        "placement_id",
+        "followup_id",
+        "audience",
+        "score",
+        "comment",
+        "is_concern",
+        "concern_theme",
+        "answered_at",
+        "reviewed_at",
+    }
 )
-# The answers found by the candidate (their applications' placements), not by a list of
-# placement ids: PostgreSQL judged the generic plan of `= ANY(array)` dearer than planning each
-# run, and planned it on every visit (0.25 ms of a 0.3 ms read).
-CHECKIN_ANSWERS_SQL = Prepared(
-    "candidate_page_checkin_answers",
-    f"""
-    SELECT {select_list(CHECKIN_ANSWER_TABLES)}
-    FROM {Application._meta.db_table} a
-    JOIN {Placement._meta.db_table} p ON p.application_id = a.id
-    JOIN {CheckInResponse._meta.db_table} ans ON ans.placement_id = p.id
+_CHECKIN_MOMENTS = [CHECKIN_ANSWER_FIELDS.index(name) for name in ("answered_at", "reviewed_at")]
+CHECKIN_ANSWERS_JSON = f"""
+    SELECT json_agg(json_build_array(
+        {", ".join(f"ans.{name}" for name in CHECKIN_ANSWER_FIELDS)},
+        f.hiring_leader_id, f.recruiter_id, l.first_name, l.last_name
+    ) ORDER BY ans.answered_at DESC, ans.id DESC)
+    FROM {Application._meta.db_table} pa
+    JOIN {Placement._meta.db_table} pp ON pp.application_id = pa.id
+    JOIN {CheckInResponse._meta.db_table} ans ON ans.placement_id = pp.id
     JOIN {FollowUp._meta.db_table} f ON f.id = ans.followup_id
     LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
-    WHERE a.candidate_id = %(candidate)s
-    ORDER BY ans.answered_at DESC, ans.id DESC
-""",
-)
+    WHERE pa.candidate_id = c.id
+"""
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    return None if value is None else datetime.datetime.fromisoformat(value)
+
+
+def checkin_answer(values: list) -> CheckInResponse:
+    """An answer from its JSON array (CHECKIN_ANSWERS_JSON), with its follow-up and leader, as
+    the candidate page shows it; the fields it does not show are deferred."""
+    *own, leader_id, recruiter_id, first_name, last_name = values
+    for index in _CHECKIN_MOMENTS:
+        own[index] = _moment(own[index])
+    answer = CheckInResponse.from_db(DEFAULT_DB_ALIAS, CHECKIN_ANSWER_FIELDS, own)
+    followup = FollowUp.from_db(
+        DEFAULT_DB_ALIAS,
+        ("id", "hiring_leader_id", "recruiter_id"),
+        (answer.followup_id, leader_id, recruiter_id),
+    )
+    followup._state.fields_cache["hiring_leader"] = (
+        None
+        if leader_id is None
+        else HiringLeader.from_db(
+            DEFAULT_DB_ALIAS, ("id", "first_name", "last_name"), (leader_id, first_name, last_name)
+        )
+    )
+    answer._state.fields_cache["followup"] = followup
+    return answer

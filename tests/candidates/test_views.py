@@ -41,9 +41,9 @@ LIST_QUERIES = 7
 FILTERED_QUERIES = 8
 MOST_QUERIES = 10
 # Session, user, candidate (+ owner, tag names, applications, requisition, company,
-# placement, open promises), a page of the timeline, open tasks and scheduled emails, and the
-# check-in answers when there is a placement.
-DETAIL_QUERIES = 6
+# placement, open promises, the placements' check-in answers), a page of the timeline, open
+# tasks and scheduled emails.
+DETAIL_QUERIES = 5
 # An action over htmx: the candidate as the page reads it, the service's writes (the activity,
 # last-contacted, the follow-ups it cancels), then the changed parts read again.
 ACTION_QUERIES = 13

@@ -11,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import selectors as candidate_selectors
 from candidates import services as candidate_services
 from followups import services
-from followups.models import FollowUp
+from followups.models import CheckInResponse, FollowUp
+from followups.selectors import candidate_placement_checkins
 from followups.services.answers import asks_whether_solved
 from tests.candidates.factories import ApplicationFactory, CandidateFactory, PlacementFactory
 from tests.followups.factories import FollowUpFactory
@@ -21,8 +23,8 @@ from tests.hiring_leaders.factories import RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
-# As in tests/candidates/test_views.py: the page's six queries, whatever the data.
-DETAIL_QUERIES = 6
+# As in tests/candidates/test_views.py: the page's five queries, whatever the data.
+DETAIL_QUERIES = 5
 
 
 def detail_url(candidate) -> str:
@@ -230,6 +232,88 @@ def test_each_placement_shows_its_own_answers_and_never_another_candidates(
             for role in ("Welder", "Foreman"):
                 assert comments[role] in next(p for p in placements if role in p)
             assert comments["Rigger"] not in checkins
-    read = [q["sql"] for q in ran.captured_queries if "checkin_answers" in q["sql"]]
-    assert len(read) == 1
-    assert read[0].startswith("EXECUTE candidate_page_checkin_answers_")
+    # The answers ride in the candidate's own statement: no read of their own.
+    page = [
+        q["sql"] for q in ran.captured_queries if q["sql"].startswith("EXECUTE candidate_page_")
+    ]
+    assert [sql.split("(")[0].rstrip("_0123456789") for sql in page] == [
+        "EXECUTE candidate_page_candidate",
+        "EXECUTE candidate_page_followups",
+        "EXECUTE candidate_page_timeline",
+    ]
+
+
+def test_the_answers_read_with_the_candidate_are_the_ones_the_orm_reads(recruiter, candidate):
+    """Every field the page shows of an answer, its follow-up and its leader, as the ORM reads
+    them: a reviewed answer and an unreviewed one, a leader's and a new hire's, on two
+    placements, newest first on each; past the fifth execution (the generic plan) too."""
+    with time_machine.travel(STARTED, tick=False):
+        for role in ("Welder", "Foreman"):
+            placement = PlacementFactory(
+                application__candidate=candidate,
+                application__requisition=RequisitionFactory(title=role),
+                start_date=STARTED.date() - datetime.timedelta(days=100),
+            )
+            services.followups_on_placement(placement=placement)
+    answered = []
+    for step, followup in enumerate(
+        FollowUp.objects.filter(
+            placement__application__candidate=candidate, channel="email"
+        ).order_by("pk")[:4]
+    ):
+        with time_machine.travel(STARTED + datetime.timedelta(hours=step, microseconds=123456)):
+            answered.append(
+                services.checkin_answer(
+                    followup=followup,
+                    score=1 + step,
+                    comment=f"Answer <{step}>",
+                    is_concern=step == 2,
+                    solved_problem="partly" if asks_whether_solved(followup) else "",
+                )
+            )
+    with time_machine.travel(STARTED + datetime.timedelta(days=1, microseconds=654321)):
+        services.checkin_review(
+            response=answered[0], theme="manager", by=answered[0].followup.recruiter
+        )
+    expected = {
+        answer.pk: answer
+        for answer in CheckInResponse.objects.filter(
+            placement__application__candidate=candidate
+        ).select_related("followup__hiring_leader")
+    }
+    shown = ("placement_id", "followup_id", "audience", "score", "comment", "is_concern")
+    shown += ("concern_theme", "answered_at", "reviewed_at")
+
+    for _ in range(7):
+        with CaptureQueriesContext(connection) as ran:
+            found = candidate_placement_checkins(
+                candidate=candidate_selectors.candidate_for_recruiter(
+                    viewer=recruiter, pk=candidate.pk
+                )
+            )
+            answers = [answer for item in found for answer in item.responses]
+            values = {
+                answer.pk: (
+                    [getattr(answer, name) for name in shown],
+                    answer.followup.recruiter_id,
+                    answer.followup.hiring_leader_id,
+                    answer.followup.hiring_leader and answer.followup.hiring_leader.name,
+                )
+                for answer in answers
+            }
+        assert len(ran.captured_queries) == 1
+        assert values == {
+            pk: (
+                [getattr(answer, name) for name in shown],
+                answer.followup.recruiter_id,
+                answer.followup.hiring_leader_id,
+                answer.followup.hiring_leader and answer.followup.hiring_leader.name,
+            )
+            for pk, answer in expected.items()
+        }
+        assert values[answered[0].pk][0][-1] is not None
+        # A leader's answer and a new hire's are among them.
+        assert {leader is None for _, _, leader, _ in values.values()} == {True, False}
+        for item in found:
+            moments = [answer.answered_at for answer in item.responses]
+            assert moments == sorted(moments, reverse=True)
