@@ -5,6 +5,7 @@ filters and keyset pages are in search.py."""
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from dataclasses import dataclass
 
@@ -284,8 +285,8 @@ def split_tag_names(joined: str | None) -> list[str]:
 
 def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     """A candidate a recruiter may open, with what the detail page shows alongside it: owner,
-    tags, applications (role, company, placement), open promises and the placements' check-in
-    answers, in one statement.
+    tags, applications (role, company, placement), open promises, the placements' check-in
+    answers and the follow-ups still to happen, in one statement.
 
     Candidates are a team asset in an agency: every recruiter may open every candidate.
     Hiring leaders never reach this (the views admit recruiters and admins only).
@@ -294,15 +295,27 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     applications = []
     for (row, owner, application, requisition, company, placement), extras in joined_rows(
         CANDIDATE_SQL,
-        {"pk": pk, "separator": TAG_SEPARATOR, "open": Commitment.Status.OPEN},
+        {
+            "pk": pk,
+            "separator": TAG_SEPARATOR,
+            "open": Commitment.Status.OPEN,
+            "scheduled": FollowUp.State.SCHEDULED,
+            "task": Channel.TASK,
+            "email": Channel.EMAIL,
+            "tasks": CANDIDATE_TASKS_SHOWN + 1,
+            "emails": SCHEDULED_SHOWN + 1,
+        },
         CANDIDATE_TABLES,
-        ("tag_string", "promises", "checkin_answers"),
+        ("tag_string", "promises", "checkin_answers", "waiting_followups"),
     ):
         if candidate is None:
             candidate = row
             candidate.tag_string = extras["tag_string"]
             # As JSON arrays; followups.selectors.candidate_placement_checkins reads them.
             candidate.checkin_answers = extras["checkin_answers"]
+            # As JSON text, decoded once (each application's row repeats it) by
+            # candidate_waiting_followups.
+            candidate.waiting_followups = extras["waiting_followups"]
             _cache(candidate, owner=owner)
             commitments = [_promise(values, candidate) for values in extras["promises"] or ()]
         if application is not None:
@@ -351,6 +364,50 @@ CANDIDATE_TABLES = (
     Table(Company, "co", ("name",)),
     Table(Placement, "p", ("application_id", "start_date", "fell_through_at")),
 )
+WAITING_TABLES = (
+    Table(
+        FollowUp,
+        "f",
+        (
+            "key",
+            "template_id",
+            "audience",
+            "channel",
+            "candidate_id",
+            "hiring_leader_id",
+            "recruiter_id",
+            "requisition_id",
+            "task_title",
+            "due_at",
+            "state",
+        ),
+    ),
+    Table(MessageTemplate, "t", ("name",)),
+    Table(User, "u", _USER_NAME),
+    Table(Requisition, "r", ("title",)),
+    Table(HiringLeader, "l", ("first_name", "last_name")),
+)
+# Where a follow-up's due time sits in its array (JSON brings it as text).
+_WAITING_DUE = WAITING_TABLES[0].attnames.index("due_at")
+# The candidate's scheduled follow-ups (a handful), numbered per channel in one scan (PostgreSQL
+# plans it in half the time of a UNION of two limited reads joined back to the table), the first
+# few of each channel as one JSON array a follow-up, soonest first.
+WAITING_JSON = f"""
+    SELECT json_agg(json_build_array({select_list(WAITING_TABLES)}) ORDER BY f.due_at, f.id)
+    FROM (
+        SELECT *, row_number() OVER (PARTITION BY channel ORDER BY due_at, id) AS place
+        FROM {FollowUp._meta.db_table}
+        WHERE candidate_id = c.id AND state = %(scheduled)s AND channel IN (%(task)s, %(email)s)
+    ) f
+    LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = f.template_id
+    LEFT JOIN {User._meta.db_table} u ON u.id = f.recruiter_id
+    LEFT JOIN {Requisition._meta.db_table} r ON r.id = f.requisition_id
+    LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
+    WHERE f.place
+        <= CASE f.channel WHEN %(task)s THEN %(tasks)s::integer ELSE %(emails)s::integer END
+"""
+
+
 _CANDIDATE_TAGS = Candidate.tags.through._meta
 # The open promises and the placements' check-in answers ride along as JSON arrays (lateral
 # subqueries, run once for the candidate, not once per application row): a round trip fewer
@@ -365,7 +422,8 @@ CANDIDATE_SQL = Prepared(
          JOIN {Tag._meta.db_table} t ON t.id = ct.tag_id
          WHERE ct.candidate_id = c.id) AS tag_string,
         promised.found,
-        answered.found
+        answered.found,
+        waiting.found::text
     FROM {Candidate._meta.db_table} c
     JOIN {User._meta.db_table} o ON o.id = c.owner_id
     CROSS JOIN LATERAL (
@@ -379,6 +437,7 @@ CANDIDATE_SQL = Prepared(
         WHERE m.candidate_id = c.id AND m.status = %(open)s
     ) promised
     CROSS JOIN LATERAL ({CHECKIN_ANSWERS_JSON}) answered (found)
+    CROSS JOIN LATERAL ({WAITING_JSON}) waiting (found)
     LEFT JOIN {Application._meta.db_table} a ON a.candidate_id = c.id
     LEFT JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
     LEFT JOIN {Company._meta.db_table} co ON co.id = r.company_id
@@ -541,20 +600,11 @@ class WaitingFollowUps:
 
 def candidate_waiting_followups(*, candidate: Candidate) -> WaitingFollowUps:
     """The candidate's open tasks and scheduled emails, soonest first, the first few of each
-    and whether there are more, in one statement."""
+    and whether there are more: read with the candidate (`candidate_for_recruiter`), no query."""
     found = {Channel.TASK: [], Channel.EMAIL: []}
-    for (followup, template, recruiter, requisition, leader), _ in joined_rows(
-        WAITING_FOLLOWUPS_SQL,
-        {
-            "pk": candidate.pk,
-            "scheduled": FollowUp.State.SCHEDULED,
-            "task": Channel.TASK,
-            "email": Channel.EMAIL,
-            "tasks": CANDIDATE_TASKS_SHOWN + 1,
-            "emails": SCHEDULED_SHOWN + 1,
-        },
-        WAITING_TABLES,
-    ):
+    for values in json.loads(candidate.waiting_followups or "[]"):
+        values[_WAITING_DUE] = datetime.datetime.fromisoformat(values[_WAITING_DUE])
+        followup, template, recruiter, requisition, leader = _split(values, WAITING_TABLES)
         _cache(
             followup,
             candidate=candidate,
@@ -575,49 +625,15 @@ def candidate_waiting_followups(*, candidate: Candidate) -> WaitingFollowUps:
     )
 
 
-WAITING_TABLES = (
-    Table(
-        FollowUp,
-        "f",
-        (
-            "key",
-            "template_id",
-            "audience",
-            "channel",
-            "candidate_id",
-            "hiring_leader_id",
-            "recruiter_id",
-            "requisition_id",
-            "task_title",
-            "due_at",
-            "state",
-        ),
-    ),
-    Table(MessageTemplate, "t", ("name",)),
-    Table(User, "u", _USER_NAME),
-    Table(Requisition, "r", ("title",)),
-    Table(HiringLeader, "l", ("first_name", "last_name")),
-)
-# One scan of the candidate's scheduled follow-ups (a handful), numbered per channel: PostgreSQL
-# plans it in half the time of a UNION of two limited reads joined back to the table.
-WAITING_FOLLOWUPS_SQL = Prepared(
-    "candidate_page_followups",
-    f"""
-    SELECT {select_list(WAITING_TABLES)}
-    FROM (
-        SELECT *, row_number() OVER (PARTITION BY channel ORDER BY due_at, id) AS place
-        FROM {FollowUp._meta.db_table}
-        WHERE candidate_id = %(pk)s AND state = %(scheduled)s AND channel IN (%(task)s, %(email)s)
-    ) f
-    LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = f.template_id
-    LEFT JOIN {User._meta.db_table} u ON u.id = f.recruiter_id
-    LEFT JOIN {Requisition._meta.db_table} r ON r.id = f.requisition_id
-    LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
-    WHERE f.place
-        <= CASE f.channel WHEN %(task)s THEN %(tasks)s::integer ELSE %(emails)s::integer END
-    ORDER BY f.due_at, f.id
-""",
-)
+def _split(values: list, tables: tuple[Table, ...]) -> list[Model | None]:
+    """The instances one row of `tables`' columns describes (None where an outer join found
+    nothing), as joined_rows reads them."""
+    instances, start = [], 0
+    for table in tables:
+        width = len(table.attnames)
+        instances.append(table.load(values[start : start + width]))
+        start += width
+    return instances
 
 
 def requisitions_to_add(*, viewer: User, candidate: Candidate) -> list[Requisition]:

@@ -232,13 +232,12 @@ def test_each_placement_shows_its_own_answers_and_never_another_candidates(
             for role in ("Welder", "Foreman"):
                 assert comments[role] in next(p for p in placements if role in p)
             assert comments["Rigger"] not in checkins
-    # The answers ride in the candidate's own statement: no read of their own.
+    # The answers (and the follow-ups to come) ride in the candidate's own statement.
     page = [
         q["sql"] for q in ran.captured_queries if q["sql"].startswith("EXECUTE candidate_page_")
     ]
     assert [sql.split("(")[0].rstrip("_0123456789") for sql in page] == [
         "EXECUTE candidate_page_candidate",
-        "EXECUTE candidate_page_followups",
         "EXECUTE candidate_page_timeline",
     ]
 
@@ -317,3 +316,73 @@ def test_the_answers_read_with_the_candidate_are_the_ones_the_orm_reads(recruite
         for item in found:
             moments = [answer.answered_at for answer in item.responses]
             assert moments == sorted(moments, reverse=True)
+
+
+def test_the_followups_read_with_the_candidate_are_the_ones_the_orm_reads(
+    recruiter, other_recruiter, candidate, requisition
+):
+    """Every field the tasks and emails panels show, as the ORM reads it: a task without a
+    template, an email to the hiring leader about a role, a one-off, a check-in flag; soonest
+    first, due times to the microsecond; past the fifth execution (the generic plan) too."""
+    soon = STARTED + datetime.timedelta(hours=1, microseconds=250001)
+    task = {"channel": "task", "audience": "recruiter", "template": None}
+    FollowUpFactory(candidate=candidate, task_title="Call <back>", due_at=soon, **task)
+    FollowUpFactory(
+        candidate=candidate,
+        key="checkin-flag:1",
+        recruiter=other_recruiter,
+        requisition=requisition,
+        task_title="Flag",
+        due_at=soon - datetime.timedelta(days=1),
+        **task,
+    )
+    FollowUpFactory(
+        candidate=candidate,
+        audience="hiring_leader",
+        hiring_leader=requisition.hiring_leader,
+        requisition=requisition,
+        due_at=soon + datetime.timedelta(days=2),
+    )
+    FollowUpFactory(candidate=candidate, key="one-off:7", due_at=soon + datetime.timedelta(days=1))
+    FollowUpFactory(candidate=candidate, state="sent", task_title="Already sent")
+
+    def shown(followup):
+        return (
+            followup.pk,
+            followup.key,
+            followup.channel,
+            followup.audience,
+            followup.task_title,
+            followup.due_at,
+            followup.state,
+            followup.recruiter_id,
+            followup.template and followup.template.name,
+            followup.recruiter and followup.recruiter.name,
+            followup.requisition and followup.requisition.title,
+            followup.hiring_leader and followup.hiring_leader.name,
+        )
+
+    expected = [
+        shown(followup)
+        for followup in FollowUp.objects.filter(candidate=candidate, state="scheduled")
+        .select_related("template", "recruiter", "requisition", "hiring_leader")
+        .order_by("due_at", "pk")
+    ]
+    for _ in range(7):
+        with CaptureQueriesContext(connection) as ran:
+            waiting = candidate_selectors.candidate_waiting_followups(
+                candidate=candidate_selectors.candidate_for_recruiter(
+                    viewer=recruiter, pk=candidate.pk
+                )
+            )
+            tasks = [shown(followup) for followup in waiting.tasks]
+            emails = [shown(followup) for followup in waiting.emails]
+            flags = [(f.is_checkin_flag, f.is_one_off) for f in waiting.tasks + waiting.emails]
+        assert len(ran.captured_queries) == 1
+        assert tasks == [row for row in expected if row[2] == "task"]
+        assert emails == [row for row in expected if row[2] == "email"]
+        assert len(tasks) == 2
+        assert len(emails) == 2
+        assert flags == [(True, False), (False, False), (False, True), (False, False)]
+        assert not waiting.more_tasks
+        assert not waiting.more_emails
