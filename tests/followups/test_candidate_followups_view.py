@@ -23,8 +23,8 @@ from tests.hiring_leaders.factories import RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
-# As in tests/candidates/test_views.py: the page's five queries, whatever the data.
-DETAIL_QUERIES = 5
+# As in tests/candidates/test_views.py: the page's four queries, whatever the data.
+DETAIL_QUERIES = 4
 
 
 def detail_url(candidate) -> str:
