@@ -93,16 +93,21 @@ def _cadence_label(step: CadenceStep | None) -> str:
     return f"{step.cadence.name} · day {step.offset_days}" if step else ""
 
 
+def _recipient_prefix(values: dict) -> str | None:
+    """Whose columns name the row's recipient: the leader's or the candidate's, by audience."""
+    audience = values["audience"]
+    if audience == Audience.HIRING_LEADER and values["hiring_leader_id"]:
+        return "hiring_leader__"
+    if audience in (Audience.CANDIDATE, Audience.NEW_HIRE) and values["candidate_id"]:
+        return "candidate__"
+    return None
+
+
 def row_from_values(values: dict, cadence: str) -> OutboxRow:
     audience = values["audience"]
     person = None
     if values["channel"] == Channel.EMAIL:
-        if audience == Audience.HIRING_LEADER and values["hiring_leader_id"]:
-            prefix = "hiring_leader__"
-        elif audience in (Audience.CANDIDATE, Audience.NEW_HIRE) and values["candidate_id"]:
-            prefix = "candidate__"
-        else:
-            prefix = None
+        prefix = _recipient_prefix(values)
         if prefix:
             person = Person(
                 _name(values[prefix + "first_name"], values[prefix + "last_name"]),
@@ -145,13 +150,7 @@ def rows_from_values(found: list[dict], *, about: dict[int, tuple]) -> list[Outb
 def retry_facts(values: dict, about: tuple) -> RetryFacts:
     """What deciding a retry reads, from a row's columns and what it is about."""
     person = None
-    audience = values["audience"]
-    if audience == Audience.HIRING_LEADER:
-        prefix = "hiring_leader__" if values["hiring_leader_id"] else None
-    elif audience in (Audience.CANDIDATE, Audience.NEW_HIRE):
-        prefix = "candidate__" if values["candidate_id"] else None
-    else:
-        prefix = None
+    prefix = _recipient_prefix(values)
     if prefix:
         person = Addressee(
             _name(values[prefix + "first_name"], values[prefix + "last_name"]),
