@@ -39,7 +39,8 @@ class ImportFailed(Exception):
     """Writing a confirmed import stopped; the transaction rolled back. The message says why."""
 
 
-def write_import(candidate_import: CandidateImport, *, by: User, progress) -> None:
+def write_import(candidate_import: CandidateImport, *, by: User, progress) -> list[int]:
+    """Write it; the first history rows of the pipelines it started, for their follow-ups."""
     context = _Context(candidate_import=candidate_import, by=by, now=timezone.now())
     counts: Counter = Counter()
     done = 0
@@ -69,6 +70,7 @@ def write_import(candidate_import: CandidateImport, *, by: User, progress) -> No
             "finished_at",
         ]
     )
+    return context.stage_change_ids
 
 
 def _staged_chunks(candidate_import: CandidateImport, kind: str):
@@ -90,6 +92,7 @@ class _Context:
         self.by = by
         self.now = now
         self.tag_ids: dict[str, int] = {}
+        self.stage_change_ids: list[int] = []
         self.file_words = f"“{candidate_import.file_name}” by {by}"
         # People added since the upload, read once before anything is written: a new row that
         # is one of them would be a duplicate. (An edit that makes an older candidate match is
@@ -324,7 +327,7 @@ def _as_values(candidate: Candidate) -> dict:
 
 def _add_to_pipelines(pairs: list[tuple], titles: dict[int, str], context: _Context) -> None:
     """An active application at "sourced", with the history row and the timeline entry that
-    application_create writes. Nobody at "sourced" hears from a cadence: no follow-ups."""
+    application_create writes; its follow-ups come after the commit (write_import's caller)."""
     sourced, active = Application.Stage.SOURCED.value, Application.Outcome.ACTIVE.value
     joining = [
         (candidate_id, row.values["requisition"])
@@ -349,7 +352,7 @@ def _add_to_pipelines(pairs: list[tuple], titles: dict[int, str], context: _Cont
         ],
         ids=True,
     )
-    writing.insert(
+    context.stage_change_ids += writing.insert(
         ApplicationStageChange,
         (
             "application_id",
@@ -361,6 +364,7 @@ def _add_to_pipelines(pairs: list[tuple], titles: dict[int, str], context: _Cont
             "note",
         ),
         [(pk, "", sourced, active, context.by.pk, now, "") for pk in ids],
+        ids=True,
     )
     label = Application.Stage.SOURCED.label
     writing.insert(

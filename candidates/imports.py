@@ -40,6 +40,7 @@ from candidates.import_reading import (
 )
 from candidates.import_selectors import people_on_file, requisition_choices
 from candidates.models import CandidateImport, CandidateImportRow
+from followups.services import followups_on_imported_pipelines
 from recruitcrm.models import User
 
 logger = logging.getLogger(__name__)
@@ -280,7 +281,8 @@ def candidate_import_commit(
             current = CandidateImport.objects.select_related("owner").get(pk=candidate_import.pk)
             if current.status != CandidateImport.Status.QUEUED:
                 return current  # already written, failed or never confirmed
-            write_import(current, by=by, progress=progress)
+            stage_change_ids = write_import(current, by=by, progress=progress)
+            followups_on_imported_pipelines(stage_change_ids=stage_change_ids)
             return current
     except ImportFailed as error:
         reason = str(error)

@@ -20,6 +20,7 @@ from followups.services import (
     followups_claim_due,
     followups_deliver_claimed,
     followups_due_ids,
+    followups_on_stage_changes,
     followups_schedule_recurring,
 )
 
@@ -91,6 +92,11 @@ def _hand_over(claims) -> None:
 def send_followups(followup_ids: list[int], token: str) -> dict[str, int]:
     outcomes = followups_deliver_claimed(followup_ids=followup_ids, token=token)
     return dict(Counter(outcomes.values()))
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def follow_imported_pipelines(stage_change_ids: list[int]) -> None:
+    followups_on_stage_changes(stage_change_ids=stage_change_ids)
 
 
 @shared_task(ignore_result=True)

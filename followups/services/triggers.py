@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -90,6 +91,47 @@ def followups_on_stage_change(
     )
     if application.stage == Application.Stage.SUBMITTED:
         followups_on_submitted(application=application, stage_change=stage_change)
+
+
+# A worker follows an import's new pipelines this many at a time.
+IMPORTED_PIPELINES_PER_TASK = 500
+
+
+def followups_on_imported_pipelines(*, stage_change_ids: list[int]) -> None:
+    """Pipelines a CSV import started at "sourced" (their first history rows), in the import's
+    transaction: what followups_on_stage_change does for one added by hand. Joining a pipeline
+    ends a silence here, set-wise; a cadence an admin set on entering "sourced" is scheduled by
+    a worker once the import commits, so a 100,000-row file does not wait for it."""
+    if not stage_change_ids:
+        return
+    joined = ApplicationStageChange.objects.filter(pk__in=stage_change_ids)
+    cancel_scheduled(
+        FollowUp.objects.filter(
+            candidate__in=joined.values("application__candidate"),
+            cadence_step__cadence__trigger=Trigger.CANDIDATE_UNTOUCHED,
+        ),
+        reason="The pipeline moved",
+    )
+    if not enabled_cadences(Trigger.STAGE_ENTERED, stage=Application.Stage.SOURCED).exists():
+        return
+    from followups.tasks import follow_imported_pipelines
+
+    for start in range(0, len(stage_change_ids), IMPORTED_PIPELINES_PER_TASK):
+        chunk = stage_change_ids[start : start + IMPORTED_PIPELINES_PER_TASK]
+        transaction.on_commit(lambda chunk=chunk: follow_imported_pipelines.delay(chunk))
+
+
+def followups_on_stage_changes(*, stage_change_ids: list[int]) -> None:
+    """followups_on_stage_change for each history row, one transaction each; a row seen twice
+    (a task delivered again) schedules nothing twice, the rows' keys being unique."""
+    changes = ApplicationStageChange.objects.filter(pk__in=stage_change_ids).select_related(
+        "application"
+    )
+    for stage_change in changes.order_by("pk"):
+        with transaction.atomic():
+            followups_on_stage_change(
+                application=stage_change.application, stage_change=stage_change
+            )
 
 
 def followups_on_application_closed(

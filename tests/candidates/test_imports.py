@@ -24,10 +24,13 @@ from candidates.models import (
     CandidateImportRow,
     Tag,
 )
+from candidates.pipeline import application_create
 from candidates.tasks import UNEXPECTED_FAILURE, check_candidate_import, import_candidates
-from followups.models import FollowUp
+from followups.models import Cadence, FollowUp
+from followups.tasks import follow_imported_pipelines
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.candidates.import_helpers import csv_bytes, make_import, person, upload
+from tests.followups.factories import FollowUpFactory, cadence_with_step
 from tests.hiring_leaders.factories import RequisitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -339,12 +342,13 @@ def test_confirming_creates_the_candidates_with_owner_tags_and_a_timeline_entry(
 
 
 def test_a_requisition_column_puts_each_candidate_in_its_pipeline_at_sourced_sending_nothing(
-    recruiter, shipped_cadences
+    recruiter, shipped_cadences, django_capture_on_commit_callbacks
 ):
     requisition = RequisitionFactory(title="Platform Lead")
     candidate_import = make_import(recruiter, [person(1, Requisition="Platform Lead"), person(2)])
 
-    confirm(candidate_import, recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(candidate_import, recruiter)
 
     candidate = Candidate.objects.get(email="person1@import.example")
     application = Application.objects.get(candidate=candidate)
@@ -368,6 +372,66 @@ def test_a_requisition_column_puts_each_candidate_in_its_pipeline_at_sourced_sen
     ).exists()
     assert not Application.objects.filter(candidate__email="person2@import.example").exists()
     assert not FollowUp.objects.exists()
+
+
+def test_a_cadence_on_entering_sourced_follows_imported_pipelines_as_hand_added_ones(
+    recruiter, django_capture_on_commit_callbacks
+):
+    """A worker gives an import's new pipelines, after the commit, what application_create gives
+    one added by hand; run again (a task delivered twice) it adds nothing."""
+    step = cadence_with_step("stage_entered", audience="recruiter", channel="task", offset_days=2)
+    Cadence.objects.filter(pk=step.cadence_id).update(stage="sourced")
+    requisition = RequisitionFactory(title="Platform Lead", recruiter=recruiter)
+    by_hand = application_create(
+        candidate=CandidateFactory(owner=recruiter), requisition=requisition, by=recruiter
+    )
+    candidate_import = make_import(
+        recruiter, [person(n, Requisition="Platform Lead") for n in range(3)] + [person(9)]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(candidate_import, recruiter)
+
+    def tasks_of(application):
+        return list(
+            FollowUp.objects.filter(application=application).values_list(
+                "cadence_step", "audience", "channel", "recruiter", "due_at"
+            )
+        )
+
+    imported = Application.objects.filter(candidate__email__endswith="@import.example")
+    assert imported.count() == 3
+    hand_task = tasks_of(by_hand)
+    assert len(hand_task) == 1
+    for application in imported:
+        step_id, audience, channel, owner, due_at = tasks_of(application)[0]
+        assert (step_id, audience, channel, owner) == hand_task[0][:4]
+        assert due_at >= application.stage_changed_at + datetime.timedelta(days=2)
+    assert FollowUp.objects.count() == 4
+
+    follow_imported_pipelines(list(ApplicationStageChange.objects.values_list("pk", flat=True)))
+    assert FollowUp.objects.count() == 4
+
+
+def test_someone_on_file_imported_into_a_pipeline_is_no_longer_gone_quiet(recruiter):
+    RequisitionFactory(title="Platform Lead")
+    ada = CandidateFactory(email="ada@example.com", owner=recruiter)
+    quiet = cadence_with_step("candidate_untouched", audience="recruiter", channel="task")
+    nudge = FollowUpFactory(candidate=ada, cadence_step=quiet, channel="task")
+    other_nudge = FollowUpFactory(cadence_step=quiet, channel="task")
+    candidate_import = make_import(
+        recruiter, [person(1, Email="ada@example.com", Requisition="Platform Lead")]
+    )
+    imports.candidate_import_decide_all(
+        candidate_import=candidate_import, decision="update", by=recruiter
+    )
+
+    confirm(candidate_import, recruiter)
+
+    nudge.refresh_from_db()
+    other_nudge.refresh_from_db()
+    assert (nudge.state, nudge.note) == ("cancelled", "The pipeline moved")
+    assert other_nudge.state == "scheduled"
 
 
 def test_updating_a_match_fills_in_what_is_new_and_says_so_on_the_timeline(recruiter):
