@@ -268,14 +268,23 @@ def forecast_overrun_dismiss(*, forecast: TimeToFillForecast, by: User) -> int:
     ).update(overrun_handled_at=timezone.now())
 
 
-def forecast_overrun_handle(*, requisition: Requisition) -> int:
+def forecast_overrun_handle(*, requisition: Requisition) -> int | None:
     """An expectation reset about the requisition went to its leader: if the role is past the
-    forecast that stands now (the latest), that overrun has been answered. A reset sent before
-    the overrun answers nothing: the prompt must still come when the day passes."""
+    forecast that stands now (the latest), that overrun has been answered; returns that
+    forecast's id (None if there was nothing to answer). A reset sent before the overrun
+    answers nothing: the prompt must still come when the day passes."""
     standing = requisition.forecasts.order_by("-made_at", "-pk").first()
     today = timezone.localdate()
     if standing is None or (today - requisition.opened_on).days <= standing.high_days:
-        return 0
-    return TimeToFillForecast.objects.filter(
+        return None
+    answered = TimeToFillForecast.objects.filter(
         pk=standing.pk, overrun_handled_at__isnull=True
     ).update(overrun_handled_at=timezone.now())
+    return standing.pk if answered else None
+
+
+def forecast_overrun_reopen(*, forecast_id: int) -> int:
+    """The reset that answered the overrun was taken back before it went: the prompt returns."""
+    return TimeToFillForecast.objects.filter(
+        pk=forecast_id, overrun_handled_at__isnull=False
+    ).update(overrun_handled_at=None)

@@ -20,7 +20,7 @@ from followups.composing import email_parts, message_context
 from followups.messages import RenderedMessage
 from followups.models import Audience, Channel, FollowUp, MessageTemplate
 from followups.services.recipients import email_block
-from hiring_leaders.intake import forecast_overrun_handle
+from hiring_leaders.intake import forecast_overrun_handle, forecast_overrun_reopen
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
 
@@ -101,14 +101,16 @@ def message_send(
     followup = _one_off(
         template=template, to=to, by=by, requisition=requisition, application=application
     )
-    followup.save()
+    # The leader has been told: Today's "past its forecast" prompt for the role is answered,
+    # and asked again if this message is undone (message_unsend).
     if (
         isinstance(to, HiringLeader)
         and requisition is not None
         and template.name.startswith(EXPECTATION_RESET)
+        and (answered := forecast_overrun_handle(requisition=requisition))
     ):
-        # The leader has been told: Today's "past its forecast" prompt for the role is answered.
-        forecast_overrun_handle(requisition=requisition)
+        followup.facts["overrun_answered"] = answered
+    followup.save()
     return followup
 
 
@@ -123,4 +125,6 @@ def message_unsend(*, followup: FollowUp, by: User) -> FollowUp:
     followup.state = State.CANCELLED
     followup.note = f"Undone by {by}"
     followup.save(update_fields=["state", "note", "updated_at"])
+    if answered := followup.facts.get("overrun_answered"):
+        forecast_overrun_reopen(forecast_id=answered)
     return followup

@@ -5,6 +5,7 @@ forecast that has not run out takes the row away."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -135,9 +136,35 @@ def test_sending_the_reset_to_the_leader_takes_it_away(client, recruiter):
     assert overrun(recruiter).count == 0
 
 
+def test_undoing_the_reset_before_it_goes_brings_the_prompt_back(client, recruiter):
+    requisition = role(recruiter, days_open=130, low=60, high=90)
+    dismissed = role(recruiter, days_open=140, low=60, high=90)
+    dismissed.forecasts.update(overrun_handled_at=timezone.now())
+    template = MessageTemplate.objects.get(name=LEADER_RESET)
+    client.force_login(recruiter)
+    sent = client.post(
+        reverse("followups:message_compose"),
+        {
+            "hiring_leader": requisition.hiring_leader_id,
+            "about": f"r{requisition.pk}",
+            "template": template.pk,
+            "next": "/",
+        },
+        follow=True,
+    ).content.decode()
+    assert overrun(recruiter).count == 0
+    token = re.search(r'name="token" value="([^"]+)"', sent).group(1)
+
+    undone = client.post(reverse("followups:undo"), {"token": token, "next": "/"}, follow=True)
+
+    assert "The message will not be sent." in undone.content.decode()
+    assert [row.pk for row in overrun(recruiter).rows] == [requisition.pk]
+    assert FollowUp.objects.get(hiring_leader=requisition.hiring_leader).state == "cancelled"
+
+
 def test_a_reset_sent_before_the_range_ran_out_does_not_answer_it(client, recruiter):
     requisition = role(recruiter, days_open=50, low=60, high=90)
-    assert forecast_overrun_handle(requisition=requisition) == 0
+    assert forecast_overrun_handle(requisition=requisition) is None
 
 
 def test_today_costs_the_same_queries_with_twelve_roles_past_their_forecast(
