@@ -9,17 +9,17 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.vary import vary_on_headers
 
-from candidates.models import Application, Candidate
+from candidates.models import Candidate
 from followups import services
+from followups.compose_selectors import candidate_and_pipelines, leader_and_roles, message_about
 from followups.messages import needs_a_role
 from followups.models import MessageTemplate
 from followups.queue.services import undo_for_message
 from followups.queue.views import UNDO_TAG
-from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.access import recruiter_required
 
 COMPOSE = "followups/message_compose.html"
@@ -58,12 +58,7 @@ def _recipient(request):
     """The person (and what it may be about) from ?candidate= or ?hiring_leader=; 404 if none."""
     data = request.POST or request.GET
     if data.get("candidate"):
-        person = get_object_or_404(Candidate, pk=_number(data["candidate"]))
-        applications = list(
-            Application.objects.filter(candidate=person, outcome=Application.Outcome.ACTIVE)
-            .select_related("requisition__company")
-            .order_by("-stage_changed_at")
-        )
+        person, applications = candidate_and_pipelines(_number(data["candidate"]))
         choices = [
             (
                 f"a{a.pk}",
@@ -73,10 +68,7 @@ def _recipient(request):
         ]
         return person, "candidate", [*choices, ("", "Not about a particular role")]
     if data.get("hiring_leader"):
-        person = get_object_or_404(HiringLeader, pk=_number(data["hiring_leader"]))
-        requisitions = list(
-            Requisition.objects.filter(hiring_leader=person).order_by("status", "-opened_on")[:50]
-        )
+        person, requisitions = leader_and_roles(_number(data["hiring_leader"]))
         choices = [
             (f"r{r.pk}", f"{r.title} ({r.get_status_display().lower()})") for r in requisitions
         ]
@@ -109,16 +101,6 @@ def _defaults(request, form_class_choices, about_choices) -> dict:
     return {"about": wanted if wanted in values else values[0], "template": first_template}
 
 
-def _what_about(value: str):
-    """(application, requisition) for the chosen "about"."""
-    if value.startswith("a"):
-        application = Application.objects.select_related("requisition__company").get(pk=value[1:])
-        return application, application.requisition
-    if value.startswith("r"):
-        return None, Requisition.objects.select_related("company").get(pk=value[1:])
-    return None, None
-
-
 def _safe_next(request, value: str) -> str:
     if value and url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -140,7 +122,7 @@ def message_compose(request):
     form = ComposeForm(data, about_choices=about_choices)
     preview, problem = None, ""
     if form.is_valid():
-        application, requisition = _what_about(form.cleaned_data["about"])
+        application, requisition = message_about(form.cleaned_data["about"])
         template = form.cleaned_data["template"]
         problem = services.message_send_problem(template=template, to=person)
         if (

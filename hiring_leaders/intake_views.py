@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -26,7 +24,13 @@ from hiring_leaders.intake_forms import (
     IntakeForm,
     LeaderIntakeForm,
 )
-from hiring_leaders.models import IntakeVersion, Requisition, TimeToFillForecast
+from hiring_leaders.intake_selectors import (
+    forecast_is_first,
+    intake_versions_page,
+    overrun_forecast_of,
+    saved_intake_version,
+)
+from hiring_leaders.models import Requisition
 from hiring_leaders.selectors import requisition_for_recruiter
 from recruitcrm.access import hiring_leader_required, recruiter_required
 from recruitcrm.form_errors import refusal_onto_form
@@ -36,7 +40,6 @@ INTAKE = "hiring_leaders/intake_form.html"
 VERSION = "hiring_leaders/intake_version.html"
 LEADER_INTAKE = "hiring_leaders/leader/intake_form.html"
 CALIBRATION = "hiring_leaders/calibration.html"
-VERSIONS_PER_PAGE = 20
 
 
 def _intake_url(requisition: Requisition, anchor: str = "") -> str:
@@ -55,7 +58,7 @@ def _page(request, requisition, *, form=None, forecast_form=None, status=200):
         forecast_form = ForecastForm(
             initial={"low_days": suggestion.low, "high_days": suggestion.high} if use else None
         )
-    versions = _versions_page(found.pk, request.GET.get("versions"))
+    versions = intake_versions_page(intake_id=found.pk, asked=request.GET.get("versions"))
     context = {
         "requisition": requisition,
         "intake": found,
@@ -69,37 +72,6 @@ def _page(request, requisition, *, form=None, forecast_form=None, status=200):
         "labels": intake.FIELD_LABELS,
     }
     return render(request, INTAKE, context, status=status)
-
-
-def _versions_page(intake_id: int | None, asked: str | None) -> Page:
-    """The intake's versions, newest first, VERSIONS_PER_PAGE a page, as Paginator.get_page
-    gives them (a page out of range or not a number: the last or the first). An intake not yet
-    saved has none, so nothing is read; otherwise the page's rows carry how many there are in
-    all (a window count), where Paginator counted them in a query of its own first."""
-    versions = IntakeVersion.objects.filter(intake_id=intake_id).select_related(
-        "changed_by", "changed_by_leader"
-    )
-    paginator = Paginator(versions, VERSIONS_PER_PAGE)
-    if intake_id is None:
-        paginator.count = 0  # cached_property: set, it is never counted
-        return paginator.get_page(1)
-    try:
-        number = int(asked or 1)
-    except ValueError:
-        number = 1
-    start = (number - 1) * VERSIONS_PER_PAGE
-    rows = (
-        list(versions.annotate(in_all=Window(Count("pk")))[start : start + VERSIONS_PER_PAGE])
-        if number >= 1
-        else []
-    )
-    if not rows and number == 1:  # none yet (a draft before kick-off)
-        paginator.count = 0
-        return paginator.get_page(1)
-    if not rows:  # a page before the first or past the last: as get_page says
-        return paginator.get_page(asked)
-    paginator.count = rows[0].in_all
-    return Page(rows, number, paginator)
 
 
 @recruiter_required
@@ -157,9 +129,7 @@ def requisition_forecast(request, pk: int):
         except ValidationError as error:
             refusal_onto_form(form, error)
         else:
-            first = not TimeToFillForecast.objects.filter(
-                requisition=requisition, made_at__lt=made.made_at
-            ).exists()
+            first = forecast_is_first(made)
             messages.success(
                 request,
                 f"Forecast recorded: {made.low_days} to {made.high_days} days. "
@@ -178,11 +148,7 @@ def requisition_forecast(request, pk: int):
 def intake_version(request, pk: int, number: int):
     """One saved version of the intake, read back as it stood."""
     requisition = requisition_for_recruiter(pk=pk)
-    version = get_object_or_404(
-        IntakeVersion.objects.select_related("changed_by", "changed_by_leader"),
-        intake__requisition=requisition,
-        number=number,
-    )
+    version = saved_intake_version(requisition=requisition, number=number)
     form = IntakeForm()
     answers = version.answers
     rows = []
@@ -212,11 +178,7 @@ def _shown(field, value) -> str:
 def forecast_overrun_dismiss(request, pk: int):
     """Today's "Past its forecast" prompt, answered without a reset: the row leaves the queue.
     Only the role's own recruiter has the prompt; anyone else gets 404."""
-    forecast = get_object_or_404(
-        TimeToFillForecast.objects.select_related("requisition__hiring_leader"),
-        pk=pk,
-        requisition__recruiter=request.user,
-    )
+    forecast = overrun_forecast_of(pk=pk, recruiter=request.user)
     intake.forecast_overrun_dismiss(forecast=forecast, by=request.user)
     requisition = forecast.requisition
     return queue_done(

@@ -88,6 +88,11 @@ def panel_emails_sent(*, requisition: Requisition) -> list:
     )
 
 
+def kit_of(*, requisition: Requisition) -> InterviewKit:
+    """The requisition's interview kit; 404 while it has none."""
+    return get_object_or_404(InterviewKit, requisition=requisition)
+
+
 def criterion_of(*, requisition: Requisition, pk: int) -> KitCriterion:
     return get_object_or_404(
         KitCriterion.objects.select_related("kit"), pk=pk, kit__requisition=requisition

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,6 @@ from hiring_leaders.kit_forms import (
     QuestionForm,
     RoundForm,
 )
-from hiring_leaders.models import InterviewKit
 from hiring_leaders.selectors import requisition_for_recruiter
 from recruitcrm.access import hiring_leader_required, recruiter_required
 from recruitcrm.form_errors import refusal_onto_form
@@ -118,13 +116,6 @@ def _kit_page(request, requisition, *, bound=None, status=200):
     return render(request, KIT_PAGE, context, status=status)
 
 
-def _kit(requisition) -> InterviewKit:
-    kit = InterviewKit.objects.filter(requisition=requisition).first()
-    if kit is None:
-        raise Http404("No interview kit yet")
-    return kit
-
-
 @recruiter_required
 def kit_page(request, pk: int):
     requisition = requisition_for_recruiter(pk=pk)
@@ -151,7 +142,7 @@ def kit_generate(request, pk: int):
 @require_POST
 def criterion_save(request, pk: int, criterion_pk: int | None = None):
     requisition = requisition_for_recruiter(pk=pk)
-    kit = _kit(requisition)
+    kit = selectors.kit_of(requisition=requisition)
     criterion = (
         selectors.criterion_of(requisition=requisition, pk=criterion_pk) if criterion_pk else None
     )
@@ -224,7 +215,7 @@ def question_save(request, pk: int, question_pk: int):
 @require_POST
 def round_save(request, pk: int, round_pk: int | None = None):
     requisition = requisition_for_recruiter(pk=pk)
-    kit = _kit(requisition)
+    kit = selectors.kit_of(requisition=requisition)
     kit_round = selectors.round_of(requisition=requisition, pk=round_pk) if round_pk else None
     if kit_round is not None and request.POST.get("action") == "remove":
         kits.kit_round_remove(kit_round=kit_round)
@@ -287,7 +278,7 @@ def panel_member_save(request, pk: int, member_pk: int | None = None):
 @require_POST
 def kit_share(request, pk: int):
     requisition = requisition_for_recruiter(pk=pk)
-    kit = _kit(requisition)
+    kit = selectors.kit_of(requisition=requisition)
     share = request.POST.get("action") != "unshare"
     kits.interview_kit_share(kit=kit, share=share)
     leader = requisition.hiring_leader.name
@@ -304,7 +295,7 @@ def kit_share(request, pk: int):
 @require_POST
 def kit_send(request, pk: int):
     requisition = requisition_for_recruiter(pk=pk)
-    kit = _kit(requisition)
+    kit = selectors.kit_of(requisition=requisition)
     try:
         emails = kits.interview_kit_send_to_panel(kit=kit, by=request.user)
     except ValidationError as error:
