@@ -1,12 +1,10 @@
 """Filters the follow-up engine's Jinja2 pages use (registered by recruitcrm.jinja2)."""
 
-from followups.queue.row_html import post_button, snooze_menu, talk_links
-from followups.templatetags.today import task_words, undo_token
+from followups.queue.row_html import queue_rows, review_form
+from followups.templatetags.today import undo_token
 
 FILTERS = {
-    "task_words": task_words,
     "undo_token": undo_token,
-    "post_button": post_button,
-    "snooze_menu": snooze_menu,
-    "talk_links": talk_links,
+    "queue_rows": queue_rows,
+    "review_form": review_form,
 }

@@ -1,7 +1,8 @@
-"""The parts every row of "Today" repeats (its Done form, its snooze menu, its talk links),
-written by string formatting rather than a Jinja2 macro each: a page of fifty rows called these
-three macros a hundred and fifty times, with thirty escapes a row, for markup that differs from
-row to row only by an address and an id.
+"""The rows of "Today" and of a section's "show all" page, written by string formatting rather
+than Jinja2 macros: a page of thirty rows made a macro call per row and three more for the parts
+every row repeats (its Done form, its snooze menu, its talk links), with some twenty context
+lookups and thirty escapes a row, for markup that differs from row to row only by a few names,
+an address and an id. What people typed is escaped once each here.
 
 Each form still posts on its own, with htmx and without: the CSRF field (the page's, worked out
 once by recruitcrm.context_processors.csrf_once) and the row filter, which is left out when it
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from recruitcrm.jinja2 import url
+from followups.composing import task_words
+from recruitcrm.jinja2 import pluralize, strftime, url
 
 
 def _hidden(csrf_input: str, who: str) -> str:
@@ -84,3 +86,288 @@ def talk_links(row, row_id: str) -> Markup:
         f'{links}<a class="button button--small" data-key="m" href="{compose}">Message…</a></div>'
         f'<div class="queue-row__form" id="{row_id}-form"></div>'
     )
+
+
+def review_form(
+    checkin_id: str, row_id: str, csrf_input: str, who: str, themes, next: str = ""
+) -> Markup:
+    """A flagged check-in is reviewed by saying what the concern is about: one click tags it and
+    takes the flag out of the queue. With `next` (the candidate page) it posts without htmx and
+    comes back there."""
+    action = escape(url("followups:today_checkin_review", int(checkin_id)))
+    row_id = escape(row_id)
+    htmx = (
+        "" if next else f' data-hx-post="{action}" data-hx-target="#queue" data-hx-swap="outerHTML"'
+    )
+    back = f'<input type="hidden" name="next" value="{escape(next)}">' if next else ""
+    buttons = "".join(
+        f'\n  <button type="submit" name="theme" value="{escape(value)}"'
+        f' class="button button--small">{escape(label)}</button>'
+        for value, label in themes
+    )
+    return Markup(
+        f'<form method="post" action="{action}" class="review"{htmx}'
+        f' aria-labelledby="{row_id}-review">\n'
+        f'  {csrf_input}<input type="hidden" name="who" value="{escape(who)}">{back}\n'
+        f'  <span class="review__label" id="{row_id}-review">Review: the concern is about</span>'
+        f"{buttons}\n</form>"
+    )
+
+
+class RowWriter:
+    """Writes the rows of one section of Today (or of its "show all" page), one method per kind
+    of row, where a Jinja2 macro per row made some twenty lookups and escapes through the
+    template's context (a page of thirty rows: two thirds of its render). What people typed
+    (names, promises, titles) is escaped once each; `relative` is the page's own."""
+
+    def __init__(self, section_key: str, who: str, csrf_input: str, relative, themes) -> None:
+        self.section_key, self.who, self.csrf_input = section_key, who, csrf_input
+        self.relative, self.themes = relative, themes
+
+    def write(self, rows) -> Markup:
+        kind = self._KINDS.get(self.section_key, RowWriter.task_row)
+        return Markup("".join([kind(self, row) for row in rows]))
+
+    def _who(self, row) -> str:
+        if row.candidate:
+            href = url("candidates:candidate_detail", row.candidate.pk)
+            return f'<a class="queue-row__who" href="{href}">{escape(row.candidate.name)}</a>'
+        if row.hiring_leader:
+            return (
+                f'<span class="queue-row__who">{escape(row.hiring_leader.name)}</span>'
+                ' <span class="muted">hiring leader</span>'
+            )
+        return ""
+
+    def _snooze(self, action: str, row_id: str) -> Markup:
+        return snooze_menu(action, row_id, self.csrf_input, self.who)
+
+    def _button(self, action: str, label: str, key: str, title: str = "") -> Markup:
+        return post_button(action, self.csrf_input, self.who, label, key, title)
+
+    def promise_row(self, row) -> str:
+        row_id = row.row_id
+        role = (
+            f' <span class="muted">· {escape(row.requisition.title)}</span>'
+            if row.requisition
+            else ""
+        )
+        if self.section_key == "overdue":
+            due = f'<span class="badge badge--late">Late</span> due {self.relative(row.due_at)}'
+        else:
+            due = (
+                f'<span class="badge badge--amber">Today</span> due {strftime(row.due_at, "%H:%M")}'
+            )
+        kept = self._button(url("followups:today_promise_kept", row.pk), "Kept", "d")
+        snooze = self._snooze(url("followups:today_row_snooze", "commitment", row.pk), row_id)
+        return (
+            f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
+            '  <div class="queue-row__main">\n'
+            f"    {self._who(row)}\n"
+            f'    <p class="queue-row__what">You promised: <strong>{escape(row.description)}'
+            f"</strong>{role}</p>\n"
+            f'    <p class="queue-row__why">{due}</p>\n'
+            "  </div>\n"
+            '  <div class="queue-row__actions">\n'
+            f"    {kept}\n"
+            f"    {snooze}\n"
+            "  </div>\n"
+            f"  {talk_links(row, row_id)}\n"
+            "</li>"
+        )
+
+    def _task_why(self, row) -> str:
+        key, relative = self.section_key, self.relative
+        if key == "quiet":
+            return self._quiet_why(row)
+        if key == "flags":
+            return f'<span class="badge badge--red">Flag</span> raised {relative(row.created_at)}'
+        if key == "from_leaders":
+            if row.key.startswith("feedback-wait:"):
+                return (
+                    '<span class="badge badge--amber">Waiting on the leader</span> overdue since '
+                    f"{relative(row.due_at)}"
+                )
+            return f'<span class="badge badge--blue">From the leader</span> {relative(row.due_at)}'
+        if key == "failed":
+            return (
+                f'<span class="badge badge--red">Not sent</span> {relative(row.created_at)}:'
+                " reach them another way"
+            )
+        cadence = f" · from “{escape(row.cadence_step.cadence.name)}”" if row.cadence_step else ""
+        return f'<span class="badge badge--blue">Task</span> due {relative(row.due_at)}{cadence}'
+
+    def _quiet_why(self, row) -> str:
+        candidate = row.candidate
+        if row.automatic_note_at:
+            then = (
+                "An automatic “where things stand” note goes "
+                f"{self.relative(row.automatic_note_at)} unless you get in touch first."
+            )
+        elif candidate is not None and candidate.opted_out:
+            then = "They opted out of email: no automatic note will go, so get in touch yourself."
+        elif candidate is None or not candidate.email:
+            then = "There is no email address for them: call, or add one."
+        elif row.application and row.application.stage == "sourced":
+            then = (
+                "Still at “sourced” for this role, so no automatic note: the first word is yours."
+            )
+        else:
+            then = "No automatic note is waiting: get in touch yourself."
+        days = escape(row.facts.get("quiet_days", "several"))
+        return f'<span class="badge badge--amber">Quiet</span> no contact for {days} days.\n{then}'
+
+    def task_row(self, row) -> str:
+        row_id = row.row_id
+        role = (
+            f' <span class="muted">· {escape(row.requisition.title)}</span>'
+            if row.requisition and self.section_key != "quiet"
+            else ""
+        )
+        checkin_id = row.key[13:] if self.section_key == "flags" else ""
+        review = checkin_id.isdigit()
+        done = (
+            ""
+            if review
+            else f"\n      {self._button(url('followups:today_task_done', row.pk), 'Done', 'd')}"
+        )
+        snooze = self._snooze(url("followups:today_task_snooze", row.pk), row_id)
+        form = (
+            f"\n  {review_form(checkin_id, row_id, self.csrf_input, self.who, self.themes)}"
+            if review
+            else ""
+        )
+        talk = talk_links(row, row_id) if row.candidate or row.hiring_leader else ""
+        return (
+            f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
+            '  <div class="queue-row__main">\n'
+            f"    {self._who(row)}\n"
+            f'    <p class="queue-row__what">{escape(task_words(row))}{role}</p>\n'
+            f'    <p class="queue-row__why">{self._task_why(row)}</p>\n'
+            "  </div>\n"
+            f'  <div class="queue-row__actions">{done}\n'
+            f"    {snooze}\n"
+            f"  </div>{form}\n"
+            f"  {talk}\n"
+            "</li>"
+        )
+
+    def leader_row(self, row) -> str:
+        row_id = escape(row.row_id)
+        about = f"?hiring_leader={row.hiring_leader_id}&amp;requisition={row.pk}"
+        log = f"{url('followups:today_log')}{about}"
+        promise = f"{url('followups:today_promise')}{about}"
+        compose = f"{url('followups:message_compose')}{about}&amp;next=/"
+        leader = row.hiring_leader
+        if row.next_update_at:
+            weekly = f" · the weekly update goes {self.relative(row.next_update_at)}"
+        else:
+            weekly = " · no automatic update is scheduled"
+        snooze = self._snooze(url("followups:today_row_snooze", "requisition", row.pk), row.row_id)
+        return (
+            f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
+            '  <div class="queue-row__main">\n'
+            f'    <span class="queue-row__who">{escape(leader.name)}</span>'
+            f' <span class="muted">hiring leader, {escape(row.company.name)}</span>\n'
+            f'    <p class="queue-row__what">Owed an update on <strong>{escape(row.title)}'
+            "</strong></p>\n"
+            '    <p class="queue-row__why"><span class="badge badge--amber">Owed</span>'
+            f" last heard from you {self.relative(leader.last_contacted_at, 'never')}{weekly}</p>\n"
+            "  </div>\n"
+            '  <div class="queue-row__actions">\n'
+            f"    {snooze}\n"
+            "  </div>\n"
+            f'  <div class="queue-row__talk" data-hx-target="#{row_id}-form"'
+            ' data-hx-swap="innerHTML">\n'
+            f'    <a class="button button--small" data-key="c" href="{log}&amp;kind=call"'
+            f' data-hx-get="{log}&amp;kind=call">Call</a>\n'
+            f'    <a class="button button--small" data-key="e" href="{log}&amp;kind=email"'
+            f' data-hx-get="{log}&amp;kind=email">Email</a>\n'
+            f'    <a class="button button--small" data-key="p" href="{promise}"'
+            f' data-hx-get="{promise}">Promise</a>\n'
+            f'    <a class="button button--small button--primary" data-key="m" href="{compose}">'
+            "Send an update…</a>\n"
+            "  </div>\n"
+            f'  <div class="queue-row__form" id="{row_id}-form"></div>\n'
+            "</li>"
+        )
+
+    def bad_news_row(self, row) -> str:
+        row_id = row.row_id
+        role = f": <strong>{escape(row.requisition.title)}</strong>" if row.requisition else ""
+        if row.channel == "email":
+            why = (
+                f'<span class="badge badge--purple">Waiting</span> “{escape(row.template.name)}”'
+                f" goes {self.relative(row.due_at)}. Would you rather tell them yourself?"
+            )
+            button = self._button(
+                url("followups:today_bad_news_told", row.pk),
+                "Told them myself",
+                "t",
+                "Logs your call and cancels the automatic message",
+            )
+        else:
+            why = f'<span class="badge badge--red">Yours to tell</span> {escape(row.task_title)}'
+            button = self._button(url("followups:today_task_done", row.pk), "Done", "d")
+        trigger = escape(row.cadence_step.cadence.get_trigger_display())
+        return (
+            f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
+            '  <div class="queue-row__main">\n'
+            f"    {self._who(row)}\n"
+            f'    <p class="queue-row__what">{trigger}{role}</p>\n'
+            f'    <p class="queue-row__why">{why}</p>\n'
+            "  </div>\n"
+            '  <div class="queue-row__actions">\n'
+            f"      {button}\n"
+            "  </div>\n"
+            f"  {talk_links(row, row_id)}\n"
+            "</li>"
+        )
+
+    def overrun_row(self, row) -> str:
+        """An open role past the time-to-fill range its leader was given: send the leader's reset
+        (compose, prefilled), or dismiss."""
+        row_id = escape(row.row_id)
+        template = f"&amp;template={row.reset_template_id}" if row.reset_template_id else ""
+        compose = (
+            f"{url('followups:message_compose')}?hiring_leader={row.hiring_leader_id}"
+            f"&amp;requisition={row.pk}{template}&amp;next=/"
+        )
+        dismiss = url("clients:forecast_overrun_dismiss", row.forecast_id)
+        days_over = row.days_over
+        return (
+            f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
+            '  <div class="queue-row__main">\n'
+            f'    <span class="queue-row__who">{escape(row.leader_name)}</span>'
+            f' <span class="muted">hiring leader, {escape(row.company_name)}</span>\n'
+            f'    <p class="queue-row__what"><a href="{url("clients:requisition_intake", row.pk)}'
+            f'#forecast"><strong>{escape(row.title)}</strong> is past its forecast</a></p>\n'
+            f'    <p class="queue-row__why"><span class="badge badge--red">{days_over}'
+            f" day{pluralize(days_over)} over</span> day {row.days_open} of a"
+            f" {row.low_days}\N{EN DASH}{row.high_days} day forecast."
+            f" Tell {escape(row.leader_first_name)} before they ask.</p>\n"
+            "  </div>\n"
+            '  <div class="queue-row__actions">\n'
+            '    <a class="button button--small button--primary" data-key="m"'
+            f' href="{compose}">Send the reset…</a>\n'
+            f'    <form method="post" action="{dismiss}" data-hx-post="{dismiss}">\n'
+            f'      {self.csrf_input}<input type="hidden" name="who" value="{escape(self.who)}">\n'
+            '      <button type="submit" class="button button--small" data-key="d"'
+            ' title="Takes the prompt out of Today without sending anything">Dismiss</button>\n'
+            "    </form>\n"
+            "  </div>\n"
+            "</li>"
+        )
+
+    _KINDS = {
+        "overdue": promise_row,
+        "due_today": promise_row,
+        "leaders": leader_row,
+        "overrun": overrun_row,
+        "bad_news": bad_news_row,
+    }
+
+
+def queue_rows(section, who: str, csrf_input: str, relative, themes) -> Markup:
+    """`section|queue_rows(who, csrf_input, relative, concern_themes)`: a section's rows."""
+    return RowWriter(section.key, who, csrf_input, relative, themes).write(section.rows)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django import template
 
-from followups import composing
-
 register = template.Library()
 
 UNDO_TAG = "undo:"
@@ -17,7 +15,3 @@ def undo_token(message) -> str:
     tags = getattr(message, "extra_tags", "") or ""
     return tags[len(UNDO_TAG) :] if tags.startswith(UNDO_TAG) else ""
 
-
-@register.filter
-def task_words(followup) -> str:
-    return composing.task_words(followup)

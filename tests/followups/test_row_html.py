@@ -3,11 +3,23 @@ the views read."""
 
 from __future__ import annotations
 
+import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+import time_machine
+from django.template import engines
+from django.urls import reverse
 from markupsafe import Markup
 
+from candidates.models import Application, Candidate, Commitment
+from followups import composing
+from followups.models import Cadence, CadenceStep, FollowUp, MessageTemplate
 from followups.queue import row_html
+from followups.queue.selectors import Overrun, Section, SectionInfo
+from hiring_leaders.models import Company, HiringLeader, Requisition
+from recruitcrm.jinja2 import Relative
 
 CSRF = Markup('<input type="hidden" name="csrfmiddlewaretoken" value="t">')
 
@@ -52,3 +64,172 @@ def test_the_talk_links_name_the_person_and_role_and_open_under_the_row():
         candidate_id=5, hiring_leader_id=None, requisition_id=9, application_id=11
     )
     assert "?candidate=5&amp;application=11&amp;next=/" in row_html.talk_links(applied, "t")
+
+
+# ---------- the rows of a section, as the Jinja2 macros wrote them ----------
+
+NOW = datetime.datetime(2026, 3, 4, 15, 30, tzinfo=datetime.UTC)
+THEMES = [("pay", "Pay"), ("manager", "Manager <&>")]
+
+
+def _macros():
+    """The row macros Today used before followups.queue.row_html wrote its rows (kept beside
+    this test), with the filters they called."""
+    env = engines["jinja2"].env.overlay()
+    env.filters.update(
+        post_button=row_html.post_button,
+        snooze_menu=row_html.snooze_menu,
+        talk_links=row_html.talk_links,
+        task_words=composing.task_words,
+    )
+    source = (Path(__file__).parent / "queue_rows_macros.html").read_text()
+    return env.from_string(
+        source
+        + "{% for each in rows %}{{ ROW_OF.get(key, task_row)(each, key, who_filter) }}{% endfor %}"
+    )
+
+
+def _people():
+    ada = Candidate(pk=5, first_name="Ada <b>", last_name="O'Neil", email="ada@example.com")
+    quiet = Candidate(pk=6, first_name="Bo", last_name="Quiet", email="")
+    gone = Candidate(pk=7, first_name="Cy", last_name="Gone", email="c@x", opted_out_at=NOW)
+    leader = HiringLeader(pk=8, first_name="Lee", last_name="Lead & Co", last_contacted_at=None)
+    role = Requisition(pk=9, title='Data "Engineer" <1>', hiring_leader_id=8)
+    return ada, quiet, gone, leader, role
+
+
+def _task(pk, *, candidate=None, leader=None, role=None, application=None, **fields):
+    task = FollowUp(
+        pk=pk,
+        key=fields.pop("key", f"task:{pk}"),
+        channel=fields.pop("channel", "task"),
+        task_title=fields.pop("task_title", f"Call <them> #{pk}"),
+        due_at=fields.pop("due_at", NOW - datetime.timedelta(days=2)),
+        created_at=NOW - datetime.timedelta(days=3),
+        candidate=candidate,
+        hiring_leader=leader,
+        requisition=role,
+        application=application,
+        **fields,
+    )
+    task.row_id, task.automatic_note_at = f"task-{pk}", None
+    return task
+
+
+def _task_rows():
+    ada, quiet, gone, leader, role = _people()
+    cadence = Cadence(name="Quiet <cadence>", trigger="application_closed")
+    step = CadenceStep(pk=3, cadence=cadence)
+    sourced = Application(pk=11, stage="sourced")
+    noted = _task(1, candidate=ada, role=role, facts={"quiet_days": 12})
+    noted.automatic_note_at = NOW + datetime.timedelta(days=1)
+    return {
+        "quiet": [
+            noted,
+            _task(2, candidate=gone, facts={}),
+            _task(3, candidate=quiet, role=role),
+            _task(4, candidate=ada, role=role, application=sourced),
+            _task(5, candidate=ada, application=Application(pk=12, stage="screened")),
+        ],
+        "flags": [
+            _task(6, candidate=ada, key="checkin-flag:42"),
+            _task(7, leader=leader, key="checkin-flag:x"),
+        ],
+        "from_leaders": [
+            _task(8, leader=leader, role=role, key="feedback-wait:1"),
+            _task(9, leader=leader, key="leader-feedback:2"),
+        ],
+        "failed": [_task(10, candidate=ada, role=role, key="failed:3")],
+        "tasks": [_task(13, candidate=ada, role=role, cadence_step=step), _task(14)],
+        "bad_news": [
+            _task(
+                15,
+                candidate=ada,
+                role=role,
+                channel="email",
+                cadence_step=step,
+                template=MessageTemplate(name="Bad <news>"),
+            ),
+            _task(16, candidate=quiet, channel="task", cadence_step=step),
+        ],
+    }
+
+
+def _promise_rows():
+    ada, _, _, leader, role = _people()
+    rows = [
+        Commitment(pk=20, description="Send <notes>", due_at=NOW, candidate=ada, requisition=role),
+        Commitment(pk=21, description="Call & say", due_at=NOW, hiring_leader=leader),
+    ]
+    for row in rows:
+        row.row_id = f"promise-{row.pk}"
+    return rows
+
+
+def _leader_rows():
+    rows = []
+    for pk, heard, weekly in ((30, None, NOW), (31, NOW - datetime.timedelta(days=9), None)):
+        row = Requisition(pk=pk, title="Role <x>", hiring_leader_id=8)
+        row.hiring_leader = HiringLeader(pk=8, first_name="Lee", last_contacted_at=heard)
+        row.company = Company(name="Acme & Sons")
+        row.next_update_at, row.row_id = weekly, f"leader-{pk}"
+        rows.append(row)
+    return rows
+
+
+def _overrun_rows():
+    shared = {"low_days": 30, "high_days": 60, "title": "Role <y>", "hiring_leader_id": 8}
+    shared |= {"opened_on": datetime.date(2025, 1, 1), "leader_last_name": "L"}
+    return [
+        Overrun(
+            40,
+            5,
+            **shared,
+            leader_first_name="Lee <",
+            company_name="A&B",
+            reset_template_id=23,
+            days_open=61,
+        ),
+        Overrun(
+            41,
+            6,
+            **shared,
+            leader_first_name="Lee",
+            company_name="C",
+            reset_template_id=None,
+            days_open=90,
+        ),
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("who", ["", "leaders"])
+def test_the_rows_are_written_as_the_macros_wrote_them(who):
+    macros, relative = _macros(), Relative()
+    sections = _task_rows() | {
+        "overdue": _promise_rows(),
+        "due_today": _promise_rows(),
+        "leaders": _leader_rows(),
+        "overrun": _overrun_rows(),
+    }
+    for key, rows in sections.items():
+        section = Section(info=SectionInfo(key, "", ""), rows=rows)
+        written = row_html.queue_rows(section, who, CSRF, relative, THEMES)
+        expected = macros.render(
+            rows=rows,
+            key=key,
+            who_filter=who,
+            csrf_input=CSRF,
+            relative=relative,
+            concern_themes=THEMES,
+        )
+        # The macros' own definitions leave blank lines ahead of the rows.
+        assert written == expected.lstrip("\n"), key
+
+
+def test_the_candidate_pages_review_form_posts_back_without_htmx():
+    html = row_html.review_form("42", "checkin-3", CSRF, "", THEMES, next="/candidates/5/")
+    assert f'action="{reverse("followups:today_checkin_review", args=[42])}"' in html
+    assert "data-hx-post" not in html
+    assert '<input type="hidden" name="next" value="/candidates/5/">' in html
+    assert 'value="manager" class="button button--small">Manager &lt;&amp;&gt;</button>' in html
