@@ -143,7 +143,7 @@ class Point:
     @property
     def described(self) -> str:
         return (
-            f"{self.title} at {self.company}, filled {self.closed_on:%-d %b %Y}: "
+            f"{self.title} at {self.company}, filled {_day(self.closed_on)}: "
             f"forecast {self.low}\u2013{self.high} days, took {self.actual}"
         )
 
@@ -154,6 +154,12 @@ class Point:
         if self.actual < self.low:
             return f"\u2212{self.low - self.actual} d"
         return "inside"
+
+
+@functools.lru_cache(maxsize=512)
+def _day(day: datetime.date) -> str:
+    # The sixty plotted roles were filled on a handful of days: strftime once for each.
+    return f"{day:%-d %b %Y}"
 
 
 @dataclass

@@ -157,6 +157,34 @@ def test_the_phone_plot_draws_each_series_as_one_path_named_by_the_wide_plots_wo
     assert "Late again" in compact
 
 
+def test_each_plotted_role_is_written_with_its_mark_and_its_typed_words_escaped(
+    client, admin_user, history, ana
+):
+    title = 'Lead <b>"Ops"</b> & Platform Reliability Engineering'
+    forecast(filled(45, title=title, hiring_leader__company__name="Acme & <Co>"), 40, 50, by=ana)
+    client.force_login(admin_user)
+    page = client.get(url()).content.decode()
+    wide = page.split('class="calibration-plot calibration-plot--wide"')[1].split("</svg>")[0]
+    compact = page.split('class="calibration-plot calibration-plot--compact"')[1].split("</svg>")[0]
+
+    assert "<b>" not in wide + compact
+    # Hover words in full; the name cut as Jinja's truncate cuts it (30 wide, 40 on a phone).
+    assert (
+        "<title>Lead &lt;b&gt;&#34;Ops&#34;&lt;/b&gt; &amp; Platform Reliability Engineering at "
+        "Acme &amp; &lt;Co&gt;, filled 15 Jan 2026: forecast 40\u201350 days, took 45</title>"
+    ) in wide
+    assert ">Lead &lt;b&gt;&#34;Ops&#34;&lt;/b&gt; &amp; Platform …</text>" in wide
+    assert ">Lead &lt;b&gt;&#34;Ops&#34;&lt;/b&gt; &amp; Platform Reliabilit…</text>" in compact
+    # A mark for where each fill landed, and the days off beside it.
+    assert wide.count('<circle class="cal-dot cal-dot--inside"') == 3
+    assert wide.count('text-anchor="end">inside</text>') == 3
+    assert wide.count('<rect class="cal-dot cal-dot--late"') == 2
+    assert wide.count('<path class="cal-dot cal-dot--early" d="M') == 1
+    assert wide.count('text-anchor="end">+20 d</text>') == 2
+    assert wide.count('text-anchor="end">\u221210 d</text>') == 1
+    assert compact.count('class="cal-delta cal-delta--late" x="358"') == 2
+
+
 def test_a_recruiter_sees_only_their_own(client, ana, ben, history, django_assert_max_num_queries):
     client.force_login(ben)
     with django_assert_max_num_queries(5):
