@@ -400,12 +400,18 @@ QUIET_RANKED = f"""quiet_ranked AS (
         ) top
     )"""
 
+# What a row shows of the people and the role it is about, and what a task's words read
+# (followups.composing.task_words); the rest deferred, as .only() leaves it.
+CANDIDATE_SHOWN = ("first_name", "last_name", "email", "opted_out_at")
+LEADER_SHOWN = ("first_name", "last_name", "last_contacted_at")
+ROLE_SHOWN = ("title", "location", "status", "status_reason", "company_id", "hiring_leader_id")
+
 FOLLOWUP_TABLES = (
     Table(FollowUp, "f"),
-    Table(Candidate, "c"),
-    Table(HiringLeader, "l"),
-    Table(Requisition, "r"),
-    Table(Application, "a"),
+    Table(Candidate, "c", fields=CANDIDATE_SHOWN),
+    Table(HiringLeader, "l", fields=LEADER_SHOWN),
+    Table(Requisition, "r", fields=ROLE_SHOWN),
+    Table(Application, "a", fields=("stage",)),
 )
 # Prepared: planning this statement took longer than running it.
 FOLLOWUP_ROWS_SQL = Prepared(
@@ -517,9 +523,9 @@ QUEUE_PROMISES_SQL = f"""
 
 PROMISE_TABLES = (
     Table(Commitment, "p"),
-    Table(Candidate, "c"),
-    Table(HiringLeader, "l"),
-    Table(Requisition, "r"),
+    Table(Candidate, "c", fields=CANDIDATE_SHOWN),
+    Table(HiringLeader, "l", fields=LEADER_SHOWN),
+    Table(Requisition, "r", fields=ROLE_SHOWN),
 )
 # Prepared: planning this statement took longer than running it.
 PROMISE_ROWS_SQL = Prepared(
@@ -588,9 +594,9 @@ QUEUE_LEADERS_SQL = f"""
 """
 
 LEADER_TABLES = (
-    Table(Requisition, "r"),
-    Table(HiringLeader, "l"),
-    Table(Company, "co"),
+    Table(Requisition, "r", fields=ROLE_SHOWN),
+    Table(HiringLeader, "l", fields=LEADER_SHOWN),
+    Table(Company, "co", fields=("name",)),
 )
 # Prepared: planning this statement took longer than running it.
 LEADER_ROWS_SQL = Prepared(
@@ -677,30 +683,34 @@ QUEUE_OVERRUN_SQL = f"""
     WHERE r.recruiter_id = ANY(%(recruiters)s) AND r.status = 'open'
       AND f.overrun_handled_at IS NULL AND r.opened_on + f.high_days < %(today)s
 """
-# Prepared, its generic plan kept: planning it took three times as long as running it.
-OVERRUN_ROWS_SQL = Prepared(
-    "today_overrun",
-    generic=True,
-    sql=f"""
+# The overrun rows of one page, ranked, with the section's size: the `page` of the statements
+# below. Nothing for the candidates-only view (a one-time filter in the plan).
+OVERRUN_PAGE = f"""
     WITH queue AS ({QUEUE_OVERRUN_SQL}),
     ranked AS (
         SELECT *, row_number() OVER (ORDER BY ran_out_on, id) AS rank,
                count(*) OVER () AS overrun_count
         FROM queue
-    )
-    SELECT ranked.id, ranked.forecast_id, ranked.low_days, ranked.high_days, r.title,
-           r.opened_on, r.hiring_leader_id, l.first_name, l.last_name, co.name,
-           ranked.overrun_count,
-           (SELECT t.id FROM {MessageTemplate._meta.db_table} t
-            WHERE lower(t.name) = lower(%(reset)s)) AS reset_template_id
-    FROM ranked
-    JOIN {Requisition._meta.db_table} r ON r.id = ranked.id
-    JOIN {HiringLeader._meta.db_table} l ON l.id = r.hiring_leader_id
-    JOIN {Company._meta.db_table} co ON co.id = r.company_id
-    WHERE ranked.rank BETWEEN %(first)s AND %(last)s
-    ORDER BY ranked.rank
-""",
+    ),
+    page AS (
+        SELECT ranked.rank, ranked.id, ranked.forecast_id, ranked.low_days, ranked.high_days,
+               r.title, r.opened_on, r.hiring_leader_id, l.first_name, l.last_name, co.name,
+               ranked.overrun_count,
+               (SELECT t.id FROM {MessageTemplate._meta.db_table} t
+                WHERE lower(t.name) = lower(%(reset)s)) AS reset_template_id
+        FROM ranked
+        JOIN {Requisition._meta.db_table} r ON r.id = ranked.id
+        JOIN {HiringLeader._meta.db_table} l ON l.id = r.hiring_leader_id
+        JOIN {Company._meta.db_table} co ON co.id = r.company_id
+        WHERE ranked.rank BETWEEN %(first)s AND %(last)s AND %(who)s <> 'candidates'
+    )"""
+# Prepared, its generic plan kept: planning it took three times as long as running it.
+OVERRUN_ROWS_SQL = Prepared(
+    "today_overrun",
+    generic=True,
+    sql=f"{OVERRUN_PAGE} SELECT * FROM page ORDER BY rank",
 )
+
 # hiring_leaders migration 0005: the reset written to a leader, not the candidates' one.
 LEADER_SLOWER_RESET = "Expectation reset: slower than I estimated (to the hiring leader)"
 
@@ -735,28 +745,37 @@ class Overrun:
         return self.days_open - self.high_days
 
 
-def overrun_rows(
-    *, recruiter: User, now: datetime.datetime, who: str = "", ranks: Ranks = Ranks()
-) -> Section:
-    section = Section(info=_info("overrun"))
-    if who == "candidates":
-        return section
-    today = timezone.localdate(now)
-    params = _params(
+def _overrun_params(*, recruiter: User, now: datetime.datetime, who: str, ranks: Ranks) -> dict:
+    return _params(
         recruiters=[recruiter.pk],
-        today=today,
+        today=timezone.localdate(now),
         reset=LEADER_SLOWER_RESET,
+        who=who,
         first=ranks.first,
         last=ranks.last,
     )
+
+
+def _overrun_section(rows, today: datetime.date) -> Section:
+    """The section from `page` rows (rank first); a row of NULLs (no overrun) is left out."""
+    section = Section(info=_info("overrun"))
+    for _rank, pk, *fields, count, template_id in rows:
+        if pk is None:
+            continue
+        row = Overrun(pk, *fields, reset_template_id=template_id)
+        row.days_open = (today - row.opened_on).days
+        section.rows.append(row)
+        section.count = count
+    return section
+
+
+def overrun_rows(
+    *, recruiter: User, now: datetime.datetime, who: str = "", ranks: Ranks = Ranks()
+) -> Section:
+    params = _overrun_params(recruiter=recruiter, now=now, who=who, ranks=ranks)
     with connection.cursor() as cursor:
         OVERRUN_ROWS_SQL.execute(cursor, params)
-        for *fields, count, template_id in cursor.fetchall():
-            row = Overrun(*fields, reset_template_id=template_id)
-            row.days_open = (today - row.opened_on).days
-            section.rows.append(row)
-            section.count = count
-    return section
+        return _overrun_section(cursor.fetchall(), params["today"])
 
 
 # ---------- the health line ----------
@@ -764,10 +783,7 @@ def overrun_rows(
 # Reach is counted by beat (followups.queue.services.book_health_count): reading every
 # candidate of a 5,000-strong book on each visit would cost more than the rest of the page.
 # Promises kept on time are counted here: a recruiter's promises of 90 days are a few hundred.
-HEALTH_SQL = Prepared(
-    "today_health",
-    generic=True,
-    sql=f"""
+HEALTH_LINES = f"""
     SELECT r.id AS recruiter_id,
         coalesce(b.active, 0), coalesce(b.heard_from, 0), b.counted_at,
         p.promises_30, p.kept_on_time_30, p.promises_90, p.kept_on_time_90
@@ -784,29 +800,54 @@ HEALTH_SQL = Prepared(
         FROM {Commitment._meta.db_table} p
         WHERE p.recruiter_id = r.id AND p.due_at >= %(day_90)s AND p.due_at < %(now)s
     ) p
+"""
+HEALTH_SQL = Prepared("today_health", generic=True, sql=HEALTH_LINES)
+# Today's health line and its overrun rows in one round trip: the health line on every row,
+# alone (the overrun columns NULL) when no role has overrun.
+OVERRUN_AND_HEALTH_SQL = Prepared(
+    "today_overrun_health",
+    generic=True,
+    sql=f"""{OVERRUN_PAGE}
+    SELECT health.*, page.* FROM ({HEALTH_LINES}) health
+    LEFT JOIN page ON true
+    ORDER BY page.rank
 """,
 )
 
 
-def _health_by_recruiter(recruiters: list[int], now: datetime.datetime) -> dict[int, Health]:
-    params = _params(
+def _health_params(*, recruiters: list[int], now: datetime.datetime) -> dict:
+    return _params(
         recruiters=recruiters,
         now=now,
         day_30=now - datetime.timedelta(days=30),
         day_90=now - datetime.timedelta(days=90),
     )
+
+
+def _health_by_recruiter(recruiters: list[int], now: datetime.datetime) -> dict[int, Health]:
     with connection.cursor() as cursor:
-        HEALTH_SQL.execute(cursor, params)
+        HEALTH_SQL.execute(cursor, _health_params(recruiters=recruiters, now=now))
         return {
             recruiter_id: Health(*figures, open_flags=0)
             for recruiter_id, *figures in cursor.fetchall()
         }
 
 
-def health(*, recruiter: User, now: datetime.datetime, open_flags: int) -> Health:
-    found = _health_by_recruiter([recruiter.pk], now)[recruiter.pk]
-    found.open_flags = open_flags
-    return found
+HEALTH_WIDTH = 8
+
+
+def overrun_and_health(
+    *, recruiter: User, now: datetime.datetime, who: str
+) -> tuple[Section, Health]:
+    """Today's overrun section (its first rows) and the recruiter's health line, in one query."""
+    params = _overrun_params(recruiter=recruiter, now=now, who=who, ranks=Ranks())
+    params |= _health_params(recruiters=[recruiter.pk], now=now)
+    with connection.cursor() as cursor:
+        OVERRUN_AND_HEALTH_SQL.execute(cursor, params)
+        rows = cursor.fetchall()
+    _recruiter_id, *figures = rows[0][:HEALTH_WIDTH]
+    section = _overrun_section([row[HEALTH_WIDTH:] for row in rows], params["today"])
+    return section, Health(*figures, open_flags=0)
 
 
 # ---------- the whole queue ----------
@@ -826,12 +867,10 @@ def queue_for(*, recruiter: User, who: str = "", now: datetime.datetime | None =
     )
     found |= promise_sections(recruiter=recruiter, now=now, who=who)
     found["leaders"] = leader_update_rows(recruiter=recruiter, now=now, who=who, steps=steps)
-    found["overrun"] = overrun_rows(recruiter=recruiter, now=now, who=who)
+    found["overrun"], health_line = overrun_and_health(recruiter=recruiter, now=now, who=who)
+    health_line.open_flags = found["flags"].count if "flags" in found else 0
     sections = [found.get(info.key) or Section(info=info) for info in SECTIONS]
-    flags = found["flags"].count if "flags" in found else 0
-    return Queue(
-        sections=sections, health=health(recruiter=recruiter, now=now, open_flags=flags), who=who
-    )
+    return Queue(sections=sections, health=health_line, who=who)
 
 
 SECTION_PAGE_SIZE = 50

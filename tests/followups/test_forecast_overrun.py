@@ -15,6 +15,7 @@ from followups.models import FollowUp, MessageTemplate
 from followups.queue import selectors
 from hiring_leaders.intake import forecast_overrun_handle
 from hiring_leaders.models import TimeToFillForecast
+from tests.candidates.factories import CommitmentFactory
 from tests.hiring_leaders.factories import RequisitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,10 +174,28 @@ def test_today_costs_the_same_queries_with_twelve_roles_past_their_forecast(
     for n in range(12):
         role(recruiter, days_open=100 + n, low=30, high=60)
     client.force_login(recruiter)
-    # As tests/followups/test_today.py counts it: nine at most, however many rows.
-    with django_assert_max_num_queries(9):
+    # As tests/followups/test_today.py counts it: seven at most, however many rows.
+    with django_assert_max_num_queries(7):
         page = client.get("/").content.decode()
     assert "Show all 12" in page
     assert page.count('id="overrun-') == selectors.ROWS_SHOWN
     more = client.get(reverse("followups:today_section", args=["overrun"])).content.decode()
     assert more.count('id="overrun-') == 12
+
+
+def test_the_health_line_rides_with_the_roles_past_their_forecast(recruiter):
+    """One statement reads both: the health line is the same with no role past its forecast,
+    with six (a page and more), and for the candidates-only view, which shows none of them."""
+    made = [timezone.now() - datetime.timedelta(days=days) for days in (3, 40, 100)]
+    for due_at in made:
+        CommitmentFactory(recruiter=recruiter, due_at=due_at)
+    alone = selectors.queue_for(recruiter=recruiter).health
+    for n in range(6):
+        role(recruiter, days_open=100 + n, low=30, high=60)
+    queue = selectors.queue_for(recruiter=recruiter)
+    candidates_only = selectors.queue_for(recruiter=recruiter, who="candidates")
+
+    assert (alone.promises_30, alone.promises_90, alone.counted_at) == (1, 2, None)
+    assert queue.health == alone == candidates_only.health
+    assert (queue.section("overrun").count, len(queue.section("overrun").rows)) == (6, 5)
+    assert candidates_only.section("overrun").count == 0

@@ -298,12 +298,12 @@ def test_the_page_runs_a_fixed_number_of_queries(
     services.followups_schedule_recurring()
 
     # Session, user; the cadence steps (a few dozen rows), the follow-up rows; the promises;
-    # the leaders owed; the roles past their forecast; two for the health line. Rows about
-    # candidates only leave out the roles past their forecast.
-    with django_assert_max_num_queries(9):
+    # the leaders owed; the roles past their forecast with the health line. Rows about
+    # candidates only leave out the leaders owed.
+    with django_assert_max_num_queries(7):
         response = signed_in.get(TODAY_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         signed_in.get(TODAY_URL, {"who": "candidates"}, **HTMX)
 
 
