@@ -14,6 +14,7 @@ from candidates.models import (
     ScorecardRating,
     Tag,
 )
+from candidates.services import application_names_follow
 
 
 @admin.register(Tag)
@@ -49,6 +50,11 @@ class CandidateAdmin(admin.ModelAdmin):
     def opted_out(self, obj):
         return obj.opted_out
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"first_name", "last_name"} & set(form.changed_data):
+            application_names_follow(candidate=obj)
+
 
 class StageChangeInline(admin.TabularInline):
     model = ApplicationStageChange
@@ -72,6 +78,12 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = ("stage", "outcome", "close_reason", "closed_at", "hired_at")
     inlines = [StageChangeInline]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        # The name the candidate list sorts a pipeline by (Application.candidate_last_name).
+        obj.candidate_last_name = obj.candidate.last_name
+        obj.candidate_first_name = obj.candidate.first_name
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Activity)

@@ -229,7 +229,8 @@ def _note(context: _Context, candidate_id: int, summary: str) -> tuple:
 
 
 def _create_candidates(rows: list, context: _Context) -> list[tuple]:
-    """New candidates, their tags and their "Imported from …" entry. Returns (row, id) pairs."""
+    """New candidates, their tags and their "Imported from …" entry. Returns (row, id, (last
+    name, first name)) triples."""
     fields = ("first_name", "last_name", "email", "phone", "phone_digits", "headline", "source")
     ids = writing.insert(
         Candidate,
@@ -259,12 +260,16 @@ def _create_candidates(rows: list, context: _Context) -> list[tuple]:
     )
     summary = f"Imported from {context.file_words}"
     writing.insert(Activity, NOTE_FIELDS, [_note(context, pk, summary) for pk in ids])
-    return list(zip(rows, ids, strict=True))
+    return [
+        (row, pk, (row.values["last_name"], row.values["first_name"]))
+        for row, pk in zip(rows, ids, strict=True)
+    ]
 
 
 def _update_candidates(rows: list, context: _Context) -> tuple[int, int, list[tuple]]:
     """Fill in what the file adds for the matches chosen for update. Returns how many changed,
-    how many had nothing new, and the (row, candidate id) pairs joining a requisition."""
+    how many had nothing new, and the (row, candidate id, (last name, first name)) triples
+    joining a requisition."""
     if not rows:
         return 0, 0, []
     ids = [row.match_id for row in rows]
@@ -295,7 +300,7 @@ def _update_candidates(rows: list, context: _Context) -> tuple[int, int, list[tu
         new_links = _tag_links(candidate.pk, row.values["tags"], context, skip=tagged[candidate.pk])
         requisition = row.values.get("requisition")
         if requisition and (candidate.pk, requisition) not in in_pipeline:
-            joining.append((row, candidate.pk))
+            joining.append((row, candidate.pk, (candidate.last_name, candidate.first_name)))
         words = [_FIELD_WORDS[name] for name in changes if name in _FIELD_WORDS]
         if new_links:
             words.append("tags")
@@ -309,7 +314,7 @@ def _update_candidates(rows: list, context: _Context) -> tuple[int, int, list[tu
     writing.update(changed, ["email", "phone", "phone_digits", "headline", "updated_at"])
     writing.insert(Link, LINK_FIELDS, links)
     writing.insert(Activity, NOTE_FIELDS, notes)
-    touched = {note[1] for note in notes} | {pk for _, pk in joining}
+    touched = {note[1] for note in notes} | {pk for _, pk, _ in joining}
     return len(touched), len(rows) - len(touched), joining
 
 
@@ -325,13 +330,13 @@ def _as_values(candidate: Candidate) -> dict:
     }
 
 
-def _add_to_pipelines(pairs: list[tuple], titles: dict[int, str], context: _Context) -> None:
+def _add_to_pipelines(entering: list[tuple], titles: dict[int, str], context: _Context) -> None:
     """An active application at "sourced", with the history row and the timeline entry that
     application_create writes; its follow-ups come after the commit (write_import's caller)."""
     sourced, active = Application.Stage.SOURCED.value, Application.Outcome.ACTIVE.value
     joining = [
-        (candidate_id, row.values["requisition"])
-        for row, candidate_id in pairs
+        (candidate_id, row.values["requisition"], name)
+        for row, candidate_id, name in entering
         if row.values.get("requisition")
     ]
     now = context.now
@@ -345,10 +350,12 @@ def _add_to_pipelines(pairs: list[tuple], titles: dict[int, str], context: _Cont
             "close_reason",
             "stage_changed_at",
             "created_at",
+            "candidate_last_name",
+            "candidate_first_name",
         ),
         [
-            (candidate_id, requisition, sourced, active, "", now, now)
-            for candidate_id, requisition in joining
+            (candidate_id, requisition, sourced, active, "", now, now, *name)
+            for candidate_id, requisition, name in joining
         ],
         ids=True,
     )
@@ -383,6 +390,6 @@ def _add_to_pipelines(pairs: list[tuple], titles: dict[int, str], context: _Cont
                 "",
                 False,
             )
-            for pk, (candidate_id, requisition) in zip(ids, joining, strict=True)
+            for pk, (candidate_id, requisition, _) in zip(ids, joining, strict=True)
         ],
     )

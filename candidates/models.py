@@ -194,6 +194,13 @@ class Application(models.Model):
     hired_at = models.DateTimeField(null=True, blank=True)
     stage_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
+    # The candidate's name as the candidate list sorts by it, kept here so that one pipeline
+    # or one stage lists in name order from an index of applications: a requisition's 2,000
+    # candidates lie scattered through a million names, and walking the candidates' name index
+    # to gather them read 29,000 entries. Written with the application and on every rename
+    # (candidates/services.py: application_names_follow).
+    candidate_last_name = models.CharField(max_length=100, editable=False)
+    candidate_first_name = models.CharField(max_length=100, editable=False)
 
     class Meta:
         ordering = ["-stage_changed_at"]
@@ -208,6 +215,18 @@ class Application(models.Model):
             models.Index(
                 fields=["stage", "candidate"],
                 name="application_stage_candidate",
+                condition=models.Q(outcome="active"),
+            ),
+            # The candidate list filtered to one pipeline or one stage, in name order (the
+            # candidate list's name sort: last name, first name, id), each page a range of it.
+            models.Index(
+                fields=["requisition", "candidate_last_name", "candidate_first_name", "candidate"],
+                name="application_pipeline_names",
+                condition=models.Q(outcome="active"),
+            ),
+            models.Index(
+                fields=["stage", "candidate_last_name", "candidate_first_name", "candidate"],
+                name="application_stage_names",
                 condition=models.Q(outcome="active"),
             ),
             # A requisition's pipeline board: its counts by outcome and stage read from the

@@ -82,7 +82,12 @@ def application_create(
         raise ValidationError("Record a placement to hire someone.")
     now = timezone.now()
     application = Application(
-        candidate=candidate, requisition=requisition, stage=stage, stage_changed_at=now
+        candidate=candidate,
+        requisition=requisition,
+        stage=stage,
+        stage_changed_at=now,
+        candidate_last_name=candidate.last_name,
+        candidate_first_name=candidate.first_name,
     )
     try:
         with transaction.atomic():

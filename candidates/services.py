@@ -167,6 +167,8 @@ def candidate_update(
             accepted=_accepted(allow_duplicate, accept_duplicates),
         )
     candidate.save()
+    if {"first_name", "last_name"} & set(changed):
+        application_names_follow(candidate=candidate)
     if changed:
         Activity.objects.create(
             kind=Activity.Kind.NOTE,
@@ -177,6 +179,14 @@ def candidate_update(
     if tags is not None:
         _set_tags(candidate, tags, by=by)
     return candidate
+
+
+def application_names_follow(*, candidate: Candidate) -> None:
+    """Copy a renamed candidate's name onto their applications, which keep it for the
+    candidate list's pipeline and stage filters (Application.candidate_last_name)."""
+    Application.objects.filter(candidate=candidate).update(
+        candidate_last_name=candidate.last_name, candidate_first_name=candidate.first_name
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -156,6 +156,8 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "hired_at",
         "stage_changed_at",
         "created_at",
+        "candidate_last_name",
+        "candidate_first_name",
     ),
     ApplicationStageChange: (
         "id",
@@ -877,7 +879,9 @@ class _Generator:
             )
         )
         for role, start in zip(roles, starts, strict=True):
-            self._application(rows, candidate_id, role, start, active=role is busy_role)
+            self._application(
+                rows, candidate_id, (last, first), role, start, active=role is busy_role
+            )
         contacted = self._contacts(rows, candidate_id, recruiter_id, roles, created)
         opted_out = None
         if rng.random() < 0.03:
@@ -961,7 +965,14 @@ class _Generator:
         return picked
 
     def _application(
-        self, rows, candidate_id: int, role: _Role, start: int, *, active: bool = False
+        self,
+        rows,
+        candidate_id: int,
+        name: tuple[str, str],
+        role: _Role,
+        start: int,
+        *,
+        active: bool = False,
     ) -> None:
         rng = self.rng
         hired = role.hire_pending
@@ -996,7 +1007,9 @@ class _Generator:
         moments = self._steps(start, closes or role.ends, events)
         if outcome != Application.Outcome.ACTIVE and closes is None:
             closes = moments.pop()
-        self._write_application(rows, candidate_id, role, reached, moments, outcome, reason, closes)
+        self._write_application(
+            rows, candidate_id, name, role, reached, moments, outcome, reason, closes
+        )
 
     def _steps(self, start: int, end: int, count: int) -> list[int]:
         """`count` increasing moments from start to no later than end."""
@@ -1004,7 +1017,7 @@ class _Generator:
         return [start + step * gap + int(self.rng.random() * gap) for step in range(count)]
 
     def _write_application(
-        self, rows, candidate_id, role, reached, moments, outcome, reason, closes
+        self, rows, candidate_id, name, role, reached, moments, outcome, reason, closes
     ) -> None:
         stamp, title, by = self.clock.stamp, role.title, role.recruiter
         application_id = self._id(Application)
@@ -1021,6 +1034,7 @@ class _Generator:
                 hired_at,
                 stamp(moments[-1]),
                 stamp(moments[0]),
+                *name,  # last name, first name: the list's name sort, kept on the application
             )
         )
         facts = AppFacts(application_id, role, moments, [], reached, outcome, closes, None)

@@ -28,6 +28,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     candidate = factory.SubFactory(CandidateFactory)
     requisition = factory.SubFactory(RequisitionFactory)
     stage = Application.Stage.SOURCED
+    candidate_last_name = factory.SelfAttribute("candidate.last_name")
+    candidate_first_name = factory.SelfAttribute("candidate.first_name")
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):

@@ -357,6 +357,11 @@ def test_a_requisition_column_puts_each_candidate_in_its_pipeline_at_sourced_sen
         "sourced",
         "active",
     )
+    # The name the candidate list sorts the pipeline by, kept on the application.
+    assert (application.candidate_last_name, application.candidate_first_name) == (
+        "Sample1",
+        "Person1",
+    )
     change = ApplicationStageChange.objects.get(application=application)
     assert (change.from_stage, change.to_stage, change.outcome, change.changed_by) == (
         "",
@@ -432,6 +437,12 @@ def test_someone_on_file_imported_into_a_pipeline_is_no_longer_gone_quiet(recrui
     other_nudge.refresh_from_db()
     assert (nudge.state, nudge.note) == ("cancelled", "The pipeline moved")
     assert other_nudge.state == "scheduled"
+    # The name on file, which an update leaves alone, not the file's.
+    application = Application.objects.get(candidate=ada)
+    assert (application.candidate_last_name, application.candidate_first_name) == (
+        ada.last_name,
+        ada.first_name,
+    )
 
 
 def test_updating_a_match_fills_in_what_is_new_and_says_so_on_the_timeline(recruiter):

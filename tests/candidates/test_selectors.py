@@ -371,10 +371,9 @@ def _pipeline_of(requisition, *names: str) -> list[int]:
 
 
 @pytest.mark.parametrize("sort", ["name", "-name"])
-def test_a_large_pipeline_alone_is_walked_in_name_order_with_its_candidates_hashed(
-    small_pages, monkeypatch, sort
+def test_a_pipeline_alone_is_read_in_name_order_from_its_applications(
+    small_pages, django_assert_num_queries, sort
 ):
-    monkeypatch.setattr(search, "PIPELINE_WALK_MIN", 3)
     requisition = RequisitionFactory()
     members = _pipeline_of(requisition, "Eve", "Ann", "Dan", "Cy", "Bo")
     ApplicationFactory(
@@ -387,79 +386,42 @@ def test_a_large_pipeline_alone_is_walked_in_name_order_with_its_candidates_hash
     _pipeline_of(RequisitionFactory(), "Abe")
     CandidateFactory(first_name="Zoe", last_name="Nowhere")
     filters = CandidateFilters(requisition_id=requisition.pk, sort=sort)
-
-    with CaptureQueriesContext(connection) as queries:
-        first = candidate_list_page(filters=filters)
-        pages = _walk(filters)
-
-    # The first page is the prepared statement's walk, the next ones the ORM's.
-    assert any(") IS TRUE" in query["sql"] for query in queries.captured_queries[1:])
-    in_order = [members[i] for i in (1, 4, 3, 2, 0)]
-    assert [pk for page in pages for pk in page] == (in_order if sort == "name" else in_order[::-1])
-    assert (first.total, first.more_than) == (5, False)
-    last = candidate_list_page(filters=filters, before="end")
-    assert [row.pk for row in last.rows] == (in_order[-3:] if sort == "name" else in_order[2::-1])
-
-
-@pytest.mark.parametrize("sort", ["name", "-name"])
-def test_a_large_pipelines_first_page_is_one_prepared_statement_with_its_count(
-    small_pages, monkeypatch, django_assert_num_queries, sort
-):
-    monkeypatch.setattr(search, "PIPELINE_WALK_MIN", 3)
-    requisition = RequisitionFactory()
-    members = _pipeline_of(requisition, "Eve", "Ann", "Dan", "Cy", "Bo")
-    _pipeline_of(RequisitionFactory(), "Abe")
-    filters = CandidateFilters(requisition_id=requisition.pk, sort=sort)
     candidate_list_page(filters=filters)  # prepared on this connection
 
     for _visit in range(7):
         # The pipeline counted with its first page, then the rows.
         with django_assert_num_queries(2) as queries:
-            page = candidate_list_page(filters=filters)
+            first = candidate_list_page(filters=filters)
         assert (
-            "EXECUTE candidate_list_pipeline_first_" + ("desc" if sort == "-name" else "asc")
+            "EXECUTE candidate_list_requisition_id_names_" + ("desc" if sort == "-name" else "asc")
         ) in queries.captured_queries[0]["sql"]
 
     in_order = [members[i] for i in (1, 4, 3, 2, 0)]
     expected = in_order if sort == "name" else in_order[::-1]
-    assert [row.pk for row in page.rows] == expected[:3]
-    assert (page.total, page.more_than, page.has_previous) == (5, False, False)
-    following = candidate_list_page(filters=filters, after=page.next_cursor)
+    assert [pk for page in _walk(filters) for pk in page] == expected
+    assert (first.total, first.more_than, first.has_previous) == (5, False, False)
+    following = candidate_list_page(filters=filters, after=first.next_cursor)
     assert [row.pk for row in following.rows] == expected[3:]
+    assert (following.total, following.more_than) == (5, False)
     assert following.previous_cursor
-
-
-def test_a_pipeline_counted_outside_the_walks_sizes_is_not_counted_again(
-    small_pages, monkeypatch, django_assert_num_queries
-):
-    requisition = RequisitionFactory()
-    members = _pipeline_of(requisition, "Cy", "Ann", "Bo", "Dan")
-    filters = CandidateFilters(requisition_id=requisition.pk)
-    in_order = [members[i] for i in (1, 2, 0, 3)]
-
-    for walk_min, hashed_max, plan in ((5, 50, "collected"), (2, 3, "walked")):
-        monkeypatch.setattr(search, "PIPELINE_WALK_MIN", walk_min)
-        monkeypatch.setattr(search, "PIPELINE_HASHED_MAX", hashed_max)
-        # The statement's count (its walk not run), the page, the rows.
-        with django_assert_num_queries(3) as queries:
-            page = candidate_list_page(filters=filters)
-        assert [row.pk for row in page.rows] == in_order[:3], plan
-        assert (page.total, page.more_than) == (4, False), plan
-        assert not any(
-            query["sql"].startswith("SELECT COUNT(*)") for query in queries.captured_queries
-        ), plan
+    assert not following.has_next
+    back = candidate_list_page(filters=filters, before=following.previous_cursor)
+    assert [row.pk for row in back.rows] == expected[:3]
+    last = candidate_list_page(filters=filters, before="end")
+    assert [row.pk for row in last.rows] == expected[-3:]
 
 
 @pytest.mark.parametrize("sort", ["name", "-name"])
-def test_a_large_stage_alone_has_its_first_page_walked_by_a_prepared_statement(
+def test_a_stage_alone_is_read_in_name_order_from_its_applications_each_candidate_once(
     small_pages, monkeypatch, django_assert_num_queries, sort
 ):
-    monkeypatch.setattr(search, "FOUND_FIRST_CAP", 0)
     at_offer = []
     for first_name in ("Eve", "Ann", "Dan", "Cy", "Bo"):
         candidate = CandidateFactory(first_name=first_name, last_name="Piper")
         ApplicationFactory(candidate=candidate, stage="offer")
         at_offer.append(candidate.pk)
+    # At the offer stage for two roles: listed and counted once.
+    ApplicationFactory(candidate=candidate, stage="offer")
     ApplicationFactory(
         candidate=CandidateFactory(first_name="Al", last_name="Piper"), stage="screened"
     )
@@ -475,39 +437,39 @@ def test_a_large_stage_alone_has_its_first_page_walked_by_a_prepared_statement(
     candidate_list_page(filters=filters)  # prepared on this connection
 
     for _visit in range(7):
-        # The stage's estimate, the walk, its count (few here), the rows.
-        with django_assert_num_queries(4) as queries:
+        with django_assert_num_queries(2) as queries:
             page = candidate_list_page(filters=filters)
         assert (
-            "EXECUTE candidate_list_stage_first_" + ("desc" if sort == "-name" else "asc")
-        ) in queries.captured_queries[1]["sql"]
+            "EXECUTE candidate_list_stage_names_" + ("desc" if sort == "-name" else "asc")
+        ) in queries.captured_queries[0]["sql"]
 
     in_order = [at_offer[i] for i in (1, 4, 3, 2, 0)]
     expected = in_order if sort == "name" else in_order[::-1]
     assert [row.pk for row in page.rows] == expected[:3]
     assert (page.total, page.more_than, page.has_previous) == (5, False, False)
-    following = candidate_list_page(filters=filters, after=page.next_cursor)
-    assert [row.pk for row in following.rows] == expected[3:]
-    assert not following.has_next
+    assert [pk for found in _walk(filters) for pk in found] == expected
+    monkeypatch.setattr(search, "COUNT_CAP", 4)
+    capped = candidate_list_page(filters=filters)
+    following = candidate_list_page(filters=filters, after=capped.next_cursor)
+    assert (capped.total, capped.more_than) == (following.total, following.more_than) == (4, True)
     mine = candidate_list_page(filters=CandidateFilters(stage="offer", owner_id=-1, sort=sort))
     assert mine.rows == []
 
 
-def test_a_small_pipeline_or_one_with_other_filters_is_collected(monkeypatch):
-    monkeypatch.setattr(search, "PIPELINE_WALK_MIN", 3)
+def test_a_pipeline_with_other_filters_or_another_sort_is_collected():
     requisition = RequisitionFactory()
     _pipeline_of(requisition, "Ann", "Bo")
     bigger = RequisitionFactory()
     _pipeline_of(bigger, "Cy", "Dan", "Eve")
 
     for filters in (
-        CandidateFilters(requisition_id=requisition.pk),
         CandidateFilters(requisition_id=bigger.pk, query="dan"),
+        CandidateFilters(requisition_id=bigger.pk, stage="sourced"),
         CandidateFilters(requisition_id=bigger.pk, sort="-added"),
     ):
         with CaptureQueriesContext(connection) as queries:
             page = candidate_list_page(filters=filters)
-        assert not any(") IS TRUE" in query["sql"] for query in queries.captured_queries)
+        assert not any("_names_" in query["sql"] for query in queries.captured_queries)
         assert page.total == len(page.rows)
     assert names(candidate_list_page(filters=CandidateFilters(requisition_id=requisition.pk))) == [
         "Ann Piper",

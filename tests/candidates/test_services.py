@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from candidates import services
 from candidates.models import Activity, Application, Candidate, Commitment, Placement, Tag
+from candidates.search import CandidateFilters, candidate_list_page
 from followups.models import FollowUp
 from hiring_leaders.models import Requisition
 from tests.candidates.factories import (
@@ -142,6 +143,47 @@ class TestApplicationCreate:
     def test_sourcing_may_continue_while_a_requisition_is_on_hold(self, candidate, recruiter):
         requisition = RequisitionFactory(status="on_hold")
         services.application_create(candidate=candidate, requisition=requisition, by=recruiter)
+
+
+def test_applications_keep_their_candidates_name_across_renames_and_stage_moves(
+    candidate, recruiter
+):
+    """The candidate list reads a pipeline's name order from its applications' copy of the name
+    (Application.candidate_last_name): it must be the candidate's own whatever happens."""
+    requisition = RequisitionFactory()
+    application = services.application_create(
+        candidate=candidate, requisition=requisition, by=recruiter
+    )
+    other = services.application_create(
+        candidate=CandidateFactory(first_name="Mia", last_name="Moss"),
+        requisition=requisition,
+        by=recruiter,
+    )
+    services.application_move(application=application, stage="screened", by=recruiter)
+    services.application_close(
+        application=services.application_create(
+            candidate=candidate, requisition=RequisitionFactory(), by=recruiter
+        ),
+        outcome="rejected",
+        reason="Not now",
+        by=recruiter,
+    )
+    services.candidate_update(candidate=candidate, by=recruiter, first_name="Zed", last_name="Zu")
+    services.application_move(application=application, stage="submitted", by=recruiter)
+
+    kept = set(
+        Application.objects.filter(candidate=candidate).values_list(
+            "candidate_last_name", "candidate_first_name"
+        )
+    )
+    assert kept == {("Zu", "Zed")}
+    listed = candidate_list_page(filters=CandidateFilters(requisition_id=requisition.pk))
+    assert [row.pk for row in listed.rows] == [other.candidate_id, candidate.pk]
+    services.candidate_update(candidate=candidate, by=recruiter, last_name="Aalto")
+    listed = candidate_list_page(filters=CandidateFilters(stage="submitted"))
+    assert [row.name for row in listed.rows] == ["Zed Aalto"]
+    listed = candidate_list_page(filters=CandidateFilters(requisition_id=requisition.pk))
+    assert [row.pk for row in listed.rows] == [candidate.pk, other.candidate_id]
 
 
 class TestApplicationMove:
