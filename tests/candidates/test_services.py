@@ -1,7 +1,9 @@
 import datetime
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -184,6 +186,24 @@ def test_applications_keep_their_candidates_name_across_renames_and_stage_moves(
     assert [row.name for row in listed.rows] == ["Zed Aalto"]
     listed = candidate_list_page(filters=CandidateFilters(requisition_id=requisition.pk))
     assert [row.pk for row in listed.rows] == [candidate.pk, other.candidate_id]
+
+
+def test_a_rename_in_the_admin_reaches_the_applications_too(candidate, recruiter, rf):
+    application = ApplicationFactory(candidate=candidate)
+    candidate.last_name = "Renamed"
+    site._registry[Candidate].save_model(
+        rf.post("/"), candidate, SimpleNamespace(changed_data=["last_name"]), change=True
+    )
+    moved = ApplicationFactory(candidate=CandidateFactory(last_name="Other"))
+    moved.candidate = candidate
+    site._registry[Application].save_model(
+        rf.post("/"), moved, SimpleNamespace(changed_data=["candidate"]), change=True
+    )
+
+    kept = Application.objects.filter(pk__in=[application.pk, moved.pk]).values_list(
+        "candidate_last_name", flat=True
+    )
+    assert list(kept) == ["Renamed", "Renamed"]
 
 
 class TestApplicationMove:
