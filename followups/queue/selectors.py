@@ -271,10 +271,13 @@ class Steps:
                 row.template = step.template
 
 
+# Only what the queue reads of them: which trigger each step answers, and for a row the
+# cadence's name and its template's name and subject (task words); a template's body, read on
+# every visit to be compared, was most of the read.
 STEP_TABLES = (
-    Table(CadenceStep, "s"),
-    Table(Cadence, "c"),
-    Table(MessageTemplate, "t"),
+    Table(CadenceStep, "s", fields=("cadence_id", "template_id")),
+    Table(Cadence, "c", fields=("name", "trigger")),
+    Table(MessageTemplate, "t", fields=("name", "subject")),
 )
 # The last read of STEPS_SQL in this process, with the Steps built from it.
 _steps_read: tuple[tuple, Steps] | None = None
