@@ -6,7 +6,7 @@ import functools
 
 from markupsafe import Markup, escape
 
-from candidates.form_html import choices, control
+from candidates.form_html import choices, control, field_block, radio_labels
 from candidates.models import Activity, PassReason
 
 
@@ -108,6 +108,8 @@ def candidate_rows(rows, detail_url: str, user_pk, relative) -> Markup:
 FILTERS = {
     "control": control,
     "choices": choices,
+    "field_block": field_block,
+    "radio_labels": radio_labels,
     "pass_reasons": pass_reasons,
     "timeline_rows": timeline_rows,
     "candidate_rows": candidate_rows,

@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.template import engines
 
 from candidates import forms as candidate_forms
-from candidates.form_html import choices, control
+from candidates.form_html import choices, control, field_block, radio_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,53 @@ def test_controls_come_out_as_django_writes_them(form_name, data, recruiter):
 
     for field, ours, django in every_field(form):
         assert same_html(ours) == same_html(django), field.name
+
+
+# The candidate page's field and radio-button macros as they were, before field_block and
+# radio_labels wrote the same bytes in Python.
+OLD_MACROS = """
+{%- macro field(field, label=none) -%}
+<div class="field{% if field.errors %} field--error{% endif %}">
+  <label for="{{ field.id_for_label }}">{{ label or field.label }}</label>
+  {{ field|control }}
+  {% if field.help_text %}<p class="field__help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</p>{% endif %}
+  {% if field.errors %}<p class="field__error" id="{{ field.auto_id }}_error">{{ field.errors|join(" ") }}</p>{% endif %}
+</div>
+{%- endmacro %}
+{%- macro radios(field) -%}
+{% for choice in field|choices %}<label class="choice" for="{{ choice.id_for_label }}">{{ choice.tag }} {{ choice.choice_label }}</label>{% endfor %}
+{%- endmacro %}
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("form_name", FORMS)
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"first_name": "Siobhán <O'Brien>", "body": "A & B", "kind": "call"}],
+    ids=["unbound", "empty", "filled"],
+)
+def test_fields_come_out_as_the_old_macros_wrote_them(form_name, data, recruiter):
+    old = engines["jinja2"].env.from_string(OLD_MACROS).module
+    form = FORMS[form_name](data, recruiter)
+    if data is not None:
+        form.is_valid()
+
+    for field in form:
+        if isinstance(field.field.widget, forms.RadioSelect):
+            assert radio_labels(field) == str(old.radios(field)), field.name
+        else:
+            assert field_block(field) == str(old.field(field)), field.name
+            assert field_block(field, "Say <it>") == str(old.field(field, "Say <it>"))
+        # An unbound form's field is written once; a bound one's every time.
+        written = radio_labels if isinstance(field.field.widget, forms.RadioSelect) else field_block
+        assert (written(field) is written(field)) is not form.is_bound
+
+
+def test_errors_and_typed_values_are_escaped(recruiter):
+    form = candidate_forms.LogActivityForm({"kind": "<b>", "summary": "<i>hello</i>"})
+    form.is_valid()
+
+    kind, summary = radio_labels(form["kind"]), field_block(form["summary"])
+    assert "<b>" not in kind
+    assert "&lt;i&gt;hello&lt;/i&gt;" in summary
+    assert field_block(form["body"], "<em>Note</em>").count("&lt;em&gt;Note&lt;/em&gt;") == 1
