@@ -258,7 +258,6 @@ class RowWriter:
         log = f"{url('followups:today_log')}{about}"
         promise = f"{url('followups:today_promise')}{about}"
         compose = f"{url('followups:message_compose')}{about}&amp;next=/"
-        leader = row.hiring_leader
         if row.next_update_at:
             weekly = f" · the weekly update goes {self.relative(row.next_update_at)}"
         else:
@@ -267,12 +266,12 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f'    <span class="queue-row__who">{escape(leader.name)}</span>'
-            f' <span class="muted">hiring leader, {escape(row.company.name)}</span>\n'
+            f'    <span class="queue-row__who">{escape(row.leader_name)}</span>'
+            f' <span class="muted">hiring leader, {escape(row.company_name)}</span>\n'
             f'    <p class="queue-row__what">Owed an update on <strong>{escape(row.title)}'
             "</strong></p>\n"
             '    <p class="queue-row__why"><span class="badge badge--amber">Owed</span>'
-            f" last heard from you {self.relative(leader.last_contacted_at, 'never')}{weekly}</p>\n"
+            f" last heard from you {self.relative(row.last_contacted_at, 'never')}{weekly}</p>\n"
             "  </div>\n"
             '  <div class="queue-row__actions">\n'
             f"    {snooze}\n"

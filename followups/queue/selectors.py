@@ -406,7 +406,7 @@ QUIET_RANKED = f"""quiet_ranked AS (
 # What a row shows of the people and the role it is about, and what a task's words read
 # (followups.composing.task_words); the rest deferred, as .only() leaves it.
 CANDIDATE_SHOWN = ("first_name", "last_name", "email", "opted_out_at")
-LEADER_SHOWN = ("first_name", "last_name", "last_contacted_at")
+LEADER_SHOWN = ("first_name", "last_name")
 ROLE_SHOWN = ("title", "location", "status", "status_reason", "company_id", "hiring_leader_id")
 
 FOLLOWUP_TABLES = (
@@ -596,11 +596,6 @@ QUEUE_LEADERS_SQL = f"""
         OFFSET 0)
 """
 
-LEADER_TABLES = (
-    Table(Requisition, "r", fields=ROLE_SHOWN),
-    Table(HiringLeader, "l", fields=LEADER_SHOWN),
-    Table(Company, "co", fields=("name",)),
-)
 # Prepared: planning this statement took longer than running it.
 LEADER_ROWS_SQL = Prepared(
     "today_leaders",
@@ -614,14 +609,15 @@ LEADER_ROWS_SQL = Prepared(
             count(*) OVER () AS owed_count
         FROM queue
     )
-    SELECT {select_list(LEADER_TABLES)},
-        ranked.owed_count,
+    SELECT r.id, r.title, r.hiring_leader_id, l.first_name, l.last_name, l.last_contacted_at,
+        co.name,
         (SELECT weekly.due_at FROM {FollowUp._meta.db_table} weekly
          WHERE weekly.hiring_leader_id = r.hiring_leader_id
            AND weekly.cadence_step_id = ANY(%(weekly_steps)s)
            AND weekly.state = 'scheduled' AND weekly.channel = 'email'
            AND weekly.audience = 'hiring_leader'
-         ORDER BY weekly.due_at LIMIT 1) AS next_update_at
+         ORDER BY weekly.due_at LIMIT 1) AS next_update_at,
+        ranked.owed_count
     FROM ranked
     JOIN {Requisition._meta.db_table} r ON r.id = ranked.id
     JOIN {HiringLeader._meta.db_table} l ON l.id = r.hiring_leader_id
@@ -630,6 +626,29 @@ LEADER_ROWS_SQL = Prepared(
     ORDER BY ranked.rank
 """,
 )
+
+
+@dataclass
+class LeaderOwed:
+    """An open role whose hiring leader is owed an update: the few words its row shows, read as
+    plain values (three model instances a row cost more than the statement)."""
+
+    pk: int
+    title: str
+    hiring_leader_id: int
+    leader_first_name: str
+    leader_last_name: str
+    last_contacted_at: datetime.datetime | None
+    company_name: str
+    next_update_at: datetime.datetime | None
+
+    @property
+    def row_id(self) -> str:
+        return f"leader-{self.pk}"
+
+    @property
+    def leader_name(self) -> str:
+        return f"{self.leader_first_name} {self.leader_last_name}".strip()
 
 
 def _leader_params(*, recruiters: list[int], now: datetime.datetime) -> dict:
@@ -656,14 +675,11 @@ def leader_update_rows(
         first=ranks.first,
         last=ranks.last,
     )
-    for (row, leader, company), extra in joined_rows(
-        LEADER_ROWS_SQL, params, LEADER_TABLES, ("owed_count", "next_update_at")
-    ):
-        row.hiring_leader, row.company = leader, company
-        row.next_update_at = extra["next_update_at"]
-        row.row_id = f"leader-{row.pk}"
-        section.rows.append(row)
-        section.count = extra["owed_count"]
+    with connection.cursor() as cursor:
+        LEADER_ROWS_SQL.execute(cursor, params)
+        for *fields, count in cursor.fetchall():
+            section.rows.append(LeaderOwed(*fields))
+            section.count = count
     return section
 
 
