@@ -34,6 +34,7 @@ from candidates.models import Activity, Application, Candidate, Commitment
 from followups.models import ConcernTheme
 from followups.selectors import candidate_placement_checkins
 from recruitcrm.access import recruiter_required
+from recruitcrm.jinja2 import url
 from recruitcrm.rendering import render
 
 DETAIL = "candidates/candidate_detail.html"
@@ -122,12 +123,25 @@ def _forms(request, candidate: Candidate, bound: dict) -> PageForms:
     )
 
 
+def _timeline_cursor(request) -> tuple[str, str]:
+    """Where the timeline's page starts (?older= or ?newer=); most visits open the newest page,
+    with no query to read and no form to build for it."""
+    if "older" not in request.GET and "newer" not in request.GET:
+        return "", ""
+    return TimelineForm(request.GET).cursor()
+
+
+def _candidate_url(candidate: Candidate) -> str:
+    # The page's own address, as get_absolute_url() says it, by the remembered reverse().
+    return url("candidates:candidate_detail", candidate.pk)
+
+
 def _page_context(request, candidate: Candidate, **bound) -> dict:
-    older, newer = TimelineForm(request.GET).cursor()
+    older, newer = _timeline_cursor(request)
     waiting = selectors.candidate_waiting_followups(candidate=candidate)
     return {
         "candidate": candidate,
-        "candidate_url": candidate.get_absolute_url(),
+        "candidate_url": _candidate_url(candidate),
         "timeline": selectors.candidate_timeline(candidate=candidate, older=older, newer=newer),
         "open_commitments": selectors.candidate_open_commitments(candidate=candidate),
         "open_tasks": waiting.tasks,
@@ -146,10 +160,10 @@ def _page_context(request, candidate: Candidate, **bound) -> dict:
 def candidate_detail(request, pk: int):
     candidate = selectors.candidate_for_recruiter(viewer=request.user, pk=pk)
     if _fragment_only(request):
-        older, newer = TimelineForm(request.GET).cursor()
+        older, newer = _timeline_cursor(request)
         context = {
             "candidate": candidate,
-            "candidate_url": candidate.get_absolute_url(),
+            "candidate_url": _candidate_url(candidate),
             "timeline": selectors.candidate_timeline(candidate=candidate, older=older, newer=newer),
         }
         return render(request, DETAIL + "#timeline", context)
