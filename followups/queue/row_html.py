@@ -114,6 +114,19 @@ def review_form(
     )
 
 
+def _who(candidate_id: int | None, candidate_name: str, leader_name: str | None) -> str:
+    """Who a row is about: the candidate (a link to their page), else the hiring leader."""
+    if candidate_id:
+        href = url("candidates:candidate_detail", candidate_id)
+        return f'<a class="queue-row__who" href="{href}">{escape(candidate_name)}</a>'
+    if leader_name is not None:
+        return (
+            f'<span class="queue-row__who">{escape(leader_name)}</span>'
+            ' <span class="muted">hiring leader</span>'
+        )
+    return ""
+
+
 class RowWriter:
     """Writes the rows of one section of Today (or of its "show all" page), one method per kind
     of row, where a Jinja2 macro per row made some twenty lookups and escapes through the
@@ -128,16 +141,12 @@ class RowWriter:
         kind = self._KINDS.get(self.section_key, RowWriter.task_row)
         return Markup("".join([kind(self, row) for row in rows]))
 
-    def _who(self, row) -> str:
+    @staticmethod
+    def _who(row) -> str:
+        """Who a follow-up row is about: the candidate (a link to their page), else the leader."""
         if row.candidate:
-            href = url("candidates:candidate_detail", row.candidate.pk)
-            return f'<a class="queue-row__who" href="{href}">{escape(row.candidate.name)}</a>'
-        if row.hiring_leader:
-            return (
-                f'<span class="queue-row__who">{escape(row.hiring_leader.name)}</span>'
-                ' <span class="muted">hiring leader</span>'
-            )
-        return ""
+            return _who(row.candidate.pk, row.candidate.name, "")
+        return _who(None, "", row.hiring_leader.name if row.hiring_leader else None)
 
     def _snooze(self, action: str, row_id: str) -> Markup:
         return snooze_menu(action, row_id, self.csrf_input, self.who)
@@ -148,10 +157,11 @@ class RowWriter:
     def promise_row(self, row) -> str:
         row_id = row.row_id
         role = (
-            f' <span class="muted">· {escape(row.requisition.title)}</span>'
-            if row.requisition
+            f' <span class="muted">· {escape(row.requisition_title)}</span>'
+            if row.requisition_id
             else ""
         )
+        leader = row.leader_name if row.hiring_leader_id else None
         if self.section_key == "overdue":
             due = f'<span class="badge badge--late">Late</span> due {self.relative(row.due_at)}'
         else:
@@ -163,7 +173,7 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f"    {self._who(row)}\n"
+            f"    {_who(row.candidate_id, row.candidate_name, leader)}\n"
             f'    <p class="queue-row__what">You promised: <strong>{escape(row.description)}'
             f"</strong>{role}</p>\n"
             f'    <p class="queue-row__why">{due}</p>\n'

@@ -524,12 +524,37 @@ QUEUE_PROMISES_SQL = f"""
       AND {_about_whom("p")}
 """
 
-PROMISE_TABLES = (
-    Table(Commitment, "p"),
-    Table(Candidate, "c", fields=CANDIDATE_SHOWN),
-    Table(HiringLeader, "l", fields=LEADER_SHOWN),
-    Table(Requisition, "r", fields=ROLE_SHOWN),
-)
+
+@dataclass
+class PromiseDue:
+    """An open promise in the queue: the few words its row shows, read as plain values (four
+    model instances a row cost more than the statement)."""
+
+    pk: int
+    description: str
+    due_at: datetime.datetime
+    candidate_id: int | None
+    candidate_first_name: str | None
+    candidate_last_name: str | None
+    hiring_leader_id: int | None
+    leader_first_name: str | None
+    leader_last_name: str | None
+    requisition_id: int | None
+    requisition_title: str | None
+
+    @property
+    def row_id(self) -> str:
+        return f"promise-{self.pk}"
+
+    @property
+    def candidate_name(self) -> str:
+        return f"{self.candidate_first_name} {self.candidate_last_name}".strip()
+
+    @property
+    def leader_name(self) -> str:
+        return f"{self.leader_first_name} {self.leader_last_name}".strip()
+
+
 # Prepared: planning this statement took longer than running it.
 PROMISE_ROWS_SQL = Prepared(
     "today_promises",
@@ -537,7 +562,8 @@ PROMISE_ROWS_SQL = Prepared(
     sql=f"""
     WITH queue AS ({QUEUE_PROMISES_SQL}),
     {RANKED_BY_SECTION}
-    SELECT {select_list(PROMISE_TABLES)},
+    SELECT p.id, p.description, p.due_at, p.candidate_id, c.first_name, c.last_name,
+        p.hiring_leader_id, l.first_name, l.last_name, p.requisition_id, r.title,
         ranked.section, ranked.section_count
     FROM ranked
     JOIN {Commitment._meta.db_table} p ON p.id = ranked.id
@@ -562,14 +588,12 @@ def promise_sections(
         last=ranks.last,
     )
     sections: dict[str, Section] = {}
-    for (row, candidate, leader, requisition), extra in joined_rows(
-        PROMISE_ROWS_SQL, params, PROMISE_TABLES, ("section", "section_count")
-    ):
-        row.candidate, row.hiring_leader, row.requisition = candidate, leader, requisition
-        row.row_id = f"promise-{row.pk}"
-        found = sections.setdefault(extra["section"], Section(info=_info(extra["section"])))
-        found.rows.append(row)
-        found.count = extra["section_count"]
+    with connection.cursor() as cursor:
+        PROMISE_ROWS_SQL.execute(cursor, params)
+        for *fields, key, count in cursor.fetchall():
+            found = sections.setdefault(key, Section(info=_info(key)))
+            found.rows.append(PromiseDue(*fields))
+            found.count = count
     return sections
 
 

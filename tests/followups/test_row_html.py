@@ -17,7 +17,7 @@ from candidates.models import Application, Candidate, Commitment
 from followups import composing
 from followups.models import Cadence, CadenceStep, FollowUp, MessageTemplate
 from followups.queue import row_html
-from followups.queue.selectors import LeaderOwed, Overrun, Section, SectionInfo
+from followups.queue.selectors import LeaderOwed, Overrun, PromiseDue, Section, SectionInfo
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.jinja2 import Relative
 
@@ -156,14 +156,36 @@ def _task_rows():
 
 
 def _promise_rows():
-    ada, _, _, leader, role = _people()
-    rows = [
-        Commitment(pk=20, description="Send <notes>", due_at=NOW, candidate=ada, requisition=role),
-        Commitment(pk=21, description="Call & say", due_at=NOW, hiring_leader=leader),
+    return [
+        PromiseDue(20, "Send <notes>", NOW, 5, "Ada <b>", "O'Neil", None, None, None, 9, "R <1>"),
+        PromiseDue(21, "Call & say", NOW, None, None, None, 8, "Lee", "Lead & Co", None, None),
+        PromiseDue(22, "Nameless", NOW, None, None, None, 8, "", "", None, None),
     ]
-    for row in rows:
-        row.row_id = f"promise-{row.pk}"
-    return rows
+
+
+def _promise_as_the_macro_read_it(row: PromiseDue) -> Commitment:
+    """The promise row as the macro read it: the model with its candidate, leader and role."""
+    promise = Commitment(
+        pk=row.pk,
+        description=row.description,
+        due_at=row.due_at,
+        candidate=row.candidate_id
+        and Candidate(
+            pk=row.candidate_id,
+            first_name=row.candidate_first_name,
+            last_name=row.candidate_last_name,
+        ),
+        hiring_leader=row.hiring_leader_id
+        and HiringLeader(
+            pk=row.hiring_leader_id,
+            first_name=row.leader_first_name,
+            last_name=row.leader_last_name,
+        ),
+        requisition=row.requisition_id
+        and Requisition(pk=row.requisition_id, title=row.requisition_title),
+    )
+    promise.row_id = row.row_id
+    return promise
 
 
 def _leader_rows():
@@ -232,6 +254,8 @@ def test_the_rows_are_written_as_the_macros_wrote_them(who):
         written = row_html.queue_rows(section, who, CSRF, relative, THEMES)
         if key == "leaders":
             rows = [_as_the_macro_read_it(row) for row in rows]
+        if key in ("overdue", "due_today"):
+            rows = [_promise_as_the_macro_read_it(row) for row in rows]
         expected = macros.render(
             rows=rows,
             key=key,
