@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from followups.models import Audience, CadenceStep, Channel, FollowUp
+from followups.models import Audience, CadenceStep, Channel, FollowUp, SuppressedAddress
 from followups.services.outbox import Addressee, RetryFacts
 from recruitcrm.joined_rows import Prepared
 
@@ -136,38 +136,48 @@ def row_from_values(values: dict, cadence: str) -> OutboxRow:
     )
 
 
-def rows_from_values(found: list[dict], *, about: dict[int, tuple]) -> list[OutboxRow]:
-    """The rows, with their cadence step's label from what they are about
-    (followups.selectors._rows_about: offset_days and the cadence's name first)."""
+def rows_from_values(found: list[dict]) -> list[OutboxRow]:
+    """The rows, with their cadence step's label from what each is about (ABOUT)."""
     rows = []
     for values in found:
-        facts = about.get(values["id"])
-        cadence = f"{facts[1]} · day {facts[0]}" if facts and facts[1] is not None else ""
-        rows.append(row_from_values(values, cadence))
+        offset, cadence, *_ = values["about"]
+        rows.append(row_from_values(values, f"{cadence} · day {offset}" if cadence else ""))
     return rows
 
 
-def retry_facts(values: dict, about: tuple) -> RetryFacts:
-    """What deciding a retry reads, from a row's columns and what it is about."""
-    person = None
+def _addressee(values: dict) -> Addressee | None:
     prefix = _recipient_prefix(values)
-    if prefix:
-        person = Addressee(
-            _name(values[prefix + "first_name"], values[prefix + "last_name"]),
-            values[prefix + "email"],
-            values[prefix + "opted_out_at"],
-        )
-    _offset, _cadence, trigger, requisition, outcome, fell_through, commitment = about
+    if prefix is None:
+        return None
+    return Addressee(
+        _name(values[prefix + "first_name"], values[prefix + "last_name"]),
+        values[prefix + "email"],
+        values[prefix + "opted_out_at"],
+    )
+
+
+def retry_facts(values: dict) -> RetryFacts:
+    """What deciding a retry reads, from a row's columns and what it is about (ABOUT)."""
+    _offset, _cadence, trigger, requisition, outcome, fell_through, commitment, *_ = values["about"]
     return RetryFacts(
         channel=values["channel"],
         state=values["state"],
-        person=person,
+        person=_addressee(values),
         trigger=trigger,
         requisition_status=requisition,
         application_outcome=outcome,
         placement_fell_through=bool(fell_through),
         commitment_status=commitment,
     )
+
+
+def refused_address(values: dict) -> str | None:
+    """The row's recipient's address, as the refused addresses keep it (lower-case), when it
+    refused mail before (ABOUT's last two columns, the candidate's and the leader's)."""
+    *_, candidate_refused, leader_refused = values["about"]
+    prefix = _recipient_prefix(values)
+    refused = {"candidate__": candidate_refused, "hiring_leader__": leader_refused}.get(prefix)
+    return values[prefix + "email"].lower() if refused else None
 
 
 def row_of(followup: FollowUp) -> OutboxRow:
@@ -240,6 +250,76 @@ COUNTS = {
 _JOINED = ("template", "candidate", "hiring_leader", "recruiter")
 
 
+# What a row is about, read beside it (each row's `values["about"]`, in this order): its cadence
+# step's day and cadence (the row's label, and the trigger a retry reads), and for a failed or
+# cancelled email what deciding its Retry reads, down to whether the candidate's and the
+# leader's addresses refused mail before. Each a probe by primary key, made only for the rows
+# that need it (LATERAL, kept apart by OFFSET 0 as the joins are): read in the rows' own
+# statement, not two more round trips (the about statement alone hashed all 4,000 placements
+# for a page of failed emails on the bench data set, then the refused addresses were a query
+# of their own).
+ABOUT = (
+    "offset_days",
+    "cadence_name",
+    "trigger",
+    "requisition_status",
+    "application_outcome",
+    "placement_fell_through",
+    "commitment_status",
+    "candidate_refused",
+    "hiring_leader_refused",
+)
+# The follow-up's columns ABOUT reads.
+_ABOUT_READS = ("cadence_step", "requisition", "application", "placement", "commitment")
+
+
+def _about_sql() -> tuple[str, str]:
+    """ABOUT's select list and its joins, for a statement reading follow-ups as `f`."""
+    table = {
+        name: FollowUp._meta.get_field(name).related_model._meta.db_table
+        for name in (*_ABOUT_READS, "candidate", "hiring_leader")
+    }
+    cadence = CadenceStep._meta.get_field("cadence").related_model._meta.db_table
+    refused = SuppressedAddress._meta.db_table
+    retryable = (
+        f"f.channel = '{Channel.EMAIL}' "
+        f"AND f.state IN ('{FollowUp.State.FAILED}', '{FollowUp.State.CANCELLED}')"
+    )
+
+    def probe(alias: str, what: str, name: str) -> str:
+        return f"(SELECT {what} FROM {table[name]} {alias} WHERE {alias}.id = f.{name}_id)"
+
+    def refused_of(name: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {table[name]} p JOIN {refused} x ON x.email = lower(p.email)"
+            f" WHERE p.id = f.{name}_id)"
+        )
+
+    select = "about_step.offset_days, about_step.name, about_step.trigger, " + ", ".join(
+        f"about_retry.{name}" for name in ABOUT[3:]
+    )
+    joins = (
+        "LEFT JOIN LATERAL (SELECT s.offset_days, c.name, c.trigger "
+        f"FROM {table['cadence_step']} s JOIN {cadence} c ON c.id = s.cadence_id "
+        "WHERE s.id = f.cadence_step_id OFFSET 0) about_step ON TRUE "
+        "LEFT JOIN LATERAL (SELECT "
+        f"{probe('r', 'r.status', 'requisition')} AS requisition_status, "
+        f"{probe('a', 'a.outcome', 'application')} AS application_outcome, "
+        f"{probe('p', 'p.fell_through_at IS NOT NULL', 'placement')} AS placement_fell_through, "
+        f"{probe('m', 'm.status', 'commitment')} AS commitment_status, "
+        f"{refused_of('candidate')} AS candidate_refused, "
+        f"{refused_of('hiring_leader')} AS hiring_leader_refused "
+        f"WHERE {retryable} OFFSET 0) about_retry ON TRUE"
+    )
+    return select, joins
+
+
+def about_sql(where: str) -> str:
+    """ABOUT for the follow-ups `where` selects (as `f`), each row its id then ABOUT."""
+    select, joins = _about_sql()
+    return f"SELECT f.id, {select} FROM {FollowUp._meta.db_table} f {joins} WHERE {where}"
+
+
 def runs(state: str) -> int:
     """How many stretches of the order a filter's rows are read in (see _ALL_RUNS)."""
     return 1 if state else len(_ALL_RUNS)
@@ -271,7 +351,7 @@ def _rows_sql(conditions: list[str], *, newest_first: bool, after: bool) -> str:
         conditions = [*conditions, f"(due_at, id) {'<' if newest_first else '>'} (%(due)s, %(id)s)"]
     way = "DESC" if newest_first else "ASC"
     own = [name for name in COLUMNS if "__" not in name]
-    inner = own + [FollowUp._meta.get_field(name).attname for name in _JOINED]
+    inner = own + [FollowUp._meta.get_field(name).attname for name in _JOINED + _ABOUT_READS]
     inner = [_column(FollowUp, name) for name in dict.fromkeys(inner)]
     # Each joined row probed by its primary key for each of the page's rows (LATERAL, kept
     # apart by OFFSET 0): joined as tables, PostgreSQL read all 5,000 hiring leaders to hash
@@ -292,10 +372,11 @@ def _rows_sql(conditions: list[str], *, newest_first: bool, after: bool) -> str:
         relation, _, field = column.rpartition("__")
         alias, model = aliases[relation] if relation else ("f", FollowUp)
         select.append(f'{alias}.{_column(model, field)} AS "{column}"')
+    about_select, about_joins = _about_sql()
     return (
-        f"SELECT {', '.join(select)} FROM ("
+        f"SELECT {', '.join(select)}, {about_select} FROM ("
         f"SELECT {', '.join(inner)} FROM {table} WHERE {' AND '.join(conditions)} "
-        f"ORDER BY due_at {way}, id {way} LIMIT {PAGE_LIMIT}) f {' '.join(joins)} "
+        f"ORDER BY due_at {way}, id {way} LIMIT {PAGE_LIMIT}) f {' '.join(joins)} {about_joins} "
         f"ORDER BY f.due_at {way}, f.id {way}"
     )
 
@@ -312,8 +393,8 @@ def _statement(key: tuple, name: str, sql) -> Prepared:
 
 def read_run(cursor, *, state: str, channel: str, run: int, after: tuple | None, now) -> list[dict]:
     """Up to PAGE_LIMIT rows of one run of the filters' order, from just beyond `after`
-    ((due_at, id) of the last row shown), as COLUMNS' values. `state` and `channel` are an
-    outbox filter's values ('' for any)."""
+    ((due_at, id) of the last row shown), as COLUMNS' values and ABOUT (as_values). `state`
+    and `channel` are an outbox filter's values ('' for any)."""
     conditions, newest_first = _run_where(state, channel, run)
     key = ("rows", state, channel, run, after is not None)
     name = f"outbox_rows_{state or 'all'}_{channel or 'any'}_{run}_{'after' if after else 'first'}"
@@ -324,26 +405,51 @@ def read_run(cursor, *, state: str, channel: str, run: int, after: tuple | None,
     if after is not None:
         params.update(due=after[0], id=after[1])
     statement.execute(cursor, {k: v for k, v in params.items() if k in statement.names})
-    return [dict(zip(COLUMNS, found, strict=True)) for found in cursor.fetchall()]
+    return [as_values(found) for found in cursor.fetchall()]
+
+
+def as_values(found: tuple) -> dict:
+    """A row read as COLUMNS then ABOUT, as COLUMNS' values with ABOUT's under "about"."""
+    values = dict(zip(COLUMNS, found[: len(COLUMNS)], strict=True))
+    values["about"] = found[len(COLUMNS) :]
+    return values
 
 
 def read_counts(cursor, *, now, selection: tuple[str, str] | None = None) -> list[int]:
     """The outbox's counts by state (COUNTS' order), each stopping at COUNT_LIMIT; with a
-    `selection` (state, channel) that selection's count last, in the same statement."""
-    table = FollowUp._meta.db_table
+    `selection` (state, channel) that selection's count last, in the same statement.
+
+    Each count is a walk of up to COUNT_LIMIT index entries (0.2 ms each on the bench data
+    set), so the selection's is not walked again when it is one of COUNTS, nor when it is the
+    whole outbox and COUNTS' own rows, which it holds apart, already pass the cap."""
     wheres = list(COUNTS.values())
-    if selection is not None:
-        wheres.append(_filter_where(*selection))
+    where = _filter_where(*selection) if selection is not None else None
 
     def sql() -> str:
-        counts = [
-            f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT {COUNT_LIMIT}) c)"
-            for where in wheres
-        ]
-        return "SELECT " + ", ".join(counts)
+        walks = ", ".join(f"{_capped_count(w)} AS c{n}" for n, w in enumerate(wheres))
+        also = ""
+        if where == "TRUE":
+            total = " + ".join(f"c{n}" for n in range(len(wheres)))
+            also = (
+                f", CASE WHEN {total} >= {COUNT_LIMIT} THEN {COUNT_LIMIT} "
+                f"ELSE {_capped_count(where)} END"
+            )
+        elif where is not None and where not in wheres:
+            also = f", {_capped_count(where)}"
+        # OFFSET 0 keeps the walks in their own subquery: the CASE reads their results, and
+        # the ELSE's walk runs only when it is reached.
+        return f"SELECT *{also} FROM (SELECT {walks} OFFSET 0) counts"
 
     state, channel = selection or ("", "")
     name = "outbox_counts" + (f"_{state or 'all'}_{channel or 'any'}" if selection else "")
     statement = _statement(("counts", selection), name, sql)
     statement.execute(cursor, {"now": now})
-    return list(cursor.fetchone())
+    found = list(cursor.fetchone())
+    if where in wheres:
+        found.append(found[wheres.index(where)])
+    return found
+
+
+def _capped_count(where: str) -> str:
+    table = FollowUp._meta.db_table
+    return f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT {COUNT_LIMIT}) c)"

@@ -396,7 +396,8 @@ def _outbox_values(*, state: str, channel: str, cursor, now) -> list[tuple[int, 
 def _searched_values(
     filtered: QuerySet[FollowUp], *, state: str, cursor, now
 ) -> list[tuple[int, dict]]:
-    """A recipient search's rows as (run, values), up to OUTBOX_PER_PAGE + 1, read by the ORM."""
+    """A recipient search's rows as (run, values), up to OUTBOX_PER_PAGE + 1, read by the ORM
+    (the page's rows with what they are about)."""
     found: list[tuple[int, dict]] = []
     for number, run in enumerate(_outbox_runs(filtered, state=state, now=now)):
         if cursor is not None and cursor[0] > number:
@@ -412,6 +413,7 @@ def _searched_values(
         ]
         if len(found) > OUTBOX_PER_PAGE:
             break
+    _with_about([row for _number, row in found[:OUTBOX_PER_PAGE]])
     return found
 
 
@@ -459,9 +461,8 @@ def outbox_page(
     # A recipient search is not counted: counting would find every match.
     counts = outbox_counts(now=now, selection=None if recipients else (state, channel))
     values = [row for _number, row in found]
-    about = _rows_about(values)
-    rows = outbox_rows.rows_from_values(values, about=about)
-    _with_retry_refusals(rows, values, about)
+    rows = outbox_rows.rows_from_values(values)
+    _with_retry_refusals(rows, values)
     return OutboxPage(
         rows=rows,
         count=counts.pop("also", None),
@@ -472,58 +473,34 @@ def outbox_page(
     )
 
 
-# What a page's rows are about, for their cadence label and for deciding a failed or cancelled
-# email's Retry: one statement planned once per connection (the same read written with the ORM,
-# six instances a row, was a third of the failed emails' page).
+# What a recipient search's rows are about (outbox_rows.ABOUT), which the page's own statements
+# read beside each row: one statement planned once per connection.
 ROWS_ABOUT_SQL = Prepared(
-    "outbox_rows_about",
-    """
-    SELECT f.id, s.offset_days, c.name, c.trigger, r.status, a.outcome,
-           p.fell_through_at IS NOT NULL, m.status
-    FROM followups_followup f
-    LEFT JOIN followups_cadencestep s ON s.id = f.cadence_step_id
-    LEFT JOIN followups_cadence c ON c.id = s.cadence_id
-    LEFT JOIN hiring_leaders_requisition r ON r.id = f.requisition_id
-    LEFT JOIN candidates_application a ON a.id = f.application_id
-    LEFT JOIN candidates_placement p ON p.id = f.placement_id
-    LEFT JOIN candidates_commitment m ON m.id = f.commitment_id
-    WHERE f.id = ANY(%(ids)s)
-    """,
+    "outbox_rows_about", outbox_rows.about_sql("f.id = ANY(%(ids)s)"), generic=True
 )
 
 
-def _rows_about(values: list[dict]) -> dict[int, tuple]:
-    """For the rows a cadence scheduled or that may offer Retry: (offset_days, cadence name,
-    trigger, requisition status, application outcome, placement fell through, commitment
-    status) by follow-up id."""
-    ids = [
-        v["id"]
-        for v in values
-        if v["cadence_step_id"] is not None or outbox_rows.is_retryable(v["channel"], v["state"])
-    ]
-    if not ids:
-        return {}
-    with connection.cursor() as cursor:
-        ROWS_ABOUT_SQL.execute(cursor, {"ids": ids})
-        return {found[0]: found[1:] for found in cursor.fetchall()}
-
-
-def _with_retry_refusals(
-    rows: list[outbox_rows.OutboxRow], values: list[dict], about: dict[int, tuple]
-) -> None:
-    """Why each failed or cancelled email may not be sent again (or ''), decided on the row's
-    own columns and what it is about: one lookup of refused addresses for all of them."""
-    facts = {
-        v["id"]: outbox_rows.retry_facts(v, about[v["id"]])
-        for v in values
-        if outbox_rows.is_retryable(v["channel"], v["state"]) and v["id"] in about
-    }
-    if not facts:
+def _with_about(values: list[dict]) -> None:
+    """Each row's ABOUT, under "about", as the page's own statements read it."""
+    if not values:
         return
-    suppressed = suppressed_among(f.person.email for f in facts.values() if f.person)
+    with connection.cursor() as cursor:
+        ROWS_ABOUT_SQL.execute(cursor, {"ids": [v["id"] for v in values]})
+        about = {found[0]: found[1:] for found in cursor.fetchall()}
+    nothing = (None,) * len(outbox_rows.ABOUT)  # a row deleted since it was read
+    for v in values:
+        v["about"] = about.get(v["id"], nothing)
+
+
+def _with_retry_refusals(rows: list[outbox_rows.OutboxRow], values: list[dict]) -> None:
+    """Why each failed or cancelled email may not be sent again (or ''), decided on the row's
+    own columns and what it is about, down to whether its address refused mail before."""
+    retryable = [v for v in values if outbox_rows.is_retryable(v["channel"], v["state"])]
+    refused = {outbox_rows.refused_address(v) for v in retryable} - {None}
+    facts = {v["id"]: outbox_rows.retry_facts(v) for v in retryable}
     for row in rows:
         if row.pk in facts:
-            row.retry_refusal = retry_refusal(facts[row.pk], suppressed=suppressed)
+            row.retry_refusal = retry_refusal(facts[row.pk], suppressed=refused)
 
 
 def with_retry_refusals(rows: list[FollowUp]) -> list[FollowUp]:

@@ -94,9 +94,9 @@ def test_labels_and_people_are_worked_out_once_when_read(rows):
 def test_a_retry_is_refused_from_the_pages_own_columns(rows, django_assert_num_queries):
     opted_out = rows["opted_out"]
 
-    # the rows (what happened, then what is coming), the counts, what the rows are about
-    # (their cadence steps and what the retries read), the refused addresses
-    with django_assert_num_queries(5):
+    # the rows (what happened, then what is coming), each with what it is about (its cadence
+    # step, what a retry reads, whether its address refused mail), then the counts
+    with django_assert_num_queries(3):
         page = {row.pk: row for row in selectors.outbox_page(now=NOW).rows}
 
     assert page[opted_out.pk].retry_refusal == f"{opted_out.candidate.name} opted out of email"
@@ -249,3 +249,54 @@ def test_a_filter_value_not_in_the_lists_is_never_written_into_sql():
         selectors.outbox_page(now=NOW, state="failed' OR TRUE --")
     with pytest.raises(KeyError):
         selectors.outbox_page(now=NOW, channel="email' --")
+
+
+def _bulk(count: int, **fields) -> None:
+    candidate, template = CandidateFactory(), MessageTemplateFactory()
+    FollowUp.objects.bulk_create(
+        FollowUpFactory.build(candidate=candidate, template=template, **fields)
+        for _n in range(count)
+    )
+
+
+def test_the_whole_outbox_is_counted_past_the_cap_from_its_states_counts():
+    with time_machine.travel(NOW, tick=False):
+        _bulk(selectors.OUTBOX_COUNT_CAP + 1, state=State.FAILED, due_at=NOW)
+
+        page = selectors.outbox_page(now=NOW)
+        failed = selectors.outbox_page(now=NOW, state="failed")
+
+    capped = selectors.CappedCount(selectors.OUTBOX_COUNT_CAP, capped=True)
+    assert (page.count, page.counts["failed"], page.counts["due"]) == (
+        capped,
+        capped,
+        selectors.CappedCount(0),
+    )
+    assert (failed.count, failed.counts["failed"]) == (capped, capped)
+
+
+def test_the_whole_outbox_is_counted_on_its_own_when_its_states_counts_are_under_the_cap():
+    with time_machine.travel(NOW, tick=False):
+        _bulk(3, state=State.SENT, due_at=NOW)
+        _bulk(2, state=State.FAILED, due_at=NOW)
+        _bulk(1, state=State.SCHEDULED, due_at=NOW + datetime.timedelta(days=1))
+
+        page = selectors.outbox_page(now=NOW)
+        due = selectors.outbox_page(now=NOW, state="due")
+        task = selectors.outbox_page(now=NOW, channel="task")
+
+    assert page.count == selectors.CappedCount(6)
+    assert [page.counts[k].value for k in ("due", "later", "sending", "failed")] == [0, 1, 0, 2]
+    assert (due.count, task.count) == (selectors.CappedCount(0), selectors.CappedCount(0))
+
+
+def test_a_recipient_search_reads_what_its_rows_are_about_as_the_page_does(rows):
+    with time_machine.travel(NOW, tick=False):
+        SuppressedAddress.objects.create(email="ada@example.com", reason="550 user unknown")
+        searched = {row.pk: row for row in selectors.outbox_page(query="ada").rows}
+        page = {row.pk: row for row in selectors.outbox_page().rows}
+
+    assert searched[rows["failed"].pk].retry_refusal == "Ada Byte email address refused mail before"
+    assert searched[rows["task"].pk].cadence == "Onboarding · day 30"
+    for pk, row in searched.items():
+        assert row == page[pk]
