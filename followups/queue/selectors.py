@@ -4,13 +4,17 @@ most urgent first, each section with its count and its first rows.
 The page runs a fixed number of queries however long the queue is: the cadence steps; one for
 every section made of follow-up rows (tasks, flags, failed sends, quiet candidates, bad news
 waiting); one for the promises; one for the requisitions whose leader is owed an update; one
-for the open roles past their time-to-fill forecast; one for the health line. Each ranks its
-rows per section in SQL (a window function) and brings back only the first few of each with
-the section's total, so a recruiter with 5,000 quiet candidates costs what one with five does.
+for the open roles past their time-to-fill forecast, which brings the health line too. Each
+ranks its rows per section in SQL (a window function) and brings back only the first few of
+each with the section's total, so a recruiter with 5,000 quiet candidates costs what one with
+five does.
 
 The queries are SQL, not the ORM: built with the ORM, they cost 30 ms of Python per page for a
 few milliseconds in PostgreSQL (recruitcrm/joined_rows.py). The rules of what enters each
 section are written once (QUEUE_*_SQL) and shared by a recruiter's queue and the team view.
+Rows that show only a few words (promises, leaders owed, roles past their forecast) are read as
+plain values; follow-up rows stay model instances, which the task's words are worked out from
+(followups.composing.task_words).
 """
 
 from __future__ import annotations
