@@ -104,6 +104,23 @@ def test_search_finds_people_the_way_recruiters_look_for_them(either_plan, query
     assert found(query=query) == expected
 
 
+@pytest.mark.parametrize("cap", [0, 1, 5])
+def test_a_tag_named_in_a_search_finds_its_people_however_many_carry_it(
+    either_plan, monkeypatch, cap
+):
+    """A tag on few people is looked up as their ids, on many as a subquery (TAGGED_IDS_CAP)."""
+    monkeypatch.setattr(search, "TAGGED_IDS_CAP", cap)
+    remote, senior = TagFactory(name="Remote"), TagFactory(name="senior")
+    for first_name in ("Ann", "Bo", "Cy"):
+        CandidateFactory(first_name=first_name, last_name="Tagged").tags.add(remote)
+    CandidateFactory(first_name="Dan", last_name="Tagged").tags.add(remote, senior)
+    CandidateFactory(first_name="Eve", last_name="Untagged")
+
+    assert found(query="REMOTE") == {"Ann Tagged", "Bo Tagged", "Cy Tagged", "Dan Tagged"}
+    assert found(query="remote Senior") == {"Dan Tagged"}
+    assert found(query="remote eve") == set()
+
+
 @pytest.mark.parametrize(
     "typed",
     [
