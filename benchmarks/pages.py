@@ -102,7 +102,7 @@ def leader_progress_as_recruiter(cast: Cast) -> str:
 
 def outbox_next_page(cast: Cast) -> str:
     """The outbox's second page, as "Next" reaches it: keyset, so as cheap as the first."""
-    from followups.selectors import outbox_page
+    from followups.outbox_selectors import outbox_page
 
     return "/followups/outbox/?" + urlencode({"after": outbox_page().next_cursor})
 

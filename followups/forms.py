@@ -11,7 +11,7 @@ from followups.models import (
     SolvedProblem,
     Trigger,
 )
-from followups.selectors import OUTBOX_STATES
+from followups.outbox_selectors import OUTBOX_STATES
 from followups.services import AUDIENCES_BY_TRIGGER
 
 

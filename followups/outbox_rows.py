@@ -1,4 +1,4 @@
-"""What an outbox row shows, read as plain values (followups.selectors.outbox_page).
+"""What an outbox row shows, read as plain values (followups.outbox_selectors.outbox_page).
 
 A page of the outbox is 50 rows of a table of 700,000. Read as model instances with their
 template, candidate, hiring leader and recruiter, a row cost five instances, a second query for

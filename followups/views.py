@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from followups import links, outbox_rows, selectors, services
+from followups import links, outbox_rows, outbox_selectors, selectors, services
 from followups.composing import email_parts
 from followups.forms import (
     CadenceEnabledForm,
@@ -434,7 +434,7 @@ OUTBOX = "followups/outbox.html"
 def outbox(request):
     form = OutboxFilterForm(request.GET)
     filters = form.filters()
-    page = selectors.outbox_page(**filters)
+    page = outbox_selectors.outbox_page(**filters)
     context = {
         "page": page,
         "filters": filters,
@@ -443,10 +443,10 @@ def outbox(request):
         "query_typed": request.GET.get("q", ""),
         "query_too_long": "q" in form.errors,
         "filtered": any(filters[key] for key in ("state", "channel", "query")),
-        "state_label": selectors.OUTBOX_STATES.get(filters["state"], ""),
+        "state_label": outbox_selectors.OUTBOX_STATES.get(filters["state"], ""),
         "order_words": _order_words(filters["state"]),
-        "per_page": selectors.OUTBOX_PER_PAGE,
-        "search_people": selectors.OUTBOX_SEARCH_PEOPLE,
+        "per_page": outbox_selectors.OUTBOX_PER_PAGE,
+        "search_people": outbox_selectors.OUTBOX_SEARCH_PEOPLE,
         "first_url": _with_query(request, after=None),
         "next_url": _with_query(request, after=page.next_cursor),
         "back": request.get_full_path(),
@@ -468,7 +468,7 @@ def _with_query(request, **changes) -> str:
 
 
 def _order_words(state: str) -> str:
-    if state in selectors.OUTBOX_AHEAD_STATES:
+    if state in outbox_selectors.OUTBOX_AHEAD_STATES:
         return "soonest first"
     if state:
         return "newest first"
@@ -476,7 +476,7 @@ def _order_words(state: str) -> str:
 
 
 def _outbox_action(request, pk: int, *, action) -> HttpResponse:
-    followup = selectors.followup_for_admin(pk=pk)
+    followup = outbox_selectors.followup_for_admin(pk=pk)
     try:
         done = action(followup=followup, by=request.user)
     except ValidationError as error:
@@ -487,10 +487,10 @@ def _outbox_action(request, pk: int, *, action) -> HttpResponse:
         messages.success(request, _action_message(followup, state=done.state))
     if not request.htmx:
         return redirect(_back(request, reverse("followups:outbox")))
-    fresh = selectors.followup_for_admin(pk=pk)
+    fresh = outbox_selectors.followup_for_admin(pk=pk)
     context = {
         "row": outbox_rows.row_of(fresh),
-        "counts": selectors.outbox_counts(),
+        "counts": outbox_selectors.outbox_counts(),
         "back": _back(request, reverse("followups:outbox")),
     }
     return render_page(request, OUTBOX + "#outbox_row_response", context)
@@ -514,7 +514,7 @@ def followup_retry(request, pk: int):
     first post shows what would go to whom (or why it may not go at all); the second sends."""
     if request.POST.get("confirmed") == "yes":
         return _outbox_action(request, pk, action=services.followup_retry)
-    followup = selectors.followup_for_admin(pk=pk)
+    followup = outbox_selectors.followup_for_admin(pk=pk)
     refusal = followup.retry_refusal
     back = _back(request, reverse("followups:outbox"))
     if refusal:
@@ -523,7 +523,7 @@ def followup_retry(request, pk: int):
             return redirect(back)
         context = {
             "row": outbox_rows.row_of(followup),
-            "counts": selectors.outbox_counts(),
+            "counts": outbox_selectors.outbox_counts(),
             "back": back,
         }
         return render_page(request, OUTBOX + "#outbox_row_response", context)
@@ -537,7 +537,7 @@ def followup_retry(request, pk: int):
 @vary_on_headers("HX-Request")
 def outbox_row(request, pk: int):
     """One outbox row as it is: what "Keep it" swaps back in place of a confirmation."""
-    followup = selectors.followup_for_admin(pk=pk)
+    followup = outbox_selectors.followup_for_admin(pk=pk)
     if not _fragment_only(request):
         return redirect(f"{reverse('followups:outbox')}#followup-{followup.pk}")
     context = {"row": outbox_rows.row_of(followup), "back": request.GET.get("back", "")}

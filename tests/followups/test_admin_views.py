@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates import services as candidate_services
-from followups import selectors, services
+from followups import outbox_selectors, services
 from followups import services as followup_services
 from followups.models import Cadence, CadenceStep, FollowUp, MessageTemplate
 from hiring_leaders import services as requisition_services
@@ -1202,7 +1202,7 @@ def test_a_filtered_walk_lists_each_row_once_in_order(admin_client, candidate, s
 
 
 def test_counts_stop_at_the_cap_and_say_so(admin_client, candidate, monkeypatch):
-    monkeypatch.setattr(selectors, "OUTBOX_COUNT_CAP", 5)
+    monkeypatch.setattr(outbox_selectors, "OUTBOX_COUNT_CAP", 5)
     FollowUpFactory.create_batch(7, candidate=candidate, state=State.FAILED)
     FollowUpFactory.create_batch(
         3, candidate=candidate, state=State.SENDING, lease_until=timezone.now()
@@ -1579,7 +1579,7 @@ def test_a_search_by_first_and_last_name_finds_the_person(admin_client, outbox_r
 def test_a_search_matching_too_many_people_says_to_type_more(
     admin_client, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr(selectors, "OUTBOX_SEARCH_PEOPLE", 2)
+    monkeypatch.setattr(outbox_selectors, "OUTBOX_SEARCH_PEOPLE", 2)
     for n in range(4):
         FollowUpFactory(candidate=CandidateFactory(first_name=f"Ann{n}", last_name="Lee"))
 

@@ -10,7 +10,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from followups import outbox_rows, selectors
+from followups import outbox_rows
+from followups import outbox_selectors as selectors
 from followups.models import FollowUp, SuppressedAddress, Trigger
 from tests.candidates.factories import ApplicationFactory, CandidateFactory, CommitmentFactory
 from tests.followups.factories import (
