@@ -142,8 +142,7 @@ class RowWriter:
         return Markup("".join([kind(self, row) for row in rows]))
 
     @staticmethod
-    def _who(row) -> str:
-        """Who a follow-up row is about: the candidate (a link to their page), else the leader."""
+    def _followup_who(row) -> str:
         if row.candidate:
             return _who(row.candidate.pk, row.candidate.name, "")
         return _who(None, "", row.hiring_leader.name if row.hiring_leader else None)
@@ -251,7 +250,7 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f"    {self._who(row)}\n"
+            f"    {self._followup_who(row)}\n"
             f'    <p class="queue-row__what">{escape(task_words(row))}{role}</p>\n'
             f'    <p class="queue-row__why">{self._task_why(row)}</p>\n'
             "  </div>\n"
@@ -322,7 +321,7 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f"    {self._who(row)}\n"
+            f"    {self._followup_who(row)}\n"
             f'    <p class="queue-row__what">{trigger}{role}</p>\n'
             f'    <p class="queue-row__why">{why}</p>\n'
             "  </div>\n"
