@@ -14,4 +14,3 @@ def undo_token(message) -> str:
     """The signed Undo a confirmation carries (see followups.queue.views.action_done), or ''."""
     tags = getattr(message, "extra_tags", "") or ""
     return tags[len(UNDO_TAG) :] if tags.startswith(UNDO_TAG) else ""
-
