@@ -111,41 +111,57 @@ class RequisitionOption:
     company_name: str
 
 
-# Written out: built with the ORM (a filter with an OR, select_related, an ordering), this read of
-# a dozen rows took 1.6 ms of Python on every visit to the candidate list.
-REQUISITION_OPTIONS_SQL = Prepared(
-    "candidate_list_requisitions",
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    """What the candidate list's filter bar offers: the viewer's requisitions, the tag names."""
+
+    requisitions: list[RequisitionOption]
+    tags: list[str]
+
+
+# The filter bar's two lists in one statement planned once per connection, each part ordered and
+# cut as before: built with the ORM (a filter with an OR, select_related, an ordering), the
+# requisitions alone took 1.6 ms of Python on every visit to the candidate list, and as two
+# statements they were two round trips. Subqueries in FROM, as SQLite allows no parenthesised
+# part with its own ORDER BY in a UNION.
+FILTER_CHOICES_SQL = Prepared(
+    "candidate_list_filter_choices",
     f"""
-    SELECT r.id, r.title, co.name
-    FROM {Requisition._meta.db_table} r
-    JOIN {Company._meta.db_table} co ON co.id = r.company_id
-    WHERE (r.recruiter_id = %(viewer)s AND r.status IN (%(open)s, %(on_hold)s))
-        OR r.id = %(include)s
-    ORDER BY r.title, r.id
-    LIMIT 200
+    SELECT part, id, title, company FROM (
+        SELECT 0 AS part, r.id AS id, r.title AS title, co.name AS company
+        FROM {Requisition._meta.db_table} r
+        JOIN {Company._meta.db_table} co ON co.id = r.company_id
+        WHERE (r.recruiter_id = %(viewer)s AND r.status IN (%(open)s, %(on_hold)s))
+            OR r.id = %(include)s
+        ORDER BY r.title, r.id
+        LIMIT 200
+    ) requisitions
+    UNION ALL
+    SELECT part, id, title, company FROM (
+        SELECT 1 AS part, t.id AS id, t.name AS title, NULL AS company
+        FROM {Tag._meta.db_table} t
+        ORDER BY t.name
+        LIMIT 200
+    ) tags
+    ORDER BY part, title, id
 """,
 )
 
 
-def requisition_options(*, viewer: User, include: int | None = None) -> list[RequisitionOption]:
-    """`requisition_choices` as (id, title, company) rows, for the candidate list's filter."""
+def filter_choices(*, viewer: User, include: int | None = None) -> FilterChoices:
+    """`requisition_choices` as (id, title, company) rows, and the first 200 tag names, for the
+    candidate list's filters."""
     params = {"viewer": viewer.pk, "include": include}
     params["open"], params["on_hold"] = ACTIVE_REQUISITION
     with connection.cursor() as cursor:
-        REQUISITION_OPTIONS_SQL.execute(cursor, params)
-        return [RequisitionOption(*row) for row in cursor.fetchall()]
-
-
-# Written out, as the requisitions above: the ORM took 0.2 ms to build this one-line read.
-TAG_CHOICES_SQL = Prepared(
-    "candidate_list_tags", f"SELECT name FROM {Tag._meta.db_table} ORDER BY name LIMIT 200"
-)
-
-
-def tag_choices() -> list[str]:
-    with connection.cursor() as cursor:
-        TAG_CHOICES_SQL.execute(cursor, {})
-        return [name for (name,) in cursor.fetchall()]
+        FILTER_CHOICES_SQL.execute(cursor, params)
+        read = cursor.fetchall()
+    return FilterChoices(
+        requisitions=[
+            RequisitionOption(pk, title, company) for part, pk, title, company in read if part == 0
+        ],
+        tags=[title for part, _, title, _ in read if part == 1],
+    )
 
 
 def owner_named(*, pk: int) -> User | None:

@@ -65,10 +65,8 @@ def candidate_list(request):
     }
     if _fragment_only(request):
         return rendering.render(request, LIST + "#candidate_table", context)
-    context["requisitions"] = selectors.requisition_options(
-        viewer=request.user, include=filters.requisition_id
-    )
-    context["tags"] = selectors.tag_choices()
+    choices = selectors.filter_choices(viewer=request.user, include=filters.requisition_id)
+    context["requisitions"], context["tags"] = choices.requisitions, choices.tags
     context["owner"] = _owner(request, filters.owner_id)
     context["stages"] = STAGE_CHOICES
     return rendering.render(request, LIST, context)

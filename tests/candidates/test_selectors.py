@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates import search, selectors
-from candidates.models import Application
+from candidates.models import Application, Tag
 from candidates.search import CandidateFilters, candidate_list_page
 from tests.candidates.factories import (
     ApplicationFactory,
@@ -565,7 +565,9 @@ def test_duplicates_are_the_same_email_or_the_same_name_and_phone():
 # ---------- the list's requisition filter ----------
 
 
-def test_requisition_options_are_the_viewers_open_roles_by_title(recruiter, other_recruiter):
+def test_filter_choices_are_the_viewers_open_roles_by_title_and_the_tags_by_name(
+    recruiter, other_recruiter, django_assert_num_queries
+):
     acme = HiringLeaderFactory(company__name="Acme")
 
     def role(title, **fields):
@@ -577,10 +579,16 @@ def test_requisition_options_are_the_viewers_open_roles_by_title(recruiter, othe
     filled = role("Filled role", status="filled", closed_on=closed_on)
     role("Cancelled role", status="cancelled", closed_on=closed_on)
     role("Someone else's", recruiter=other_recruiter)
+    for name in ("relocating", "Python", "go"):
+        TagFactory(name=name)
 
     def options(include=None):
-        found = selectors.requisition_options(viewer=recruiter, include=include)
-        return [(option.pk, option.title, option.company_name) for option in found]
+        with django_assert_num_queries(1):
+            found = selectors.filter_choices(viewer=recruiter, include=include)
+        # In the database's own order of names, as the Tag model orders them.
+        assert found.tags == list(Tag.objects.values_list("name", flat=True))
+        assert sorted(found.tags) == ["Python", "go", "relocating"]
+        return [(option.pk, option.title, option.company_name) for option in found.requisitions]
 
     assert options() == [(paused.pk, "Actuary", "Acme"), (zebra.pk, "Zebra keeper", "Acme")]
     # The role the list is filtered by is offered whatever it is, so the filter shows it chosen.
@@ -589,6 +597,15 @@ def test_requisition_options_are_the_viewers_open_roles_by_title(recruiter, othe
         (filled.pk, "Filled role", "Acme"),
         (zebra.pk, "Zebra keeper", "Acme"),
     ]
+    # The same past the fifth run, when PostgreSQL may plan the statement once for all.
+    for _ in range(6):
+        assert options() == [(paused.pk, "Actuary", "Acme"), (zebra.pk, "Zebra keeper", "Acme")]
+
+
+def test_filter_choices_with_no_requisitions_or_no_tags(recruiter):
+    assert selectors.filter_choices(viewer=recruiter) == selectors.FilterChoices([], [])
+    TagFactory(name="python")
+    assert selectors.filter_choices(viewer=recruiter).tags == ["python"]
 
 
 def test_a_stage_alone_is_planned_from_its_applications_and_with_other_filters_from_the_list(

@@ -32,9 +32,9 @@ LIST_URL = reverse("candidates:candidate_list")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 # Session, user, one page of ids from the sort's index, the capped count, those rows (owners
-# joined, tags aggregated in the same query), the viewer's requisitions and the tag names for
-# the filters.
-LIST_QUERIES = 7
+# joined, tags aggregated in the same query), and the filters' choices (the viewer's
+# requisitions and the tag names, one statement).
+LIST_QUERIES = 6
 # A search or a pipeline filter adds the planner's estimate (EXPLAIN, nothing run); a search
 # adds one query for the tags its words might name, and one more per word that names a tag; a
 # tag filter looks its tag up. The most the list runs: ten.
