@@ -395,9 +395,9 @@ class _Week:
         for requisition_id, note in self.notes.items():
             roles[requisition_id].note = note
         # Longest wait first: a statement of several parts keeps no part's order.
-        for row in sorted(self.waits, key=lambda row: (row[4], row[0])):
-            role = roles[row[1]]
-            waiting = feedback_selectors.waiting_from_row(row, now=self.until)
+        waits = sorted(self.waits, key=lambda row: (row[4], row[0]))
+        for waiting in feedback_selectors.waiting_from_rows(waits, now=self.until):
+            role = roles[waiting.requisition_id]
             role.waiting.append(waiting)
             role.waiting_count = waiting.of
 
@@ -509,11 +509,9 @@ def _effort_totals(roles, ids, until, versions, *, late: set[int]) -> dict[int, 
 def _distinct_names(rows: list) -> list[str]:
     """Names in the order they moved; two moves at the same moment in the order the
     applications were made (the statement's rows come in no order)."""
-    names = []
-    for *_, name in sorted(rows, key=lambda row: row[:2]):
-        if name not in names:
-            names.append(name)
-    return names
+    # A dict keeps the first place of each name: a list's `in` compared each name with all the
+    # names before it.
+    return list(dict.fromkeys(name for *_, name in sorted(rows, key=lambda row: row[:2])))
 
 
 def _hold_links(roles, digest_id: int) -> None:
