@@ -57,10 +57,13 @@ def timeline_rows(rows, relative) -> Markup:
 def candidate_rows(rows, detail_url: str, user_pk, relative) -> Markup:
     """`page.rows|candidate_rows(detail_url, user_pk, relative)`: the candidate list's fifty rows
     (search.CandidateRow), the same bytes the template's loop wrote, with what people typed
-    (name, headline, tags, email, phone, owner's name) escaped once each, where the loop went
-    through Jinja's escape and join for every piece and its context call for each of the two
-    moments a row. `relative` is the page's own (Relative)."""
+    (name, headline, tags, email, phone) escaped once each, where the loop went through Jinja's
+    escape and join for every piece and its context call for each of the two moments a row.
+    An owner's name is escaped once a page: a page holds a few owners, fifty times. `relative`
+    is the page's own (Relative); its moments are joined as plain strings."""
     link = escape(detail_url)
+    owners = {user_pk: "You"}
+    moment = relative.html
     parts = []
     for (
         pk,
@@ -72,36 +75,31 @@ def candidate_rows(rows, detail_url: str, user_pk, relative) -> Markup:
         phone,
         owner_id,
         owner_name,
-        *moments,
+        last_contacted_at,
+        created_at,
     ) in rows:
         name = escape(name)
-        cells = [
-            f'\n<tr>\n<td class="select-cell"><input type="checkbox" name="candidate" value="{pk}"'
-            f' form="bulk-actions" id="select-{pk}" aria-label="Select {name}"></td>\n'
-            f'<td class="primary"><a href="{link}{pk}/">{name}</a>'
-        ]
-        if opted_out_at:
-            cells.append(' <span class="badge badge--opted-out">Opted out</span>')
-        if headline:
-            cells.append(f' <span class="cell-sub">{escape(headline)}</span>')
+        owner = owners.get(owner_id)
+        if owner is None:
+            owner = owners[owner_id] = escape(owner_name)
+        opted_out = ' <span class="badge badge--opted-out">Opted out</span>' if opted_out_at else ""
+        headline = f' <span class="cell-sub">{escape(headline)}</span>' if headline else ""
+        tags = ""
         if tag_list:
             tags = "".join([f'<span class="tag">{escape(tag)}</span>' for tag in tag_list])
-            cells.append(f' <span class="tags">{tags}</span>')
-        cells.append('</td>\n<td data-label="Contact" class="contact-cell">')
-        cells.append(
-            f"<span>{escape(email)}</span>" if email else '<span class="muted">No email</span>'
-        )
-        if phone:
-            cells.append(f' <span class="cell-sub">{escape(phone)}</span>')
-        last_contacted_at, created_at = moments
-        cells.append(
-            '</td>\n<td data-label="Owner" class="nowrap">'
-            f"{'You' if owner_id == user_pk else escape(owner_name)}</td>\n"
+            tags = f' <span class="tags">{tags}</span>'
+        email = f"<span>{escape(email)}</span>" if email else '<span class="muted">No email</span>'
+        phone = f' <span class="cell-sub">{escape(phone)}</span>' if phone else ""
+        parts.append(
+            f'\n<tr>\n<td class="select-cell"><input type="checkbox" name="candidate" value="{pk}"'
+            f' form="bulk-actions" id="select-{pk}" aria-label="Select {name}"></td>\n'
+            f'<td class="primary"><a href="{link}{pk}/">{name}</a>{opted_out}{headline}{tags}'
+            f'</td>\n<td data-label="Contact" class="contact-cell">{email}{phone}</td>\n'
+            f'<td data-label="Owner" class="nowrap">{owner}</td>\n'
             '<td data-label="Last contacted" class="nowrap">'
-            f"{relative(last_contacted_at, 'Never')}</td>\n"
-            f'<td data-label="Added" class="nowrap">{relative(created_at)}</td>\n</tr>'
+            f"{moment(last_contacted_at, 'Never')}</td>\n"
+            f'<td data-label="Added" class="nowrap">{moment(created_at)}</td>\n</tr>'
         )
-        parts.append("".join(cells))
     return Markup("".join(parts))
 
 

@@ -30,12 +30,12 @@ def ago(value: datetime.datetime | None, now: datetime.datetime | None = None) -
         return ""
     now = now or timezone.now()
     seconds = (now - value).total_seconds()
-    if abs(seconds) < 60:
-        return "just now"
+    span = abs(seconds)
+    # A list says this twice a row: the span is compared with each unit, and divided only once.
     for unit, size in UNITS:
-        count = int(abs(seconds) // size)
-        if count:
-            phrase = f"{count} {unit}{'s' if count != 1 else ''}"
+        if span >= size:
+            count = int(span // size)
+            phrase = f"{count} {unit}" if count == 1 else f"{count} {unit}s"
             return f"{phrase} ago" if seconds > 0 else f"in {phrase}"
     return "just now"
 

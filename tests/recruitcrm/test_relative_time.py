@@ -77,3 +77,21 @@ def test_a_page_reads_the_zone_and_now_once_for_all_its_moments():
 def test_relative_says_when_there_is_no_moment():
     assert relative(None) == '<span class="muted">Never</span>'
     assert relative(None, "Not <yet>") == '<span class="muted">Not &lt;yet&gt;</span>'
+
+
+def test_a_filter_writing_many_rows_gets_the_same_html_as_a_plain_string():
+    page = Relative()
+    moment = page.now - datetime.timedelta(days=3, minutes=7)
+
+    for value, empty in ((moment, "Never"), (None, "Not <yet>")):
+        written = page.html(value, empty)
+        assert type(written) is str
+        assert written == page(value, empty)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(59.9, "just now"), (60, "1 minute ago"), (-60, "in 1 minute"), (7 * 86400, "1 week ago")],
+)
+def test_each_unit_starts_at_its_size(seconds, said):
+    assert ago(NOW - datetime.timedelta(seconds=seconds), NOW) == said
