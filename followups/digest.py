@@ -313,22 +313,22 @@ def _reaches(from_stage: str | None, to_stage: str) -> tuple[str, ...]:
 
 # What the digest reads, in one statement (building and sending a query cost more than running
 # these index reads): the leader's open and on-hold roles (with their company's name and their
-# recruiter's first name, the rest of a role as a JSON array), then about those roles: their
-# active steps since the week began (only the applications moved since, every step setting
-# stage_changed_at; the steps after the digest's moment too, which say the cached effort is
-# newer than the digest; the candidate's name only on the steps the digest names, half of
-# them), each pipeline's groups that make its version (counts and latest move per outcome and
-# stage, as the progress page's standing reads them), the recruiter's open promises to the
-# leader about the roles, each role's latest note for the leader written this week, and who
-# waits for the leader's word (the longest waits of each role, as candidates.feedback_selectors
-# reads them, with how many wait in all: a count, hence the text column).
+# recruiter's first name, the rest of a role as a JSON array, and its pipeline stamp, the
+# version of its effort's cached weeks as the progress page reads it), then about those roles:
+# their active steps since the week began (only the applications moved since, every step
+# setting stage_changed_at; the steps after the digest's moment too, which say the cached effort
+# is newer than the digest; the candidate's name only on the steps the digest names, half of
+# them), the recruiter's open promises to the leader about the roles, each role's latest note
+# for the leader written this week, and who waits for the leader's word (the longest waits of
+# each role, as candidates.feedback_selectors reads them, with how many wait in all: a count,
+# hence the text column).
 # A note for the leader is about the role itself (requisition_note_for_leader; the progress page
 # reads them so too), so the notes are read from the index of the role's own entries
 # (activity_requisition_itself) rather than from every candidate's call and email of the week
 # on the role (0.43 -> 0.02 ms, 442 -> 34 buffers for the bench leader's 11 roles).
 _THE_WEEK_SQL = """
     WITH role AS MATERIALIZED (
-        SELECT r.id, r.title, r.status,
+        SELECT r.id, r.title, r.status, r.pipeline_stamp,
                json_build_array(
                    r.status_reason, r.location, r.opened_on, r.company_id, r.recruiter_id,
                    (SELECT c.name FROM {company} c WHERE c.id = r.company_id),
@@ -337,7 +337,8 @@ _THE_WEEK_SQL = """
         FROM {requisition} r
         WHERE r.hiring_leader_id = %(leader)s AND r.status = ANY(%(statuses)s)
     ), role_ids AS (SELECT array_agg(role.id) AS ids FROM role)
-    SELECT 'role', role.id, NULL::timestamptz, role.title, role.status, role.rest, NULL::bigint
+    SELECT 'role', role.id, NULL::timestamptz, role.title, role.status, role.rest,
+           role.pipeline_stamp
     FROM role
     UNION ALL
     SELECT 'step', a.requisition_id, s.changed_at, s.from_stage, s.to_stage,
@@ -349,11 +350,6 @@ _THE_WEEK_SQL = """
     JOIN {stage_change} s ON s.application_id = a.id
         AND s.changed_at >= %(since)s AND s.outcome = %(active)s
     WHERE a.requisition_id = ANY(%(ids)s) AND a.stage_changed_at >= %(since)s
-    UNION ALL
-    SELECT 'pipeline', a.requisition_id, max(a.stage_changed_at), a.outcome, a.stage, '',
-           count(*)
-    FROM {application} a WHERE a.requisition_id = ANY(%(ids)s)
-    GROUP BY a.requisition_id, a.outcome, a.stage
     UNION ALL
     SELECT 'promise', p.requisition_id, p.due_at, p.description, '', '', p.id
     FROM {commitment} p
@@ -427,8 +423,7 @@ def _read_the_week(leader, since, until) -> _Week:
         "open": Commitment.Status.OPEN.value,
         "named": [str(stage) for stage in NAMED],
     }
-    steps, promises, waits, role_rows, notes = [], [], [], [], {}
-    pipelines: dict[int, list] = defaultdict(list)
+    steps, promises, waits, role_rows, notes, versions = [], [], [], [], {}, {}
     with connection.cursor() as cursor:
         _week_statement(sql).execute(cursor, params)
         # All at once: iterating Django's cursor wrapper costs a Python generator step a row.
@@ -436,20 +431,16 @@ def _read_the_week(leader, since, until) -> _Week:
     for kind, requisition_id, at, a, b, c, pk in rows:
         if kind == "step":
             steps.append((requisition_id, pk, a, b, at, c))
-        elif kind == "pipeline":
-            pipelines[requisition_id].append((a, b, pk, at))
         elif kind == "waiting":
             waits.append((pk, requisition_id, a, b, at, int(c)))
         elif kind == "role":
             role_rows.append((requisition_id, a, b, c))
+            versions[requisition_id] = progress.stamped_version(pk)
         elif kind == "promise":
             promises.append((at, pk, requisition_id, progress.Promise(a, at)))
         else:
             notes[requisition_id] = Note(summary=a, body=b, at=at)
     requisitions = _requisitions(leader, role_rows)
-    versions = {
-        r.pk: progress.pipeline_version(sorted(pipelines.get(r.pk, ()))) for r in requisitions
-    }
     return _Week(requisitions, steps, versions, promises, notes, waits, until)
 
 

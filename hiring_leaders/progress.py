@@ -144,7 +144,7 @@ _SHELL_SQL = """
            hl.first_name AS shell_leader_first_name, hl.last_name AS shell_leader_last_name,
            hl.user_id AS shell_leader_user_id, hl.company_id AS shell_leader_company_id,
            hl.time_zone AS shell_leader_time_zone, lco.time_zone AS shell_leader_company_zone
-           {shell_only}
+           {pipeline_stamp} {shell_only}
     FROM {requisition} r
     JOIN {company} co ON co.id = r.company_id
     JOIN {user} u ON u.id = r.recruiter_id
@@ -227,6 +227,8 @@ def _shell_statement(*, for_leader: bool, shell: bool) -> Prepared:
         shell_only=_SHELL_ONLY_SQL.format(**tables) if shell else "",
         shell_joins=_SHELL_JOINS_SQL.format(**tables) if shell else "",
         of_leader="AND hl.user_id = %(user)s" if for_leader else "",
+        # The stamp behind Standing.version (hiring_leaders migration 0006: PostgreSQL only).
+        pipeline_stamp=", r.pipeline_stamp" if connection.vendor == "postgresql" else "",
     )
     return Prepared(f"leader_progress_{'shell' if shell else 'part'}_{int(for_leader)}", sql)
 
@@ -382,22 +384,30 @@ def requisition_standing(*, requisition: Requisition, now: datetime.datetime) ->
             closed += n
     steps = [FunnelStep(value, label, active.get(value, 0)) for value, label in Stage.choices]
     submitted = sum(active.get(stage, 0) for stage in SUBMITTED_STAGES)
+    stamp = getattr(requisition, "pipeline_stamp", None)
     return Standing(
         steps=steps,
         closed=closed,
         submitted=submitted,
         overdue=overdue,
-        version=pipeline_version(groups),
+        version=pipeline_version(groups) if stamp is None else stamped_version(stamp),
     )
 
 
 def pipeline_version(groups) -> str:
-    """(outcome, stage, count, latest move) per group, in (outcome, stage) order: what a role's
-    Standing.version is made of (the weekly digest reads the groups of all its roles at once,
-    so that it finds the effort's weeks a progress page cached, and caches them for the next
-    visit)."""
+    """(outcome, stage, count, latest move) per group, in (outcome, stage) order: a role's
+    Standing.version where the database keeps no pipeline stamp (SQLite)."""
     parts = "|".join(f"{o}:{s}:{n}:{latest.timestamp()}" for o, s, n, latest in groups)
     return hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
+
+
+def stamped_version(stamp: int) -> str:
+    """A role's Standing.version on PostgreSQL: its requisition's pipeline_stamp, which a
+    trigger on the applications moves on whenever someone is added, moved, closed or removed
+    (hiring_leaders migration 0006). The weekly digest reads the stamps of all its roles with
+    them, so that it finds the effort's weeks a progress page cached, and caches them for the
+    next visit."""
+    return f"stamp:{stamp}"
 
 
 def days_open(requisition: Requisition, today: datetime.date) -> int:
