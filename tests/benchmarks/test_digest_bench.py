@@ -1,6 +1,8 @@
 """`make bench`'s "leader-digest-10-roles": the big requisition's leader is given 10 open
 roles once, and the bench view builds their digest as the worker does."""
 
+import pytest
+from django.http import Http404
 from django.test import RequestFactory
 
 from benchmarks.pages import PAGES, leader_digest_10_roles
@@ -31,3 +33,11 @@ def test_the_digest_page_gives_the_leader_ten_open_roles_once_and_builds_their_d
     text = response.content.decode()
     assert "== Big role" in text
     assert text.count("Progress page: ") == 10
+
+
+def test_the_digest_page_of_no_leader_is_a_404(recruiter):
+    request = RequestFactory().get("/bench/digest/0/")
+    request.user = recruiter
+
+    with pytest.raises(Http404):
+        leader_digest(request, 0)
