@@ -375,6 +375,82 @@ def test_paging_works_on_a_search_collected_first(small_pages, either_plan):
     assert sum(len(page) for page in pages) == 7
 
 
+def _by_the_orm(filters, after, before, now):
+    """The page, its cursors and count as the ORM's keyset query and capped count read them."""
+    candidates = search.candidate_search(filters=filters, now=now)
+    sort = search.SORTS[filters.sort]
+    found = search._find_page(candidates, search.WALK, sort, after, before, filters)
+    return (
+        [row["pk"] for row in found.seek.rows],
+        found.seek.next_cursor,
+        found.seek.previous_cursor,
+        search.candidate_count(candidates),
+    )
+
+
+def _by_the_statement(filters, after, before, now):
+    sort = search.SORTS[filters.sort]
+    found = search._walked(filters, sort, after, before, now)
+    total = found.total
+    return (
+        [row.pk for row in found.rows],
+        found.seek.next_cursor,
+        found.seek.previous_cursor,
+        (min(total, search.COUNT_CAP), total > search.COUNT_CAP),
+    )
+
+
+@pytest.mark.parametrize("sort", list(search.SORTS))
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"owner": True},
+        {"quiet_days": 14},
+        {"opted_out": True},
+        {"opted_out": False},
+        {"owner": True, "quiet_days": 14, "opted_out": False},
+    ],
+    ids=["none", "owner", "quiet", "opted-out", "opted-in", "all-three"],
+)
+def test_the_walk_statement_reads_what_the_orm_query_reads(
+    small_pages, monkeypatch, recruiter, other_recruiter, sort, chosen
+):
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    now = timezone.now()
+    for n in range(30):
+        contacted = None if n % 4 == 0 else now - datetime.timedelta(days=n * 3 % 20)
+        CandidateFactory(
+            # Ties in every key but the id, across the pages' boundaries.
+            first_name="Sam" if n % 3 else "Ann",
+            last_name="Same" if n < 16 else f"Other{n % 2}",
+            owner=recruiter if n % 2 else other_recruiter,
+            last_contacted_at=contacted,
+            created_at=now - datetime.timedelta(days=n % 4 * 7),
+            opted_out_at=now if n % 3 == 0 else None,
+        )
+    filters = CandidateFilters(
+        sort=sort,
+        owner_id=recruiter.pk if chosen.get("owner") else None,
+        quiet_days=chosen.get("quiet_days"),
+        opted_out=chosen.get("opted_out"),
+    )
+    pages = [("", ""), ("", "end"), ("garbage", "")]
+    read = []
+    while pages:
+        after, before = pages.pop()
+        page = _by_the_statement(filters, after, before, now)
+
+        assert page == _by_the_orm(filters, after, before, now), (after, before)
+        read.append(page)
+        if page[1] and len(read) < 12:
+            pages.append((page[1], ""))
+        if page[2] and len(read) < 12:
+            pages.append(("", page[2]))
+    # More than one page each way.
+    assert any(page[1] for page in read) and any(page[2] for page in read)
+
+
 # ---------- how a page is found ----------
 
 

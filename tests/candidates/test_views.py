@@ -31,10 +31,10 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("candidates:candidate_list")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-# Session, user, one page of ids from the sort's index, the capped count, those rows (owners
-# joined, tags aggregated in the same query), and the filters' choices (the viewer's
-# requisitions and the tag names, one statement).
-LIST_QUERIES = 6
+# Session, user, one statement for the page from the sort's index with its capped count and its
+# rows (owners joined, tags aggregated), and the filters' choices (the viewer's requisitions and
+# the tag names, one statement).
+LIST_QUERIES = 4
 # A search or a pipeline filter adds the planner's estimate (EXPLAIN, nothing run); a search
 # adds one query for the tags its words might name, and one more per word that names a tag; a
 # tag filter looks its tag up. The most the list runs: ten.
