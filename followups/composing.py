@@ -28,6 +28,7 @@ from followups.messages import (
 from followups.mime import followup_mime
 from followups.models import FollowUp
 from hiring_leaders.models import Requisition
+from recruitcrm.models import User
 
 
 def message_context(followup: FollowUp) -> dict:
@@ -264,47 +265,132 @@ def followup_email(followup: FollowUp) -> FollowUpEmail:
     return followup_outgoing(followup).email()
 
 
-def task_words(followup: FollowUp) -> str:
+@dataclass(frozen=True, slots=True)
+class TaskRole:
+    """The role a task is about, as its words read it (and, for a subject the template engine
+    writes, what finds its company, leader and pipeline)."""
+
+    pk: int
+    title: str
+    location: str
+    status: str
+    status_reason: str
+    company_id: int
+    hiring_leader_id: int
+
+    @property
+    def status_display(self) -> str:
+        return _STATUS_LABELS.get(self.status, self.status)
+
+    def requisition(self) -> Requisition:
+        """The role's model from these values, for _requisition_context: its company, leader and
+        pipeline are looked up only if a subject asks for them, as from a deferred instance."""
+        return Requisition(
+            pk=self.pk,
+            title=self.title,
+            location=self.location,
+            status=self.status,
+            status_reason=self.status_reason,
+            company_id=self.company_id,
+            hiring_leader_id=self.hiring_leader_id,
+        )
+
+
+_STATUS_LABELS = dict(Requisition.Status.choices)
+_STAGE_LABELS = dict(Application.Stage.choices)
+
+
+@dataclass(slots=True)
+class TaskAbout:
+    """What a task's words read of it, as plain values: its own title, its template's name and
+    subject, the recruiter, the facts it was scheduled with, and the names of the candidate and
+    leader (first, last), the role and the application's stage it is about (None where it is
+    about none). Today reads them in its rows' statement; `of` takes them from a FollowUp."""
+
+    task_title: str
+    template_name: str
+    template_subject: str
+    recruiter: User
+    facts: dict
+    candidate: tuple[str, str] | None = None
+    leader: tuple[str, str] | None = None
+    role: TaskRole | None = None
+    stage: str | None = None
+
+    @classmethod
+    def of(cls, followup: FollowUp) -> TaskAbout:
+        candidate, leader, role = followup.candidate, followup.hiring_leader, followup.requisition
+        template = followup.template
+        return cls(
+            task_title=followup.task_title,
+            template_name=template.name if template else "",
+            template_subject=template.subject if template else "",
+            recruiter=followup.recruiter,
+            facts=followup.facts,
+            candidate=(candidate.first_name, candidate.last_name) if candidate else None,
+            leader=(leader.first_name, leader.last_name) if leader else None,
+            role=role
+            and TaskRole(
+                role.pk,
+                role.title,
+                role.location,
+                role.status,
+                role.status_reason,
+                role.company_id,
+                role.hiring_leader_id,
+            ),
+            stage=followup.application.stage if followup.application else None,
+        )
+
+    @property
+    def recipient(self) -> tuple[str, str] | None:
+        return self.candidate or self.leader
+
+    @property
+    def stage_display(self) -> str:
+        return _STAGE_LABELS.get(self.stage, self.stage)
+
+
+def _name(first_last: tuple[str, str]) -> str:
+    """A person's name as the models write it (Candidate.name, HiringLeader.name)."""
+    return f"{first_last[0]} {first_last[1]}".strip()
+
+
+def task_words(task: TaskAbout) -> str:
     """What a task in the recruiter's queue says: its own title, or its template's subject
     rendered for what it is about ("Get back in touch with Ada Lovelace (Data Engineer)")."""
-    if followup.task_title:
-        return followup.task_title
-    plain = _plain_subject(followup.template.subject)
+    if task.task_title:
+        return task.task_title
+    plain = _plain_subject(task.template_subject)
     if plain is not None:
-        words = _plain_words(plain, followup)
+        words = _plain_words(plain, task)
         if words is not None:
             return words
-    return _task_words_rendered(followup)
+    return _task_words_rendered(task)
 
 
 # What a plain subject's {{ object.attribute }} reads from a task, as task_words' context gives
 # it to the template engine. Anything else (company, leader, pipeline, links) goes to the engine.
-def _recipient(followup: FollowUp):
-    return followup.candidate or followup.hiring_leader
-
-
 _PLAIN_VALUES = {
-    ("recipient", "first_name"): lambda f: p.first_name if (p := _recipient(f)) else "",
-    ("recipient", "name"): lambda f: p.name if (p := _recipient(f)) else "",
-    ("recruiter", "first_name"): lambda f: f.recruiter.first_name,
-    ("recruiter", "name"): lambda f: f.recruiter.name,
-    ("recruiter", "email"): lambda f: f.recruiter.email,
-    ("candidate", "first_name"): lambda f: f.candidate.first_name if f.candidate else "",
-    ("candidate", "last_name"): lambda f: f.candidate.last_name if f.candidate else "",
-    ("candidate", "name"): lambda f: f.candidate.name if f.candidate else "",
-    ("requisition", "title"): lambda f: f.requisition.title if f.requisition else "",
-    ("requisition", "location"): lambda f: f.requisition.location if f.requisition else "",
-    ("requisition", "status"): lambda f: (
-        f.requisition.get_status_display() if f.requisition else ""
+    ("recipient", "first_name"): lambda t: p[0] if (p := t.recipient) else "",
+    ("recipient", "name"): lambda t: _name(p) if (p := t.recipient) else "",
+    ("recruiter", "first_name"): lambda t: t.recruiter.first_name,
+    ("recruiter", "name"): lambda t: t.recruiter.name,
+    ("recruiter", "email"): lambda t: t.recruiter.email,
+    ("candidate", "first_name"): lambda t: t.candidate[0] if t.candidate else "",
+    ("candidate", "last_name"): lambda t: t.candidate[1] if t.candidate else "",
+    ("candidate", "name"): lambda t: _name(t.candidate) if t.candidate else "",
+    ("requisition", "title"): lambda t: t.role.title if t.role else "",
+    ("requisition", "location"): lambda t: t.role.location if t.role else "",
+    ("requisition", "status"): lambda t: t.role.status_display if t.role else "",
+    ("requisition", "status_reason"): lambda t: (
+        t.facts.get("status_reason", t.role.status_reason) if t.role else ""
     ),
-    ("requisition", "status_reason"): lambda f: (
-        f.facts.get("status_reason", f.requisition.status_reason) if f.requisition else ""
+    ("application", "stage"): lambda t: (
+        (t.facts.get("stage") or t.stage_display) if t.stage is not None else ""
     ),
-    ("application", "stage"): lambda f: (
-        (f.facts.get("stage") or f.application.get_stage_display()) if f.application else ""
-    ),
-    ("application", "previous_stage"): lambda f: (
-        f.facts.get("previous_stage", "") if f.application else ""
+    ("application", "previous_stage"): lambda t: (
+        t.facts.get("previous_stage", "") if t.stage is not None else ""
     ),
 }
 
@@ -332,44 +418,44 @@ def _plain_subject(subject: str) -> tuple | None:
     return (*pieces, "".join(text))
 
 
-def _plain_words(plain: tuple, followup: FollowUp) -> str | None:
+def _plain_words(plain: tuple, task: TaskAbout) -> str | None:
     parts = []
     for i, piece in enumerate(plain):
         if i % 2 == 0:
             parts.append(piece)
             continue
-        value = piece(followup)
+        value = piece(task)
         if not isinstance(value, str):
             return None  # None or a number: the engine writes it its own way
         parts.append(value)
     return " ".join("".join(parts).split())
 
 
-def _task_words_rendered(followup: FollowUp) -> str:
-    about = followup.candidate or followup.hiring_leader
-    recruiter = followup.recruiter
+def _task_words_rendered(task: TaskAbout) -> str:
+    about = task.recipient
+    recruiter = task.recruiter
     context = {
-        "recipient": {"first_name": about.first_name, "name": about.name} if about else {},
+        "recipient": {"first_name": about[0], "name": _name(about)} if about else {},
         "recruiter": {
             "first_name": recruiter.first_name,
             "name": recruiter.name,
             "email": recruiter.email,
         },
     }
-    if followup.candidate:
+    if task.candidate:
         context["candidate"] = {
-            "first_name": followup.candidate.first_name,
-            "last_name": followup.candidate.last_name,
-            "name": followup.candidate.name,
+            "first_name": task.candidate[0],
+            "last_name": task.candidate[1],
+            "name": _name(task.candidate),
         }
-    if followup.requisition:
-        context |= _requisition_context(followup.requisition, facts=followup.facts)
-    if followup.application:
+    if task.role:
+        context |= _requisition_context(task.role.requisition(), facts=task.facts)
+    if task.stage is not None:
         context["application"] = {
-            "stage": followup.facts.get("stage") or followup.application.get_stage_display(),
-            "previous_stage": followup.facts.get("previous_stage", ""),
+            "stage": task.facts.get("stage") or task.stage_display,
+            "previous_stage": task.facts.get("previous_stage", ""),
         }
     try:
-        return render_subject(subject=followup.template.subject, context=context)
+        return render_subject(subject=task.template_subject, context=context)
     except TemplateProblem:
-        return followup.template.name
+        return task.template_name

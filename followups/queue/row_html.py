@@ -143,9 +143,9 @@ class RowWriter:
 
     @staticmethod
     def _followup_who(row) -> str:
-        if row.candidate:
-            return _who(row.candidate.pk, row.candidate.name, "")
-        return _who(None, "", row.hiring_leader.name if row.hiring_leader else None)
+        if row.candidate_id:
+            return _who(row.candidate_id, row.candidate_name, "")
+        return _who(None, "", row.leader_name)
 
     def _snooze(self, action: str, row_id: str) -> Markup:
         return snooze_menu(action, row_id, self.csrf_input, self.who)
@@ -203,21 +203,20 @@ class RowWriter:
                 f'<span class="badge badge--red">Not sent</span> {relative(row.created_at)}:'
                 " reach them another way"
             )
-        cadence = f" · from “{escape(row.cadence_step.cadence.name)}”" if row.cadence_step else ""
+        cadence = f" · from “{escape(row.cadence_name)}”" if row.cadence_name is not None else ""
         return f'<span class="badge badge--blue">Task</span> due {relative(row.due_at)}{cadence}'
 
     def _quiet_why(self, row) -> str:
-        candidate = row.candidate
         if row.automatic_note_at:
             then = (
                 "An automatic “where things stand” note goes "
                 f"{self.relative(row.automatic_note_at)} unless you get in touch first."
             )
-        elif candidate is not None and candidate.opted_out:
+        elif row.candidate_opted_out_at is not None:
             then = "They opted out of email: no automatic note will go, so get in touch yourself."
-        elif candidate is None or not candidate.email:
+        elif not row.candidate_email:
             then = "There is no email address for them: call, or add one."
-        elif row.application and row.application.stage == "sourced":
+        elif row.about.stage == "sourced":
             then = (
                 "Still at “sourced” for this role, so no automatic note: the first word is yours."
             )
@@ -229,8 +228,8 @@ class RowWriter:
     def task_row(self, row) -> str:
         row_id = row.row_id
         role = (
-            f' <span class="muted">· {escape(row.requisition.title)}</span>'
-            if row.requisition and self.section_key != "quiet"
+            f' <span class="muted">· {escape(row.requisition_title)}</span>'
+            if row.requisition_id and self.section_key != "quiet"
             else ""
         )
         checkin_id = row.key[13:] if self.section_key == "flags" else ""
@@ -246,12 +245,12 @@ class RowWriter:
             if review
             else ""
         )
-        talk = talk_links(row, row_id) if row.candidate or row.hiring_leader else ""
+        talk = talk_links(row, row_id) if row.candidate_id or row.hiring_leader_id else ""
         return (
             f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
             f"    {self._followup_who(row)}\n"
-            f'    <p class="queue-row__what">{escape(task_words(row))}{role}</p>\n'
+            f'    <p class="queue-row__what">{escape(task_words(row.about))}{role}</p>\n'
             f'    <p class="queue-row__why">{self._task_why(row)}</p>\n'
             "  </div>\n"
             f'  <div class="queue-row__actions">{done}\n'
@@ -302,10 +301,10 @@ class RowWriter:
 
     def bad_news_row(self, row) -> str:
         row_id = row.row_id
-        role = f": <strong>{escape(row.requisition.title)}</strong>" if row.requisition else ""
+        role = f": <strong>{escape(row.requisition_title)}</strong>" if row.requisition_id else ""
         if row.channel == "email":
             why = (
-                f'<span class="badge badge--purple">Waiting</span> “{escape(row.template.name)}”'
+                f'<span class="badge badge--purple">Waiting</span> “{escape(row.template_name)}”'
                 f" goes {self.relative(row.due_at)}. Would you rather tell them yourself?"
             )
             button = self._button(
@@ -317,7 +316,7 @@ class RowWriter:
         else:
             why = f'<span class="badge badge--red">Yours to tell</span> {escape(row.task_title)}'
             button = self._button(url("followups:today_task_done", row.pk), "Done", "d")
-        trigger = escape(row.cadence_step.cadence.get_trigger_display())
+        trigger = escape(row.trigger_display)
         return (
             f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'

@@ -12,15 +12,17 @@ five does.
 The queries are SQL, not the ORM: built with the ORM, they cost 30 ms of Python per page for a
 few milliseconds in PostgreSQL (recruitcrm/joined_rows.py). The rules of what enters each
 section are written once (QUEUE_*_SQL) and shared by a recruiter's queue and the team view.
-Rows that show only a few words (promises, leaders owed, roles past their forecast) are read as
-plain values; follow-up rows stay model instances, which the task's words are worked out from
-(followups.composing.task_words).
+Every row is read as plain values, the few words it shows: promises, leaders owed, roles past
+their forecast, and the follow-up rows with what their task's words read
+(followups.composing.TaskAbout), where model instances cost more to build than the statements
+took to run.
 """
 
 from __future__ import annotations
 
 import datetime
 import itertools
+import json
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -29,6 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from candidates.models import Application, Candidate, Commitment
+from followups.composing import TaskAbout, TaskRole
 from followups.models import (
     BookHealth,
     Cadence,
@@ -40,7 +43,7 @@ from followups.models import (
 )
 from followups.services.recurring import LOOKAHEAD
 from hiring_leaders.models import Company, HiringLeader, Requisition, TimeToFillForecast
-from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
+from recruitcrm.joined_rows import Prepared, Table, select_list
 from recruitcrm.models import User
 
 # Each section shows its most urgent five and links to the rest ("Show all 76"): with eight
@@ -267,13 +270,6 @@ class Steps:
     def ids_except(self, *triggers: str) -> list[int]:
         return [pk for pk, step in self.by_id.items() if step.cadence.trigger not in triggers]
 
-    def attach(self, row: FollowUp) -> None:
-        step = self.by_id.get(row.cadence_step_id)
-        if step is not None:
-            row.cadence_step = step
-            if row.template_id == step.template_id:
-                row.template = step.template
-
 
 # Only what the queue reads of them: which trigger each step answers, and for a row the
 # cadence's name and its template's name and subject (task words); a template's body, read on
@@ -407,20 +403,9 @@ QUIET_RANKED = f"""quiet_ranked AS (
         ) top
     )"""
 
-# What a row shows of the people and the role it is about, and what a task's words read
-# (followups.composing.task_words); the rest deferred, as .only() leaves it.
-CANDIDATE_SHOWN = ("first_name", "last_name", "email", "opted_out_at")
-LEADER_SHOWN = ("first_name", "last_name")
-ROLE_SHOWN = ("title", "location", "status", "status_reason", "company_id", "hiring_leader_id")
-
-FOLLOWUP_TABLES = (
-    Table(FollowUp, "f"),
-    Table(Candidate, "c", fields=CANDIDATE_SHOWN),
-    Table(HiringLeader, "l", fields=LEADER_SHOWN),
-    Table(Requisition, "r", fields=ROLE_SHOWN),
-    Table(Application, "a", fields=("stage",)),
-)
-# Prepared: planning this statement took longer than running it.
+# What a row shows of its follow-up, the people, the role, the cadence and the template, and
+# what its task's words read (followups.composing.TaskAbout): plain values, where each row was
+# up to seven model instances built for a few words.
 FOLLOWUP_ROWS_SQL = Prepared(
     "today_followups",
     generic=True,
@@ -433,24 +418,109 @@ FOLLOWUP_ROWS_SQL = Prepared(
         UNION ALL
         SELECT id, section, rank, section_count FROM quiet_ranked
     )
-    SELECT {select_list(FOLLOWUP_TABLES)},
-        ranked.section, ranked.section_count,
+    SELECT f.id, f.key, f.channel, f.due_at, f.created_at, cad.name, cad.trigger,
         (SELECT note.due_at FROM {FollowUp._meta.db_table} note
          WHERE note.candidate_id = f.candidate_id
            AND note.cadence_step_id = ANY(%(quiet_steps)s)
            AND note.audience = 'candidate' AND note.channel = 'email'
            AND note.state = 'scheduled'
-         ORDER BY note.due_at LIMIT 1) AS automatic_note_at
+         ORDER BY note.due_at LIMIT 1) AS automatic_note_at,
+        f.candidate_id, c.email, c.opted_out_at, f.hiring_leader_id, f.requisition_id,
+        f.application_id,
+        f.task_title, t.name, t.subject, f.facts,
+        c.first_name, c.last_name, l.first_name, l.last_name,
+        r.title, r.location, r.status, r.status_reason, r.company_id, r.hiring_leader_id,
+        a.stage, ranked.section, ranked.section_count
     FROM every_ranked ranked
     JOIN {FollowUp._meta.db_table} f ON f.id = ranked.id
     LEFT JOIN {Candidate._meta.db_table} c ON c.id = f.candidate_id
     LEFT JOIN {HiringLeader._meta.db_table} l ON l.id = f.hiring_leader_id
     LEFT JOIN {Requisition._meta.db_table} r ON r.id = f.requisition_id
     LEFT JOIN {Application._meta.db_table} a ON a.id = f.application_id
+    LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = f.template_id
+    LEFT JOIN {CadenceStep._meta.db_table} s ON s.id = f.cadence_step_id
+    LEFT JOIN {Cadence._meta.db_table} cad ON cad.id = s.cadence_id
     WHERE ranked.rank BETWEEN %(first)s AND %(last)s
     ORDER BY ranked.section, ranked.rank
 """,
 )
+
+_TRIGGER_LABELS = dict(Trigger.choices)
+
+
+@dataclass(slots=True)
+class FollowUpDue:
+    """A follow-up in the queue (a task, a flag, a failed send, a quiet candidate, bad news
+    waiting): the few words its row shows and what its task's words read, as plain values."""
+
+    pk: int
+    key: str
+    channel: str
+    due_at: datetime.datetime
+    created_at: datetime.datetime
+    cadence_name: str | None
+    cadence_trigger: str | None
+    automatic_note_at: datetime.datetime | None
+    candidate_id: int | None
+    candidate_email: str | None
+    candidate_opted_out_at: datetime.datetime | None
+    hiring_leader_id: int | None
+    requisition_id: int | None
+    application_id: int | None
+    about: TaskAbout
+
+    @property
+    def row_id(self) -> str:
+        return f"task-{self.pk}"
+
+    @property
+    def task_title(self) -> str:
+        return self.about.task_title
+
+    @property
+    def template_name(self) -> str:
+        return self.about.template_name
+
+    @property
+    def facts(self) -> dict:
+        return self.about.facts
+
+    @property
+    def candidate_name(self) -> str:
+        return f"{self.about.candidate[0]} {self.about.candidate[1]}".strip()
+
+    @property
+    def leader_name(self) -> str | None:
+        """None when the row is about no hiring leader."""
+        leader = self.about.leader
+        return f"{leader[0]} {leader[1]}".strip() if leader else None
+
+    @property
+    def requisition_title(self) -> str | None:
+        return self.about.role.title if self.about.role else None
+
+    @property
+    def trigger_display(self) -> str:
+        return _TRIGGER_LABELS.get(self.cadence_trigger, self.cadence_trigger)
+
+
+def _followup_due(values: tuple, recruiter: User) -> FollowUpDue:
+    """A FollowUpDue from a FOLLOWUP_ROWS_SQL row (its section and count aside)."""
+    *shown, title, template_name, subject, facts = values[:18]
+    candidate_id, leader_id, requisition_id = shown[8], shown[11], shown[12]
+    c_first, c_last, l_first, l_last, *role, stage = values[18:29]
+    about = TaskAbout(
+        task_title=title,
+        template_name=template_name or "",
+        template_subject=subject or "",
+        recruiter=recruiter,
+        facts=json.loads(facts),
+        candidate=(c_first, c_last) if candidate_id else None,
+        leader=(l_first, l_last) if leader_id else None,
+        role=TaskRole(requisition_id, *role) if requisition_id else None,
+        stage=stage,
+    )
+    return FollowUpDue(*shown, about=about)
 
 
 def _queue_params(
@@ -491,21 +561,13 @@ def followup_sections(
         count_up_to=quiet_up_to + 1 if quiet_up_to is not None else None,
     )
     sections: dict[str, Section] = {}
-    for (row, candidate, leader, requisition, application), extra in joined_rows(
-        FOLLOWUP_ROWS_SQL,
-        params,
-        FOLLOWUP_TABLES,
-        ("section", "section_count", "automatic_note_at"),
-    ):
-        row.candidate, row.hiring_leader = candidate, leader
-        row.requisition, row.application = requisition, application
-        row.recruiter = recruiter
-        row.automatic_note_at = extra["automatic_note_at"]
-        row.row_id = f"task-{row.pk}"
-        steps.attach(row)
-        section = sections.setdefault(extra["section"], Section(info=_info(extra["section"])))
-        section.rows.append(row)
-        section.count = extra["section_count"]
+    with connection.cursor() as cursor:
+        FOLLOWUP_ROWS_SQL.execute(cursor, params)
+        for values in cursor.fetchall():
+            key, count = values[-2:]
+            section = sections.setdefault(key, Section(info=_info(key)))
+            section.rows.append(_followup_due(values, recruiter))
+            section.count = count
     quiet = sections.get("quiet")
     if quiet is not None and quiet_up_to is not None and quiet.count > quiet_up_to:
         quiet.count, quiet.more_than = quiet_up_to, True
@@ -943,11 +1005,6 @@ def queue_section(
     else:
         found = followup_sections(recruiter=recruiter, now=now, who=who, ranks=ranks)
     return found.get(key) or Section(info=_info(key))
-
-
-def person_of(row) -> Candidate | HiringLeader | None:
-    """Who a queue row is about: the candidate first, else the hiring leader."""
-    return getattr(row, "candidate", None) or getattr(row, "hiring_leader", None)
 
 
 # ---------- the team view ----------

@@ -17,9 +17,17 @@ from candidates.models import Application, Candidate, Commitment
 from followups import composing
 from followups.models import Cadence, CadenceStep, FollowUp, MessageTemplate
 from followups.queue import row_html
-from followups.queue.selectors import LeaderOwed, Overrun, PromiseDue, Section, SectionInfo
+from followups.queue.selectors import (
+    FollowUpDue,
+    LeaderOwed,
+    Overrun,
+    PromiseDue,
+    Section,
+    SectionInfo,
+)
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.jinja2 import Relative
+from recruitcrm.models import User
 
 CSRF = Markup('<input type="hidden" name="csrfmiddlewaretoken" value="t">')
 
@@ -80,7 +88,7 @@ def _macros():
         post_button=row_html.post_button,
         snooze_menu=row_html.snooze_menu,
         talk_links=row_html.talk_links,
-        task_words=composing.task_words,
+        task_words=lambda task: composing.task_words(composing.TaskAbout.of(task)),
     )
     source = (Path(__file__).parent / "queue_rows_macros.html").read_text()
     return env.from_string(
@@ -110,10 +118,33 @@ def _task(pk, *, candidate=None, leader=None, role=None, application=None, **fie
         hiring_leader=leader,
         requisition=role,
         application=application,
+        recruiter=User(first_name="Rae"),
         **fields,
     )
     task.row_id, task.automatic_note_at = f"task-{pk}", None
     return task
+
+
+def _due(task: FollowUp) -> FollowUpDue:
+    """The row Today's statement reads for this follow-up, as the macro read it from models."""
+    step, candidate = task.cadence_step, task.candidate
+    return FollowUpDue(
+        task.pk,
+        task.key,
+        task.channel,
+        task.due_at,
+        task.created_at,
+        step and step.cadence.name,
+        step and step.cadence.trigger,
+        task.automatic_note_at,
+        task.candidate_id,
+        candidate and candidate.email,
+        candidate and candidate.opted_out_at,
+        task.hiring_leader_id,
+        task.requisition_id,
+        task.application_id,
+        about=composing.TaskAbout.of(task),
+    )
 
 
 def _task_rows():
@@ -250,7 +281,8 @@ def test_the_rows_are_written_as_the_macros_wrote_them(who):
         "overrun": _overrun_rows(),
     }
     for key, rows in sections.items():
-        section = Section(info=SectionInfo(key, "", ""), rows=rows)
+        read = [_due(row) for row in rows] if isinstance(rows[0], FollowUp) else rows
+        section = Section(info=SectionInfo(key, "", ""), rows=read)
         written = row_html.queue_rows(section, who, CSRF, relative, THEMES)
         if key == "leaders":
             rows = [_as_the_macro_read_it(row) for row in rows]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from candidates.models import Activity, Commitment
 from followups import services
+from followups.composing import TaskAbout
 from followups.models import Cadence, FollowUp, Snooze, Trigger
 from followups.queue import selectors
 from followups.queue import services as queue_services
@@ -77,6 +78,10 @@ def quiet_candidate(me, *, silent_days=8, stage="screened", **fields):
 
 def section(queue, key):
     return queue.section(key)
+
+
+def task_ids(queue) -> list[int]:
+    return [row.pk for row in queue.section("tasks").rows]
 
 
 def test_the_page_renders_for_a_recruiter_with_nothing_to_do(signed_in):
@@ -166,9 +171,10 @@ class TestSections:
 
         assert set(in_order) == silent
         assert quiet.count == 7
-        assert [row.candidate for row in quiet.rows] == in_order[: selectors.ROWS_SHOWN]
-        assert [row.candidate for row in first_page.rows] == in_order[:4]
-        assert [row.candidate for row in second_page.rows] == in_order[4:]
+        in_order = [candidate.pk for candidate in in_order]
+        assert [row.candidate_id for row in quiet.rows] == in_order[: selectors.ROWS_SHOWN]
+        assert [row.candidate_id for row in first_page.rows] == in_order[:4]
+        assert [row.candidate_id for row in second_page.rows] == in_order[4:]
         assert second_page.count == 7
 
     def test_today_counts_quiet_candidates_up_to_a_cap_and_their_page_counts_all(
@@ -200,11 +206,11 @@ class TestSections:
         assert [t.pk for t in queue.section("tasks").rows] == [busy["task"].pk]
         assert [t.pk for t in queue.section("failed").rows] == [busy["failed"].pk]
         (quiet,) = queue.section("quiet").rows
-        assert quiet.candidate == busy["quiet"]
+        assert quiet.candidate_id == busy["quiet"].pk
         assert quiet.automatic_note_at is not None
         assert [r.pk for r in queue.section("leaders").rows] == [busy["owed"].pk]
         (news,) = queue.section("bad_news").rows
-        assert news.candidate == busy["rejected"].candidate
+        assert news.candidate_id == busy["rejected"].candidate_id
         assert [s.key for s in queue.sections] == list(selectors.SECTION_KEYS)
         assert {s.key: s.count for s in queue.sections} == {
             "overdue": 2,
@@ -264,11 +270,36 @@ class TestSections:
         everything = text(signed_in.get(reverse("followups:today_section", args=["overdue"])))
         assert everything.count("data-row>") == selectors.ROWS_SHOWN + 5
 
+    def test_a_follow_up_rows_words_and_links_read_what_its_follow_up_says(self, me, busy):
+        queue = selectors.queue_for(recruiter=me)
+        keys = ("flags", "tasks", "failed", "quiet", "bad_news")
+        rows = [row for key in keys for row in queue.section(key).rows]
+
+        assert len(rows) == len(keys)
+        for row in rows:
+            followup = FollowUp.objects.get(pk=row.pk)
+            assert row.about == TaskAbout.of(followup)
+            assert (row.key, row.channel, row.due_at, row.created_at) == (
+                followup.key,
+                followup.channel,
+                followup.due_at,
+                followup.created_at,
+            )
+            assert (row.hiring_leader_id, row.requisition_id, row.application_id) == (
+                followup.hiring_leader_id,
+                followup.requisition_id,
+                followup.application_id,
+            )
+            step = followup.cadence_step
+            assert (row.cadence_name, row.cadence_trigger) == (
+                (step.cadence.name, step.cadence.trigger) if step else (None, None)
+            )
+
     def test_a_task_due_later_this_week_waits_until_its_day(self, me, busy):
-        assert busy["not_yet"] not in selectors.queue_for(recruiter=me).section("tasks").rows
+        assert busy["not_yet"].pk not in task_ids(selectors.queue_for(recruiter=me))
         with time_machine.travel(timezone.now() + days(5)):
-            later = selectors.queue_for(recruiter=me).section("tasks").rows
-        assert busy["not_yet"] in later
+            later = task_ids(selectors.queue_for(recruiter=me))
+        assert busy["not_yet"].pk in later
 
     def test_the_health_line_counts_the_recruiters_own_book(self, me, busy):
         heard = quiet_candidate(me, silent_days=2)
@@ -370,9 +401,9 @@ class TestActions:
             assert local.weekday() == 0  # next Monday
         else:
             assert local.date() == timezone.localdate() + days(back_in_days)
-        assert task not in selectors.queue_for(recruiter=me).section("tasks").rows
+        assert task.pk not in task_ids(selectors.queue_for(recruiter=me))
         with time_machine.travel(task.due_at + datetime.timedelta(minutes=1)):
-            assert task in selectors.queue_for(recruiter=me).section("tasks").rows
+            assert task.pk in task_ids(selectors.queue_for(recruiter=me))
 
     def test_a_snooze_without_a_date_is_refused_and_changes_nothing(self, signed_in, busy):
         task = busy["task"]
@@ -503,7 +534,8 @@ class TestActions:
         assert not Commitment.objects.filter(description="Too late").exists()
 
     def test_telling_bad_news_in_person_cancels_the_automatic_note(self, me, signed_in, busy):
-        (news,) = selectors.queue_for(recruiter=me).section("bad_news").rows
+        (row,) = selectors.queue_for(recruiter=me).section("bad_news").rows
+        news = FollowUp.objects.get(pk=row.pk)
 
         response = signed_in.post(reverse("followups:today_bad_news_told", args=[news.pk]), **HTMX)
 
