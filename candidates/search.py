@@ -763,17 +763,7 @@ def _walk_sql(
     cap: int,
 ) -> Prepared:
     keys = [key.sql for key in SORTS[keys_of].keys]
-    conditions = ["true"]
-    if owner:
-        conditions.append("c.owner_id = %(owner)s")
-    if quiet:
-        conditions.append(
-            "(c.last_contacted_at < %(cutoff)s"
-            " OR (c.last_contacted_at IS NULL AND c.created_at < %(cutoff)s))"
-        )
-    if opted_out is not None:
-        conditions.append(f"c.opted_out_at IS {'NOT NULL' if opted_out else 'NULL'}")
-    matches = " AND ".join(conditions)
+    matches = _unnarrowed_where(owner=owner, quiet=quiet, opted_out=opted_out)
     beyond = matches
     if from_boundary:
         bound = ", ".join(f"%(key_{n})s" for n in range(len(keys)))
@@ -812,6 +802,21 @@ def _walk_sql(
         """,
         generic=True,
     )
+
+
+def _unnarrowed_where(*, owner: bool, quiet: bool, opted_out: bool | None) -> str:
+    """candidate_search's owner, quiet and opted-out conditions, as SQL over `c`."""
+    conditions = ["true"]
+    if owner:
+        conditions.append("c.owner_id = %(owner)s")
+    if quiet:
+        conditions.append(
+            "(c.last_contacted_at < %(cutoff)s"
+            " OR (c.last_contacted_at IS NULL AND c.created_at < %(cutoff)s))"
+        )
+    if opted_out is not None:
+        conditions.append(f"c.opted_out_at IS {'NOT NULL' if opted_out else 'NULL'}")
+    return " AND ".join(conditions)
 
 
 ROW_FIELDS = (
