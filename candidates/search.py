@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, Greatest, Reverse
 from django.utils import timezone
 
-from candidates import keyset
+from candidates import keyset, name_prefixes
 from candidates.keyset import KeyPart
 from candidates.models import (
     NEVER_CONTACTED,
@@ -664,6 +664,16 @@ def candidate_list_page(
     now: datetime.datetime | None = None,
 ) -> CandidatePage:
     sort = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    if _walks_a_window(filters, sort) and name_prefixes.serves(filters.query):
+        seek, found = name_prefixes.page(
+            filters.query,
+            sort=sort,
+            after=after,
+            before=before,
+            per_page=CANDIDATES_PER_PAGE,
+            cap=COUNT_CAP + 1,
+        )
+        return _page(_Found(seek), sort, min(found, COUNT_CAP), found > COUNT_CAP)
     if _walks_unnarrowed(filters):
         found = _walked(filters, sort, after, before, now)
         total, more_than = min(found.total, COUNT_CAP), found.total > COUNT_CAP

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from candidates import search, selectors
+from candidates import name_prefixes, search, selectors
 from candidates.models import Application, Tag
 from candidates.search import CandidateFilters, candidate_list_page
 from tests.candidates.factories import (
@@ -36,9 +36,14 @@ def small_pages(monkeypatch):
     monkeypatch.setattr(search, "CANDIDATES_PER_PAGE", 3)
 
 
-@pytest.fixture(params=[search.WALK, search.WINDOW, search.COLLECT])
+@pytest.fixture(params=[search.WALK, search.WINDOW, search.COLLECT, "name prefixes"])
 def either_plan(request, monkeypatch):
-    """Run a test every way the list can fetch a selective search (see search._plan)."""
+    """Run a test every way the list can fetch a selective search (see search._plan), and
+    from the table of name prefixes where it serves (one short word; name_prefixes.py)."""
+    if request.param == "name prefixes":
+        yield request.param
+        return
+    monkeypatch.setattr(name_prefixes, "serves", lambda query: False)
     real = search._plan
     decided = []
 
