@@ -52,7 +52,10 @@ class Mailbox:
     messages: list[email.message.Message] = field(default_factory=list)
     # Each accepted message exactly as it crossed the wire (after the DATA command).
     raw: list[bytes] = field(default_factory=list)
-    refuse_until: float = 0.0  # time.monotonic() before which DATA gets 421
+    # DATA gets 421 for this many seconds from the first DATA command: counted from the first
+    # message, not from the test's start, so a worker slow to boot still meets the refusals.
+    refuse_for: float = 0.0
+    refusing_since: float | None = None
     black_holes: set[str] = field(default_factory=set)  # recipients whose RCPT never answers
     refused: int = 0
     # Every RCPT command by address, and every message's data by Message-ID, kept or not: what
@@ -90,9 +93,7 @@ class Mailbox:
         if late:
             await asyncio.sleep(self.late_by)
             return "451 4.3.0 Took too long, nothing kept: try again later"
-        if time.monotonic() < self.refuse_until:
-            with self.lock:
-                self.refused += 1
+        if self._refusing():
             return "421 4.3.2 Service not available, try again later"
         if self.hang_up_after_data:
             asyncio.get_running_loop().call_later(0.05, server.transport.close)
@@ -101,6 +102,17 @@ class Mailbox:
             self.messages.append(message)
             self.raw.append(envelope.original_content or envelope.content)
         return "250 2.0.0 Message accepted for delivery"
+
+    def _refusing(self) -> bool:
+        with self.lock:
+            if not self.refuse_for:
+                return False
+            now = time.monotonic()
+            if self.refusing_since is None:
+                self.refusing_since = now
+            refusing = now < self.refusing_since + self.refuse_for
+            self.refused += refusing
+            return refusing
 
     def message_ids(self) -> Counter:
         with self.lock:

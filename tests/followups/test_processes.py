@@ -171,7 +171,7 @@ def test_an_smtp_server_answering_421_for_a_while_loses_nothing_and_duplicates_n
 ):
     mailbox, _ = sink
     ids = harness.due_followups(150, recipients=30)
-    mailbox.refuse_until = time.monotonic() + 6
+    mailbox.refuse_for = 6
     cluster.start_worker()
     cluster.start_beat()
     harness.wait_until(lambda: sent_count(ids) == len(ids), timeout=120, cluster=cluster)
