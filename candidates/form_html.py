@@ -92,6 +92,15 @@ def _written_field(field: forms.BoundField, label: str) -> Markup:
     )
 
 
+def form_errors(form: forms.Form) -> Markup:
+    """`form|form_errors`: what is wrong with the form as a whole (not one field), in an alert;
+    nothing when all is well."""
+    problems = form.non_field_errors()
+    if not problems:
+        return Markup("")
+    return Markup(f'<div class="alert" role="alert">{Markup(" ").join(problems)}</div>')
+
+
 @_kept
 def radio_labels(field: forms.BoundField) -> Markup:
     """`field|radio_labels`: a RadioSelect's buttons, each in its own label."""

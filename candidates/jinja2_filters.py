@@ -6,8 +6,9 @@ import functools
 
 from markupsafe import Markup, escape
 
-from candidates.form_html import choices, control, field_block, radio_labels
+from candidates.form_html import choices, control, field_block, form_errors, radio_labels
 from candidates.models import Activity, PassReason
+from candidates.page_html import checkin_placements, pipeline_rows
 
 
 def pass_reasons(application_id) -> list[tuple[str, str]]:
@@ -107,8 +108,11 @@ FILTERS = {
     "control": control,
     "choices": choices,
     "field_block": field_block,
+    "form_errors": form_errors,
     "radio_labels": radio_labels,
     "pass_reasons": pass_reasons,
     "timeline_rows": timeline_rows,
+    "pipeline_rows": pipeline_rows,
+    "checkin_placements": checkin_placements,
     "candidate_rows": candidate_rows,
 }

@@ -59,21 +59,21 @@ def _app_auto_id(application_pk: int) -> str:
 class PipelineRow:
     """One application on the candidate page, with the forms that act on it."""
 
-    application: Application
+    application: selectors.PipelineEntry
     move: MoveStageForm | None = None
     close: CloseApplicationForm | None = None
     reopen: ReopenApplicationForm | None = None
     failed: str = ""
 
 
-def _next_stage(application: Application) -> str:
+def _next_stage(application: selectors.PipelineEntry) -> str:
     stages = Application.Stage.values
     return stages[min(stages.index(application.stage) + 1, len(stages) - 1)]
 
 
 def _pipeline_rows(candidate: Candidate, bound: dict[int, dict]) -> list[PipelineRow]:
     rows = []
-    for application in candidate.applications.all():
+    for application in candidate.pipeline:
         failed = bound.get(application.pk, {})
         auto_id = _app_auto_id(application.pk)
         row = PipelineRow(application, failed=next(iter(failed), ""))

@@ -35,7 +35,7 @@ from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddre
 from followups.selectors import CANDIDATE_TASKS_SHOWN, CHECKIN_ANSWERS_JSON
 from followups.services import message_preview, message_send_problem
 from hiring_leaders.models import Company, HiringLeader, Requisition
-from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
+from recruitcrm.joined_rows import Prepared, Table, select_list
 from recruitcrm.models import User
 
 # The candidate list's page size (its reads are in search.py; the benchmark reads this one).
@@ -299,50 +299,89 @@ def split_tag_names(joined: str | None) -> list[str]:
     return sorted(joined.split(TAG_SEPARATOR), key=str.lower) if joined else []
 
 
+@dataclass(slots=True)
+class PipelineEntry:
+    """One of the candidate's applications as the candidate page shows it, with its role, the
+    role's company and the placement of a hire, read as plain values: the page only shows them
+    (four model instances an application cost more to build than its lines took to write), and
+    an action on one reads the application again."""
+
+    pk: int
+    requisition_id: int
+    stage: str
+    outcome: str
+    close_reason: str
+    stage_changed_at: datetime.datetime
+    hired_at: datetime.datetime | None
+    requisition_title: str
+    requisition_status: str
+    company_name: str
+    # The placement's, None before a hire.
+    placement_id: int | None
+    start_date: datetime.date | None
+    fell_through_at: datetime.datetime | None
+
+    # The model's own rule for an open application, read from these values.
+    Outcome = Application.Outcome
+    is_active = Application.is_active
+
+
+# PipelineEntry's fields, in its order, from the candidate's statement.
+PIPELINE_COLUMNS = (
+    "a.id",
+    "a.requisition_id",
+    "a.stage",
+    "a.outcome",
+    "a.close_reason",
+    "a.stage_changed_at",
+    "a.hired_at",
+    "r.title",
+    "r.status",
+    "co.name",
+    "p.id",
+    "p.start_date",
+    "p.fell_through_at",
+)
+
+
 def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     """A candidate a recruiter may open, with what the detail page shows alongside it: owner,
-    tags, applications (role, company, placement), open promises, the placements' check-in
-    answers and the follow-ups still to happen, in one statement.
+    tags, applications (role, company, placement) as `candidate.pipeline`, open promises, the
+    placements' check-in answers and the follow-ups still to happen, in one statement.
 
     Candidates are a team asset in an agency: every recruiter may open every candidate.
     Hiring leaders never reach this (the views admit recruiters and admins only).
     """
-    candidate = None
-    applications = []
-    for (row, owner, application, requisition, company, placement), extras in joined_rows(
-        CANDIDATE_SQL,
-        {
-            "pk": pk,
-            "separator": TAG_SEPARATOR,
-            "open": Commitment.Status.OPEN,
-            "scheduled": FollowUp.State.SCHEDULED,
-            "task": Channel.TASK,
-            "email": Channel.EMAIL,
-            "tasks": CANDIDATE_TASKS_SHOWN + 1,
-            "emails": SCHEDULED_SHOWN + 1,
-        },
-        CANDIDATE_TABLES,
-        ("tag_string", "promises", "checkin_answers", "waiting_followups"),
-    ):
-        if candidate is None:
-            candidate = row
-            candidate.tag_string = extras["tag_string"]
-            # As JSON arrays; followups.selectors.candidate_placement_checkins reads them.
-            candidate.checkin_answers = extras["checkin_answers"]
-            # As JSON text, decoded once (each application's row repeats it) by
-            # candidate_waiting_followups.
-            candidate.waiting_followups = extras["waiting_followups"]
-            _cache(candidate, owner=owner)
-            commitments = [_promise(values, candidate) for values in extras["promises"] or ()]
-        if application is not None:
-            _cache(requisition, company=company)
-            _cache(application, candidate=candidate, requisition=requisition, placement=placement)
-            if placement is not None:
-                _cache(placement, application=application)
-            applications.append(application)
-    if candidate is None:
+    params = {
+        "pk": pk,
+        "separator": TAG_SEPARATOR,
+        "open": Commitment.Status.OPEN,
+        "scheduled": FollowUp.State.SCHEDULED,
+        "task": Channel.TASK,
+        "email": Channel.EMAIL,
+        "tasks": CANDIDATE_TASKS_SHOWN + 1,
+        "emails": SCHEDULED_SHOWN + 1,
+    }
+    with connection.cursor() as cursor:
+        CANDIDATE_SQL.execute(cursor, params)
+        rows = cursor.fetchall()
+    if not rows:
         raise Http404("No Candidate matches the given query.")
-    _prefetched(candidate, applications=applications, commitments=commitments)
+    # The candidate's columns (and what rides with them) repeat on each application's row.
+    first = rows[0]
+    candidate_table, owner_table = CANDIDATE_TABLES
+    owner_at = len(candidate_table.attnames)
+    extras_at = owner_at + len(owner_table.attnames)
+    pipeline_at = extras_at + 4
+    candidate = candidate_table.load(first[:owner_at])
+    _cache(candidate, owner=owner_table.load(first[owner_at:extras_at]))
+    candidate.tag_string, promises, candidate.checkin_answers, candidate.waiting_followups = first[
+        extras_at:pipeline_at
+    ]
+    # (The answers as JSON arrays, read by followups.selectors.candidate_placement_checkins; the
+    # follow-ups as JSON text, decoded by candidate_waiting_followups.)
+    candidate.pipeline = [PipelineEntry(*row[pipeline_at:]) for row in rows if row[pipeline_at]]
+    _prefetched(candidate, commitments=[_promise(values, candidate) for values in promises or ()])
     candidate.tag_list = tag_names(candidate)
     return candidate
 
@@ -368,48 +407,18 @@ def _related_model(instance: Model, name: str) -> type[Model]:
     return instance._meta.get_field(name).related_model
 
 
-# What the page shows of the rows around the candidate (the owner's name, a role's title,
-# company and status, a placement's dates): the requisition's intake notes, a user's password
-# hash and the like are neither sent nor decoded on every visit.
+# The candidate and what the page shows of its owner (the name): a user's password hash and
+# the like are neither sent nor decoded on every visit. The applications are PIPELINE_COLUMNS.
 _USER_NAME = ("username", "first_name", "last_name")
-CANDIDATE_TABLES = (
-    Table(Candidate, "c"),
-    Table(User, "o", _USER_NAME),
-    Table(Application, "a"),
-    Table(Requisition, "r", ("title", "company_id", "status")),
-    Table(Company, "co", ("name",)),
-    Table(Placement, "p", ("application_id", "start_date", "fell_through_at")),
-)
-WAITING_TABLES = (
-    Table(
-        FollowUp,
-        "f",
-        (
-            "key",
-            "template_id",
-            "audience",
-            "channel",
-            "candidate_id",
-            "hiring_leader_id",
-            "recruiter_id",
-            "requisition_id",
-            "task_title",
-            "due_at",
-            "state",
-        ),
-    ),
-    Table(MessageTemplate, "t", ("name",)),
-    Table(User, "u", _USER_NAME),
-    Table(Requisition, "r", ("title",)),
-    Table(HiringLeader, "l", ("first_name", "last_name")),
-)
-# Where a follow-up's due time sits in its array (JSON brings it as text).
-_WAITING_DUE = WAITING_TABLES[0].attnames.index("due_at")
+CANDIDATE_TABLES = (Table(Candidate, "c"), Table(User, "o", _USER_NAME))
 # The candidate's scheduled follow-ups (a handful), numbered per channel in one scan (PostgreSQL
 # plans it in half the time of a UNION of two limited reads joined back to the table), the first
 # few of each channel as one JSON array a follow-up, soonest first.
 WAITING_JSON = f"""
-    SELECT json_agg(json_build_array({select_list(WAITING_TABLES)}) ORDER BY f.due_at, f.id)
+    SELECT json_agg(json_build_array(
+        f.id, f.channel, f.audience, f.key, f.task_title, f.due_at, f.recruiter_id,
+        t.name, u.first_name, u.last_name, u.username, r.title, l.first_name, l.last_name
+    ) ORDER BY f.due_at, f.id)
     FROM (
         SELECT *, row_number() OVER (PARTITION BY channel ORDER BY due_at, id) AS place
         FROM {FollowUp._meta.db_table}
@@ -439,7 +448,8 @@ CANDIDATE_SQL = Prepared(
          WHERE ct.candidate_id = c.id) AS tag_string,
         promised.found,
         answered.found,
-        waiting.found::text
+        waiting.found::text,
+        {", ".join(PIPELINE_COLUMNS)}
     FROM {Candidate._meta.db_table} c
     JOIN {User._meta.db_table} o ON o.id = c.owner_id
     CROSS JOIN LATERAL (
@@ -597,20 +607,41 @@ def candidate_open_commitments(*, candidate: Candidate) -> list[Commitment]:
     return list(candidate.commitments.all())
 
 
-def candidate_scheduled_emails(*, candidate: Candidate) -> tuple[list[FollowUp], bool]:
+def candidate_scheduled_emails(*, candidate: Candidate) -> tuple[list[WaitingFollowUp], bool]:
     """Emails still to go to or about this candidate, soonest first (tasks have their own
     list): the first few and whether there are more."""
     waiting = candidate_waiting_followups(candidate=candidate)
     return waiting.emails, waiting.more_emails
 
 
+@dataclass(slots=True)
+class WaitingFollowUp:
+    """A task or an email still to happen about the candidate, read as plain values (it is only
+    shown): what it is, for whom, about which role, when."""
+
+    pk: int
+    channel: str
+    audience: str
+    task_title: str
+    due_at: datetime.datetime
+    recruiter_id: int | None
+    template_name: str
+    # Names as User.name and HiringLeader.name say them; "" where there is nobody.
+    recruiter_name: str
+    leader_name: str
+    # None when the follow-up is about no role.
+    requisition_title: str | None
+    is_checkin_flag: bool
+    is_one_off: bool
+
+
 @dataclass
 class WaitingFollowUps:
     """What is still to happen about a candidate: tasks in a recruiter's queue and emails."""
 
-    tasks: list[FollowUp]
+    tasks: list[WaitingFollowUp]
     more_tasks: bool
-    emails: list[FollowUp]
+    emails: list[WaitingFollowUp]
     more_emails: bool
 
 
@@ -619,18 +650,7 @@ def candidate_waiting_followups(*, candidate: Candidate) -> WaitingFollowUps:
     and whether there are more: read with the candidate (`candidate_for_recruiter`), no query."""
     found = {Channel.TASK: [], Channel.EMAIL: []}
     for values in json.loads(candidate.waiting_followups or "[]"):
-        values[_WAITING_DUE] = datetime.datetime.fromisoformat(values[_WAITING_DUE])
-        followup, template, recruiter, requisition, leader = _split(values, WAITING_TABLES)
-        _cache(
-            followup,
-            candidate=candidate,
-            template=template,
-            recruiter=recruiter,
-            requisition=requisition,
-            hiring_leader=leader,
-        )
-        followup.is_checkin_flag = followup.key.startswith("checkin-flag:")
-        followup.is_one_off = followup.key.startswith("one-off:")
+        followup = _waiting(*values)
         found[followup.channel].append(followup)
     tasks, emails = found[Channel.TASK], found[Channel.EMAIL]
     return WaitingFollowUps(
@@ -641,18 +661,28 @@ def candidate_waiting_followups(*, candidate: Candidate) -> WaitingFollowUps:
     )
 
 
-def _split(values: list, tables: tuple[Table, ...]) -> list[Model | None]:
-    """The instances one row of `tables`' columns describes (None where an outer join found
-    nothing), as joined_rows reads them."""
-    instances, start = [], 0
-    for table in tables:
-        width = len(table.attnames)
-        instances.append(table.load(values[start : start + width]))
-        start += width
-    return instances
+def _waiting(
+    pk, channel, audience, key, task_title, due_at, recruiter_id, template_name, *names
+) -> WaitingFollowUp:
+    """A follow-up from its JSON array (WAITING_JSON)."""
+    first_name, last_name, username, requisition_title, leader_first, leader_last = names
+    return WaitingFollowUp(
+        pk=pk,
+        channel=channel,
+        audience=audience,
+        task_title=task_title,
+        due_at=datetime.datetime.fromisoformat(due_at),
+        recruiter_id=recruiter_id,
+        template_name=template_name or "",
+        recruiter_name=person_name(first_name, last_name, username),
+        leader_name=f"{leader_first or ''} {leader_last or ''}".strip(),
+        requisition_title=requisition_title,
+        is_checkin_flag=key.startswith("checkin-flag:"),
+        is_one_off=key.startswith("one-off:"),
+    )
 
 
 def requisitions_to_add(*, viewer: User, candidate: Candidate) -> list[Requisition]:
     """The viewer's open and on-hold requisitions the candidate is not already active in."""
-    active_in = {a.requisition_id for a in candidate.applications.all() if a.is_active}
+    active_in = {entry.requisition_id for entry in candidate.pipeline if entry.is_active}
     return [r for r in requisition_choices(viewer=viewer) if r.pk not in active_in]

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.paginator import Page, Paginator
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Count,
     F,
@@ -29,6 +29,9 @@ from followups.models import (
     Weekday,
 )
 from hiring_leaders.models import HiringLeader
+
+if TYPE_CHECKING:
+    from candidates.selectors import PipelineEntry
 
 
 def checkin_for_token(*, token: str) -> FollowUp:
@@ -184,57 +187,53 @@ CANDIDATE_TASKS_SHOWN = 20
 
 @dataclass
 class PlacementCheckIns:
-    placement: Placement
-    application: Application
-    responses: list[CheckInResponse]
+    """A hire (the application, with its placement's dates) and its check-in answers."""
+
+    application: PipelineEntry
+    responses: list[CheckInAnswer]
 
 
 def candidate_placement_checkins(*, candidate: Candidate) -> list[PlacementCheckIns]:
     """Each of the candidate's placements with its check-in answers, newest first.
 
-    Placements come from the applications `candidate_for_recruiter` already loaded, and the
-    answers with them (`candidate.checkin_answers`, CHECKIN_ANSWERS_JSON's arrays): no query.
+    Placements come from the applications `candidate_for_recruiter` already read
+    (`candidate.pipeline`), and the answers with them (`candidate.checkin_answers`,
+    CHECKIN_ANSWERS_JSON's arrays): no query.
     """
-    placed = []
-    for application in candidate.applications.all():
-        placement = getattr(application, "placement", None)
-        if placement is not None:
-            placed.append(PlacementCheckIns(placement, application, []))
-    if not placed:
+    by_placement = {
+        entry.placement_id: PlacementCheckIns(entry, [])
+        for entry in candidate.pipeline
+        if entry.placement_id is not None
+    }
+    if not by_placement:
         return []
-    by_placement = {item.placement.pk: item for item in placed}
     for values in candidate.checkin_answers or ():
         answer = checkin_answer(values)
         by_placement[answer.placement_id].responses.append(answer)
-    return sorted(placed, key=lambda item: item.placement.start_date, reverse=True)
+    return sorted(by_placement.values(), key=lambda item: item.application.start_date, reverse=True)
 
 
-# What the candidate page shows of an answer, its follow-up (whose review it is) and the leader
-# who gave it, read in the candidate's statement (candidates.selectors.CANDIDATE_SQL) as one JSON
-# array per answer, newest first: a round trip fewer than reading them apart. The answer's
-# fields in the model's order, as Model.from_db takes them (so are the follow-up's and leader's).
-CHECKIN_ANSWER_FIELDS = tuple(
-    field.attname
-    for field in CheckInResponse._meta.concrete_fields
-    if field.attname
-    in {
-        "id",
-        "placement_id",
-        "followup_id",
-        "audience",
-        "score",
-        "comment",
-        "is_concern",
-        "concern_theme",
-        "answered_at",
-        "reviewed_at",
-    }
+# What the candidate page shows of an answer, whose review it is and the leader who gave it, read
+# in the candidate's statement (candidates.selectors.CANDIDATE_SQL) as one JSON array per answer,
+# newest first: a round trip fewer than reading them apart. The answer's columns in
+# CheckInAnswer's order (its two moments last), then the follow-up's recruiter and the leader's
+# names.
+CHECKIN_ANSWER_COLUMNS = (
+    "id",
+    "placement_id",
+    "followup_id",
+    "audience",
+    "score",
+    "comment",
+    "is_concern",
+    "concern_theme",
+    "answered_at",
+    "reviewed_at",
 )
-_CHECKIN_MOMENTS = [CHECKIN_ANSWER_FIELDS.index(name) for name in ("answered_at", "reviewed_at")]
 CHECKIN_ANSWERS_JSON = f"""
     SELECT json_agg(json_build_array(
-        {", ".join(f"ans.{name}" for name in CHECKIN_ANSWER_FIELDS)},
-        f.hiring_leader_id, f.recruiter_id, l.first_name, l.last_name
+        {", ".join(f"ans.{name}" for name in CHECKIN_ANSWER_COLUMNS)},
+        f.recruiter_id, l.first_name, l.last_name
     ) ORDER BY ans.answered_at DESC, ans.id DESC)
     FROM {Application._meta.db_table} pa
     JOIN {Placement._meta.db_table} pp ON pp.application_id = pa.id
@@ -249,24 +248,39 @@ def _moment(value: str | None) -> datetime.datetime | None:
     return None if value is None else datetime.datetime.fromisoformat(value)
 
 
-def checkin_answer(values: list) -> CheckInResponse:
-    """An answer from its JSON array (CHECKIN_ANSWERS_JSON), with its follow-up and leader, as
-    the candidate page shows it; the fields it does not show are deferred."""
-    *own, leader_id, recruiter_id, first_name, last_name = values
-    for index in _CHECKIN_MOMENTS:
-        own[index] = _moment(own[index])
-    answer = CheckInResponse.from_db(DEFAULT_DB_ALIAS, CHECKIN_ANSWER_FIELDS, own)
-    followup = FollowUp.from_db(
-        DEFAULT_DB_ALIAS,
-        ("id", "hiring_leader_id", "recruiter_id"),
-        (answer.followup_id, leader_id, recruiter_id),
+@dataclass(slots=True)
+class CheckInAnswer:
+    """A check-in answer as the candidate page shows it, read as plain values (it is only
+    shown: three model instances an answer, a dozen answers a hire, cost more to build than the
+    page took to write): the answer's own fields, whose review it is and who gave it."""
+
+    pk: int
+    placement_id: int
+    followup_id: int
+    audience: str
+    score: int
+    comment: str
+    is_concern: bool
+    concern_theme: str
+    answered_at: datetime.datetime
+    reviewed_at: datetime.datetime | None
+    # The recruiter of the check-in's follow-up: the one who reviews a flagged answer.
+    recruiter_id: int | None
+    # The hiring leader's name as HiringLeader.name says it; "" when the check-in went to none.
+    leader_name: str
+
+    # The model's own rule for a flag, read from these values.
+    LOW_SCORE: ClassVar[int] = CheckInResponse.LOW_SCORE
+    raises_flag = CheckInResponse.raises_flag
+
+
+def checkin_answer(values: list) -> CheckInAnswer:
+    """An answer from its JSON array (CHECKIN_ANSWERS_JSON)."""
+    *own, answered_at, reviewed_at, recruiter_id, first_name, last_name = values
+    return CheckInAnswer(
+        *own,
+        _moment(answered_at),
+        _moment(reviewed_at),
+        recruiter_id,
+        f"{first_name or ''} {last_name or ''}".strip(),
     )
-    followup._state.fields_cache["hiring_leader"] = (
-        None
-        if leader_id is None
-        else HiringLeader.from_db(
-            DEFAULT_DB_ALIAS, ("id", "first_name", "last_name"), (leader_id, first_name, last_name)
-        )
-    )
-    answer._state.fields_cache["followup"] = followup
-    return answer

@@ -274,14 +274,34 @@ def test_the_answers_read_with_the_candidate_are_the_ones_the_orm_reads(recruite
         services.checkin_review(
             response=answered[0], theme="manager", by=answered[0].followup.recruiter
         )
+
+    def shown(answer, recruiter_id, leader_name):
+        return (
+            answer.pk,
+            answer.placement_id,
+            answer.followup_id,
+            answer.audience,
+            answer.score,
+            answer.comment,
+            answer.is_concern,
+            answer.concern_theme,
+            answer.answered_at,
+            answer.reviewed_at,
+            answer.raises_flag,
+            recruiter_id,
+            leader_name,
+        )
+
     expected = {
-        answer.pk: answer
+        answer.pk: shown(
+            answer,
+            answer.followup.recruiter_id,
+            answer.followup.hiring_leader.name if answer.followup.hiring_leader else "",
+        )
         for answer in CheckInResponse.objects.filter(
             placement__application__candidate=candidate
         ).select_related("followup__hiring_leader")
     }
-    shown = ("placement_id", "followup_id", "audience", "score", "comment", "is_concern")
-    shown += ("concern_theme", "answered_at", "reviewed_at")
 
     for _ in range(7):
         with CaptureQueriesContext(connection) as ran:
@@ -290,29 +310,17 @@ def test_the_answers_read_with_the_candidate_are_the_ones_the_orm_reads(recruite
                     viewer=recruiter, pk=candidate.pk
                 )
             )
-            answers = [answer for item in found for answer in item.responses]
             values = {
-                answer.pk: (
-                    [getattr(answer, name) for name in shown],
-                    answer.followup.recruiter_id,
-                    answer.followup.hiring_leader_id,
-                    answer.followup.hiring_leader and answer.followup.hiring_leader.name,
-                )
-                for answer in answers
+                answer.pk: shown(answer, answer.recruiter_id, answer.leader_name)
+                for item in found
+                for answer in item.responses
             }
         assert len(ran.captured_queries) == 1
-        assert values == {
-            pk: (
-                [getattr(answer, name) for name in shown],
-                answer.followup.recruiter_id,
-                answer.followup.hiring_leader_id,
-                answer.followup.hiring_leader and answer.followup.hiring_leader.name,
-            )
-            for pk, answer in expected.items()
-        }
-        assert values[answered[0].pk][0][-1] is not None
-        # A leader's answer and a new hire's are among them.
-        assert {leader is None for _, _, leader, _ in values.values()} == {True, False}
+        assert values == expected
+        assert values[answered[0].pk][9] is not None
+        # A leader's answer and a new hire's are among them, and a flagged one.
+        assert {row[-1] == "" for row in values.values()} == {True, False}
+        assert {row[10] for row in values.values()} == {True, False}
         for item in found:
             moments = [answer.answered_at for answer in item.responses]
             assert moments == sorted(moments, reverse=True)
@@ -346,24 +354,46 @@ def test_the_followups_read_with_the_candidate_are_the_ones_the_orm_reads(
     FollowUpFactory(candidate=candidate, key="one-off:7", due_at=soon + datetime.timedelta(days=1))
     FollowUpFactory(candidate=candidate, state="sent", task_title="Already sent")
 
-    def shown(followup):
+    def shown(followup, *, template, recruiter, requisition, leader, flag, one_off):
         return (
             followup.pk,
-            followup.key,
             followup.channel,
             followup.audience,
             followup.task_title,
             followup.due_at,
-            followup.state,
             followup.recruiter_id,
-            followup.template and followup.template.name,
-            followup.recruiter and followup.recruiter.name,
-            followup.requisition and followup.requisition.title,
-            followup.hiring_leader and followup.hiring_leader.name,
+            template,
+            recruiter,
+            requisition,
+            leader,
+            flag,
+            one_off,
+        )
+
+    def shown_by_orm(followup):
+        return shown(
+            followup,
+            template=followup.template.name if followup.template else "",
+            recruiter=followup.recruiter.name if followup.recruiter else "",
+            requisition=followup.requisition.title if followup.requisition else None,
+            leader=followup.hiring_leader.name if followup.hiring_leader else "",
+            flag=followup.key.startswith("checkin-flag:"),
+            one_off=followup.key.startswith("one-off:"),
+        )
+
+    def shown_on_page(followup):
+        return shown(
+            followup,
+            template=followup.template_name,
+            recruiter=followup.recruiter_name,
+            requisition=followup.requisition_title,
+            leader=followup.leader_name,
+            flag=followup.is_checkin_flag,
+            one_off=followup.is_one_off,
         )
 
     expected = [
-        shown(followup)
+        shown_by_orm(followup)
         for followup in FollowUp.objects.filter(candidate=candidate, state="scheduled")
         .select_related("template", "recruiter", "requisition", "hiring_leader")
         .order_by("due_at", "pk")
@@ -375,12 +405,12 @@ def test_the_followups_read_with_the_candidate_are_the_ones_the_orm_reads(
                     viewer=recruiter, pk=candidate.pk
                 )
             )
-            tasks = [shown(followup) for followup in waiting.tasks]
-            emails = [shown(followup) for followup in waiting.emails]
-            flags = [(f.is_checkin_flag, f.is_one_off) for f in waiting.tasks + waiting.emails]
+            tasks = [shown_on_page(followup) for followup in waiting.tasks]
+            emails = [shown_on_page(followup) for followup in waiting.emails]
+            flags = [row[-2:] for row in tasks + emails]
         assert len(ran.captured_queries) == 1
-        assert tasks == [row for row in expected if row[2] == "task"]
-        assert emails == [row for row in expected if row[2] == "email"]
+        assert tasks == [row for row in expected if row[1] == "task"]
+        assert emails == [row for row in expected if row[1] == "email"]
         assert len(tasks) == 2
         assert len(emails) == 2
         assert flags == [(True, False), (False, False), (False, True), (False, False)]
