@@ -63,10 +63,12 @@ def _page_sql(*, reading_down: bool, from_boundary: bool, limit: int, cap: int) 
         "candidates_name_prefix p",
         "p.prefix = UPPER(%(word)s)",
     )
+    # The tagged ids as an array, probed by primary key: as a join, the generic plan may walk
+    # the candidates' name index for them, all of it when no tag is named so (2 s).
     tagged_page = part(
         "c.last_name, c.first_name, c.id",
-        f"{Candidate._meta.db_table} c JOIN {tagged} ON ct.candidate_id = c.id",
-        "true",
+        f"{Candidate._meta.db_table} c",
+        f"c.id = ANY(ARRAY(SELECT ct.candidate_id FROM {tagged}))",
     )
     return Prepared(
         f"candidate_list_prefix_{direction.lower()}_{int(from_boundary)}_{limit}_{cap}",
