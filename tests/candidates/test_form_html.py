@@ -10,7 +10,7 @@ from django import forms
 from django.template import engines
 
 from candidates import forms as candidate_forms
-from candidates.form_html import choices, control, field_block, radio_labels
+from candidates.form_html import choices, control, field_block, form_errors, radio_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,28 @@ def test_errors_and_typed_values_are_escaped(recruiter):
     assert "<b>" not in kind
     assert "&lt;i&gt;hello&lt;/i&gt;" in summary
     assert field_block(form["body"], "<em>Note</em>").count("&lt;em&gt;Note&lt;/em&gt;") == 1
+
+
+# The macro templates/jinja2/candidates/partials/fields.html had, which form_errors replaced.
+OLD_FORM_ERRORS = """
+{% macro form_errors(form) -%}
+{%- set problems = form.non_field_errors() -%}
+{% if problems %}<div class="alert" role="alert">{{ problems|join(" ") }}</div>{% endif %}
+{%- endmacro %}
+"""
+
+
+def test_a_forms_own_errors_come_out_as_the_old_macro_wrote_them(recruiter):
+    old = engines["jinja2"].env.from_string(OLD_FORM_ERRORS).module
+    well = candidate_forms.LogActivityForm({"kind": "note", "summary": "Fine"})
+    wrong = candidate_forms.LogActivityForm({"kind": "note", "summary": "Fine"})
+    wrong.is_valid()
+    wrong.add_error(None, "Not <now> & not twice")
+    wrong.add_error(None, "Another")
+
+    assert form_errors(well) == str(old.form_errors(well)) == ""
+    written = form_errors(wrong)
+    assert written == str(old.form_errors(wrong))
+    assert written == (
+        '<div class="alert" role="alert">Not &lt;now&gt; &amp; not twice Another</div>'
+    )
