@@ -1,13 +1,13 @@
 """The reads behind "Today", a recruiter's daily queue: everything that needs a human today,
 most urgent first, each section with its count and its first rows.
 
-The page runs a fixed number of queries however long the queue is: the cadence steps; one for
-every section made of follow-up rows (tasks, flags, failed sends, quiet candidates, bad news
-waiting); one for the promises; one for the requisitions whose leader is owed an update; one
-for the open roles past their time-to-fill forecast, which brings the health line too. Each
-ranks its rows per section in SQL (a window function) and brings back only the first few of
-each with the section's total, so a recruiter with 5,000 quiet candidates costs what one with
-five does.
+The page runs a fixed number of queries however long the queue is: one for every section made
+of follow-up rows (tasks, flags, failed sends, quiet candidates, bad news waiting), which reads
+the cadence steps it needs itself (_step_ids); one for the promises; one for the requisitions
+whose leader is owed an update; one for the open roles past their time-to-fill forecast, which
+brings the health line too. Each ranks its rows per section in SQL (a window function) and
+brings back only the first few of each with the section's total, so a recruiter with 5,000
+quiet candidates costs what one with five does.
 
 The queries are SQL, not the ORM: built with the ORM, they cost 30 ms of Python per page for a
 few milliseconds in PostgreSQL (recruitcrm/joined_rows.py). The rules of what enters each
@@ -21,7 +21,6 @@ took to run.
 from __future__ import annotations
 
 import datetime
-import itertools
 import json
 import zoneinfo
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from followups.models import (
 )
 from followups.services.recurring import LOOKAHEAD
 from hiring_leaders.models import Company, HiringLeader, Requisition, TimeToFillForecast
-from recruitcrm.joined_rows import Prepared, Table, select_list
+from recruitcrm.joined_rows import Prepared
 from recruitcrm.models import User
 
 # Each section shows its most urgent five and links to the rest ("Show all 76"): with eight
@@ -230,64 +229,23 @@ def _params(**values) -> dict:
 # ---------- follow-up rows: flags, tasks, failed sends, quiet candidates, bad news ----------
 
 
-@dataclass(frozen=True)
-class Steps:
-    """Every cadence step, with its cadence and template: a few dozen rows read in one small
-    query, so the queue's own query needs no joins to them and knows each step's trigger."""
-
-    by_id: dict[int, CadenceStep]
-
-    @classmethod
-    def load(cls) -> Steps:
-        """The steps as the database has them now. The rows are read on every call; the
-        instances are built again only when those rows differ from the last read's (building
-        sixty model instances cost more than the query): they are shared, read-only."""
-        global _steps_read
-        with connection.cursor() as cursor:
-            cursor.execute(STEPS_SQL)
-            raw = tuple(cursor.fetchall())
-        last = _steps_read
-        if last is not None and last[0] == raw:
-            return last[1]
-        widths = [len(table.attnames) for table in STEP_TABLES]
-        by_id = {}
-        for values in raw:
-            step, cadence, template = (
-                table.load(values[start : start + width])
-                for table, start, width in zip(
-                    STEP_TABLES, itertools.accumulate([0, *widths[:-1]]), widths, strict=True
-                )
-            )
-            step.cadence, step.template = cadence, template
-            by_id[step.pk] = step
-        steps = cls(by_id)
-        _steps_read = (raw, steps)
-        return steps
-
-    def ids(self, *triggers: str) -> list[int]:
-        return [pk for pk, step in self.by_id.items() if step.cadence.trigger in triggers]
-
-    def ids_except(self, *triggers: str) -> list[int]:
-        return [pk for pk, step in self.by_id.items() if step.cadence.trigger not in triggers]
+def _step_ids(trigger_condition: str) -> str:
+    """The ids of the cadence steps whose cadence's trigger meets the condition, as an array read
+    inside the statement that uses them (a few dozen rows), where a query of their own cost a
+    round trip on every visit."""
+    return f"""(SELECT array_agg(s.id) FROM {CadenceStep._meta.db_table} s
+        JOIN {Cadence._meta.db_table} c ON c.id = s.cadence_id
+        WHERE c.trigger {trigger_condition})::bigint[]"""
 
 
-# Only what the queue reads of them: which trigger each step answers, and for a row the
-# cadence's name and its template's name and subject (task words); a template's body, read on
-# every visit to be compared, was most of the read.
-STEP_TABLES = (
-    Table(CadenceStep, "s", fields=("cadence_id", "template_id")),
-    Table(Cadence, "c", fields=("name", "trigger")),
-    Table(MessageTemplate, "t", fields=("name", "subject")),
-)
-# The last read of STEPS_SQL in this process, with the Steps built from it.
-_steps_read: tuple[tuple, Steps] | None = None
-STEPS_SQL = f"""
-    SELECT {select_list(STEP_TABLES)}
-    FROM {CadenceStep._meta.db_table} s
-    JOIN {Cadence._meta.db_table} c ON c.id = s.cadence_id
-    LEFT JOIN {MessageTemplate._meta.db_table} t ON t.id = s.template_id
-    ORDER BY s.id
-"""
+def _in(triggers) -> str:
+    return "IN (" + ", ".join(f"'{trigger}'" for trigger in triggers) + ")"
+
+
+QUIET_STEPS = _step_ids(_in([Trigger.CANDIDATE_UNTOUCHED]))
+BAD_NEWS_STEPS = _step_ids(_in(BAD_NEWS))
+OTHER_STEPS = _step_ids("NOT " + _in([Trigger.CANDIDATE_UNTOUCHED, *BAD_NEWS]))
+WEEKLY_STEPS = _step_ids(_in([Trigger.REQUISITION_OPEN_WEEKLY]))
 
 
 # The rules of which follow-up rows are in a recruiter's queue, and in which section: shared by
@@ -327,9 +285,9 @@ QUEUE_FOLLOWUP_COLUMNS = (
 
 
 def _by_step(steps: str, channel: str, where: str) -> str:
-    """A recruiter's scheduled rows of `channel` from the steps in the `steps` parameter."""
+    """A recruiter's scheduled rows of `channel` from the steps `steps` (_step_ids) lists."""
     return f"""SELECT f.* FROM unnest(%(recruiters)s::bigint[]) r(id)
-        CROSS JOIN unnest(%({steps})s::bigint[]) s(id)
+        CROSS JOIN unnest({steps}) s(id)
         CROSS JOIN LATERAL (
             SELECT {QUEUE_FOLLOWUP_COLUMNS} FROM {FollowUp._meta.db_table} f
             WHERE f.recruiter_id = r.id AND f.cadence_step_id = s.id
@@ -348,19 +306,19 @@ def _queue_followups_sql(*, quiet: bool) -> str:
     """The scheduled tasks and emails that put rows in a recruiter's queue, with their section;
     without the quiet candidates' tasks when `quiet` is false (the rows read counts and ranks
     those on their own: they are most of a busy recruiter's queue). Every step is in one of
-    quiet_steps, bad_news_steps and other_steps (Steps.load), so no row is read twice:
+    QUIET_STEPS, BAD_NEWS_STEPS and OTHER_STEPS, so no row is read twice:
       tasks due before tonight (a task made by hand, a flag, a failed send has no step);
       a quiet candidate's task, LOOKAHEAD before the automatic note;
       bad news to a candidate still waiting to go, as a task or an email."""
-    quiet_tasks = f"UNION ALL {_by_step('quiet_steps', 'task', QUIET_TASK)}" if quiet else ""
+    quiet_tasks = f"UNION ALL {_by_step(QUIET_STEPS, 'task', QUIET_TASK)}" if quiet else ""
     return f"""
     SELECT f.id, f.recruiter_id, f.due_at,
         CASE WHEN f.key LIKE 'checkin-flag:%%' THEN 'flags'
              WHEN f.key LIKE 'failed:%%' THEN 'failed'
              WHEN f.key LIKE 'leader-feedback:%%' OR f.key LIKE 'feedback-wait:%%'
                OR f.key LIKE 'hold-answer:%%' THEN 'from_leaders'
-             WHEN f.cadence_step_id = ANY(%(quiet_steps)s) THEN 'quiet'
-             WHEN f.cadence_step_id = ANY(%(bad_news_steps)s) AND f.audience = 'candidate'
+             WHEN f.cadence_step_id = ANY({QUIET_STEPS}) THEN 'quiet'
+             WHEN f.cadence_step_id = ANY({BAD_NEWS_STEPS}) AND f.audience = 'candidate'
                 THEN 'bad_news'
              ELSE 'tasks' END AS section
     FROM (
@@ -368,9 +326,9 @@ def _queue_followups_sql(*, quiet: bool) -> str:
         FROM {FollowUp._meta.db_table} f
         WHERE f.recruiter_id = ANY(%(recruiters)s) AND f.state = 'scheduled'
           AND f.channel = 'task' AND f.cadence_step_id IS NULL AND f.due_at < %(tonight)s
-        UNION ALL {_by_step("other_steps", "task", "f.due_at < %(tonight)s")}
-        UNION ALL {_by_step("bad_news_steps", "task", BAD_NEWS_TASK)}
-        UNION ALL {_by_step("bad_news_steps", "email", "f.audience = 'candidate'")}
+        UNION ALL {_by_step(OTHER_STEPS, "task", "f.due_at < %(tonight)s")}
+        UNION ALL {_by_step(BAD_NEWS_STEPS, "task", BAD_NEWS_TASK)}
+        UNION ALL {_by_step(BAD_NEWS_STEPS, "email", "f.audience = 'candidate'")}
         {quiet_tasks}
     ) f
     WHERE {_about_whom("f")}
@@ -387,11 +345,11 @@ QUIET_RANKED = f"""quiet_ranked AS (
         SELECT top.id, 'quiet' AS section,
             row_number() OVER (ORDER BY top.due_at, top.id) AS rank,
             (SELECT count(*) FROM (
-                SELECT 1 FROM ({_by_step("quiet_steps", "task", QUIET_WHERE)}) quiet
+                SELECT 1 FROM ({_by_step(QUIET_STEPS, "task", QUIET_WHERE)}) quiet
                 LIMIT %(count_up_to)s) counted) AS section_count
         FROM (
             SELECT f.id, f.due_at FROM unnest(%(recruiters)s::bigint[]) r(id)
-            CROSS JOIN unnest(%(quiet_steps)s::bigint[]) s(id)
+            CROSS JOIN unnest({QUIET_STEPS}) s(id)
             CROSS JOIN LATERAL (
                 SELECT f.id, f.due_at FROM {FollowUp._meta.db_table} f
                 WHERE f.recruiter_id = r.id AND f.cadence_step_id = s.id
@@ -421,7 +379,7 @@ FOLLOWUP_ROWS_SQL = Prepared(
     SELECT f.id, f.key, f.channel, f.due_at, f.created_at, cad.name, cad.trigger,
         (SELECT note.due_at FROM {FollowUp._meta.db_table} note
          WHERE note.candidate_id = f.candidate_id
-           AND note.cadence_step_id = ANY(%(quiet_steps)s)
+           AND note.cadence_step_id = ANY({QUIET_STEPS})
            AND note.audience = 'candidate' AND note.channel = 'email'
            AND note.state = 'scheduled'
          ORDER BY note.due_at LIMIT 1) AS automatic_note_at,
@@ -523,16 +481,11 @@ def _followup_due(values: tuple, recruiter: User) -> FollowUpDue:
     return FollowUpDue(*shown, about=about)
 
 
-def _queue_params(
-    *, recruiters: list[int], tonight: datetime.datetime, now, who: str, steps: Steps
-) -> dict:
+def _queue_params(*, recruiters: list[int], tonight: datetime.datetime, now, who: str) -> dict:
     return _params(
         recruiters=recruiters,
         tonight=tonight,
         quiet_until=now + LOOKAHEAD,
-        quiet_steps=steps.ids(Trigger.CANDIDATE_UNTOUCHED),
-        bad_news_steps=steps.ids(*BAD_NEWS),
-        other_steps=steps.ids_except(Trigger.CANDIDATE_UNTOUCHED, *BAD_NEWS),
         who=who,
     )
 
@@ -543,17 +496,14 @@ def followup_sections(
     now: datetime.datetime,
     who: str = "",
     ranks: Ranks = Ranks(),
-    steps: Steps | None = None,
     quiet_up_to: int | None = None,
 ) -> dict[str, Section]:
     """The follow-up rows' sections; the quiet one counted up to `quiet_up_to` (None: all)."""
-    steps = steps or Steps.load()
     params = _queue_params(
         recruiters=[recruiter.pk],
         tonight=end_of_today(recruiter, now),
         now=now,
         who=who,
-        steps=steps,
     ) | _params(
         first=ranks.first,
         last=ranks.last,
@@ -703,7 +653,7 @@ LEADER_ROWS_SQL = Prepared(
         co.name,
         (SELECT weekly.due_at FROM {FollowUp._meta.db_table} weekly
          WHERE weekly.hiring_leader_id = r.hiring_leader_id
-           AND weekly.cadence_step_id = ANY(%(weekly_steps)s)
+           AND weekly.cadence_step_id = ANY({WEEKLY_STEPS})
            AND weekly.state = 'scheduled' AND weekly.channel = 'email'
            AND weekly.audience = 'hiring_leader'
          ORDER BY weekly.due_at LIMIT 1) AS next_update_at,
@@ -754,14 +704,11 @@ def leader_update_rows(
     now: datetime.datetime,
     who: str = "",
     ranks: Ranks = Ranks(),
-    steps: Steps | None = None,
 ) -> Section:
     section = Section(info=_info("leaders"))
     if who == "candidates":
         return section
-    steps = steps or Steps.load()
     params = _leader_params(recruiters=[recruiter.pk], now=now) | _params(
-        weekly_steps=steps.ids(Trigger.REQUISITION_OPEN_WEEKLY),
         first=ranks.first,
         last=ranks.last,
     )
@@ -970,12 +917,11 @@ def queue_for(*, recruiter: User, who: str = "", now: datetime.datetime | None =
     """A recruiter's queue: every section, in order, each with its first rows and count."""
     now = now or timezone.now()
     who = who if who in WHO else ""
-    steps = Steps.load()
     found = followup_sections(
-        recruiter=recruiter, now=now, who=who, steps=steps, quiet_up_to=QUIET_COUNTED_UP_TO
+        recruiter=recruiter, now=now, who=who, quiet_up_to=QUIET_COUNTED_UP_TO
     )
     found |= promise_sections(recruiter=recruiter, now=now, who=who)
-    found["leaders"] = leader_update_rows(recruiter=recruiter, now=now, who=who, steps=steps)
+    found["leaders"] = leader_update_rows(recruiter=recruiter, now=now, who=who)
     found["overrun"], health_line = overrun_and_health(recruiter=recruiter, now=now, who=who)
     health_line.open_flags = found["flags"].count if "flags" in found else 0
     sections = [found.get(info.key) or Section(info=info) for info in SECTIONS]
@@ -1058,9 +1004,8 @@ def _team_counts(members: dict[int, TeamMember], *, now: datetime.datetime) -> N
     queue, in one grouped query; then their health lines in another."""
     ids = list(members)
     tonight = end_of_today(User(time_zone=""), now)
-    steps = Steps.load()
     params = (
-        _queue_params(recruiters=ids, tonight=tonight, now=now, who="", steps=steps)
+        _queue_params(recruiters=ids, tonight=tonight, now=now, who="")
         | _leader_params(recruiters=ids, now=now)
         | _params(today=timezone.localdate(now))
     )

@@ -8,6 +8,7 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from candidates import services as candidate_services
 from candidates.models import Activity, Commitment
 from followups import services
 from followups.composing import TaskAbout
-from followups.models import Cadence, FollowUp, Snooze, Trigger
+from followups.models import FollowUp, Snooze, Trigger
 from followups.queue import selectors
 from followups.queue import services as queue_services
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
@@ -328,13 +329,13 @@ def test_the_page_runs_a_fixed_number_of_queries(
         )
     services.followups_schedule_recurring()
 
-    # Session, user; the cadence steps (a few dozen rows), the follow-up rows; the promises;
-    # the leaders owed; the roles past their forecast with the health line. Rows about
-    # candidates only leave out the leaders owed.
-    with django_assert_max_num_queries(7):
+    # Session, user; the follow-up rows (with the cadence steps they need); the promises; the
+    # leaders owed; the roles past their forecast with the health line. Rows about candidates
+    # only leave out the leaders owed.
+    with django_assert_max_num_queries(6):
         response = signed_in.get(TODAY_URL)
     assert response.status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         signed_in.get(TODAY_URL, {"who": "candidates"}, **HTMX)
 
 
@@ -783,15 +784,13 @@ def test_placeholders_a_template_uses_are_read_from_its_parse():
     assert not needs_a_role(subject="Hi {{ recipient.first_name }}", body="Thanks")
 
 
-def test_the_cadence_steps_are_read_afresh_and_rebuilt_only_when_they_change(shipped_cadences):
-    first = selectors.Steps.load()
-    again = selectors.Steps.load()
-    step = next(iter(first.by_id.values()))
-    Cadence.objects.filter(pk=step.cadence_id).update(name="Renamed in the admin")
-    renamed = selectors.Steps.load()
-    added = cadence_with_step(Trigger.CANDIDATE_UNTOUCHED)
+def test_a_cadence_step_added_in_the_admin_reaches_the_next_read(shipped_cadences):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {selectors.QUIET_STEPS}, {selectors.OTHER_STEPS}")
+        quiet_before, other_before = cursor.fetchone()
+        added = cadence_with_step(Trigger.CANDIDATE_UNTOUCHED)
+        cursor.execute(f"SELECT {selectors.QUIET_STEPS}, {selectors.OTHER_STEPS}")
+        quiet_after, other_after = cursor.fetchone()
 
-    assert again is first
-    assert renamed is not first
-    assert renamed.by_id[step.pk].cadence.name == "Renamed in the admin"
-    assert added.pk in selectors.Steps.load().ids(Trigger.CANDIDATE_UNTOUCHED)
+    assert set(quiet_after) == {*(quiet_before or []), added.pk}
+    assert other_after == other_before
