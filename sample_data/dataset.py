@@ -36,6 +36,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from candidates import name_prefixes
 from candidates.models import (
     Activity,
     Application,
@@ -1363,6 +1364,9 @@ class _DeferredIndexes:
             for name, definition in indexes:
                 cursor.execute(f"DROP INDEX {name}")
                 self.saved.append((model, "index", definition))
+            # Row by row, what the triggers keep (candidates' search prefixes, pipelines'
+            # stamps) would cost more than the load; __exit__ makes it whole set-wise.
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         return self
 
     def __exit__(self, exc_type, *exc):
@@ -1376,6 +1380,17 @@ class _DeferredIndexes:
             started = time.monotonic()
             cursor.execute(sql)
             self.writer.report.table(model).index_seconds += time.monotonic() - started
+        for model in self.models:
+            cursor.execute(
+                f"ALTER TABLE {self.writer.conn.ops.quote_name(model._meta.db_table)} "
+                "ENABLE TRIGGER USER"
+            )
+        # A new data set's pipelines keep stamp 0 (nothing was cached under any stamp yet);
+        # the candidates' search prefixes are made from all of them.
+        if Candidate in self.models:
+            started = time.monotonic()
+            name_prefixes.refill(cursor)
+            self.writer.report.table(Candidate).index_seconds += time.monotonic() - started
         # Back to Django's way: foreign keys checked at commit.
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for model in self.models:

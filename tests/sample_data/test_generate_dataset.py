@@ -173,6 +173,37 @@ def test_every_index_and_constraint_is_back_after_a_copy_load():
     assert catalog() == before
 
 
+EXPECTED_PREFIXES = """
+    SELECT p.prefix, c.last_name, c.first_name, c.id FROM candidates_candidate c,
+        candidate_name_prefixes(c.first_name, c.last_name, c.email, c.headline) p(prefix)
+"""
+KEPT_PREFIXES = "SELECT prefix, last_name, first_name, candidate_id FROM candidates_name_prefix"
+
+
+def prefixes_astray() -> tuple[int, int, int]:
+    """(rows kept, expected rows missing, kept rows not expected)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({KEPT_PREFIXES}) kept")
+        kept = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM ({EXPECTED_PREFIXES} EXCEPT {KEPT_PREFIXES}) x")
+        missing = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM ({KEPT_PREFIXES} EXCEPT {EXPECTED_PREFIXES}) x")
+        stray = cursor.fetchone()[0]
+    return kept, missing, stray
+
+
+def test_a_copy_load_makes_the_search_prefixes_whole_and_turns_the_triggers_back_on():
+    generate(2_000, seed=6)
+
+    kept, missing, stray = prefixes_astray()
+    assert kept > 2_000 * 3
+    assert (missing, stray) == (0, 0)
+    # The trigger is back: a rename is kept at once.
+    candidate = Candidate.objects.order_by("pk").first()
+    Candidate.objects.filter(pk=candidate.pk).update(last_name="Zyxwvut")
+    assert prefixes_astray()[1:] == (0, 0)
+
+
 # ---------- the follow-up engine's rows ----------
 
 MIDNIGHT = datetime.datetime(2026, 11, 4, 0, 0, tzinfo=datetime.UTC)  # a Wednesday
