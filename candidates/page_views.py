@@ -73,9 +73,12 @@ def _next_stage(application: selectors.PipelineEntry) -> str:
 
 def _pipeline_rows(candidate: Candidate, bound: dict[int, dict]) -> list[PipelineRow]:
     rows = []
-    for application in candidate.pipeline:
+    for position, application in enumerate(candidate.pipeline):
         failed = bound.get(application.pk, {})
-        auto_id = _app_auto_id(application.pk)
+        # A blank form's ids name its row's place on the page, not the application, so every
+        # candidate's page shares the same few blank forms (a post's bound form keeps the
+        # application's ids: no place and no application share a prefix).
+        auto_id = _auto_id(f"row{position}")
         row = PipelineRow(application, failed=next(iter(failed), ""))
         if application.is_active and application.hired_at is None:
             row.move = failed.get("move") or _blank(
@@ -91,13 +94,13 @@ def _pipeline_rows(candidate: Candidate, bound: dict[int, dict]) -> list[Pipelin
     return rows
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _blank(form_class: type[forms.Form], auto_id: str, initial: tuple = ()) -> forms.Form:
     """An action form as the page shows it before anyone types in it: one unbound instance per
-    (form, element ids, initial values), shared by every visit, which only renders it (a post
-    builds its own, bound). Building the eight forms afresh (their fields deep-copied) and
-    writing their controls was a fifth of the page's time; a shared form's controls are
-    written once (candidates.form_html)."""
+    (form, element ids, initial values), shared by every visit to every candidate (nothing
+    in the key names one), which only renders it (a post builds its own, bound). Building the
+    eight forms afresh (their fields deep-copied) and writing their controls was a fifth of
+    the page's time; a shared form's controls are written once (candidates.form_html)."""
     kwargs = {"viewer": None} if form_class is PromiseForm else {}
     return form_class(auto_id=auto_id, initial=dict(initial), **kwargs)
 
@@ -117,8 +120,9 @@ def _forms(request, candidate: Candidate, bound: dict) -> PageForms:
     return PageForms(
         log=bound.get("log") or _blank(LogActivityForm, _auto_id("log")),
         promise=bound.get("promise") or _blank(PromiseForm, _auto_id("promise")),
+        # Each candidate's own tags: built for the visit, never shared.
         tags=bound.get("tags")
-        or _blank(TagsForm, _auto_id("tags"), (("tags", ", ".join(candidate.tag_list)),)),
+        or TagsForm(auto_id=_auto_id("tags"), initial={"tags": ", ".join(candidate.tag_list)}),
         add=bound.get("add"),
     )
 
