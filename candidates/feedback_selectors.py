@@ -58,8 +58,9 @@ class Waiting:
 # index in the order it keeps them (stage_changed_at, id) up to the number shown; only those
 # are joined to their candidates. Per role (LATERAL) rather than numbered by a window over all
 # the roles' waits: the bench leader's 418 waits were sorted and numbered twice to list 53
-# (the digest's statement 2.18 -> 2.10 ms at best). SQL written out: building it with the ORM (a window, a count over it, an
-# anti-join) cost the digest 2.5 ms of CPU, PostgreSQL runs it in under one.
+# (the digest's statement 2.18 -> 2.10 ms at best). SQL written out: building it with the ORM
+# (a window, a count over it, an anti-join) cost the digest 2.5 ms of CPU, PostgreSQL runs it
+# in under one.
 _WAITING_SQL = """
     SELECT w.id, w.requisition_id, c.first_name, c.last_name, w.stage_changed_at, n.of
     FROM (SELECT DISTINCT unnest(%(ids)s::bigint[]) AS id) role

@@ -10,7 +10,7 @@ candidates_name_prefix holds, for each candidate, each prefix such a word can ma
 one, two and three letters of the upper-cased first name, last name and email address, the
 first three of each headline word), once, beside the name sort's keys; its index on (prefix,
 last name, first name, id) makes a page fifty-one entries of it and the count a thousand and
-one. PostgreSQL keeps it true by a trigger (migration 0019), whoever writes the candidates.
+one. PostgreSQL keeps it true by triggers (migrations 0019, 0020), whoever writes the candidates.
 A tag named by the word adds its candidates, read through the tags. Elsewhere than on
 PostgreSQL there is no such table, and the search takes the general path.
 """
