@@ -453,7 +453,8 @@ def test_the_walk_statement_reads_what_the_orm_query_reads(
         if page[2] and len(read) < 12:
             pages.append(("", page[2]))
     # More than one page each way.
-    assert any(page[1] for page in read) and any(page[2] for page in read)
+    assert any(page[1] for page in read)
+    assert any(page[2] for page in read)
 
 
 # ---------- how a page is found ----------
