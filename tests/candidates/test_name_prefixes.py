@@ -123,9 +123,7 @@ def people():
 @pytest.mark.parametrize("sort", ["name", "-name"])
 @pytest.mark.parametrize("query", ["m", "MA", "mar", "ma ", "mari", "z", "q", "xyz", "ar", "mar!"])
 @pytest.mark.parametrize("cap", [3, 1000])
-def test_a_short_word_finds_what_the_general_search_finds(
-    people, monkeypatch, sort, query, cap
-):
+def test_a_short_word_finds_what_the_general_search_finds(people, monkeypatch, sort, query, cap):
     monkeypatch.setattr(search, "CANDIDATES_PER_PAGE", 2)
     monkeypatch.setattr(search, "COUNT_CAP", cap)
     filters = CandidateFilters(query=query, sort=sort)
