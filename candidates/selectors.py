@@ -607,13 +607,6 @@ def candidate_open_commitments(*, candidate: Candidate) -> list[Commitment]:
     return list(candidate.commitments.all())
 
 
-def candidate_scheduled_emails(*, candidate: Candidate) -> tuple[list[WaitingFollowUp], bool]:
-    """Emails still to go to or about this candidate, soonest first (tasks have their own
-    list): the first few and whether there are more."""
-    waiting = candidate_waiting_followups(candidate=candidate)
-    return waiting.emails, waiting.more_emails
-
-
 @dataclass(slots=True)
 class WaitingFollowUp:
     """A task or an email still to happen about the candidate, read as plain values (it is only
