@@ -18,11 +18,14 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 
 from hiring_leaders.models import Company, Requisition, TimeToFillForecast
 from recruitcrm.models import User
 
 PLOTTED = 60
+# Who makes forecasts, and so whose figures an admin may choose to see.
+FORECASTER_ROLES = (User.Role.RECRUITER, User.Role.ADMIN)
 
 # Every filled requisition in the window with its first forecast. DISTINCT ON picks the first
 # on the forecast_requisition index (requisition, made_at).
@@ -168,6 +171,10 @@ class Calibration:
     recruiters: list[Figures]
     points: list[Point]
     total: int  # fills judged, of which the latest PLOTTED are plotted
+    # Whose figures an admin may ask for: every recruiter and admin, by name, as (id, name).
+    # Read with the figures so a visit reads no users for the page's select; a recruiter added or
+    # renamed since shows there when the figures are next counted (calibration_snapshots).
+    forecasters: tuple[tuple[int, str], ...] = ()
 
     # Worked out once: the plot reads the scale for every mark of every point.
     @functools.cached_property
@@ -283,8 +290,8 @@ def calibration(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> Calibration:
-    """The figures per recruiter and overall, and the latest fills to plot: two queries, plus
-    one for the recruiters' names when there are any figures."""
+    """The figures per recruiter and overall, the latest fills to plot, and who may be chosen:
+    three queries."""
     params = {"recruiter": recruiter.pk if recruiter else None, "since": since, "until": until}
     figures_sql, plot_sql = SQL["one" if recruiter else "all"]
     with connection.cursor() as cursor:
@@ -300,16 +307,9 @@ def calibration(
             overall = figures
         else:
             recruiters.append(figures)
-    if recruiters:
-        # (id, name) rows: a model instance per recruiter cost more than the figures' query.
-        names = {
-            pk: f"{first} {last}".strip() or username  # as User.__str__
-            for pk, first, last, username in User.objects.filter(
-                pk__in=[f.recruiter_id for f in recruiters]
-            ).values_list("pk", "first_name", "last_name", "username")
-        }
-        for figures in recruiters:
-            figures.name = names.get(figures.recruiter_id, "")
+    names, forecasters = _people([f.recruiter_id for f in recruiters])
+    for figures in recruiters:
+        figures.name = names.get(figures.recruiter_id, "")
     recruiters.sort(key=lambda f: (f.name, f.recruiter_id))
     points = [Point(*row[:7]) for row in plotted]
     return Calibration(
@@ -317,7 +317,25 @@ def calibration(
         recruiters=recruiters,
         points=points,
         total=plotted[0][7] if plotted else 0,
+        forecasters=forecasters,
     )
+
+
+def _people(judged: list[int]) -> tuple[dict[int, str], tuple[tuple[int, str], ...]]:
+    """The names of the recruiters judged, and every recruiter and admin by name (the filter's
+    choices), in one read of the users: those judged include anyone who has since left the
+    recruiters' roles. (id, name) rows: a model instance each cost more than the figures' query."""
+    names = {}
+    forecasters = []
+    for pk, first, last, username, role in (
+        User.objects.filter(Q(role__in=FORECASTER_ROLES) | Q(pk__in=judged))
+        .order_by("first_name", "last_name", "pk")
+        .values_list("pk", "first_name", "last_name", "username", "role")
+    ):
+        names[pk] = name = f"{first} {last}".strip() or username  # as User.__str__
+        if role in FORECASTER_ROLES:
+            forecasters.append((pk, name))
+    return names, tuple(forecasters)
 
 
 # How the recruiters' table may be ordered: what a reader of it asks first. Each ends on the

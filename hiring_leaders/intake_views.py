@@ -200,6 +200,7 @@ def calibration_page(request):
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     whose = data.get("recruiter") if user.is_admin else user
     snapshot = calibration_read(recruiter=whose, since=data.get("since"), until=data.get("until"))
+    form.offer(snapshot.figures.forecasters)
     page = recruiter_page(
         snapshot.figures.recruiters,
         order=data.get("order") or DEFAULT_ORDER,

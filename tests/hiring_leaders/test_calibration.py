@@ -111,8 +111,8 @@ def test_an_admin_sees_everyone_with_the_plot(
     client, admin_user, history, ana, django_assert_max_num_queries
 ):
     client.force_login(admin_user)
-    # Session (when not cached), user; figures, plot, names; the recruiter choices.
-    with django_assert_max_num_queries(6):
+    # Session (when not cached), user; figures, plot, and the users (names and the choices).
+    with django_assert_max_num_queries(5):
         page = client.get(url()).content.decode()
     assert "Everyone" in page
     assert "40%" in page
