@@ -165,7 +165,9 @@ def _day(day: datetime.date) -> str:
     return f"{day:%-d %b %Y}"
 
 
-@dataclass
+# Compared and hashed by identity: each count is one snapshot, kept by the pages, which write
+# its plot once (hiring_leaders.jinja2_filters).
+@dataclass(eq=False)
 class Calibration:
     overall: Figures
     recruiters: list[Figures]

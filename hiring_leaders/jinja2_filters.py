@@ -85,13 +85,98 @@ def form_field(bound: forms.BoundField) -> Markup:
     )
 
 
+def calibration_figures(rows, overall_name: str) -> Markup:
+    """`rows|calibration_figures(overall_name)`: the calibration table's rows
+    (hiring_leaders.calibration.Figures), the first the overall one (everyone's, or the one
+    recruiter's) under overall_name. Written here, not in the template's loop, which made a
+    dozen lookups and escapes a row for fifty rows; only the recruiters' names are text anyone
+    typed."""
+    return Markup(
+        "".join(
+            f"\n            <tr{' class="calibration-table__overall"' if n == 0 else ''}>\n"
+            f'              <th scope="row">{escape(overall_name if n == 0 else f.name)}'
+            f'<span class="cell-sub calibration-table__bias">{f.bias}</span></th>\n'
+            f'              <td class="num">{f.judged}</td>\n'
+            f'              <td class="num">{f.inside} '
+            f'<span class="muted calibration-table__share">({f.inside_share}%)</span></td>\n'
+            f'              <td class="num">{_median_error(f.median_error)}</td>\n'
+            "            </tr>\n          "
+            for n, f in enumerate(rows)
+        )
+    )
+
+
+def _median_error(days: float | None) -> str:
+    # As the template's `"%+d"|format(days|round|int)`: rounded half to even, signed.
+    return f"{round(days):+d} days" if days else "0 days"
+
+
 @pass_environment
-def calibration_rows(env, drawn) -> Markup:
-    """`drawn|calibration_rows`: the wide calibration plot's rows (hiring_leaders.calibration.Plot),
-    one group a filled role: its words on hover, its name, its range's bar, its actual's mark (a
-    dot inside, a square later, a triangle sooner) and the days off. Written here, not in the
-    template's loop, which made fifteen lookups and escapes a row for sixty rows; only the role's
-    title, company and name are text anyone typed."""
+def calibration_plot(env, cal, layout) -> Markup:
+    """`cal|calibration_plot(layout)`: the forecast-against-actual plot
+    (hiring_leaders.calibration.Calibration) as one <svg> in a layout. Wide: a group a filled
+    role. Compact: its bars and marks a path each series (Plot.series), and only its words a row;
+    named by the wide plot's title (read even while it is hidden), so the words for every role
+    are written once. Written here, not as a template macro and loops, which made fifteen
+    lookups and escapes a row for sixty rows; only the roles' titles and companies are text
+    anyone typed."""
+    return _plot(env, cal, layout)
+
+
+# Written once per snapshot, not per visit (a millisecond for the two layouts): a Calibration
+# is never changed once counted and hashes by its identity, and each process keeps the snapshot
+# it reads (calibration_snapshots), so a visit finds its plot here until the next count.
+@functools.lru_cache(maxsize=32)
+def _plot(env, cal, layout) -> Markup:
+    drawn = cal.plot(layout)
+    compact = layout.name == "compact"
+    title = (
+        ""
+        if compact
+        else '<title id="cal-svg-title-wide">Each filled role\u2019s forecast range against its '
+        f"actual days to fill. {escape(cal.summary)}</title>"
+    )
+    last = len(drawn.ticks) - 1
+    ticks = "".join(
+        f'\n    <line class="cal-grid" x1="{x}" y1="{layout.top - 6}" x2="{x}"'
+        f' y2="{drawn.height - 4}"/>\n'
+        f'    <text class="cal-axis" x="{x}" y="{layout.top - 10}"'
+        f' text-anchor="{_anchor(n, last, compact)}">{tick}{" days" if n == last else ""}'
+        "</text>\n  "
+        for n, (tick, x) in enumerate(drawn.ticks)
+    )
+    if compact:
+        series = drawn.series
+        dots = "".join(
+            f'<path class="cal-dot cal-dot--{where}" d="{series[where]}"/>'
+            for where in ("inside", "late", "early")
+            if series[where]
+        )
+        marks = (
+            f'\n  <path class="cal-range" d="{series["range"]}"/>\n  {dots}\n'
+            f"  {_plot_labels(env, drawn)}\n  "
+        )
+    else:
+        marks = f"\n  {_plot_rows(env, drawn)}\n  "
+    return Markup(
+        f'<svg viewBox="0 0 {layout.width} {drawn.height}" role="img"'
+        f' aria-labelledby="cal-svg-title-wide">\n  {title}\n  {ticks}\n  {marks}\n</svg>'
+    )
+
+
+def _anchor(n: int, last: int, compact: bool) -> str:
+    # On a phone the axis's first and last numbers keep inside the plot's edges.
+    if compact and n == 0:
+        return "start"
+    if compact and n == last:
+        return "end"
+    return "middle"
+
+
+def _plot_rows(env, drawn) -> str:
+    """The wide calibration plot's rows, one group a filled role: its words on hover, its name,
+    its range's bar, its actual's mark (a dot inside, a square later, a triangle sooner) and the
+    days off."""
     layout = drawn.layout
     delta_x = layout.width - 2
     rows = []
@@ -122,23 +207,20 @@ def calibration_rows(env, drawn) -> Markup:
             f' text-anchor="end">{p.delta}</text>\n'
             "    </g>"
         )
-    return Markup("".join(rows))
+    return "".join(rows)
 
 
-@pass_environment
-def calibration_labels(env, drawn) -> Markup:
-    """`drawn|calibration_labels`: the compact calibration plot's words, each role's name above
-    its bar and its days off at the row's end (its bars and marks are paths, Plot.series)."""
+def _plot_labels(env, drawn) -> str:
+    """The compact calibration plot's words, each role's name above its bar and its days off at
+    the row's end (its bars and marks are paths, Plot.series)."""
     layout = drawn.layout
     delta_x = layout.width - 2
-    return Markup(
-        "".join(
-            f'\n    <text class="cal-label" x="{layout.label_x}" y="{m.label_y}">'
-            f"{escape(_label(env, m.point.title, layout))}</text>\n"
-            f'    <text class="cal-delta cal-delta--{m.point.where}" x="{delta_x}" y="{m.label_y}"'
-            f' text-anchor="end">{m.point.delta}</text>'
-            for m in drawn.marks
-        )
+    return "".join(
+        f'\n    <text class="cal-label" x="{layout.label_x}" y="{m.label_y}">'
+        f"{escape(_label(env, m.point.title, layout))}</text>\n"
+        f'    <text class="cal-delta cal-delta--{m.point.where}" x="{delta_x}" y="{m.label_y}"'
+        f' text-anchor="end">{m.point.delta}</text>'
+        for m in drawn.marks
     )
 
 
@@ -148,8 +230,8 @@ def _label(env, title: str, layout) -> str:
 
 
 FILTERS = {
-    "calibration_labels": calibration_labels,
-    "calibration_rows": calibration_rows,
+    "calibration_figures": calibration_figures,
+    "calibration_plot": calibration_plot,
     "form_field": form_field,
     "naturalday": naturalday,
     "capfirst": capfirst,
