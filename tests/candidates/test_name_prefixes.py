@@ -139,7 +139,8 @@ def test_a_short_word_is_one_statement_and_the_rows(people):
         page = candidate_list_page(filters=CandidateFilters(query="mar"))
 
     assert len(queries) == 2
-    assert "candidates_name_prefix" in queries[0]["sql"]
+    # PREPARE ... FROM candidates_name_prefix ... on the connection's first visit, EXECUTE after.
+    assert "candidate_list_prefix_" in queries[0]["sql"]
     assert [row.name for row in page.rows][:2] == ["Ada Byron", "Bo Ek"]
 
 
