@@ -13,6 +13,7 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from candidates.form_html import control
+from hiring_leaders.progress_html import progress_header, progress_placeholder, progress_shell
 
 _NEAR_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
 
@@ -230,6 +231,9 @@ def _label(env, title: str, layout) -> str:
 
 
 FILTERS = {
+    "progress_header": progress_header,
+    "progress_shell": progress_shell,
+    "progress_placeholder": progress_placeholder,
     "calibration_figures": calibration_figures,
     "calibration_plot": calibration_plot,
     "form_field": form_field,
