@@ -1,45 +1,54 @@
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from markupsafe import Markup
 
 from recruitcrm.jinja2 import Relative, url
+from recruitcrm.models import User
 
 
 def navigation(request):
-    """The navigation links each role sees, so the base layout never guesses (their URLs
-    remembered by url(): every page asks for the same ten)."""
+    """The navigation links each role sees, so the base layout never guesses, the current one
+    marked."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
-    links = []
-    if user.is_recruiter:
-        links.append(("Today", url("home")))
-    if user.is_admin:
-        links.append(("Team", url("followups:team")))
-    if user.is_recruiter or user.is_admin:
-        links.append(("Candidates", url("candidates:candidate_list")))
-        links.append(("Requisitions", url("clients:requisition_list")))
-        links.append(("Companies", url("clients:company_list")))
-        links.append(("Analytics", url("analytics:pipeline")))
-        links.append(("Calibration", url("clients:calibration")))
-    if user.is_hiring_leader:
-        links.append(("My requisitions", url("hiring_leaders:requisition_list")))
-    if user.is_admin:
-        links.append(("Cadences", url("followups:cadence_list")))
-        links.append(("Outbox", url("followups:outbox")))
-        links.append(("System status", url("system_status")))
-        links.append(("Django admin", url("admin:index")))
     path = request.path
     # "/" is the start of every path: it is current only on itself.
     return {
         "nav_links": [
             (label, url, path == url if url == "/" else path.startswith(url))
-            for label, url in links
+            for label, url in _role_links(user.role)
         ]
     }
+
+
+@functools.cache
+def _role_links(role: str) -> tuple[tuple[str, str], ...]:
+    """A role's links, worked out once per process: every page of every visit asks."""
+    recruiter, admin = role == User.Role.RECRUITER, role == User.Role.ADMIN
+    links = []
+    if recruiter:
+        links.append(("Today", url("home")))
+    if admin:
+        links.append(("Team", url("followups:team")))
+    if recruiter or admin:
+        links.append(("Candidates", url("candidates:candidate_list")))
+        links.append(("Requisitions", url("clients:requisition_list")))
+        links.append(("Companies", url("clients:company_list")))
+        links.append(("Analytics", url("analytics:pipeline")))
+        links.append(("Calibration", url("clients:calibration")))
+    if role == User.Role.HIRING_LEADER:
+        links.append(("My requisitions", url("hiring_leaders:requisition_list")))
+    if admin:
+        links.append(("Cadences", url("followups:cadence_list")))
+        links.append(("Outbox", url("followups:outbox")))
+        links.append(("System status", url("system_status")))
+        links.append(("Django admin", url("admin:index")))
+    return tuple(links)
 
 
 def csrf_once(request):

@@ -8,6 +8,8 @@ that shows it, so the two never drift apart.
 
 from __future__ import annotations
 
+import functools
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render as django_render
 from django.template import engines
@@ -19,10 +21,14 @@ def render(
     request: HttpRequest, template_name: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
     name, _, block = template_name.partition("#")
-    jinja = engines["jinja2"]
-    if not block or not _is_jinja(jinja, name):
+    if not _is_jinja(name):
         return django_render(request, template_name, context, status=status)
-    return HttpResponse(render_block(request, name, block, context or {}), status=status)
+    if block:
+        return HttpResponse(render_block(request, name, block, context or {}), status=status)
+    # Straight to Jinja2: Django's loader would look among the Django templates first, and a
+    # miss there costs an exception every request.
+    template = engines["jinja2"].get_template(name)
+    return HttpResponse(template.render(context, request), status=status)
 
 
 def render_block(request: HttpRequest, name: str, block: str, context: dict) -> str:
@@ -38,9 +44,12 @@ def render_block(request: HttpRequest, name: str, block: str, context: dict) -> 
     return "".join(template.blocks[block](template.new_context(full)))
 
 
-def _is_jinja(backend, name: str) -> bool:
+@functools.lru_cache(maxsize=1024)
+def _is_jinja(name: str) -> bool:
+    """Whether Jinja2 holds the template, worked out once per name: a template lives in one
+    engine only, and the files do not move while the process runs."""
     try:
-        backend.env.get_template(name)
+        engines["jinja2"].env.get_template(name)
     except TemplateNotFound:
         return False
     return True
