@@ -11,10 +11,28 @@ is empty (the views read a missing `who` as all rows).
 
 from __future__ import annotations
 
+import functools
+
 from markupsafe import Markup, escape
 
 from followups.composing import task_words
 from recruitcrm.jinja2 import pluralize, strftime, url
+
+# Stand-ins for what differs from row to row in the parts every row of a section repeats (its
+# Done, its snooze menu, a flag's review form): RowWriter writes each part once per section
+# with these, and each row's copy puts in the row's address and id, where writing it afresh
+# escaped and wrapped a dozen constants a row. Neither is changed by escaping, and what goes in
+# their place needs none: addresses reversed from ids, row ids made of a word and an id.
+_ADDRESS = "\x00address\x00"
+_ROW_ID = "\x00row\x00"
+_ID = 987_654_321_000
+
+
+@functools.cache
+def _address(name: str, *before: str) -> str:
+    """The address of `name` (after the words `before`) for one object, "{}" where its id goes:
+    worked out once per process, as every row asks for the same few with its own id."""
+    return url(name, *before, _ID).replace("{", "{{").replace("}", "}}").replace(str(_ID), "{}")
 
 
 def _hidden(csrf_input: str, who: str) -> str:
@@ -61,29 +79,38 @@ def snooze_menu(action: str, row_id: str, csrf_input: str, who: str) -> Markup:
 def talk_links(row, row_id: str) -> Markup:
     """Log a call, an email, a note; make a promise; send a message: each opens under the row
     over htmx (into the row's form holder), or as a page of its own without."""
+    return Markup(_talk_links(row, escape(row_id)))
+
+
+@functools.cache
+def _talk_addresses() -> tuple[str, str, str]:
+    return (
+        url("followups:today_log"),
+        url("followups:today_promise"),
+        url("followups:message_compose"),
+    )
+
+
+def _talk_links(row, row_id: str) -> str:
+    """talk_links for a row id that needs no escaping."""
     # A promise has no application: what the template engine read as undefined reads as None.
     candidate_id, requisition_id = row.candidate_id, getattr(row, "requisition_id", None)
     application_id = getattr(row, "application_id", None)
     about = f"candidate={candidate_id}" if candidate_id else f"hiring_leader={row.hiring_leader_id}"
     role = f"&amp;requisition={requisition_id}" if requisition_id else ""
-    log = f"{url('followups:today_log')}?{about}{role}"
-    promise = f"{url('followups:today_promise')}?{about}{role}"
+    log_address, promise_address, compose_address = _talk_addresses()
+    log = f"{log_address}?{about}{role}"
+    promise = f"{promise_address}?{about}{role}"
     compose_about = f"&amp;application={application_id}" if application_id else role
-    compose = f"{url('followups:message_compose')}?{about}{compose_about}&amp;next=/"
-    row_id = escape(row_id)
-    links = "".join(
-        f'<a class="button button--small" data-key="{key}" href="{href}" data-hx-get="{href}">'
-        f"{label}</a>"
-        for key, href, label in (
-            ("c", f"{log}&amp;kind=call", "Call"),
-            ("e", f"{log}&amp;kind=email", "Email"),
-            ("n", f"{log}&amp;kind=note", "Note"),
-            ("p", promise, "Promise"),
-        )
-    )
-    return Markup(
+    compose = f"{compose_address}?{about}{compose_about}&amp;next=/"
+    link = '<a class="button button--small" data-key="'
+    return (
         f'<div class="queue-row__talk" data-hx-target="#{row_id}-form" data-hx-swap="innerHTML">'
-        f'{links}<a class="button button--small" data-key="m" href="{compose}">Message…</a></div>'
+        f'{link}c" href="{log}&amp;kind=call" data-hx-get="{log}&amp;kind=call">Call</a>'
+        f'{link}e" href="{log}&amp;kind=email" data-hx-get="{log}&amp;kind=email">Email</a>'
+        f'{link}n" href="{log}&amp;kind=note" data-hx-get="{log}&amp;kind=note">Note</a>'
+        f'{link}p" href="{promise}" data-hx-get="{promise}">Promise</a>'
+        f'{link}m" href="{compose}">Message…</a></div>'
         f'<div class="queue-row__form" id="{row_id}-form"></div>'
     )
 
@@ -94,8 +121,12 @@ def review_form(
     """A flagged check-in is reviewed by saying what the concern is about: one click tags it and
     takes the flag out of the queue. With `next` (the candidate page) it posts without htmx and
     comes back there."""
-    action = escape(url("followups:today_checkin_review", int(checkin_id)))
-    row_id = escape(row_id)
+    action = url("followups:today_checkin_review", int(checkin_id))
+    return Markup(_review_form(action, row_id, csrf_input, who, themes, next))
+
+
+def _review_form(action: str, row_id: str, csrf_input: str, who: str, themes, next: str) -> str:
+    action, row_id = escape(action), escape(row_id)
     htmx = (
         "" if next else f' data-hx-post="{action}" data-hx-target="#queue" data-hx-swap="outerHTML"'
     )
@@ -105,7 +136,7 @@ def review_form(
         f' class="button button--small">{escape(label)}</button>'
         for value, label in themes
     )
-    return Markup(
+    return (
         f'<form method="post" action="{action}" class="review"{htmx}'
         f' aria-labelledby="{row_id}-review">\n'
         f'  {csrf_input}<input type="hidden" name="who" value="{escape(who)}">{back}\n'
@@ -117,7 +148,7 @@ def review_form(
 def _who(candidate_id: int | None, candidate_name: str, leader_name: str | None) -> str:
     """Who a row is about: the candidate (a link to their page), else the hiring leader."""
     if candidate_id:
-        href = url("candidates:candidate_detail", candidate_id)
+        href = _address("candidates:candidate_detail").format(candidate_id)
         return f'<a class="queue-row__who" href="{href}">{escape(candidate_name)}</a>'
     if leader_name is not None:
         return (
@@ -131,11 +162,13 @@ class RowWriter:
     """Writes the rows of one section of Today (or of its "show all" page), one method per kind
     of row, where a Jinja2 macro per row made some twenty lookups and escapes through the
     template's context (a page of thirty rows: two thirds of its render). What people typed
-    (names, promises, titles) is escaped once each; `relative` is the page's own."""
+    (names, promises, titles) is escaped once each; the parts every row repeats are written
+    once per section (_ADDRESS, _ROW_ID); `relative` is the page's own."""
 
     def __init__(self, section_key: str, who: str, csrf_input: str, relative, themes) -> None:
         self.section_key, self.who, self.csrf_input = section_key, who, csrf_input
         self.relative, self.themes = relative, themes
+        self._buttons: dict[tuple[str, str, str], str] = {}
 
     def write(self, rows) -> Markup:
         kind = self._KINDS.get(self.section_key, RowWriter.task_row)
@@ -147,11 +180,32 @@ class RowWriter:
             return _who(row.candidate_id, row.candidate_name, "")
         return _who(None, "", row.leader_name)
 
-    def _snooze(self, action: str, row_id: str) -> Markup:
-        return snooze_menu(action, row_id, self.csrf_input, self.who)
+    @functools.cached_property
+    def _snooze_menu(self) -> str:
+        return str(snooze_menu(_ADDRESS, _ROW_ID, self.csrf_input, self.who))
 
-    def _button(self, action: str, label: str, key: str, title: str = "") -> Markup:
-        return post_button(action, self.csrf_input, self.who, label, key, title)
+    def _snooze(self, action: str, row_id: str) -> str:
+        return self._snooze_menu.replace(_ADDRESS, action).replace(_ROW_ID, row_id)
+
+    def _button(self, action: str, label: str, key: str, title: str = "") -> str:
+        shape = (label, key, title)
+        button = self._buttons.get(shape)
+        if button is None:
+            button = str(post_button(_ADDRESS, self.csrf_input, self.who, label, key, title))
+            self._buttons[shape] = button
+        return button.replace(_ADDRESS, action)
+
+    @staticmethod
+    def _task_done(pk: int) -> str:
+        return _address("followups:today_task_done").format(pk)
+
+    @functools.cached_property
+    def _review_form(self) -> str:
+        return _review_form(_ADDRESS, _ROW_ID, self.csrf_input, self.who, self.themes, "")
+
+    def _review(self, checkin_id: str, row_id: str) -> str:
+        action = _address("followups:today_checkin_review").format(int(checkin_id))
+        return self._review_form.replace(_ADDRESS, action).replace(_ROW_ID, row_id)
 
     def promise_row(self, row) -> str:
         row_id = row.row_id
@@ -167,10 +221,12 @@ class RowWriter:
             due = (
                 f'<span class="badge badge--amber">Today</span> due {strftime(row.due_at, "%H:%M")}'
             )
-        kept = self._button(url("followups:today_promise_kept", row.pk), "Kept", "d")
-        snooze = self._snooze(url("followups:today_row_snooze", "commitment", row.pk), row_id)
+        kept = self._button(_address("followups:today_promise_kept").format(row.pk), "Kept", "d")
+        snooze = self._snooze(
+            _address("followups:today_row_snooze", "commitment").format(row.pk), row_id
+        )
         return (
-            f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
+            f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
             f"    {_who(row.candidate_id, row.candidate_name, leader)}\n"
             f'    <p class="queue-row__what">You promised: <strong>{escape(row.description)}'
@@ -181,7 +237,7 @@ class RowWriter:
             f"    {kept}\n"
             f"    {snooze}\n"
             "  </div>\n"
-            f"  {talk_links(row, row_id)}\n"
+            f"  {_talk_links(row, row_id)}\n"
             "</li>"
         )
 
@@ -234,20 +290,12 @@ class RowWriter:
         )
         checkin_id = row.key[13:] if self.section_key == "flags" else ""
         review = checkin_id.isdigit()
-        done = (
-            ""
-            if review
-            else f"\n      {self._button(url('followups:today_task_done', row.pk), 'Done', 'd')}"
-        )
-        snooze = self._snooze(url("followups:today_task_snooze", row.pk), row_id)
-        form = (
-            f"\n  {review_form(checkin_id, row_id, self.csrf_input, self.who, self.themes)}"
-            if review
-            else ""
-        )
-        talk = talk_links(row, row_id) if row.candidate_id or row.hiring_leader_id else ""
+        done = "" if review else f"\n      {self._button(self._task_done(row.pk), 'Done', 'd')}"
+        snooze = self._snooze(_address("followups:today_task_snooze").format(row.pk), row_id)
+        form = f"\n  {self._review(checkin_id, row_id)}" if review else ""
+        talk = _talk_links(row, row_id) if row.candidate_id or row.hiring_leader_id else ""
         return (
-            f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
+            f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
             f"    {self._followup_who(row)}\n"
             f'    <p class="queue-row__what">{escape(task_words(row.about))}{role}</p>\n'
@@ -261,16 +309,19 @@ class RowWriter:
         )
 
     def leader_row(self, row) -> str:
-        row_id = escape(row.row_id)
+        row_id = row.row_id
         about = f"?hiring_leader={row.hiring_leader_id}&amp;requisition={row.pk}"
-        log = f"{url('followups:today_log')}{about}"
-        promise = f"{url('followups:today_promise')}{about}"
-        compose = f"{url('followups:message_compose')}{about}&amp;next=/"
+        log_address, promise_address, compose_address = _talk_addresses()
+        log = f"{log_address}{about}"
+        promise = f"{promise_address}{about}"
+        compose = f"{compose_address}{about}&amp;next=/"
         if row.next_update_at:
             weekly = f" · the weekly update goes {self.relative(row.next_update_at)}"
         else:
             weekly = " · no automatic update is scheduled"
-        snooze = self._snooze(url("followups:today_row_snooze", "requisition", row.pk), row.row_id)
+        snooze = self._snooze(
+            _address("followups:today_row_snooze", "requisition").format(row.pk), row_id
+        )
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
@@ -308,17 +359,17 @@ class RowWriter:
                 f" goes {self.relative(row.due_at)}. Would you rather tell them yourself?"
             )
             button = self._button(
-                url("followups:today_bad_news_told", row.pk),
+                _address("followups:today_bad_news_told").format(row.pk),
                 "Told them myself",
                 "t",
                 "Logs your call and cancels the automatic message",
             )
         else:
             why = f'<span class="badge badge--red">Yours to tell</span> {escape(row.task_title)}'
-            button = self._button(url("followups:today_task_done", row.pk), "Done", "d")
+            button = self._button(self._task_done(row.pk), "Done", "d")
         trigger = escape(row.trigger_display)
         return (
-            f'<li class="queue-row" id="{escape(row_id)}" tabindex="-1" data-row>\n'
+            f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
             f"    {self._followup_who(row)}\n"
             f'    <p class="queue-row__what">{trigger}{role}</p>\n'
@@ -327,27 +378,28 @@ class RowWriter:
             '  <div class="queue-row__actions">\n'
             f"      {button}\n"
             "  </div>\n"
-            f"  {talk_links(row, row_id)}\n"
+            f"  {_talk_links(row, row_id)}\n"
             "</li>"
         )
 
     def overrun_row(self, row) -> str:
         """An open role past the time-to-fill range its leader was given: send the leader's reset
         (compose, prefilled), or dismiss."""
-        row_id = escape(row.row_id)
+        row_id = row.row_id
         template = f"&amp;template={row.reset_template_id}" if row.reset_template_id else ""
         compose = (
-            f"{url('followups:message_compose')}?hiring_leader={row.hiring_leader_id}"
+            f"{_talk_addresses()[2]}?hiring_leader={row.hiring_leader_id}"
             f"&amp;requisition={row.pk}{template}&amp;next=/"
         )
-        dismiss = url("clients:forecast_overrun_dismiss", row.forecast_id)
+        dismiss = _address("clients:forecast_overrun_dismiss").format(row.forecast_id)
+        intake = _address("clients:requisition_intake").format(row.pk)
         days_over = row.days_over
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
             f'    <span class="queue-row__who">{escape(row.leader_name)}</span>'
             f' <span class="muted">hiring leader, {escape(row.company_name)}</span>\n'
-            f'    <p class="queue-row__what"><a href="{url("clients:requisition_intake", row.pk)}'
+            f'    <p class="queue-row__what"><a href="{intake}'
             f'#forecast"><strong>{escape(row.title)}</strong> is past its forecast</a></p>\n'
             f'    <p class="queue-row__why"><span class="badge badge--red">{days_over}'
             f" day{pluralize(days_over)} over</span> day {row.days_open} of a"
