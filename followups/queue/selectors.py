@@ -377,12 +377,14 @@ FOLLOWUP_PAGE = f"""
     )
     SELECT json_agg(json_build_array(
         f.id, f.key, f.channel, f.due_at, f.created_at, cad.name, cad.trigger,
-        (SELECT note.due_at FROM {FollowUp._meta.db_table} note
-         WHERE note.candidate_id = f.candidate_id
-           AND note.cadence_step_id = ANY({QUIET_STEPS})
-           AND note.audience = 'candidate' AND note.channel = 'email'
-           AND note.state = 'scheduled'
-         ORDER BY note.due_at LIMIT 1),
+        -- Only a quiet candidate row tells of the automatic note.
+        CASE WHEN ranked.section = 'quiet' THEN (
+            SELECT note.due_at FROM {FollowUp._meta.db_table} note
+            WHERE note.candidate_id = f.candidate_id
+              AND note.cadence_step_id = ANY({QUIET_STEPS})
+              AND note.audience = 'candidate' AND note.channel = 'email'
+              AND note.state = 'scheduled'
+            ORDER BY note.due_at LIMIT 1) END,
         f.candidate_id, c.email, c.opted_out_at, f.hiring_leader_id, f.requisition_id,
         f.application_id,
         f.task_title, t.name, t.subject, f.facts,
