@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import functools
-import secrets
 
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import get_token
 from markupsafe import Markup
 
 from recruitcrm.jinja2 import Relative, url
@@ -55,45 +54,12 @@ def csrf_once(request):
     """The CSRF token for a Jinja2 page, worked out once. The backend's own is lazy and masks the
     secret afresh every time a form prints it: on "Today", with three forms a row, that was a
     thousand random numbers a request."""
-    token = _masked_token(request)
+    token = get_token(request)
     return {
         "csrf_token": token,
         # The token is letters and digits only: nothing to escape.
         "csrf_input": Markup(f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'),
     }
-
-
-def _masked_token(request) -> str:
-    """What get_token() gives, its mask drawn in one read of the system's random source: Django
-    draws each of the mask's 32 letters with secrets.choice(), a read of its own, and that was
-    a tenth of a signed-in page's own time. The mask is as uniform and as fresh each response
-    (the BREACH defence); CsrfViewMiddleware unmasks it as it unmasks Django's."""
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        # A first visit: Django makes the secret and sets its cookie.
-        return get_token(request)
-    # As get_token() does: the cookie is in use, so the response renews its expiry.
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    return _mask(secret)
-
-
-_BASE = len(CSRF_ALLOWED_CHARS)
-_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
-
-
-def _mask(secret: str) -> str:
-    """Django's _mask_cipher_secret: a random mask, then each letter of the secret shifted by
-    the mask's letter at its place. The mask's letters are the base-62 digits of one uniform
-    random number below 62**32."""
-    number = secrets.randbelow(_BASE**CSRF_SECRET_LENGTH)
-    mask = []
-    for _ in range(CSRF_SECRET_LENGTH):
-        number, digit = divmod(number, _BASE)
-        mask.append(digit)
-    return "".join(CSRF_ALLOWED_CHARS[shift] for shift in mask) + "".join(
-        CSRF_ALLOWED_CHARS[(_INDEX[char] + shift) % _BASE]
-        for char, shift in zip(secret, mask, strict=True)
-    )
 
 
 def moments(request):
