@@ -10,7 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from candidates import name_prefixes, search, selectors
+from candidates import (
+    name_prefixes,
+    search,
+    search_filters,
+    search_pages,
+    search_statements,
+    selectors,
+)
 from candidates.models import Application, Tag
 from candidates.search import CandidateFilters, candidate_list_page
 from tests.candidates.factories import (
@@ -114,7 +121,7 @@ def test_a_tag_named_in_a_search_finds_its_people_however_many_carry_it(
     either_plan, monkeypatch, cap
 ):
     """A tag on few people is looked up as their ids, on many as a subquery (TAGGED_IDS_CAP)."""
-    monkeypatch.setattr(search, "TAGGED_IDS_CAP", cap)
+    monkeypatch.setattr(search_filters, "TAGGED_IDS_CAP", cap)
     remote, senior = TagFactory(name="Remote"), TagFactory(name="senior")
     for first_name in ("Ann", "Bo", "Cy"):
         CandidateFactory(first_name=first_name, last_name="Tagged").tags.add(remote)
@@ -395,7 +402,15 @@ def _by_the_orm(filters, after, before, now):
 
 def _by_the_statement(filters, after, before, now):
     sort = search.SORTS[filters.sort]
-    found = search._walked(filters, sort, after, before, now)
+    found = search_statements.walked(
+        filters,
+        sort,
+        after,
+        before,
+        now,
+        per_page=search.CANDIDATES_PER_PAGE,
+        cap=search.COUNT_CAP + 1,
+    )
     total = found.total
     return (
         [row.pk for row in found.rows],
@@ -464,7 +479,7 @@ def _searched_by_the_orm(filters, plan, after, before, now):
     sort = search.SORTS[filters.sort]
     found = search._find_page(candidates, plan, sort, after, before, filters)
     return (
-        search._rows([row["pk"] for row in found.seek.rows]),
+        search_pages.candidate_rows([row["pk"] for row in found.seek.rows]),
         found.seek.next_cursor,
         found.seek.previous_cursor,
         search._how_many(found, None, lambda: search.candidate_count(candidates)),
@@ -472,13 +487,25 @@ def _searched_by_the_orm(filters, plan, after, before, now):
 
 
 def _searched_by_the_statements(filters, plan, after, before, now):
-    match = search._match(filters, now)
-    found = search._found(match, plan, search.SORTS[filters.sort], after, before)
+    match = search_statements.match(filters, now)
+    found = search_statements.find_page(
+        match,
+        plan,
+        search.SORTS[filters.sort],
+        after,
+        before,
+        per_page=search.CANDIDATES_PER_PAGE,
+        window=search.WALK_WINDOW,
+    )
     return (
         found.rows,
         found.seek.next_cursor,
         found.seek.previous_cursor,
-        search._how_many(found, None, lambda: search._capped_count(match)),
+        search._how_many(
+            found,
+            None,
+            lambda: search._capped(search_statements.capped_count(match, cap=search.COUNT_CAP + 1)),
+        ),
     )
 
 
@@ -518,7 +545,7 @@ def test_the_search_statements_read_what_the_orm_queries_read(
     monkeypatch.setattr(search, "COUNT_CAP", 5)
     # A window of a few entries, so that a walk within it may fill a page or fall short.
     monkeypatch.setattr(search, "WALK_WINDOW", 9)
-    monkeypatch.setattr(search, "TAGGED_IDS_CAP", 2 if chosen.get("many_tagged") else 50)
+    monkeypatch.setattr(search_filters, "TAGGED_IDS_CAP", 2 if chosen.get("many_tagged") else 50)
     now = timezone.now()
     python = TagFactory(name="Python")
     requisition = RequisitionFactory()
@@ -554,7 +581,7 @@ def test_the_search_statements_read_what_the_orm_queries_read(
             tag=chosen.get("tag", ""),
             sort=sort,
         )
-        match = search._match(filters, now)
+        match = search_statements.match(filters, now)
         orm = search.candidate_search(filters=filters, now=now)
         assert search._estimated_rows(match) == search._estimated_rows(orm)
         pages = [("", ""), ("", "end"), ("garbage", "")]
