@@ -66,9 +66,12 @@ class PipelineRow:
     failed: str = ""
 
 
+# The stages in order, read once (each `Stage.values` builds the list afresh).
+STAGES = tuple(Application.Stage.values)
+
+
 def _next_stage(application: selectors.PipelineEntry) -> str:
-    stages = Application.Stage.values
-    return stages[min(stages.index(application.stage) + 1, len(stages) - 1)]
+    return STAGES[min(STAGES.index(application.stage) + 1, len(STAGES) - 1)]
 
 
 def _pipeline_rows(candidate: Candidate, bound: dict[int, dict]) -> list[PipelineRow]:
@@ -105,6 +108,15 @@ def _blank(form_class: type[forms.Form], auto_id: str, initial: tuple = ()) -> f
     return form_class(auto_id=auto_id, initial=dict(initial), **kwargs)
 
 
+@functools.lru_cache(maxsize=128)
+def _tags_form(tags: str) -> TagsForm:
+    """The tags form as it opens for a candidate with these tags, shared as `_blank` shares the
+    action forms: most candidates have none, many share a few, and building it for the visit
+    (its field deep-copied, its control written afresh) was a tenth of the page's context. Kept
+    apart from `_blank`, so that many candidates' tags do not push the action forms out."""
+    return TagsForm(auto_id=_auto_id("tags"), initial={"tags": tags})
+
+
 @dataclass
 class PageForms:
     """The page's action forms; a failed post puts its own, bound, with its errors."""
@@ -120,9 +132,7 @@ def _forms(request, candidate: Candidate, bound: dict) -> PageForms:
     return PageForms(
         log=bound.get("log") or _blank(LogActivityForm, _auto_id("log")),
         promise=bound.get("promise") or _blank(PromiseForm, _auto_id("promise")),
-        # Each candidate's own tags: built for the visit, never shared.
-        tags=bound.get("tags")
-        or TagsForm(auto_id=_auto_id("tags"), initial={"tags": ", ".join(candidate.tag_list)}),
+        tags=bound.get("tags") or _tags_form(", ".join(candidate.tag_list)),
         add=bound.get("add"),
     )
 

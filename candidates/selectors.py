@@ -375,13 +375,15 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     pipeline_at = extras_at + 4
     candidate = candidate_table.load(first[:owner_at])
     _cache(candidate, owner=owner_table.load(first[owner_at:extras_at]))
-    candidate.tag_string, promises, candidate.checkin_answers, candidate.waiting_followups = first[
+    candidate.tag_string, promises, answers, candidate.waiting_followups = first[
         extras_at:pipeline_at
     ]
+    promises = json.loads(promises) if promises else ()
     # (The answers as JSON arrays, read by followups.selectors.candidate_placement_checkins; the
     # follow-ups as JSON text, decoded by candidate_waiting_followups.)
+    candidate.checkin_answers = json.loads(answers) if answers else None
     candidate.pipeline = [PipelineEntry(*row[pipeline_at:]) for row in rows if row[pipeline_at]]
-    _prefetched(candidate, commitments=[_promise(values, candidate) for values in promises or ()])
+    _prefetched(candidate, commitments=[_promise(values, candidate) for values in promises])
     candidate.tag_list = tag_names(candidate)
     return candidate
 
@@ -434,24 +436,28 @@ WAITING_JSON = f"""
 
 
 _CANDIDATE_TAGS = Candidate.tags.through._meta
-# The open promises and the placements' check-in answers ride along as JSON arrays (lateral
-# subqueries, run once for the candidate, not once per application row): a round trip fewer
-# each than reading them apart.
+# The tag names, the open promises and the placements' check-in answers ride along (lateral
+# subqueries, run once for the candidate, not once per application row: a subquery in the
+# select list ran again for each), the lists as JSON arrays: a round trip fewer each than reading
+# them apart. The arrays come as text, decoded once here, not once per application row.
 PROMISE_FIELDS = ("id", "recruiter_id", "requisition_id", "description", "due_at", "status")
 CANDIDATE_SQL = Prepared(
     "candidate_page_candidate",
     f"""
     SELECT {select_list(CANDIDATE_TABLES)},
-        (SELECT string_agg(t.name, %(separator)s)
-         FROM {_CANDIDATE_TAGS.db_table} ct
-         JOIN {Tag._meta.db_table} t ON t.id = ct.tag_id
-         WHERE ct.candidate_id = c.id) AS tag_string,
-        promised.found,
-        answered.found,
+        tagged.names,
+        promised.found::text,
+        answered.found::text,
         waiting.found::text,
         {", ".join(PIPELINE_COLUMNS)}
     FROM {Candidate._meta.db_table} c
     JOIN {User._meta.db_table} o ON o.id = c.owner_id
+    CROSS JOIN LATERAL (
+        SELECT string_agg(t.name, %(separator)s)
+        FROM {_CANDIDATE_TAGS.db_table} ct
+        JOIN {Tag._meta.db_table} t ON t.id = ct.tag_id
+        WHERE ct.candidate_id = c.id
+    ) tagged (names)
     CROSS JOIN LATERAL (
         SELECT json_agg(json_build_array(
             {", ".join(f"m.{name}" for name in PROMISE_FIELDS)},
