@@ -216,6 +216,15 @@ def _sought(
         dict(zip(names, values[:width], strict=True), row=candidate_row(values[width + 1 :]))
         for values in read
     ]
+    total = (read[0][width] if read else 0) if counted else None
+    return _paged(
+        found, sort=sort, per_page=per_page, backwards=backwards, boundary=boundary, total=total
+    )
+
+
+def _paged(found: list[dict], *, sort, per_page: int, backwards: bool, boundary, total) -> Found:
+    """The page keyset.seek_page cuts from the rows a statement read (a page and one more, which
+    only says there are more), each with its sort keys, and the page's candidate rows."""
     seek = keyset.seek_page(
         found,
         parts=sort.parts,
@@ -223,7 +232,6 @@ def _sought(
         backwards=backwards,
         from_boundary=boundary is not None,
     )
-    total = (read[0][width] if read else 0) if counted else None
     return Found(seek, total=total, rows=[row["row"] for row in seek.rows])
 
 
@@ -341,14 +349,14 @@ def walked(
         for values in read
         if values[width] is not None
     ]
-    seek = keyset.seek_page(
+    return _paged(
         found,
-        parts=sort.parts,
+        sort=sort,
         per_page=per_page,
         backwards=backwards,
-        from_boundary=boundary is not None,
+        boundary=boundary,
+        total=read[0][0],
     )
-    return Found(seek, total=read[0][0], rows=[row["row"] for row in seek.rows])
 
 
 # A page of a walk of the sort's index (owner, quiet and opted out filter it as it goes), its
