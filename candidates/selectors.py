@@ -347,7 +347,8 @@ PIPELINE_COLUMNS = (
 def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     """A candidate a recruiter may open, with what the detail page shows alongside it: owner,
     tags, applications (role, company, placement) as `candidate.pipeline`, open promises, the
-    placements' check-in answers and the follow-ups still to happen, in one statement.
+    placements' check-in answers, the follow-ups still to happen and the timeline's newest page,
+    in one statement.
 
     Candidates are a team asset in an agency: every recruiter may open every candidate.
     Hiring leaders never reach this (the views admit recruiters and admins only).
@@ -361,6 +362,7 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
         "email": Channel.EMAIL,
         "tasks": CANDIDATE_TASKS_SHOWN + 1,
         "emails": SCHEDULED_SHOWN + 1,
+        "timeline": TIMELINE_PER_PAGE + 1,
     }
     with connection.cursor() as cursor:
         CANDIDATE_SQL.execute(cursor, params)
@@ -372,15 +374,20 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     candidate_table, owner_table = CANDIDATE_TABLES
     owner_at = len(candidate_table.attnames)
     extras_at = owner_at + len(owner_table.attnames)
-    pipeline_at = extras_at + 4
+    pipeline_at = extras_at + 5
     candidate = candidate_table.load(first[:owner_at])
     _cache(candidate, owner=owner_table.load(first[owner_at:extras_at]))
-    candidate.tag_string, promises, answers, candidate.waiting_followups = first[
-        extras_at:pipeline_at
-    ]
+    (
+        candidate.tag_string,
+        promises,
+        answers,
+        candidate.waiting_followups,
+        candidate.newest_timeline,
+    ) = first[extras_at:pipeline_at]
     promises = json.loads(promises) if promises else ()
     # (The answers as JSON arrays, read by followups.selectors.candidate_placement_checkins; the
-    # follow-ups as JSON text, decoded by candidate_waiting_followups.)
+    # follow-ups and the timeline's newest page as JSON text, decoded by
+    # candidate_waiting_followups and candidate_timeline.)
     candidate.checkin_answers = json.loads(answers) if answers else None
     candidate.pipeline = [PipelineEntry(*row[pipeline_at:]) for row in rows if row[pipeline_at]]
     _prefetched(candidate, commitments=[_promise(values, candidate) for values in promises])
@@ -435,6 +442,111 @@ WAITING_JSON = f"""
 """
 
 
+TIMELINE_KEY = (KeyPart("occurred_at", datetime.datetime), KeyPart("pk", int))
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    """One line of a timeline, read as plain values: it is only shown."""
+
+    pk: int
+    occurred_at: datetime.datetime
+    kind: str
+    summary: str
+    body: str
+    actor_name: str
+    requisition_title: str
+
+    @property
+    def kind_label(self) -> str:
+        return Activity.Kind(self.kind).label
+
+
+# A timeline line's columns, in the order _timeline_entry takes them, from activities `a`.
+TIMELINE_COLUMNS = (
+    "a.id, a.occurred_at, a.kind, a.summary, a.body, u.first_name, u.last_name, u.username, r.title"
+)
+TIMELINE_JOINS = f"""
+    LEFT JOIN {User._meta.db_table} u ON u.id = a.actor_id
+    LEFT JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
+"""
+# The timeline's newest page (and one line more, to know if there are older ones) rides with
+# the candidate, one JSON array a line, newest first: most visits open only that page, and
+# reading it apart cost a round trip. Older and newer pages are read alone (TIMELINE_SQL).
+NEWEST_TIMELINE_JSON = f"""
+    SELECT json_agg(json_build_array({TIMELINE_COLUMNS}) ORDER BY a.occurred_at DESC, a.id DESC)
+    FROM (
+        SELECT * FROM {Activity._meta.db_table}
+        WHERE candidate_id = c.id
+        ORDER BY occurred_at DESC, id DESC
+        LIMIT %(timeline)s
+    ) a
+    {TIMELINE_JOINS}
+"""
+
+
+def candidate_timeline(*, candidate: Candidate, older: str = "", newer: str = "") -> keyset.Seek:
+    """One page of the candidate's timeline, newest first, paged by a keyset (as `keyset.seek`
+    pages it, in written SQL). The newest page came with the candidate
+    (`candidate_for_recruiter`); a page after a cursor is read here."""
+    backwards = bool(newer)
+    boundary = keyset.cursor_decode(newer or older, TIMELINE_KEY) if (newer or older) else None
+    if boundary is None:
+        found = [
+            _timeline_entry(pk, datetime.datetime.fromisoformat(at), *rest)
+            for pk, at, *rest in json.loads(candidate.newest_timeline or "[]")
+        ]
+    else:
+        at, pk = boundary
+        params = {"pk": candidate.pk, "at": at, "id": pk, "limit": TIMELINE_PER_PAGE + 1}
+        with connection.cursor() as cursor:
+            TIMELINE_SQL[backwards].execute(cursor, params)
+            found = [_timeline_entry(*row) for row in cursor.fetchall()]
+    return keyset.seek_page(
+        found,
+        parts=TIMELINE_KEY,
+        per_page=TIMELINE_PER_PAGE,
+        backwards=backwards,
+        from_boundary=boundary is not None,
+    )
+
+
+def _timeline_sql(*, backwards: bool) -> str:
+    # Newest first; a page back (towards newer rows) reads upwards from its boundary.
+    order, beyond = ("ASC", ">") if backwards else ("DESC", "<")
+    return f"""
+        SELECT {TIMELINE_COLUMNS}
+        FROM {Activity._meta.db_table} a
+        {TIMELINE_JOINS}
+        WHERE a.candidate_id = %(pk)s AND (a.occurred_at, a.id) {beyond} (%(at)s, %(id)s)
+        ORDER BY a.occurred_at {order}, a.id {order}
+        LIMIT %(limit)s
+    """
+
+
+TIMELINE_SQL = {
+    backwards: Prepared(
+        f"candidate_page_timeline_{int(backwards)}", _timeline_sql(backwards=backwards)
+    )
+    for backwards in (False, True)
+}
+
+
+def _timeline_entry(
+    pk, occurred_at, kind, summary, body, first_name, last_name, username, title
+) -> TimelineEntry:
+    """A timeline line from its TIMELINE_COLUMNS."""
+    return TimelineEntry(
+        pk=pk,
+        occurred_at=occurred_at,
+        kind=kind,
+        summary=summary,
+        body=body,
+        actor_name=person_name(first_name, last_name, username),
+        requisition_title=title or "",
+    )
+
+
 _CANDIDATE_TAGS = Candidate.tags.through._meta
 # The tag names, the open promises and the placements' check-in answers ride along (lateral
 # subqueries, run once for the candidate, not once per application row: a subquery in the
@@ -449,6 +561,7 @@ CANDIDATE_SQL = Prepared(
         promised.found::text,
         answered.found::text,
         waiting.found::text,
+        newest.found::text,
         {", ".join(PIPELINE_COLUMNS)}
     FROM {Candidate._meta.db_table} c
     JOIN {User._meta.db_table} o ON o.id = c.owner_id
@@ -470,6 +583,7 @@ CANDIDATE_SQL = Prepared(
     ) promised
     CROSS JOIN LATERAL ({CHECKIN_ANSWERS_JSON}) answered (found)
     CROSS JOIN LATERAL ({WAITING_JSON}) waiting (found)
+    CROSS JOIN LATERAL ({NEWEST_TIMELINE_JSON}) newest (found)
     LEFT JOIN {Application._meta.db_table} a ON a.candidate_id = c.id
     LEFT JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
     LEFT JOIN {Company._meta.db_table} co ON co.id = r.company_id
@@ -504,102 +618,6 @@ def _promise(values: list, candidate: Candidate) -> Commitment:
     )
     _cache(commitment, candidate=candidate, recruiter=recruiter, requisition=requisition)
     return commitment
-
-
-TIMELINE_KEY = (KeyPart("occurred_at", datetime.datetime), KeyPart("pk", int))
-
-
-@dataclass(slots=True)
-class TimelineEntry:
-    """One line of a timeline, read as plain values: it is only shown."""
-
-    pk: int
-    occurred_at: datetime.datetime
-    kind: str
-    summary: str
-    body: str
-    actor_name: str
-    requisition_title: str
-
-    @property
-    def kind_label(self) -> str:
-        return Activity.Kind(self.kind).label
-
-
-TIMELINE_FIELDS = (
-    "pk",
-    "occurred_at",
-    "kind",
-    "summary",
-    "body",
-    "actor__first_name",
-    "actor__last_name",
-    "actor__username",
-    "requisition__title",
-)
-
-
-def candidate_timeline(*, candidate: Candidate, older: str = "", newer: str = "") -> keyset.Seek:
-    """One page of the candidate's timeline, newest first, paged by a keyset (as
-    `keyset.seek` pages it, in written SQL)."""
-    backwards = bool(newer)
-    boundary = keyset.cursor_decode(newer or older, TIMELINE_KEY) if (newer or older) else None
-    params = {"pk": candidate.pk, "limit": TIMELINE_PER_PAGE + 1}
-    if boundary is not None:
-        params["at"], params["id"] = boundary
-    with connection.cursor() as cursor:
-        TIMELINE_SQL[backwards, boundary is not None].execute(cursor, params)
-        found = [
-            _timeline_entry(dict(zip(TIMELINE_FIELDS, row, strict=True)))
-            for row in cursor.fetchall()
-        ]
-    return keyset.seek_page(
-        found,
-        parts=TIMELINE_KEY,
-        per_page=TIMELINE_PER_PAGE,
-        backwards=backwards,
-        from_boundary=boundary is not None,
-    )
-
-
-def _timeline_sql(*, backwards: bool, from_boundary: bool) -> str:
-    # Newest first; a page back (towards newer rows) reads upwards from its boundary.
-    order, beyond = ("ASC", ">") if backwards else ("DESC", "<")
-    after = f"AND (a.occurred_at, a.id) {beyond} (%(at)s, %(id)s)" if from_boundary else ""
-    return f"""
-        SELECT a.id, a.occurred_at, a.kind, a.summary, a.body,
-            u.first_name, u.last_name, u.username, r.title
-        FROM {Activity._meta.db_table} a
-        LEFT JOIN {User._meta.db_table} u ON u.id = a.actor_id
-        LEFT JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
-        WHERE a.candidate_id = %(pk)s {after}
-        ORDER BY a.occurred_at {order}, a.id {order}
-        LIMIT %(limit)s
-    """
-
-
-TIMELINE_SQL = {
-    (backwards, from_boundary): Prepared(
-        f"candidate_page_timeline_{int(backwards)}{int(from_boundary)}",
-        _timeline_sql(backwards=backwards, from_boundary=from_boundary),
-    )
-    for backwards in (False, True)
-    for from_boundary in (False, True)
-}
-
-
-def _timeline_entry(row: dict) -> TimelineEntry:
-    return TimelineEntry(
-        pk=row["pk"],
-        occurred_at=row["occurred_at"],
-        kind=row["kind"],
-        summary=row["summary"],
-        body=row["body"],
-        actor_name=person_name(
-            row["actor__first_name"], row["actor__last_name"], row["actor__username"]
-        ),
-        requisition_title=row["requisition__title"] or "",
-    )
 
 
 def person_name(first_name: str | None, last_name: str | None, username: str | None) -> str:

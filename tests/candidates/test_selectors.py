@@ -21,6 +21,7 @@ from candidates import (
 from candidates.models import Application, Tag
 from candidates.search import CandidateFilters, candidate_list_page
 from tests.candidates.factories import (
+    ActivityFactory,
     ApplicationFactory,
     CandidateFactory,
     TagFactory,
@@ -871,3 +872,37 @@ def test_a_stage_alone_is_planned_from_its_applications_and_with_other_filters_f
         "Bo",
         "Cy",
     }
+
+
+def test_the_timelines_newest_page_read_with_the_candidate_is_the_one_a_cursor_reads(recruiter):
+    """The newest page rides with the candidate as JSON; a page after a cursor is read as rows.
+    Both give the same lines: who, which role, the moment to the microsecond (past the fifth
+    execution, on the generic plan, too)."""
+    candidate = CandidateFactory()
+    role = RequisitionFactory(title="Site Lead")
+    now = timezone.now()
+    for n in range(35):
+        ActivityFactory(
+            candidate=candidate,
+            actor=recruiter if n % 2 else None,
+            requisition=role if n % 3 == 0 else None,
+            summary=f"Line {n}",
+            body="" if n % 4 else f"Said {n} things",
+            occurred_at=now - datetime.timedelta(minutes=n, microseconds=7 * n + 1),
+        )
+    ActivityFactory(summary="Another candidate's line", occurred_at=now)
+
+    for _ in range(7):
+        read = selectors.candidate_for_recruiter(viewer=recruiter, pk=candidate.pk)
+        newest = selectors.candidate_timeline(candidate=read)
+    older = selectors.candidate_timeline(candidate=candidate, older=newest.next_cursor)
+    newer_again = selectors.candidate_timeline(candidate=candidate, newer=older.previous_cursor)
+
+    assert [line.summary for line in newest.rows] == [f"Line {n}" for n in range(30)]
+    assert [line.summary for line in older.rows] == [f"Line {n}" for n in range(30, 35)]
+    assert newer_again.rows == newest.rows
+    assert newer_again.next_cursor == newest.next_cursor
+    assert newest.rows[0].body == "Said 0 things"
+    assert newest.rows[0].requisition_title == "Site Lead"
+    assert newest.rows[1].actor_name == recruiter.name
+    assert newest.rows[1].occurred_at == now - datetime.timedelta(minutes=1, microseconds=8)

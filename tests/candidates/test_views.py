@@ -41,12 +41,12 @@ LIST_QUERIES = 4
 FILTERED_QUERIES = 8
 MOST_QUERIES = 10
 # Session, user, candidate (+ owner, tag names, applications, requisition, company,
-# placement, open promises, the placements' check-in answers, open tasks and scheduled emails)
-# and a page of the timeline.
-DETAIL_QUERIES = 4
+# placement, open promises, the placements' check-in answers, open tasks and scheduled emails,
+# and the timeline's newest page).
+DETAIL_QUERIES = 3
 # An action over htmx: the candidate as the page reads it, the service's writes (the activity,
 # last-contacted, the follow-ups it cancels), then the changed parts read again.
-ACTION_QUERIES = 13
+ACTION_QUERIES = 12
 
 
 def url(name: str, *args) -> str:

@@ -23,8 +23,8 @@ from tests.hiring_leaders.factories import RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
-# As in tests/candidates/test_views.py: the page's four queries, whatever the data.
-DETAIL_QUERIES = 4
+# As in tests/candidates/test_views.py: the page's three queries, whatever the data.
+DETAIL_QUERIES = 3
 
 
 def detail_url(candidate) -> str:
@@ -232,13 +232,13 @@ def test_each_placement_shows_its_own_answers_and_never_another_candidates(
             for role in ("Welder", "Foreman"):
                 assert comments[role] in next(p for p in placements if role in p)
             assert comments["Rigger"] not in checkins
-    # The answers (and the follow-ups to come) ride in the candidate's own statement.
+    # The answers (and the follow-ups to come, and the timeline) ride in the candidate's own
+    # statement.
     page = [
         q["sql"] for q in ran.captured_queries if q["sql"].startswith("EXECUTE candidate_page_")
     ]
     assert [sql.split("(")[0].rstrip("_0123456789") for sql in page] == [
         "EXECUTE candidate_page_candidate",
-        "EXECUTE candidate_page_timeline",
     ]
 
 
