@@ -49,6 +49,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# The ENGINE a postgres:// URL gets: Django's own, with a cheaper health check.
+POSTGRESQL = "recruitcrm.postgresql"
+
+
 def env_database(name: str, default: str) -> dict:
     raw = os.environ.get(name) or default
     try:
@@ -60,6 +64,8 @@ def env_database(name: str, default: str) -> dict:
         ) from error
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} names no database, got {raw!r}")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = POSTGRESQL
     return config
 
 

@@ -16,6 +16,7 @@ from kombu import Exchange, Queue
 
 from recruitcrm.csp import email_style_hashes
 from recruitcrm.env import (
+    POSTGRESQL,
     env_bool,
     env_database,
     env_int,
@@ -155,7 +156,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and take it up front so a read-then-write never deadlocks.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+elif DATABASES["default"]["ENGINE"] == POSTGRESQL:
     # A database that does not answer must fail a request, not hang a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import quote
 
+from recruitcrm.env import POSTGRESQL
 from tests import clock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +79,7 @@ def page_checkers_present() -> bool:
 def database_url(db: dict) -> str:
     """A DATABASE_URL naming the database `db` (a settings.DATABASES entry) uses right now —
     inside a test that is the test database, so a subprocess sees the same rows as the test."""
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if db["ENGINE"] != POSTGRESQL:
         raise ValueError(
             f"only PostgreSQL databases can be shared with a subprocess: {db['ENGINE']}"
         )

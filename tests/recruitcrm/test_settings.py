@@ -267,7 +267,7 @@ def test_production_variables_switch_database_broker_and_mail(tmp_path):
         )
     )
 
-    assert shown["DATABASE_ENGINE"] == "django.db.backends.postgresql"
+    assert shown["DATABASE_ENGINE"] == "recruitcrm.postgresql"
     assert shown["DATABASE_HOST"] == "db.internal"
     assert shown["CELERY_BROKER_URL"] == "redis://redis.internal:6379/0"
     assert shown["MAILER"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
