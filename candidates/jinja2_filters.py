@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from candidates.form_html import choices, control, field_block, form_errors, radio_labels
 from candidates.models import Activity, PassReason
 from candidates.page_html import checkin_placements, pipeline_rows
+from candidates.panel_html import contact_card, email_panel, promise_panel, task_panel
 
 
 def pass_reasons(application_id) -> list[tuple[str, str]]:
@@ -115,4 +116,8 @@ FILTERS = {
     "pipeline_rows": pipeline_rows,
     "checkin_placements": checkin_placements,
     "candidate_rows": candidate_rows,
+    "contact_card": contact_card,
+    "promise_panel": promise_panel,
+    "task_panel": task_panel,
+    "email_panel": email_panel,
 }
