@@ -151,8 +151,8 @@ def promise_panel(commitments, candidate, user_pk, form, csrf_input: str, relati
         listed = (
             '\n      <div class="empty empty--compact">\n'
             '        <p class="empty__title">No open promises</p>\n'
-            f"        <p>When you promise {first_name} something (“I’ll call you Friday”), "
-            "record it here; it stays on your Today list until it’s kept.</p>\n"
+            f"        <p>When you promise {first_name} something (“I\u2019ll call you Friday”), "
+            "record it here; it stays on your Today list until it\u2019s kept.</p>\n"
             "      </div>\n    "
         )
     action = url("candidates:commitment_make", candidate.pk)
@@ -184,7 +184,7 @@ def _promise(commitment, candidate_pk: int, user_pk, csrf_input: str, relative) 
     whose = (
         "Your promise"
         if commitment.recruiter_id == user_pk
-        else f"{escape(commitment.recruiter.name)}’s promise"
+        else f"{escape(commitment.recruiter.name)}\u2019s promise"
     )
     requisition = commitment.requisition
     role = f" · {escape(requisition.title)}" if requisition else ""
@@ -222,7 +222,7 @@ def task_panel(tasks, more: bool, first_name: str, user_pk, relative) -> Markup:
             '\n      <div class="empty empty--compact">\n'
             '        <p class="empty__title">No open tasks</p>\n'
             f"        <p>When {escape(first_name)} goes quiet, a check-in raises a flag or a "
-            "follow-up needs a person rather than an email, the recruiter’s task shows here. "
+            "follow-up needs a person rather than an email, the recruiter\u2019s task shows here. "
             "They are worked from Today.</p>\n"
             "      </div>\n    "
         )

@@ -1208,3 +1208,35 @@ def test_candidate_page_shows_the_soonest_tasks_and_emails_and_says_there_are_mo
     assert f"Task in {CANDIDATE_TASKS_SHOWN} hours<" in body
     assert f"Task in {CANDIDATE_TASKS_SHOWN + 1} hours" not in body
     assert "Already sent" not in body
+
+
+def test_rows_sharing_blank_forms_each_post_to_their_own_application(client, recruiter):
+    """Two candidates' pages with the same stages share the blank move, close and reopen forms,
+    written once: each page's forms still post to its own applications, with its own token."""
+    pages = []
+    for _ in range(2):
+        person = CandidateFactory()
+        ApplicationFactory(candidate=person, stage="screened")
+        ApplicationFactory(
+            candidate=person,
+            stage="sourced",
+            outcome="withdrawn",
+            close_reason="Took a job",
+            closed_at=timezone.now(),
+        )
+        client.force_login(recruiter)
+        pages.append((person, text(client.get(url("candidate_detail", person.pk)))))
+
+    for person, page in pages:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        open_row, closed_row = person.applications.order_by("outcome")
+        for action, application in (
+            ("application_move", open_row),
+            ("application_close", open_row),
+            ("application_reopen", closed_row),
+        ):
+            assert f'action="{url(action, person.pk, application.pk)}"' in page
+        inputs = page.count('name="csrfmiddlewaretoken"')
+        assert page.count(f'name="csrfmiddlewaretoken" value="{token}"') == inputs
+        other = next(p for p, _ in pages if p != person)
+        assert f"/candidates/{other.pk}/applications/" not in page
