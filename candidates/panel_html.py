@@ -213,9 +213,7 @@ def task_panel(tasks, more: bool, first_name: str, user_pk, relative) -> Markup:
     count = f"{len(tasks)}{'+' if more else ''}"
     if tasks:
         rows = "".join(_task(task, user_pk, relative) for task in tasks)
-        foot = (
-            f'<p class="table-foot">Showing the {len(tasks)} due soonest.</p>' if more else ""
-        )
+        foot = f'<p class="table-foot">Showing the {len(tasks)} due soonest.</p>' if more else ""
         listed = f'\n      <ul class="list">\n        {rows}\n      </ul>\n      {foot}\n    '
     else:
         listed = (
@@ -256,9 +254,7 @@ def email_panel(emails, more: bool, first_name: str, relative) -> Markup:
     first_name = escape(first_name)
     if emails:
         rows = "".join(_email(email, first_name, relative) for email in emails)
-        foot = (
-            f'<p class="table-foot">Showing the {len(emails)} going soonest.</p>' if more else ""
-        )
+        foot = f'<p class="table-foot">Showing the {len(emails)} going soonest.</p>' if more else ""
         listed = f'\n      <ul class="list">\n        {rows}\n      </ul>\n      {foot}\n    '
     else:
         listed = (
