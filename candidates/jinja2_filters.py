@@ -10,6 +10,7 @@ from candidates.form_html import choices, control, field_block, form_errors, rad
 from candidates.models import Activity, PassReason
 from candidates.page_html import checkin_placements, pipeline_rows
 from candidates.panel_html import contact_card, email_panel, promise_panel, task_panel
+from recruitcrm.jinja2 import text
 
 
 def pass_reasons(application_id) -> list[tuple[str, str]]:
@@ -32,19 +33,19 @@ def timeline_rows(rows, relative) -> Markup:
     parts = []
     for entry in rows:
         body = entry.body
-        body = f'<div class="timeline__body">{escape(body)}</div>' if body else ""
+        body = f'<div class="timeline__body">{text(body)}</div>' if body else ""
         actor = entry.actor_name
         title = entry.requisition_title
         meta = str(relative(entry.occurred_at))
         if actor:
-            meta += f" · {escape(actor)}"
+            meta += f" · {text(actor)}"
         if title:
-            meta += f" · {escape(title)}"
+            meta += f" · {text(title)}"
         parts.append(
             "\n          <li>\n"
             f'            <div class="timeline__kind">{_kind_badge(entry.kind)}</div>\n'
             "            <div>\n"
-            f'              <div class="timeline__summary">{escape(entry.summary)}</div>\n'
+            f'              <div class="timeline__summary">{text(entry.summary)}</div>\n'
             f"              {body}\n"
             '              <div class="timeline__meta">\n'
             f"                {meta}\n"

@@ -20,7 +20,7 @@ from candidates.selectors import PipelineEntry
 from followups.models import ConcernTheme
 from followups.queue.row_html import review_form
 from hiring_leaders.models import Requisition
-from recruitcrm.jinja2 import strftime, url
+from recruitcrm.jinja2 import strftime, text, url
 
 STAGE_LABELS = dict(Application.Stage.choices)
 OUTCOME_LABELS = dict(Application.Outcome.choices)
@@ -62,8 +62,8 @@ def _pipeline_head(application: PipelineEntry, relative) -> str:
         '            <div class="pipeline__head">\n'
         "              <div>\n"
         f'                <a class="pipeline__title" href="{role_url}">'
-        f"{escape(application.requisition_title)}</a>\n"
-        f'                <span class="cell-sub">{escape(application.company_name)}'
+        f"{text(application.requisition_title)}</a>\n"
+        f'                <span class="cell-sub">{text(application.company_name)}'
         f"{status}</span>\n"
         f"                {interviews}\n"
         "              </div>\n"
@@ -87,7 +87,7 @@ def _pipeline_state(application: PipelineEntry, relative) -> str:
             f'                  <span class="cell-sub">{when}</span>\n                '
         )
     outcome = OUTCOME_LABELS.get(application.outcome, application.outcome)
-    reason = f": {escape(application.close_reason)}" if application.close_reason else ""
+    reason = f": {text(application.close_reason)}" if application.close_reason else ""
     return (
         f'\n                  <span class="badge badge--{escape(application.outcome)}">'
         f"{escape(outcome)}</span>\n"
@@ -246,7 +246,7 @@ def checkin_placements(
     candidate_url, relative)`: each placement (followups.selectors.PlacementCheckIns) with its
     check-in answers, newest first; a flagged answer the viewer has not reviewed carries the
     review form, which posts back to this page."""
-    new_hire = f'{escape(first_name)} <span class="muted">(new hire)</span>'
+    new_hire = f'{text(first_name)} <span class="muted">(new hire)</span>'
     parts = []
     for item in placements:
         hire = item.application
@@ -265,8 +265,8 @@ def checkin_placements(
             )
         parts.append(
             '\n      <div class="placement">\n'
-            f'        <h3 class="placement__title">{escape(hire.requisition_title)}'
-            f' <span class="muted">at {escape(hire.company_name)}</span></h3>\n'
+            f'        <h3 class="placement__title">{text(hire.requisition_title)}'
+            f' <span class="muted">at {text(hire.company_name)}</span></h3>\n'
             '        <p class="placement__meta">\n'
             f"          {fell_through}\n"
             f"          Start date {escape(strftime(hire.start_date, '%-d %b %Y'))}\n"
@@ -284,7 +284,7 @@ def _answer(answer, new_hire: str, user_pk, csrf_input, themes, candidate_url, r
     who = new_hire
     if answer.audience == "hiring_leader":
         name = answer.leader_name or "Hiring leader"
-        who = f'{escape(name)} <span class="muted">(hiring leader)</span>'
+        who = f'{text(name)} <span class="muted">(hiring leader)</span>'
     badge = ""
     if answer.is_concern:
         badge = '<span class="badge badge--red">Concern raised</span>'
@@ -296,7 +296,7 @@ def _answer(answer, new_hire: str, user_pk, csrf_input, themes, candidate_url, r
         theme = f'<span class="badge badge--blue">Concern: {escape(label)}</span>'
     comment = ""
     if answer.comment:
-        comment = f'<p class="checkin__comment">“{escape(answer.comment)}”</p>'
+        comment = f'<p class="checkin__comment">“{text(answer.comment)}”</p>'
     reviewed = f" · reviewed {relative(answer.reviewed_at)}" if answer.reviewed_at else ""
     review = ""
     if flagged and not answer.reviewed_at and answer.recruiter_id == user_pk:

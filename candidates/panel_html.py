@@ -15,7 +15,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from candidates.form_html import field_block, form_errors
-from recruitcrm.jinja2 import strftime, url
+from recruitcrm.jinja2 import strftime, text, url
 
 
 def _query_value(value: str) -> str:
@@ -26,7 +26,7 @@ def _query_value(value: str) -> str:
 def contact_card(candidate, user_pk, tags_form, csrf_input: str, candidate_url: str, relative):
     """`candidate|contact_card(user.pk, forms.tags, csrf_input, candidate_url, relative)`: who
     the candidate is and how to reach them, with the actions on the whole record."""
-    pk, first_name = candidate.pk, escape(candidate.first_name)
+    pk, first_name = candidate.pk, text(candidate.first_name)
     opted_out = candidate.opted_out_at
     badge = warning = ""
     if opted_out:
@@ -43,7 +43,7 @@ def contact_card(candidate, user_pk, tags_form, csrf_input: str, candidate_url: 
         '    <div class="candidate-header__top">\n'
         "      <div>\n"
         '        <div class="candidate-header__title">\n'
-        f'          <h1 id="candidate-name">{escape(candidate.name)}</h1>\n'
+        f'          <h1 id="candidate-name">{text(candidate.name)}</h1>\n'
         f"          {badge}\n"
         "        </div>\n"
         f"        {_sub_heading(candidate)}\n"
@@ -71,8 +71,8 @@ def _sub_heading(candidate) -> str:
         return ""
     between = " · " if headline and location else ""
     return (
-        f'\n          <p class="page-header__sub">{escape(headline)}{between}'
-        f"{escape(location)}</p>\n        "
+        f'\n          <p class="page-header__sub">{text(headline)}{between}'
+        f"{text(location)}</p>\n        "
     )
 
 
@@ -80,20 +80,20 @@ def _reach(candidate, user_pk, relative) -> str:
     email, phone, digits = candidate.email, candidate.phone, candidate.phone_digits
     none = '<span class="muted">None on file</span>'
     if email:
-        email = escape(email)
+        email = text(email)
         email = f'<a href="mailto:{email}">{email}</a>'
     if digits:
         plus = "+" if phone[:1] == "+" else ""
-        phone = f'<a href="tel:{plus}{escape(digits)}">{escape(phone)}</a>'
+        phone = f'<a href="tel:{plus}{text(digits)}">{text(phone)}</a>'
     elif phone:
-        phone = escape(phone)
-    owner = "You" if candidate.owner_id == user_pk else escape(candidate.owner.name)
+        phone = text(phone)
+    owner = "You" if candidate.owner_id == user_pk else text(candidate.owner.name)
     zone = ""
     if candidate.time_zone:
         zone = (
             "\n        <div>\n"
             "          <dt>Time zone</dt>\n"
-            f"          <dd>{escape(candidate.time_zone)}</dd>\n"
+            f"          <dd>{text(candidate.time_zone)}</dd>\n"
             "        </div>\n      "
         )
     return (
@@ -114,7 +114,7 @@ def _tags(candidate, form, csrf_input: str) -> str:
     action = url("candidates:candidate_tags", candidate.pk)
     tags = "".join(
         f'<a class="tag" href="{url("candidates:candidate_list")}?tag='
-        f'{escape(_query_value(name))}">{escape(name)}</a> '
+        f'{escape(_query_value(name))}">{text(name)}</a> '
         for name in candidate.tag_list
     )
     return (
@@ -140,7 +140,7 @@ def promise_panel(commitments, candidate, user_pk, form, csrf_input: str, relati
     """`open_commitments|promise_panel(candidate, user.pk, forms.promise, csrf_input,
     relative)`: the promises still owed to the candidate, each with its Kept button, and the
     form that makes one."""
-    first_name = escape(candidate.first_name)
+    first_name = text(candidate.first_name)
     if commitments:
         rows = "".join(
             _promise(commitment, candidate.pk, user_pk, csrf_input, relative)
@@ -180,14 +180,14 @@ def promise_panel(commitments, candidate, user_pk, form, csrf_input: str, relati
 
 def _promise(commitment, candidate_pk: int, user_pk, csrf_input: str, relative) -> str:
     late = commitment.is_late
-    description = escape(commitment.description)
+    description = text(commitment.description)
     whose = (
         "Your promise"
         if commitment.recruiter_id == user_pk
-        else f"{escape(commitment.recruiter.name)}\u2019s promise"
+        else f"{text(commitment.recruiter.name)}\u2019s promise"
     )
     requisition = commitment.requisition
-    role = f" · {escape(requisition.title)}" if requisition else ""
+    role = f" · {text(requisition.title)}" if requisition else ""
     action = url("candidates:commitment_keep", candidate_pk, commitment.pk)
     return (
         f'\n          <li class="commitment{" commitment--late" if late else ""}">\n'
@@ -219,7 +219,7 @@ def task_panel(tasks, more: bool, first_name: str, user_pk, relative) -> Markup:
         listed = (
             '\n      <div class="empty empty--compact">\n'
             '        <p class="empty__title">No open tasks</p>\n'
-            f"        <p>When {escape(first_name)} goes quiet, a check-in raises a flag or a "
+            f"        <p>When {text(first_name)} goes quiet, a check-in raises a flag or a "
             "follow-up needs a person rather than an email, the recruiter\u2019s task shows here. "
             "They are worked from Today.</p>\n"
             "      </div>\n    "
@@ -234,9 +234,9 @@ def task_panel(tasks, more: bool, first_name: str, user_pk, relative) -> Markup:
 
 def _task(task, user_pk, relative) -> str:
     flag = task.is_checkin_flag
-    title = escape(task.task_title or task.template_name)
-    who = "For you" if task.recruiter_id == user_pk else f"For {escape(task.recruiter_name)}"
-    role = "" if task.requisition_title is None else f" · {escape(task.requisition_title)}"
+    title = text(task.task_title or task.template_name)
+    who = "For you" if task.recruiter_id == user_pk else f"For {text(task.recruiter_name)}"
+    role = "" if task.requisition_title is None else f" · {text(task.requisition_title)}"
     return (
         f'\n          <li class="task{" task--flag" if flag else ""}">\n'
         f"            {'<span class="badge badge--red">Check-in flag</span>' if flag else ''}\n"
@@ -251,7 +251,7 @@ def email_panel(emails, more: bool, first_name: str, relative) -> Markup:
     """`emails|email_panel(more_emails, candidate.first_name, relative)`: the emails still to
     go to the candidate or about them, soonest first, to whom and when."""
     count = f"{len(emails)}{'+' if more else ''}"
-    first_name = escape(first_name)
+    first_name = text(first_name)
     if emails:
         rows = "".join(_email(email, first_name, relative) for email in emails)
         foot = f'<p class="table-foot">Showing the {len(emails)} going soonest.</p>' if more else ""
@@ -274,14 +274,14 @@ def email_panel(emails, more: bool, first_name: str, relative) -> Markup:
 
 def _email(email, first_name: str, relative) -> str:
     if email.audience == "hiring_leader":
-        to = f"{escape(email.leader_name or 'the hiring leader')} (hiring leader)"
+        to = f"{text(email.leader_name or 'the hiring leader')} (hiring leader)"
     else:
         to = first_name
-    sender = f", sent by {escape(email.recruiter_name)}" if email.is_one_off else ""
-    role = "" if email.requisition_title is None else f" · {escape(email.requisition_title)}"
+    sender = f", sent by {text(email.recruiter_name)}" if email.is_one_off else ""
+    role = "" if email.requisition_title is None else f" · {text(email.requisition_title)}"
     return (
         '\n          <li class="task">\n'
-        f'            <span class="task__title">{escape(email.template_name)}</span>\n'
+        f'            <span class="task__title">{text(email.template_name)}</span>\n'
         f'            <span class="cell-sub">to {to}{sender}{role} · '
         f"goes {relative.html(email.due_at)}</span>\n"
         "          </li>\n        "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import functools
 import importlib
+import re
 
 from django.apps import apps
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -131,13 +132,26 @@ class Relative:
         if value is None:
             return f'<span class="muted">{escape(empty)}</span>'
         # What goes in is a date and time formatted here, never text anyone typed, so there is
-        # nothing to escape.
+        # nothing to escape. (isoformat's arguments by position: parsing them by keyword was a
+        # quarter of its time, and a page writes dozens of moments.)
         moment = value.astimezone(self.zone)
-        iso = moment.isoformat(timespec="milliseconds")
+        iso = moment.isoformat("T", "milliseconds")
         return (
             f'<time datetime="{iso}" title="{exact_time(moment, iso)}">'
             f"{ago(value, self.now)}</time>"
         )
+
+
+# The characters markupsafe.escape replaces.
+_TO_ESCAPE = re.compile("[&<>\"']")
+
+
+def text(value: str) -> str:
+    """What someone typed, escaped for HTML as markupsafe.escape escapes it, as a plain str for a
+    filter that writes many rows into one Markup. Most names, titles and notes hold none of the
+    five characters: such a string is its own escape, returned without building a Markup (a
+    third of the time escape() takes)."""
+    return str(escape(value)) if _TO_ESCAPE.search(value) else value
 
 
 def relative(value: datetime.datetime | None, empty: str = "Never") -> Markup:
