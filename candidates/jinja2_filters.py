@@ -36,7 +36,7 @@ def timeline_rows(rows, relative) -> Markup:
         body = f'<div class="timeline__body">{text(body)}</div>' if body else ""
         actor = entry.actor_name
         title = entry.requisition_title
-        meta = str(relative(entry.occurred_at))
+        meta = relative.html(entry.occurred_at)
         if actor:
             meta += f" · {text(actor)}"
         if title:

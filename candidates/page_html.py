@@ -80,7 +80,7 @@ def _pipeline_state(application: PipelineEntry, relative) -> str:
         if application.stage == "hired" and application.placement_id is not None:
             when = f"starts {escape(strftime(application.start_date, '%-d %b %Y'))}"
         else:
-            when = f"since {relative(application.stage_changed_at)}"
+            when = f"since {relative.html(application.stage_changed_at)}"
         return (
             f'\n                  <span class="badge badge--{escape(application.stage)}">'
             f"{escape(stage)}</span>\n"
@@ -297,7 +297,7 @@ def _answer(answer, new_hire: str, user_pk, csrf_input, themes, candidate_url, r
     comment = ""
     if answer.comment:
         comment = f'<p class="checkin__comment">“{text(answer.comment)}”</p>'
-    reviewed = f" · reviewed {relative(answer.reviewed_at)}" if answer.reviewed_at else ""
+    reviewed = f" · reviewed {relative.html(answer.reviewed_at)}" if answer.reviewed_at else ""
     review = ""
     if flagged and not answer.reviewed_at and answer.recruiter_id == user_pk:
         form = review_form(
@@ -313,7 +313,7 @@ def _answer(answer, new_hire: str, user_pk, csrf_input, themes, candidate_url, r
         f"                  {badge}\n"
         f"                  {theme}\n"
         f"                  {comment}\n"
-        f'                  <span class="cell-sub">Answered {relative(answer.answered_at)}'
+        f'                  <span class="cell-sub">Answered {relative.html(answer.answered_at)}'
         f"{reviewed}</span>\n"
         f"                  {review}\n"
         "                </div>\n"

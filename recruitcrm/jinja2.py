@@ -136,8 +136,11 @@ class Relative:
         # quarter of its time, and a page writes dozens of moments.)
         moment = value.astimezone(self.zone)
         iso = moment.isoformat("T", "milliseconds")
+        # The title says `moment.strftime("%a %-d %b %Y, %H:%M %Z")` in English whatever the
+        # locale, in half the time, the hours and minutes read from the ISO string.
         return (
-            f'<time datetime="{iso}" title="{exact_time(moment, iso)}">'
+            f'<time datetime="{iso}" title="{_DAYS[moment.weekday()]} {moment.day} '
+            f'{_MONTHS[moment.month - 1]} {moment.year}, {iso[11:16]} {moment.tzname() or ""}">'
             f"{ago(value, self.now)}</time>"
         )
 
@@ -161,16 +164,6 @@ def relative(value: datetime.datetime | None, empty: str = "Never") -> Markup:
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def exact_time(moment: datetime.datetime, iso: str) -> str:
-    """`moment.strftime("%a %-d %b %Y, %H:%M %Z")` in English whatever the locale, in half
-    the time; the hours and minutes read from the moment's `isoformat()` (`iso`), already
-    written for the datetime attribute."""
-    return (
-        f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}, "
-        f"{iso[11:16]} {moment.tzname() or ''}"
-    )
 
 
 def pluralize(count: int, suffix: str = "s") -> str:

@@ -21,6 +21,19 @@ NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
         (datetime.timedelta(days=15), "2 weeks ago"),
         (datetime.timedelta(days=400), "1 year ago"),
         (-datetime.timedelta(days=2, hours=3), "in 2 days"),
+        # Each unit from its first second on, and the second before it.
+        (datetime.timedelta(seconds=59.999), "just now"),
+        (datetime.timedelta(seconds=60), "1 minute ago"),
+        (datetime.timedelta(seconds=3599), "59 minutes ago"),
+        (datetime.timedelta(hours=1), "1 hour ago"),
+        (datetime.timedelta(days=1), "1 day ago"),
+        (datetime.timedelta(days=7) - datetime.timedelta(seconds=1), "6 days ago"),
+        (datetime.timedelta(days=7), "1 week ago"),
+        (datetime.timedelta(days=30), "1 month ago"),
+        (datetime.timedelta(days=365), "1 year ago"),
+        (datetime.timedelta(days=365 * 3), "3 years ago"),
+        (-datetime.timedelta(seconds=30), "just now"),
+        (-datetime.timedelta(hours=1), "in 1 hour"),
     ],
 )
 def test_one_unit_as_people_say_it(delta, said):
