@@ -50,7 +50,7 @@ def _pipeline_head(application: PipelineEntry, relative) -> str:
     if application.requisition_status != "open":
         status = application.requisition_status
         label = REQUISITION_STATUS_LABELS.get(status, status)
-        status = f" · role {escape(str(label).lower())}"
+        status = f" · role {text(str(label).lower())}"
     interviews = ""
     if application.stage in INTERVIEWING_STAGES:
         kits = url("kits:application_interviews", application.requisition_id, application.pk)
@@ -78,40 +78,42 @@ def _pipeline_state(application: PipelineEntry, relative) -> str:
     stage = STAGE_LABELS.get(application.stage, application.stage)
     if application.is_active:
         if application.stage == "hired" and application.placement_id is not None:
-            when = f"starts {escape(strftime(application.start_date, '%-d %b %Y'))}"
+            when = f"starts {text(strftime(application.start_date, '%-d %b %Y'))}"
         else:
             when = f"since {relative.html(application.stage_changed_at)}"
         return (
-            f'\n                  <span class="badge badge--{escape(application.stage)}">'
-            f"{escape(stage)}</span>\n"
+            f'\n                  <span class="badge badge--{text(application.stage)}">'
+            f"{text(stage)}</span>\n"
             f'                  <span class="cell-sub">{when}</span>\n                '
         )
     outcome = OUTCOME_LABELS.get(application.outcome, application.outcome)
     reason = f": {text(application.close_reason)}" if application.close_reason else ""
     return (
-        f'\n                  <span class="badge badge--{escape(application.outcome)}">'
-        f"{escape(outcome)}</span>\n"
-        f'                  <span class="cell-sub">at {escape(stage)}{reason}</span>'
+        f'\n                  <span class="badge badge--{text(application.outcome)}">'
+        f"{text(outcome)}</span>\n"
+        f'                  <span class="cell-sub">at {text(stage)}{reason}</span>'
         "\n                "
     )
 
 
 def _pipeline_actions(row, candidate_pk: int, csrf_input: str) -> str:
     application = row.application
-    actions = {
-        _MOVE: url("candidates:application_move", candidate_pk, application.pk),
-        _CLOSE: url("candidates:application_close", candidate_pk, application.pk),
-        _REOPEN: url("candidates:application_reopen", candidate_pk, application.pk),
-        _CSRF: csrf_input,
-    }
     forms = (row.move, row.close, row.reopen)
     if any(form is not None and form.is_bound for form in forms):
         written = _actions(*forms, application.stage, row.failed)
     else:
         written = _blank_actions(*forms, application.stage)
-    for stand_in, value in actions.items():
-        written = written.replace(stand_in, value)
-    return written
+    # Only the addresses of the forms the row shows: open rows move and close, closed ones reopen.
+    if row.move:
+        actions = ((_MOVE, "move"), (_CLOSE, "close"))
+    elif row.reopen:
+        actions = ((_REOPEN, "reopen"),)
+    else:
+        return written
+    for stand_in, action in actions:
+        address = url(f"candidates:application_{action}", candidate_pk, application.pk)
+        written = written.replace(stand_in, address)
+    return written.replace(_CSRF, csrf_input)
 
 
 # Stand-ins for what differs between two rows whose forms are the same blank ones: the forms'
