@@ -108,3 +108,22 @@ def test_a_filter_writing_many_rows_gets_the_same_html_as_a_plain_string():
 )
 def test_each_unit_starts_at_its_size(seconds, said):
     assert ago(NOW - datetime.timedelta(seconds=seconds), NOW) == said
+
+
+def test_one_moment_is_written_in_each_viewers_zone_and_said_afresh_each_time():
+    """The exact form of a moment is kept per moment and zone: a second viewer in another zone
+    sees their own, and "ago" moves on with the clock."""
+    moment = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
+    written = {}
+    for zone, days in (("UTC", 1), ("Europe/London", 1), ("UTC", 2), ("America/New_York", 2)):
+        with (
+            time_machine.travel(moment + datetime.timedelta(days=days), tick=False),
+            timezone.override(zone),
+        ):
+            written[zone, days] = relative(moment)
+
+    assert 'title="Wed 1 Jul 2026, 12:00 UTC">1 day ago' in written["UTC", 1]
+    assert 'title="Wed 1 Jul 2026, 13:00 BST">1 day ago' in written["Europe/London", 1]
+    assert 'title="Wed 1 Jul 2026, 12:00 UTC">2 days ago' in written["UTC", 2]
+    assert 'datetime="2026-07-01T08:00:00.000-04:00"' in written["America/New_York", 2]
+    assert 'title="Wed 1 Jul 2026, 08:00 EDT">2 days ago' in written["America/New_York", 2]
