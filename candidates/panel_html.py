@@ -15,7 +15,11 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from candidates.form_html import field_block, form_errors
+from candidates.models import Candidate
 from recruitcrm.jinja2 import strftime, text, url
+
+# The sources' labels, read once (get_source_display() builds its field's choices afresh).
+SOURCE_LABELS = dict(Candidate.Source.choices)
 
 
 def _query_value(value: str) -> str:
@@ -100,7 +104,7 @@ def _reach(candidate, user_pk, relative) -> str:
         f"{_term('Email', email or none)}"
         f"{_term('Phone', phone or none)}"
         f"{_term('Owner', owner)}"
-        f"{_term('Source', escape(candidate.get_source_display()))}"
+        f"{_term('Source', text(SOURCE_LABELS.get(candidate.source, candidate.source)))}"
         f"{_term('Last contacted', relative.html(candidate.last_contacted_at, 'Never'))}"
         f"      {zone}\n"
     )

@@ -21,8 +21,13 @@ def navigation(request):
         "nav_links": [
             (label, url, path == url if url == "/" else path.startswith(url))
             for label, url in _role_links(user.role)
-        ]
+        ],
+        # As user.get_role_display() says it, without building the field's choices each page.
+        "role_label": ROLE_LABELS.get(user.role, user.role),
     }
+
+
+ROLE_LABELS = dict(User.Role.choices)
 
 
 @functools.cache

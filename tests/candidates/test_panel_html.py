@@ -222,6 +222,7 @@ def candidate(**fields) -> SimpleNamespace:
         "last_contacted_at": None,
         "time_zone": "",
         "tag_list": [],
+        "source": "job_board",
         "get_source_display": lambda: "Job board",
     }
     return SimpleNamespace(**{**values, **fields})
