@@ -390,7 +390,7 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     # candidate_waiting_followups and candidate_timeline.)
     candidate.checkin_answers = json.loads(answers) if answers else None
     candidate.pipeline = [PipelineEntry(*row[pipeline_at:]) for row in rows if row[pipeline_at]]
-    _prefetched(candidate, commitments=[_promise(values, candidate) for values in promises])
+    candidate.open_commitments = [_promise(values, candidate) for values in promises]
     candidate.tag_list = tag_names(candidate)
     return candidate
 
@@ -399,21 +399,6 @@ def _cache(instance: Model, **related: Model | None) -> None:
     """Related rows read with `instance`, where its descriptors look before querying (as
     select_related leaves them; None for an outer join that found nothing)."""
     instance._state.fields_cache.update(related)
-
-
-def _prefetched(instance: Model, **lists: list[Model]) -> None:
-    """Rows of reverse relations read with `instance`, where `instance.<name>.all()` finds
-    them (as prefetch_related leaves them)."""
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, rows in lists.items():
-        found = QuerySet(model=rows[0].__class__ if rows else _related_model(instance, name))
-        found._result_cache = rows
-        found._prefetch_done = True
-        cache[name] = found
-
-
-def _related_model(instance: Model, name: str) -> type[Model]:
-    return instance._meta.get_field(name).related_model
 
 
 # The candidate and what the page shows of its owner (the name): a user's password hash and
@@ -536,15 +521,8 @@ def _timeline_entry(
     pk, occurred_at, kind, summary, body, first_name, last_name, username, title
 ) -> TimelineEntry:
     """A timeline line from its TIMELINE_COLUMNS."""
-    return TimelineEntry(
-        pk=pk,
-        occurred_at=occurred_at,
-        kind=kind,
-        summary=summary,
-        body=body,
-        actor_name=person_name(first_name, last_name, username),
-        requisition_title=title or "",
-    )
+    actor = person_name(first_name, last_name, username)
+    return TimelineEntry(pk, occurred_at, kind, summary, body, actor, title or "")
 
 
 _CANDIDATE_TAGS = Candidate.tags.through._meta
@@ -627,8 +605,9 @@ def person_name(first_name: str | None, last_name: str | None, username: str | N
 
 
 def candidate_open_commitments(*, candidate: Candidate) -> list[Commitment]:
-    """Promises still owed to the candidate, soonest due first (prefetched: no query)."""
-    return list(candidate.commitments.all())
+    """Promises still owed to the candidate, soonest due first: read with the candidate
+    (`candidate_for_recruiter`), no query."""
+    return candidate.open_commitments
 
 
 @dataclass(slots=True)
