@@ -214,23 +214,34 @@ def _promise(commitment, candidate_pk: int, user_pk, csrf_input: str, relative) 
 def task_panel(tasks, more: bool, first_name: str, user_pk, relative) -> Markup:
     """`open_tasks|task_panel(more_tasks, candidate.first_name, user.pk, relative)`: the
     recruiters' open tasks about the candidate, soonest first."""
-    count = f"{len(tasks)}{'+' if more else ''}"
-    if tasks:
-        rows = "".join(_task(task, user_pk, relative) for task in tasks)
-        foot = f'<p class="table-foot">Showing the {len(tasks)} due soonest.</p>' if more else ""
+    return _follow_up_panel(
+        "tasks",
+        "Open tasks",
+        tasks,
+        more,
+        "".join(_task(task, user_pk, relative) for task in tasks),
+        f"Showing the {len(tasks)} due soonest.",
+        '        <p class="empty__title">No open tasks</p>\n'
+        f"        <p>When {text(first_name)} goes quiet, a check-in raises a flag or a "
+        "follow-up needs a person rather than an email, the recruiter\u2019s task shows here. "
+        "They are worked from Today.</p>\n",
+    )
+
+
+def _follow_up_panel(
+    name: str, title: str, shown: list, more: bool, rows: str, foot: str, empty: str
+) -> Markup:
+    """A panel of follow-ups: its head with how many, then the rows (and, when there are more
+    than it shows, a line saying so) or what it says when there are none."""
+    if shown:
+        foot = f'<p class="table-foot">{foot}</p>' if more else ""
         listed = f'\n      <ul class="list">\n        {rows}\n      </ul>\n      {foot}\n    '
     else:
-        listed = (
-            '\n      <div class="empty empty--compact">\n'
-            '        <p class="empty__title">No open tasks</p>\n'
-            f"        <p>When {text(first_name)} goes quiet, a check-in raises a flag or a "
-            "follow-up needs a person rather than an email, the recruiter\u2019s task shows here. "
-            "They are worked from Today.</p>\n"
-            "      </div>\n    "
-        )
+        listed = f'\n      <div class="empty empty--compact">\n{empty}      </div>\n    '
     return Markup(
         '    <div class="panel__head">\n'
-        f'      <h2 id="tasks-title">Open tasks <span class="count">· {count}</span></h2>\n'
+        f'      <h2 id="{name}-title">{title} <span class="count">· '
+        f"{len(shown)}{'+' if more else ''}</span></h2>\n"
         "    </div>\n"
         f"    {listed}"
     )
@@ -254,25 +265,17 @@ def _task(task, user_pk, relative) -> str:
 def email_panel(emails, more: bool, first_name: str, relative) -> Markup:
     """`emails|email_panel(more_emails, candidate.first_name, relative)`: the emails still to
     go to the candidate or about them, soonest first, to whom and when."""
-    count = f"{len(emails)}{'+' if more else ''}"
     first_name = text(first_name)
-    if emails:
-        rows = "".join(_email(email, first_name, relative) for email in emails)
-        foot = f'<p class="table-foot">Showing the {len(emails)} going soonest.</p>' if more else ""
-        listed = f'\n      <ul class="list">\n        {rows}\n      </ul>\n      {foot}\n    '
-    else:
-        listed = (
-            '\n      <div class="empty empty--compact">\n'
-            '        <p class="empty__title">No emails waiting to go</p>\n'
-            "        <p>Status updates, expectation resets and check-ins show here with when "
-            "they will go. Moving a stage or sending a message schedules them.</p>\n"
-            "      </div>\n    "
-        )
-    return Markup(
-        '    <div class="panel__head">\n'
-        f'      <h2 id="emails-title">Emails scheduled <span class="count">· {count}</span></h2>\n'
-        "    </div>\n"
-        f"    {listed}"
+    return _follow_up_panel(
+        "emails",
+        "Emails scheduled",
+        emails,
+        more,
+        "".join(_email(email, first_name, relative) for email in emails),
+        f"Showing the {len(emails)} going soonest.",
+        '        <p class="empty__title">No emails waiting to go</p>\n'
+        "        <p>Status updates, expectation resets and check-ins show here with when "
+        "they will go. Moving a stage or sending a message schedules them.</p>\n",
     )
 
 
