@@ -326,7 +326,7 @@ class PipelineEntry:
     is_active = Application.is_active
 
 
-# PipelineEntry's fields, in its order, from the candidate's statement.
+# PipelineEntry's fields, in its order, from the candidate's statement (a JSON array each).
 PIPELINE_COLUMNS = (
     "a.id",
     "a.requisition_id",
@@ -366,33 +366,47 @@ def candidate_for_recruiter(*, viewer: User, pk: int) -> Candidate:
     }
     with connection.cursor() as cursor:
         CANDIDATE_SQL.execute(cursor, params)
-        rows = cursor.fetchall()
-    if not rows:
+        row = cursor.fetchone()
+    if row is None:
         raise Http404("No Candidate matches the given query.")
-    # The candidate's columns (and what rides with them) repeat on each application's row.
-    first = rows[0]
     candidate_table, owner_table = CANDIDATE_TABLES
     owner_at = len(candidate_table.attnames)
     extras_at = owner_at + len(owner_table.attnames)
-    pipeline_at = extras_at + 5
-    candidate = candidate_table.load(first[:owner_at])
-    _cache(candidate, owner=owner_table.load(first[owner_at:extras_at]))
+    candidate = candidate_table.load(row[:owner_at])
+    _cache(candidate, owner=owner_table.load(row[owner_at:extras_at]))
     (
         candidate.tag_string,
+        applications,
         promises,
         answers,
         candidate.waiting_followups,
         candidate.newest_timeline,
-    ) = first[extras_at:pipeline_at]
+    ) = row[extras_at:]
     promises = json.loads(promises) if promises else ()
     # (The answers as JSON arrays, read by followups.selectors.candidate_placement_checkins; the
     # follow-ups and the timeline's newest page as JSON text, decoded by
     # candidate_waiting_followups and candidate_timeline.)
     candidate.checkin_answers = json.loads(answers) if answers else None
-    candidate.pipeline = [PipelineEntry(*row[pipeline_at:]) for row in rows if row[pipeline_at]]
+    candidate.pipeline = [_pipeline_entry(*values) for values in json.loads(applications or "[]")]
     candidate.open_commitments = [_promise(values, candidate) for values in promises]
     candidate.tag_list = tag_names(candidate)
     return candidate
+
+
+def _pipeline_entry(*values) -> PipelineEntry:
+    """An application from its JSON array (PIPELINE_COLUMNS), its moments and dates parsed."""
+    *head, changed_at, hired_at, title, status, company, placement, start, fell_through = values
+    return PipelineEntry(
+        *head,
+        datetime.datetime.fromisoformat(changed_at),
+        hired_at and datetime.datetime.fromisoformat(hired_at),
+        title,
+        status,
+        company,
+        placement,
+        start and datetime.date.fromisoformat(start),
+        fell_through and datetime.datetime.fromisoformat(fell_through),
+    )
 
 
 def _cache(instance: Model, **related: Model | None) -> None:
@@ -526,21 +540,21 @@ def _timeline_entry(
 
 
 _CANDIDATE_TAGS = Candidate.tags.through._meta
-# The tag names, the open promises and the placements' check-in answers ride along (lateral
-# subqueries, run once for the candidate, not once per application row: a subquery in the
-# select list ran again for each), the lists as JSON arrays: a round trip fewer each than reading
-# them apart. The arrays come as text, decoded once here, not once per application row.
+# The tag names, the applications, the open promises, the placements' check-in answers, the
+# follow-ups to come and the timeline's newest page ride along in one row (lateral subqueries,
+# the lists as JSON arrays): a round trip fewer each than reading them apart, and one row, where
+# a row per application repeated the candidate and every list on each.
 PROMISE_FIELDS = ("id", "recruiter_id", "requisition_id", "description", "due_at", "status")
 CANDIDATE_SQL = Prepared(
     "candidate_page_candidate",
     f"""
     SELECT {select_list(CANDIDATE_TABLES)},
         tagged.names,
+        applied.found::text,
         promised.found::text,
         answered.found::text,
         waiting.found::text,
-        newest.found::text,
-        {", ".join(PIPELINE_COLUMNS)}
+        newest.found::text
     FROM {Candidate._meta.db_table} c
     JOIN {User._meta.db_table} o ON o.id = c.owner_id
     CROSS JOIN LATERAL (
@@ -562,12 +576,16 @@ CANDIDATE_SQL = Prepared(
     CROSS JOIN LATERAL ({CHECKIN_ANSWERS_JSON}) answered (found)
     CROSS JOIN LATERAL ({WAITING_JSON}) waiting (found)
     CROSS JOIN LATERAL ({NEWEST_TIMELINE_JSON}) newest (found)
-    LEFT JOIN {Application._meta.db_table} a ON a.candidate_id = c.id
-    LEFT JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
-    LEFT JOIN {Company._meta.db_table} co ON co.id = r.company_id
-    LEFT JOIN {Placement._meta.db_table} p ON p.application_id = a.id
+    CROSS JOIN LATERAL (
+        SELECT json_agg(json_build_array({", ".join(PIPELINE_COLUMNS)})
+            ORDER BY a.outcome, a.stage_changed_at DESC, a.id DESC)
+        FROM {Application._meta.db_table} a
+        JOIN {Requisition._meta.db_table} r ON r.id = a.requisition_id
+        JOIN {Company._meta.db_table} co ON co.id = r.company_id
+        LEFT JOIN {Placement._meta.db_table} p ON p.application_id = a.id
+        WHERE a.candidate_id = c.id
+    ) applied (found)
     WHERE c.id = %(pk)s
-    ORDER BY a.outcome, a.stage_changed_at DESC, a.id DESC
 """,
 )
 

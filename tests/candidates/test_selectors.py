@@ -24,6 +24,7 @@ from tests.candidates.factories import (
     ActivityFactory,
     ApplicationFactory,
     CandidateFactory,
+    PlacementFactory,
     TagFactory,
 )
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
@@ -906,3 +907,66 @@ def test_the_timelines_newest_page_read_with_the_candidate_is_the_one_a_cursor_r
     assert newest.rows[0].requisition_title == "Site Lead"
     assert newest.rows[1].actor_name == recruiter.name
     assert newest.rows[1].occurred_at == now - datetime.timedelta(minutes=1, microseconds=8)
+
+
+def test_the_applications_read_with_the_candidate_are_the_ones_the_orm_reads(recruiter):
+    """Each application as the page shows it (role, company, placement), read as JSON with the
+    candidate: every field equal to the ORM's, closed ones last, newest move first; past the
+    fifth execution (the generic plan) too."""
+    candidate = CandidateFactory()
+    now = timezone.now()
+    hired = PlacementFactory(
+        application__candidate=candidate,
+        application__stage_changed_at=now - datetime.timedelta(days=3, microseconds=7),
+        start_date=datetime.date(2027, 1, 4),
+        fell_through_at=now - datetime.timedelta(hours=2),
+        fell_through_reason="Took a counter-offer",
+    ).application
+    moving = ApplicationFactory(
+        candidate=candidate, stage="submitted", stage_changed_at=now - datetime.timedelta(days=1)
+    )
+    closed = ApplicationFactory(
+        candidate=candidate,
+        outcome=Application.Outcome.REJECTED,
+        close_reason="Salary & <location>",
+        closed_at=now,
+    )
+    ApplicationFactory()  # another candidate's
+
+    for _ in range(7):
+        read = selectors.candidate_for_recruiter(viewer=recruiter, pk=candidate.pk).pipeline
+
+    assert [entry.pk for entry in read] == [moving.pk, hired.pk, closed.pk]
+    for entry in read:
+        application = Application.objects.select_related(
+            "requisition__company", "placement"
+        ).get(pk=entry.pk)
+        placement = getattr(application, "placement", None)
+        assert (
+            entry.requisition_id,
+            entry.stage,
+            entry.outcome,
+            entry.close_reason,
+            entry.stage_changed_at,
+            entry.hired_at,
+            entry.requisition_title,
+            entry.requisition_status,
+            entry.company_name,
+            entry.placement_id,
+            entry.start_date,
+            entry.fell_through_at,
+        ) == (
+            application.requisition_id,
+            application.stage,
+            application.outcome,
+            application.close_reason,
+            application.stage_changed_at,
+            application.hired_at,
+            application.requisition.title,
+            application.requisition.status,
+            application.requisition.company.name,
+            placement and placement.pk,
+            placement and placement.start_date,
+            placement and placement.fell_through_at,
+        )
+    assert read[1].start_date == datetime.date(2027, 1, 4)
