@@ -938,9 +938,9 @@ def test_the_applications_read_with_the_candidate_are_the_ones_the_orm_reads(rec
 
     assert [entry.pk for entry in read] == [moving.pk, hired.pk, closed.pk]
     for entry in read:
-        application = Application.objects.select_related(
-            "requisition__company", "placement"
-        ).get(pk=entry.pk)
+        application = Application.objects.select_related("requisition__company", "placement").get(
+            pk=entry.pk
+        )
         placement = getattr(application, "placement", None)
         assert (
             entry.requisition_id,
