@@ -130,6 +130,9 @@ def test_the_main_pages_run_under_the_policy_with_nothing_blocked(watched, live_
     page.get_by_label("Search candidates").press_sequentially("smither", delay=30)
     expect(table).to_contain_text("Annabel Smithers")
     expect(table).not_to_contain_text("Person00 Sample")
+    # The search for the whole word has been swapped in (the address says so), so the link
+    # clicked next is not replaced under the click by a search for the first letters.
+    expect(page).to_have_url(re.compile(r"[?&]q=smither(&|$)"))
     assert still_same_page(page), "the search reloaded the page instead of swapping the table"
     page.get_by_role("link", name="Annabel Smithers").click()
     timeline = page.locator("#timeline")
