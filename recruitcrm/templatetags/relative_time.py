@@ -7,7 +7,6 @@ the exact time is one hover away. `{{ when|html_datetime }}` is the same moment 
 
 from __future__ import annotations
 
-import bisect
 import datetime
 
 from django import template
@@ -15,9 +14,14 @@ from django.utils import timezone
 
 register = template.Library()
 
-# The units a span is said in, smallest first, and their sizes in seconds.
-UNIT_NAMES = ("minute", "hour", "day", "week", "month", "year")
-UNIT_SIZES = (60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400)
+UNITS = (
+    ("year", 365 * 86400),
+    ("month", 30 * 86400),
+    ("week", 7 * 86400),
+    ("day", 86400),
+    ("hour", 3600),
+    ("minute", 60),
+)
 
 
 @register.filter
@@ -27,14 +31,13 @@ def ago(value: datetime.datetime | None, now: datetime.datetime | None = None) -
     now = now or timezone.now()
     seconds = (now - value).total_seconds()
     span = abs(seconds)
-    # The largest unit the span reaches, found by bisection: a page says this dozens of times.
-    place = bisect.bisect_right(UNIT_SIZES, span) - 1
-    if place < 0:
-        return "just now"
-    count = int(span // UNIT_SIZES[place])
-    unit = UNIT_NAMES[place]
-    phrase = f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-    return f"{phrase} ago" if seconds > 0 else f"in {phrase}"
+    # A list says this twice a row: the span is compared with each unit, and divided only once.
+    for unit, size in UNITS:
+        if span >= size:
+            count = int(span // size)
+            phrase = f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+            return f"{phrase} ago" if seconds > 0 else f"in {phrase}"
+    return "just now"
 
 
 @register.filter
