@@ -43,7 +43,7 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 # Sessions and signed-in users are read from the cache on every request, not the database
 # (recruitcrm/auth.py says why and how a change to a login still takes effect at once).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "recruitcrm.sessions"
 AUTHENTICATION_BACKENDS = ["recruitcrm.auth.CachedUserBackend"]
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)

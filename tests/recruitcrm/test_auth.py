@@ -51,3 +51,19 @@ def test_a_changed_role_counts_on_the_next_request(client, recruiter):
     recruiter.save()
 
     assert client.get(reverse("candidates:candidate_list")).status_code == 404
+
+
+def test_the_session_auth_hash_is_django_s_and_follows_the_password(recruiter, settings):
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    def djangos(user):
+        return AbstractBaseUser.get_session_auth_hash(user)
+
+    first = recruiter.get_session_auth_hash()
+    assert first == djangos(recruiter)
+
+    recruiter.set_password("a whole new secret 42")
+    assert recruiter.get_session_auth_hash() == djangos(recruiter) != first
+
+    settings.SECRET_KEY = "another secret key for this test, long enough to be one"
+    assert recruiter.get_session_auth_hash() == djangos(recruiter)

@@ -67,3 +67,76 @@ def test_counting_an_expired_or_missing_entry_is_refused(tmp_path):
             cache.incr("never")
     cache.clear()
     assert (tmp_path / LockedFileBasedCache.lock_name).exists(), "clear() deletes only entries"
+
+
+# Entries read on every request (a session, the signed-in user): kept per process, re-read only
+# when their file changed, so another process's write still counts at once.
+
+
+def test_a_kept_entry_sees_another_process_s_write_and_delete(tmp_path):
+    worker, other = (LockedFileBasedCache(str(tmp_path), {}) for _ in range(2))
+    other.set("session", {"step": 1}, 300)
+    assert worker.get_kept("session") == {"step": 1}
+
+    other.set("session", {"step": 2}, 300)
+    assert worker.get_kept("session") == {"step": 2}
+
+    other.delete("session")
+    assert worker.get_kept("session", "gone") == "gone"
+
+
+def test_an_unchanged_entry_is_not_read_from_its_file_again(tmp_path, monkeypatch):
+    cache = LockedFileBasedCache(str(tmp_path), {})
+    cache.set("user", {"name": "Ada"}, 300)
+    reads = []
+    read = cache._read
+    monkeypatch.setattr(cache, "_read", lambda path: reads.append(path) or read(path))
+
+    for _ in range(3):
+        assert cache.get_kept("user") == {"name": "Ada"}
+
+    assert len(reads) == 1
+
+
+def test_a_kept_entry_is_a_fresh_object_each_time(tmp_path):
+    cache = LockedFileBasedCache(str(tmp_path), {})
+    cache.set("session", {"messages": []}, 300)
+
+    cache.get_kept("session")["messages"].append("changed by one request")
+
+    assert cache.get_kept("session") == {"messages": []}
+
+
+def test_a_kept_entry_expires_and_a_touch_extends_it(tmp_path):
+    worker, other = (LockedFileBasedCache(str(tmp_path), {}) for _ in range(2))
+    with time_machine.travel(START, tick=False) as clock:
+        other.set("session", "s", 60)
+        assert worker.get_kept("session") == "s"
+        clock.shift(50)
+        other.touch("session", 600)
+        clock.shift(60)
+        assert worker.get_kept("session") == "s", "the touch in another process was missed"
+        clock.shift(600)
+        assert worker.get_kept("session") is None
+    assert not worker.has_key("session"), "an expired entry is deleted, as get() deletes it"
+
+
+def test_the_kept_entries_are_bounded(tmp_path, monkeypatch):
+    cache = LockedFileBasedCache(str(tmp_path), {})
+    monkeypatch.setattr(cache, "kept_entries", 3)
+    for number in range(5):
+        cache.set(f"user:{number}", number, 300)
+        assert cache.get_kept(f"user:{number}") == number
+
+    assert len(cache._kept) == 3
+    assert cache.get_kept("user:0") == 0, "an entry no longer kept is read from its file"
+
+
+def test_touching_a_missing_or_expired_entry_is_refused(tmp_path):
+    cache = LockedFileBasedCache(str(tmp_path), {})
+    with time_machine.travel(START, tick=False) as clock:
+        cache.set("short", "s", 5)
+        clock.shift(6)
+        assert cache.touch("short", 60) is False
+        assert cache.touch("never", 60) is False
+        assert cache.get("short") is None
