@@ -31,7 +31,7 @@ from candidates.forms import (
     zone_for,
 )
 from candidates.models import Activity, Application, Candidate, Commitment
-from followups.models import ConcernTheme
+from followups.models import CONCERN_THEME_CHOICES
 from followups.selectors import candidate_placement_checkins
 from recruitcrm.access import recruiter_required
 from recruitcrm.jinja2 import url
@@ -163,7 +163,7 @@ def _page_context(request, candidate: Candidate, **bound) -> dict:
         "emails": waiting.emails,
         "more_emails": waiting.more_emails,
         "placements": candidate_placement_checkins(candidate=candidate),
-        "concern_themes": ConcernTheme.choices,
+        "concern_themes": CONCERN_THEME_CHOICES,
         "pipelines": _pipeline_rows(candidate, bound.pop("application", {})),
         "forms": _forms(request, candidate, bound),
     }

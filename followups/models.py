@@ -364,6 +364,11 @@ class ConcernTheme(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The themes as (value, label) pairs for the review forms, read once: `ConcernTheme.choices`
+# builds its list afresh on every read, and Today and the candidate page ask on every visit.
+CONCERN_THEME_CHOICES = tuple(ConcernTheme.choices)
+
+
 class SolvedProblem(models.TextChoices):
     YES = "yes", "Yes"
     PARTLY = "partly", "Partly"

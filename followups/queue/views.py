@@ -20,7 +20,14 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from candidates import services as candidate_services
 from candidates.models import Commitment
-from followups.models import Channel, CheckInResponse, ConcernTheme, FollowUp, Snooze
+from followups.models import (
+    CONCERN_THEME_CHOICES,
+    Channel,
+    CheckInResponse,
+    ConcernTheme,
+    FollowUp,
+    Snooze,
+)
 from followups.queue import selectors, services
 from followups.queue.forms import (
     LogForm,
@@ -67,7 +74,7 @@ def _queue_context(request, who: str) -> dict:
     return {
         "queue": selectors.queue_for(recruiter=request.user, who=who),
         "who_choices": WHO_CHOICES,
-        "concern_themes": ConcernTheme.choices,
+        "concern_themes": CONCERN_THEME_CHOICES,
         # The Undo beside a confirmation swaps the queue in place only on this page.
         "on_today": True,
     }
@@ -101,7 +108,7 @@ def section(request, key: str):
         "previous_page": page - 1 if page > 1 else None,
         "next_page": page + 1 if page < last_page else None,
         "last_page": last_page,
-        "concern_themes": ConcernTheme.choices,
+        "concern_themes": CONCERN_THEME_CHOICES,
     }
     return render(request, "followups/today_section.html", context)
 
