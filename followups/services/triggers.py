@@ -4,8 +4,10 @@ call inside their own transaction, so a change and the touches it implies commit
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -41,16 +43,56 @@ from followups.services.rows import (
     rows_for,
     schedule_cadences,
 )
-from hiring_leaders.models import HiringLeader, Requisition
+from hiring_leaders.models import Company, HiringLeader, Requisition
+from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
 
 
 def _application(application: Application) -> Application:
-    return Application.objects.select_related(
-        "candidate",
-        "requisition__recruiter",
-        "requisition__company",
-        "requisition__hiring_leader__company",
-    ).get(pk=application.pk)
+    """The application afresh, with its candidate, role, company, recruiter and leader (and the
+    leader's company): what every message about it names."""
+    tables = _application_tables()
+    for found, _ in joined_rows(_application_statement(), {"pk": application.pk}, tables):
+        fresh, candidate, requisition, recruiter, company, leader, leader_company = found
+        leader.company = leader_company
+        requisition.recruiter, requisition.company, requisition.hiring_leader = (
+            recruiter,
+            company,
+            leader,
+        )
+        fresh.candidate, fresh.requisition = candidate, requisition
+        return fresh
+    raise Application.DoesNotExist(f"No application {application.pk}")
+
+
+@functools.cache
+def _application_tables() -> tuple[Table, ...]:
+    return (
+        Table(Application, "a"),
+        Table(Candidate, "c"),
+        Table(Requisition, "r"),
+        Table(get_user_model(), "u"),
+        Table(Company, "co"),
+        Table(HiringLeader, "l"),
+        Table(Company, "lco"),
+    )
+
+
+@functools.cache
+def _application_statement() -> Prepared:
+    """Prepared once per connection: every stage move reads this seven-table join, and planning
+    it (as select_related wrote it) took 3 ms for a 0.6 ms read."""
+    table = {table.alias: table.model._meta.db_table for table in _application_tables()}
+    return Prepared(
+        "stage_change_application",
+        f"SELECT {select_list(_application_tables())} FROM {table['a']} a"
+        f" JOIN {table['c']} c ON c.id = a.candidate_id"
+        f" JOIN {table['r']} r ON r.id = a.requisition_id"
+        f" JOIN {table['u']} u ON u.id = r.recruiter_id"
+        f" JOIN {table['co']} co ON co.id = r.company_id"
+        f" JOIN {table['l']} l ON l.id = r.hiring_leader_id"
+        f" JOIN {table['lco']} lco ON lco.id = l.company_id"
+        " WHERE a.id = %(pk)s",
+    )
 
 
 def followups_on_stage_change(
