@@ -54,12 +54,11 @@ def _application(application: Application) -> Application:
     for found, _ in joined_rows(_application_statement(), {"pk": application.pk}, tables):
         fresh, candidate, requisition, recruiter, company, leader, leader_company = found
         leader.company = leader_company
-        requisition.recruiter, requisition.company, requisition.hiring_leader = (
-            recruiter,
-            company,
-            leader,
-        )
-        fresh.candidate, fresh.requisition = candidate, requisition
+        requisition.recruiter = recruiter
+        requisition.company = company
+        requisition.hiring_leader = leader
+        fresh.candidate = candidate
+        fresh.requisition = requisition
         return fresh
     raise Application.DoesNotExist(f"No application {application.pk}")
 
