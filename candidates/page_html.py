@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from candidates.form_html import field_block, form_errors, radio_labels
 from candidates.models import Application
 from candidates.selectors import PipelineEntry
-from followups.models import ConcernTheme
+from followups.models import CONCERN_THEME_CHOICES
 from followups.queue.row_html import review_form
 from hiring_leaders.models import Requisition
 from recruitcrm.jinja2 import strftime, text, url
@@ -25,7 +25,7 @@ from recruitcrm.jinja2 import strftime, text, url
 STAGE_LABELS = dict(Application.Stage.choices)
 OUTCOME_LABELS = dict(Application.Outcome.choices)
 REQUISITION_STATUS_LABELS = dict(Requisition.Status.choices)
-CONCERN_THEME_LABELS = dict(ConcernTheme.choices)
+CONCERN_THEME_LABELS = dict(CONCERN_THEME_CHOICES)
 # From these stages on, the application has interviews and scorecards to open.
 INTERVIEWING_STAGES = frozenset(("submitted", "interviewing", "offer", "hired"))
 
