@@ -640,6 +640,34 @@ class TestTeam:
         assert 'data-label="Waiting"><strong>9</strong>' in row
         assert '100% <span class="cell-sub">of 1</span>' not in row
 
+    def test_a_promise_leaves_the_counts_only_while_its_own_recruiter_snoozes_it(
+        self, client, admin_user, me
+    ):
+        other = RecruiterFactory(first_name="Zed")
+        snoozed, still_mine = promise(me, due_in=-days(1)), promise(me, due_in=-days(3))
+        theirs, lapsed = promise(other, due_in=-days(1)), promise(other, due_in=-days(2))
+        later = timezone.now() + days(1)
+        Snooze.objects.create(recruiter=me, kind="commitment", object_id=snoozed.pk, until=later)
+        # Another recruiter's snooze of my promise does not hide it from me.
+        Snooze.objects.create(
+            recruiter=other, kind="commitment", object_id=still_mine.pk, until=later
+        )
+        Snooze.objects.create(
+            recruiter=other, kind="commitment", object_id=lapsed.pk, until=timezone.now() - days(1)
+        )
+        client.force_login(admin_user)
+
+        page = " ".join(text(client.get(reverse("followups:team"))).split())
+
+        def overdue(recruiter) -> str:
+            row = page.split(f'data-label="Recruiter">{recruiter.name}</th>')[1]
+            return row.split('data-label="Overdue promises">')[1].split("<")[0]
+
+        assert (overdue(me), overdue(other)) == ("1", "2")
+        for recruiter, shown in ((me, [still_mine]), (other, [lapsed, theirs])):
+            rows = selectors.queue_for(recruiter=recruiter).section("overdue").rows
+            assert [row.pk for row in rows] == [promise.pk for promise in shown]
+
     def test_a_recruiter_cannot_open_it(self, signed_in):
         assert signed_in.get(reverse("followups:team")).status_code == 404
 
@@ -786,10 +814,14 @@ def test_placeholders_a_template_uses_are_read_from_its_parse():
 
 def test_a_cadence_step_added_in_the_admin_reaches_the_next_read(shipped_cadences):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {selectors.QUIET_STEPS}, {selectors.OTHER_STEPS}")
+        cursor.execute(
+            f"WITH {selectors.STEPS} SELECT {selectors.QUIET_STEPS}, {selectors.OTHER_STEPS}"
+        )
         quiet_before, other_before = cursor.fetchone()
         added = cadence_with_step(Trigger.CANDIDATE_UNTOUCHED)
-        cursor.execute(f"SELECT {selectors.QUIET_STEPS}, {selectors.OTHER_STEPS}")
+        cursor.execute(
+            f"WITH {selectors.STEPS} SELECT {selectors.QUIET_STEPS}, {selectors.OTHER_STEPS}"
+        )
         quiet_after, other_after = cursor.fetchone()
 
     assert set(quiet_after) == {*(quiet_before or []), added.pk}
