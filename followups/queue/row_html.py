@@ -16,7 +16,7 @@ import functools
 from markupsafe import Markup, escape
 
 from followups.composing import task_words
-from recruitcrm.jinja2 import pluralize, strftime, url
+from recruitcrm.jinja2 import pluralize, strftime, text, url
 
 # Stand-ins for what differs from row to row in the parts every row of a section repeats (its
 # Done, its snooze menu, a flag's review form): RowWriter writes each part once per section
@@ -149,10 +149,10 @@ def _who(candidate_id: int | None, candidate_name: str, leader_name: str | None)
     """Who a row is about: the candidate (a link to their page), else the hiring leader."""
     if candidate_id:
         href = _address("candidates:candidate_detail").format(candidate_id)
-        return f'<a class="queue-row__who" href="{href}">{escape(candidate_name)}</a>'
+        return f'<a class="queue-row__who" href="{href}">{text(candidate_name)}</a>'
     if leader_name is not None:
         return (
-            f'<span class="queue-row__who">{escape(leader_name)}</span>'
+            f'<span class="queue-row__who">{text(leader_name)}</span>'
             ' <span class="muted">hiring leader</span>'
         )
     return ""
@@ -167,7 +167,9 @@ class RowWriter:
 
     def __init__(self, section_key: str, who: str, csrf_input: str, relative, themes) -> None:
         self.section_key, self.who, self.csrf_input = section_key, who, csrf_input
-        self.relative, self.themes = relative, themes
+        # A page's Relative writes each moment as a plain str (.html): wrapping every one in a
+        # Markup only for the row to be joined into one was a tenth of the rows' time.
+        self.relative, self.themes = getattr(relative, "html", relative), themes
         self._buttons: dict[tuple[str, str, str], str] = {}
 
     def write(self, rows) -> Markup:
@@ -210,7 +212,7 @@ class RowWriter:
     def promise_row(self, row) -> str:
         row_id = row.row_id
         role = (
-            f' <span class="muted">· {escape(row.requisition_title)}</span>'
+            f' <span class="muted">· {text(row.requisition_title)}</span>'
             if row.requisition_id
             else ""
         )
@@ -229,7 +231,7 @@ class RowWriter:
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
             f"    {_who(row.candidate_id, row.candidate_name, leader)}\n"
-            f'    <p class="queue-row__what">You promised: <strong>{escape(row.description)}'
+            f'    <p class="queue-row__what">You promised: <strong>{text(row.description)}'
             f"</strong>{role}</p>\n"
             f'    <p class="queue-row__why">{due}</p>\n'
             "  </div>\n"
@@ -259,7 +261,7 @@ class RowWriter:
                 f'<span class="badge badge--red">Not sent</span> {relative(row.created_at)}:'
                 " reach them another way"
             )
-        cadence = f" · from “{escape(row.cadence_name)}”" if row.cadence_name is not None else ""
+        cadence = f" · from “{text(row.cadence_name)}”" if row.cadence_name is not None else ""
         return f'<span class="badge badge--blue">Task</span> due {relative(row.due_at)}{cadence}'
 
     def _quiet_why(self, row) -> str:
@@ -284,7 +286,7 @@ class RowWriter:
     def task_row(self, row) -> str:
         row_id = row.row_id
         role = (
-            f' <span class="muted">· {escape(row.requisition_title)}</span>'
+            f' <span class="muted">· {text(row.requisition_title)}</span>'
             if row.requisition_id and self.section_key != "quiet"
             else ""
         )
@@ -298,7 +300,7 @@ class RowWriter:
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
             f"    {self._followup_who(row)}\n"
-            f'    <p class="queue-row__what">{escape(task_words(row.about))}{role}</p>\n'
+            f'    <p class="queue-row__what">{text(task_words(row.about))}{role}</p>\n'
             f'    <p class="queue-row__why">{self._task_why(row)}</p>\n'
             "  </div>\n"
             f'  <div class="queue-row__actions">{done}\n'
@@ -325,9 +327,9 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f'    <span class="queue-row__who">{escape(row.leader_name)}</span>'
-            f' <span class="muted">hiring leader, {escape(row.company_name)}</span>\n'
-            f'    <p class="queue-row__what">Owed an update on <strong>{escape(row.title)}'
+            f'    <span class="queue-row__who">{text(row.leader_name)}</span>'
+            f' <span class="muted">hiring leader, {text(row.company_name)}</span>\n'
+            f'    <p class="queue-row__what">Owed an update on <strong>{text(row.title)}'
             "</strong></p>\n"
             '    <p class="queue-row__why"><span class="badge badge--amber">Owed</span>'
             f" last heard from you {self.relative(row.last_contacted_at, 'never')}{weekly}</p>\n"
@@ -352,7 +354,7 @@ class RowWriter:
 
     def bad_news_row(self, row) -> str:
         row_id = row.row_id
-        role = f": <strong>{escape(row.requisition_title)}</strong>" if row.requisition_id else ""
+        role = f": <strong>{text(row.requisition_title)}</strong>" if row.requisition_id else ""
         if row.channel == "email":
             why = (
                 f'<span class="badge badge--purple">Waiting</span> “{escape(row.template_name)}”'
@@ -367,7 +369,7 @@ class RowWriter:
         else:
             why = f'<span class="badge badge--red">Yours to tell</span> {escape(row.task_title)}'
             button = self._button(self._task_done(row.pk), "Done", "d")
-        trigger = escape(row.trigger_display)
+        trigger = text(row.trigger_display)
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
@@ -397,14 +399,14 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f'    <span class="queue-row__who">{escape(row.leader_name)}</span>'
-            f' <span class="muted">hiring leader, {escape(row.company_name)}</span>\n'
+            f'    <span class="queue-row__who">{text(row.leader_name)}</span>'
+            f' <span class="muted">hiring leader, {text(row.company_name)}</span>\n'
             f'    <p class="queue-row__what"><a href="{intake}'
-            f'#forecast"><strong>{escape(row.title)}</strong> is past its forecast</a></p>\n'
+            f'#forecast"><strong>{text(row.title)}</strong> is past its forecast</a></p>\n'
             f'    <p class="queue-row__why"><span class="badge badge--red">{days_over}'
             f" day{pluralize(days_over)} over</span> day {row.days_open} of a"
             f" {row.low_days}\N{EN DASH}{row.high_days} day forecast."
-            f" Tell {escape(row.leader_first_name)} before they ask.</p>\n"
+            f" Tell {text(row.leader_first_name)} before they ask.</p>\n"
             "  </div>\n"
             '  <div class="queue-row__actions">\n'
             '    <a class="button button--small button--primary" data-key="m"'
