@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from candidates.models import Activity, Candidate
 from followups.models import ConcernTheme
-from followups.queue.selectors import WHO
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
 
@@ -23,20 +22,6 @@ def local_zone(user: User) -> zoneinfo.ZoneInfo:
         )
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return timezone.get_current_timezone()
-
-
-class WhoForm(forms.Form):
-    """All rows, or only those about candidates, or only those about hiring leaders."""
-
-    who = forms.ChoiceField(
-        required=False,
-        choices=[("", "All"), ("candidates", "Candidates"), ("leaders", "Hiring leaders")],
-    )
-
-    def selected(self) -> str:
-        self.is_valid()
-        value = getattr(self, "cleaned_data", {}).get("who", "")
-        return value if value in WHO else ""
 
 
 class SnoozeForm(forms.Form):

@@ -35,7 +35,6 @@ from followups.queue.forms import (
     ReviewForm,
     SnoozeForm,
     UndoForm,
-    WhoForm,
 )
 from recruitcrm.access import admin_required, recruiter_required
 from recruitcrm.rendering import render
@@ -60,7 +59,10 @@ def _fragment_only(request) -> bool:
 
 
 def _who(request) -> str:
-    return WhoForm(request.GET or request.POST).selected()
+    """The rows asked for: all, or only those about candidates or hiring leaders; anything
+    else reads as all (a form for one optional choice cost more than the rest of the view)."""
+    who = (request.GET or request.POST).get("who", "")
+    return who if who in selectors.WHO else ""
 
 
 def _today_url(who: str) -> str:

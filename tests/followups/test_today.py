@@ -254,6 +254,21 @@ class TestSections:
         assert leaders.section("quiet").count == 0
         assert leaders.section("overdue").count == 0
 
+    @pytest.mark.parametrize(
+        ("asked", "shown"),
+        [("candidates", "candidates"), ("leaders", "leaders"), ("", ""), ("everyone", "")],
+    )
+    def test_the_filter_comes_from_the_address_and_anything_unknown_shows_all(
+        self, signed_in, busy, asked, shown
+    ):
+        page = text(signed_in.get(TODAY_URL, {"who": asked}))
+
+        assert f'<div id="queue" class="queue" data-who="{shown}">' in page
+        segments = page.split('<nav class="segmented"')[1].split("</nav>")[0]
+        current = re.search(r'<a href="([^"]*)" aria-current="page"', segments).group(1)
+        assert current == "/" + (f"?who={shown}" if shown else "")
+        assert (busy["quiet"].name in page) == (shown != "leaders")
+
     def test_a_long_section_shows_its_first_rows_and_its_full_count(self, me, signed_in):
         for n in range(selectors.ROWS_SHOWN + 5):
             promise(me, due_in=-days(n + 1), description=f"Promise {n:02d}")
