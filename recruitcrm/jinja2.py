@@ -19,7 +19,7 @@ import importlib
 import re
 
 from django.apps import apps
-from django.contrib.humanize.templatetags.humanize import intcomma
+from django.contrib.humanize.templatetags import humanize
 from django.http import QueryDict
 from django.templatetags.static import static as django_static
 from django.urls import reverse
@@ -177,6 +177,15 @@ def relative(value: datetime.datetime | None, empty: str = "Never") -> Markup:
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def intcomma(value) -> str:
+    """humanize's intcomma ("1,234") as the site's one language (en-us) writes it. A count, a
+    whole number, is grouped here: Django's reads the active language's formats through
+    context-local storage on every call (21 a pipeline board, 0.2 ms); anything else goes to it."""
+    if type(value) is int:
+        return f"{value:,}"
+    return humanize.intcomma(value)
 
 
 def pluralize(count: int, suffix: str = "s") -> str:
