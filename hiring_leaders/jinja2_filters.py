@@ -3,40 +3,16 @@ what Django's humanize and built-in filters gave their Django templates."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 
 from django import forms
-from django.utils import timezone
 from jinja2 import pass_environment
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from candidates.form_html import control
+from hiring_leaders.board_html import board_cards
 from hiring_leaders.progress_html import progress_header, progress_placeholder, progress_shell
-
-_NEAR_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
-
-
-def naturalday(
-    value: datetime.date | datetime.datetime | None,
-    pattern: str = "%-d %b %Y",
-    today: datetime.date | None = None,
-) -> str:
-    """ "today", "yesterday", "tomorrow", else the day in `pattern`, as humanize's naturalday.
-    A page that writes many days passes `today` once rather than have each one look it up."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localdate(value)
-    near = _NEAR_DAYS.get((value - (today or timezone.localdate())).days)
-    return near or _day(value, pattern)
-
-
-@functools.lru_cache(maxsize=1024)
-def _day(value: datetime.date, pattern: str) -> str:
-    # A board's seventy cards were moved on a handful of days: strftime once for each.
-    return value.strftime(pattern)
 
 
 def capfirst(value: str) -> str:
@@ -237,7 +213,7 @@ FILTERS = {
     "calibration_figures": calibration_figures,
     "calibration_plot": calibration_plot,
     "form_field": form_field,
-    "naturalday": naturalday,
+    "board_cards": board_cards,
     "capfirst": capfirst,
     "linebreaksbr": linebreaksbr,
     "truncatechars": truncatechars,

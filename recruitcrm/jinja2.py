@@ -179,6 +179,30 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+_NEAR_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}
+
+
+def naturalday(
+    value: datetime.date | datetime.datetime | None,
+    pattern: str = "%-d %b %Y",
+    today: datetime.date | None = None,
+) -> str:
+    """ "today", "yesterday", "tomorrow", else the day in `pattern`, as humanize's naturalday.
+    A page that writes many days passes `today` once rather than have each one look it up."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    near = _NEAR_DAYS.get((value - (today or timezone.localdate())).days)
+    return near or _day(value, pattern)
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(value: datetime.date, pattern: str) -> str:
+    # A board's seventy cards were moved on a handful of days: strftime once for each.
+    return value.strftime(pattern)
+
+
 def intcomma(value) -> str:
     """humanize's intcomma ("1,234") as the site's one language (en-us) writes it. A count, a
     whole number, is grouped here: Django's reads the active language's formats through
@@ -236,6 +260,7 @@ def environment(**options) -> Environment:
         ago=ago,
         local=local,
         strftime=strftime,
+        naturalday=naturalday,
         html_datetime=html_datetime,
         intcomma=intcomma,
         pluralize=pluralize,
