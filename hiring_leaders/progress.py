@@ -358,19 +358,25 @@ _ANSWERED_SQL = (
 )
 
 
-def requisition_standing(*, requisition: Requisition, now: datetime.datetime) -> Standing:
-    """One grouped query on the application_board index."""
-    sql = _STANDING_SQL.format(
+# Prepared: PostgreSQL planned it on every visit to a part of the progress page.
+STANDING_SQL = Prepared(
+    "requisition_standing",
+    _STANDING_SQL.format(
         application=Application._meta.db_table,
         answered=_ANSWERED_SQL.format(feedback=LeaderFeedback._meta.db_table),
-    )
+    ),
+)
+
+
+def requisition_standing(*, requisition: Requisition, now: datetime.datetime) -> Standing:
+    """One grouped query on the application_board index."""
     params = {
         "requisition": requisition.pk,
         "submitted": Stage.SUBMITTED.value,
         "overdue_before": now - datetime.timedelta(days=feedback_overdue_days()),
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        STANDING_SQL.execute(cursor, params)
         rows = cursor.fetchall()
     active: dict[str, int] = {}
     closed = overdue = 0
@@ -517,14 +523,12 @@ class _SubmittedInReadingOrder:
     def __getitem__(self, window: slice) -> list[tuple]:
         params = {
             "requisition": self.requisition.pk,
-            "active": Application.Outcome.ACTIVE.value,
-            "stages": [stage.value for stage in SUBMITTED_STAGES],
             "question": LeaderFeedback.Kind.QUESTION.value,
             "offset": window.start,
             "limit": window.stop - window.start,
         }
         with connection.cursor() as cursor:
-            cursor.execute(_submitted_sql(), params)
+            SUBMITTED_SQL.execute(cursor, params)
             return cursor.fetchall()
 
 
@@ -534,8 +538,7 @@ _SUBMITTED_SQL = """
     WITH chosen AS (
         SELECT id, {rank} AS rank, stage_changed_at
         FROM {application}
-        WHERE requisition_id = %(requisition)s AND outcome = %(active)s
-          AND stage = ANY(%(stages)s)
+        WHERE requisition_id = %(requisition)s AND outcome = '{active}' AND stage IN ({stages})
         ORDER BY rank, stage_changed_at, id
         LIMIT %(limit)s OFFSET %(offset)s
     )
@@ -555,10 +558,20 @@ def _submitted_sql() -> str:
     whens = " ".join(f"WHEN '{stage}' THEN {n}" for n, stage in enumerate(_READING_ORDER))
     return _SUBMITTED_SQL.format(
         rank=f"CASE stage {whens} END",
+        # Written in, as the ranks are: with parameters for them, the generic plan read the
+        # stages row by row rather than as part of the index walk (all 2,000 of a big role's
+        # entries).
+        active=Application.Outcome.ACTIVE.value,
+        stages=", ".join(f"'{stage}'" for stage in SUBMITTED_STAGES),
         application=Application._meta.db_table,
         candidate=Candidate._meta.db_table,
         feedback=LeaderFeedback._meta.db_table,
     )
+
+
+# Prepared, its generic plan kept (the same index walk for every role and page): PostgreSQL
+# spent 0.9 ms planning it for 0.7 ms of running, on every page of submitted candidates.
+SUBMITTED_SQL = Prepared("leader_submitted_page", _submitted_sql(), generic=True)
 
 
 def _submitted_row(row: tuple, now: datetime.datetime) -> SubmittedCandidate:
