@@ -16,6 +16,11 @@ minute. Its first visit queues candidates.tasks.count_analytics and answers at o
 that polls for the figures (`read_pipeline`, `read_experience`); a snapshot older than
 SNAPSHOT_MINUTES is still shown, with its time, while the new count runs. One recruiter's or one
 requisition's figures take milliseconds and are counted inline as before.
+
+Each process keeps the snapshots it read, unpickled, for as long as the cache says they are the
+latest (`kept`, `store`): beside each snapshot the cache holds the moment it was counted, a few
+bytes, which a visit reads instead of reading and unpickling the figures (the post-hire page's
+28 KB: 0.76 ms against a few hundredths). The figures are only read by the pages, never changed.
 """
 
 from __future__ import annotations
@@ -45,6 +50,10 @@ COUNTING_MINUTES = 10
 # Bumped whenever what a snapshot holds changes shape, so old entries are never read.
 VERSION = 2
 RECENT_SIGN_IN_DAYS = 14
+# The snapshots this process has unpickled, by key: a few views at a time are in use (the
+# agency's, a few recruiters', a few ranges), so the oldest read is let go past this many.
+KEPT_IN_PROCESS = 64
+_unpickled: dict[str, Snapshot] = {}
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,44 @@ class Reading:
     counting: bool = False
 
 
+def kept(key: str) -> Snapshot | None:
+    """The key's latest snapshot (one small cache read, the figures only when this process has
+    not kept them); None when there is none."""
+    return latest(key, cache.get(counted_key(key)))
+
+
+def latest(key: str, counted_at: datetime.datetime | None) -> Snapshot | None:
+    """The key's snapshot counted at `counted_at` (the cache's moment, read by the caller): this
+    process's own copy while it is that one, else read from the cache and kept."""
+    if counted_at is None:
+        return None
+    snapshot = _unpickled.get(key)
+    if snapshot is None or snapshot.counted_at != counted_at:
+        snapshot = cache.get(key)
+        if snapshot is not None:
+            _keep(key, snapshot)
+    return snapshot
+
+
+def store(key: str, snapshot: Snapshot) -> None:
+    """Keep a new count: the snapshot before its moment, so a visit that reads the new moment
+    finds the snapshot of that moment or a newer one."""
+    cache.set(key, snapshot, KEEP_MINUTES * 60)
+    cache.set(counted_key(key), snapshot.counted_at, KEEP_MINUTES * 60)
+    _keep(key, snapshot)
+
+
+def counted_key(key: str) -> str:
+    return f"{key}:counted-at"
+
+
+def _keep(key: str, snapshot: Snapshot) -> None:
+    _unpickled.pop(key, None)
+    _unpickled[key] = snapshot
+    if len(_unpickled) > KEPT_IN_PROCESS:
+        del _unpickled[next(iter(_unpickled))]
+
+
 def is_slow(filters: Filters, *, requisition_id: int | None = None) -> bool:
     """Counted by a worker, never in a request: the agency's or a company's figures (seconds
     at 100,000 candidates, over a minute at a million). One recruiter's or one requisition's
@@ -85,7 +132,7 @@ def _key(kind: str, filters: Filters, **more) -> str:
 
 
 def _counted(key: str, count: Callable[[datetime.datetime], Any], *, fresh: bool) -> Snapshot:
-    snapshot = None if fresh else cache.get(key)
+    snapshot = None if fresh else kept(key)
     if snapshot is None or not snapshot.is_fresh:
         now = timezone.now()
         # No savepoint: inside a request's transaction the setting lasts to its end, which
@@ -96,7 +143,7 @@ def _counted(key: str, count: Callable[[datetime.datetime], Any], *, fresh: bool
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
             snapshot = Snapshot(count(now), now)
-        cache.set(key, snapshot, KEEP_MINUTES * 60)
+        store(key, snapshot)
     return snapshot
 
 
@@ -107,13 +154,13 @@ def _marker(key: str) -> str:
 def _read(key: str, queue: Callable[[], None]) -> Reading:
     """A slow view's snapshot from the cache, never counted here: on a miss or a stale one,
     queue one count (the marker's cache.add lets only the first visitor queue it)."""
-    snapshot = cache.get(key)
+    snapshot = kept(key)
     if snapshot is not None and snapshot.is_fresh:
         return Reading(snapshot)
     if cache.add(_marker(key), True, COUNTING_MINUTES * 60):
         queue()
         # A worker run eagerly (tests, a demo without a worker) has counted it already.
-        snapshot = cache.get(key) or snapshot
+        snapshot = kept(key) or snapshot
         if snapshot is not None and snapshot.is_fresh:
             return Reading(snapshot)
     return Reading(snapshot, counting=True)

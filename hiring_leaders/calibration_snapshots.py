@@ -9,10 +9,10 @@ only when it has no snapshot yet, or its snapshot predates the last change to th
 older than SNAPSHOT_MINUTES: one recruiter's figures are a few dozen index reads, the agency's
 about 25 ms of SQL at the bench's 4,000 fills, both short enough to count inline.
 
-Each process keeps the snapshots it read, unpickled, for as long as the cache says they are the
-latest: beside each snapshot the cache holds the moment it was counted, a few bytes, which a
-visit reads with the fills' last change instead of reading and unpickling the agency's 35 KB
-of figures (0.6 ms against 0.02). What a count reads with the figures (the recruiters the page
+Each process keeps the snapshots it read, unpickled, as the analytics pages do
+(analytics_snapshots.latest): a visit reads the moment its view was counted with the fills' last
+change, in one cache read, instead of reading and unpickling the agency's 35 KB of figures
+(0.6 ms against 0.02). What a count reads with the figures (the recruiters the page
 offers to choose from, Calibration.forecasters) is as new as the snapshot: a recruiter added or
 renamed shows when the view is next counted, within SNAPSHOT_MINUTES, and within
 REFRESH_MINUTES on the agency's view.
@@ -26,17 +26,19 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from candidates.analytics_snapshots import COUNTING_MINUTES, KEEP_MINUTES, Snapshot
+from candidates.analytics_snapshots import (
+    COUNTING_MINUTES,
+    Snapshot,
+    counted_key,
+    latest,
+    store,
+)
 from hiring_leaders import fill_history
 from hiring_leaders.calibration import Calibration, calibration
 from recruitcrm.models import User
 
 # Bumped whenever what a snapshot holds (hiring_leaders.calibration.Calibration) changes shape.
 VERSION = 2
-# The snapshots this process has unpickled, by key: a few views at a time are in use (the
-# agency's, a few recruiters', a few ranges), so the oldest read is let go past this many.
-KEPT_IN_PROCESS = 64
-_unpickled: dict[str, Snapshot] = {}
 
 
 def _key(recruiter_id: int | None, since: datetime.date | None, until: datetime.date | None):
@@ -56,8 +58,8 @@ def calibration_read(
     themselves only when this process has not kept them), else counted now and kept."""
     key = _key(recruiter.pk if recruiter else None, since, until)
     changed = fill_history.changed_key()
-    found = cache.get_many([_counted_key(key), changed])
-    snapshot = _latest(key, found.get(_counted_key(key)))
+    found = cache.get_many([counted_key(key), changed])
+    snapshot = latest(key, found.get(counted_key(key)))
     if (
         snapshot is not None
         and snapshot.is_fresh
@@ -67,40 +69,12 @@ def calibration_read(
     return _count(key, recruiter=recruiter, since=since, until=until)
 
 
-def _counted_key(key: str) -> str:
-    return f"{key}:counted-at"
-
-
-def _latest(key: str, counted_at: datetime.datetime | None) -> Snapshot | None:
-    """The view's latest snapshot: this process's own copy while the cache says it is the latest
-    counted, else read from the cache and kept. None when there is none."""
-    if counted_at is None:
-        return None
-    snapshot = _unpickled.get(key)
-    if snapshot is None or snapshot.counted_at != counted_at:
-        snapshot = cache.get(key)
-        if snapshot is not None:
-            _keep(key, snapshot)
-    return snapshot
-
-
-def _keep(key: str, snapshot: Snapshot) -> None:
-    _unpickled.pop(key, None)
-    _unpickled[key] = snapshot
-    if len(_unpickled) > KEPT_IN_PROCESS:
-        del _unpickled[next(iter(_unpickled))]
-
-
 def _count(key: str, **view) -> Snapshot:
     # The moment the count starts: a change committed while it reads is newer, so it is
     # counted again, never taken as seen.
     now = timezone.now()
     snapshot = Snapshot(figures=calibration(**view), counted_at=now)
-    # The snapshot before its moment: a visit that reads the new moment finds the snapshot of
-    # that moment or a newer one.
-    cache.set(key, snapshot, KEEP_MINUTES * 60)
-    cache.set(_counted_key(key), now, KEEP_MINUTES * 60)
-    _keep(key, snapshot)
+    store(key, snapshot)
     return snapshot
 
 

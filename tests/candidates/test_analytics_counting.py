@@ -119,6 +119,26 @@ def test_a_stale_snapshot_is_shown_with_its_time_while_the_new_count_runs(
     assert len(queue) == 2  # one recount, however many visits meanwhile
 
 
+def test_a_process_keeps_the_figures_it_read_until_another_counts_newer(
+    pipeline_history, monkeypatch
+):
+    filters = analytics_snapshots.default_filters(recruiter=None)
+    key = analytics_snapshots._post_hire_key(filters, page=1)
+    ours = analytics_snapshots.post_hire(filters)
+    # Kept unpickled in this process, as long as the cache says it is the latest count.
+    assert analytics_snapshots.post_hire(filters) is ours
+
+    # Another process (beat's refresh in the worker) counts the view again, later.
+    monkeypatch.setattr(analytics_snapshots, "_unpickled", {})
+    with time_machine.travel(datetime.timedelta(minutes=5), tick=False):
+        theirs = analytics_snapshots.post_hire(filters, fresh=True)
+    monkeypatch.setattr(analytics_snapshots, "_unpickled", {key: ours})
+
+    read = analytics_snapshots.post_hire(filters)
+    assert read.counted_at == theirs.counted_at > ours.counted_at
+    assert analytics_snapshots.post_hire(filters) is read
+
+
 def test_a_company_is_counted_by_the_worker_too_and_named(
     client, admin_user, pipeline_history, queue
 ):

@@ -12,8 +12,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import analytics_snapshots
 from hiring_leaders import calibration as calibration_module
-from hiring_leaders import calibration_snapshots, services
+from hiring_leaders import services
 from hiring_leaders.calibration import calibration, recruiter_page
 from hiring_leaders.calibration_snapshots import _key, calibration_read, calibration_refresh
 from hiring_leaders.intake import forecast_record
@@ -266,7 +267,7 @@ def test_a_process_shows_the_figures_another_counted_since(history, ana, monkeyp
         status=Requisition.Status.FILLED, closed_on=timezone.localdate()
     )
     # Beat counts again in the worker, which keeps its own copy.
-    monkeypatch.setattr(calibration_snapshots, "_unpickled", {})
+    monkeypatch.setattr(analytics_snapshots, "_unpickled", {})
     calibration_refresh()
-    monkeypatch.setattr(calibration_snapshots, "_unpickled", {_key(None, None, None): ours})
+    monkeypatch.setattr(analytics_snapshots, "_unpickled", {_key(None, None, None): ours})
     assert calibration_read(recruiter=None).figures.overall.judged == 8
