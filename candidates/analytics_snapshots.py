@@ -50,10 +50,6 @@ COUNTING_MINUTES = 10
 # Bumped whenever what a snapshot holds changes shape, so old entries are never read.
 VERSION = 2
 RECENT_SIGN_IN_DAYS = 14
-# The snapshots this process has unpickled, by key: a few views at a time are in use (the
-# agency's, a few recruiters', a few ranges), so the oldest read is let go past this many.
-KEPT_IN_PROCESS = 64
-_unpickled: dict[str, Snapshot] = {}
 
 
 @dataclass(frozen=True)
@@ -73,6 +69,12 @@ class Reading:
 
     snapshot: Snapshot | None
     counting: bool = False
+
+
+# The snapshots this process has unpickled, by key: a few views at a time are in use (the
+# agency's, a few recruiters', a few ranges), so the oldest read is let go past this many.
+KEPT_IN_PROCESS = 64
+_unpickled: dict[str, Snapshot] = {}
 
 
 def kept(key: str) -> Snapshot | None:

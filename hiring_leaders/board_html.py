@@ -40,7 +40,14 @@ class _Column:
     """What every card of a column shares, worked out once; then each card is written by
     f-strings."""
 
-    def __init__(self, column, board_url, candidates_url, csrf_input, today) -> None:
+    def __init__(
+        self,
+        column: BoardColumn,
+        board_url: str,
+        candidates_url: str,
+        csrf_input: str,
+        today: datetime.date,
+    ) -> None:
         self.board_url, self.candidates_url, self.csrf_input = board_url, candidates_url, csrf_input
         self.today = today
         self.since = "Hired" if column.stage == "hired" else "Here since"

@@ -16,7 +16,7 @@ import functools
 from markupsafe import Markup, escape
 
 from followups.composing import task_words
-from recruitcrm.jinja2 import pluralize, strftime, text, url
+from recruitcrm.jinja2 import Relative, pluralize, strftime, text, url
 
 # Stand-ins for what differs from row to row in the parts every row of a section repeats (its
 # Done, its snooze menu, a flag's review form): RowWriter writes each part once per section
@@ -165,11 +165,13 @@ class RowWriter:
     (names, promises, titles) is escaped once each; the parts every row repeats are written
     once per section (_ADDRESS, _ROW_ID); `relative` is the page's own."""
 
-    def __init__(self, section_key: str, who: str, csrf_input: str, relative, themes) -> None:
+    def __init__(
+        self, section_key: str, who: str, csrf_input: str, relative: Relative, themes
+    ) -> None:
         self.section_key, self.who, self.csrf_input = section_key, who, csrf_input
-        # A page's Relative writes each moment as a plain str (.html): wrapping every one in a
-        # Markup only for the row to be joined into one was a tenth of the rows' time.
-        self.relative, self.themes = getattr(relative, "html", relative), themes
+        # Each moment as a plain str (.html): wrapping every one in a Markup only for the row
+        # to be joined into one was a tenth of the rows' time.
+        self.relative, self.themes = relative.html, themes
         self._buttons: dict[tuple[str, str, str], str] = {}
 
     def write(self, rows) -> Markup:
@@ -429,6 +431,6 @@ class RowWriter:
     }
 
 
-def queue_rows(section, who: str, csrf_input: str, relative, themes) -> Markup:
+def queue_rows(section, who: str, csrf_input: str, relative: Relative, themes) -> Markup:
     """`section|queue_rows(who, csrf_input, relative, concern_themes)`: a section's rows."""
     return RowWriter(section.key, who, csrf_input, relative, themes).write(section.rows)
