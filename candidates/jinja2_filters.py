@@ -60,8 +60,9 @@ def timeline_rows(rows, relative) -> Markup:
 def candidate_rows(rows, detail_url: str, user_pk, relative) -> Markup:
     """`page.rows|candidate_rows(detail_url, user_pk, relative)`: the candidate list's fifty rows
     (search.CandidateRow), the same bytes the template's loop wrote, with what people typed
-    (name, headline, tags, email, phone) escaped once each, where the loop went through Jinja's
-    escape and join for every piece and its context call for each of the two moments a row.
+    (name, headline, tags, email, phone) escaped once each as plain strings (`text`), where the
+    loop went through Jinja's escape and join for every piece and its context call for each of
+    the two moments a row.
     An owner's name is escaped once a page: a page holds a few owners, fifty times. `relative`
     is the page's own (Relative); its moments are joined as plain strings."""
     link = escape(detail_url)
@@ -81,18 +82,18 @@ def candidate_rows(rows, detail_url: str, user_pk, relative) -> Markup:
         last_contacted_at,
         created_at,
     ) in rows:
-        name = escape(name)
+        name = text(name)
         owner = owners.get(owner_id)
         if owner is None:
-            owner = owners[owner_id] = escape(owner_name)
+            owner = owners[owner_id] = text(owner_name)
         opted_out = ' <span class="badge badge--opted-out">Opted out</span>' if opted_out_at else ""
-        headline = f' <span class="cell-sub">{escape(headline)}</span>' if headline else ""
+        headline = f' <span class="cell-sub">{text(headline)}</span>' if headline else ""
         tags = ""
         if tag_list:
-            tags = "".join([f'<span class="tag">{escape(tag)}</span>' for tag in tag_list])
+            tags = "".join([f'<span class="tag">{text(tag)}</span>' for tag in tag_list])
             tags = f' <span class="tags">{tags}</span>'
-        email = f"<span>{escape(email)}</span>" if email else '<span class="muted">No email</span>'
-        phone = f' <span class="cell-sub">{escape(phone)}</span>' if phone else ""
+        email = f"<span>{text(email)}</span>" if email else '<span class="muted">No email</span>'
+        phone = f' <span class="cell-sub">{text(phone)}</span>' if phone else ""
         parts.append(
             f'\n<tr>\n<td class="select-cell"><input type="checkbox" name="candidate" value="{pk}"'
             f' form="bulk-actions" id="select-{pk}" aria-label="Select {name}"></td>\n'
