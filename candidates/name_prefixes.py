@@ -23,7 +23,10 @@ from django.db import connection
 
 from candidates import keyset
 from candidates.models import Candidate, Tag
+from candidates.search_pages import ROW_COLUMNS, Found, candidate_row
+from candidates.selectors import TAG_SEPARATOR
 from recruitcrm.joined_rows import Prepared
+from recruitcrm.models import User
 
 SHORTEST, LONGEST = 1, 3
 
@@ -60,8 +63,10 @@ def serves(query: str) -> bool:
 
 
 # The page's keys from the prefixes and from the candidates of the tags named so, each way and
-# each side of a boundary, with the count capped: one statement planned once per connection.
-# The page of the union is within the union of each part's page, so each part stops at a page.
+# each side of a boundary, with the count capped and the page's rows joined (as
+# search_statements._walk_sql joins them): one statement planned once per connection, where the
+# rows were a second round trip. The page of the union is within the union of each part's page,
+# so each part stops at a page.
 @functools.cache
 def _page_sql(*, reading_down: bool, from_boundary: bool, limit: int, cap: int) -> Prepared:
     direction = "DESC" if reading_down else "ASC"
@@ -92,7 +97,7 @@ def _page_sql(*, reading_down: bool, from_boundary: bool, limit: int, cap: int) 
     return Prepared(
         f"candidate_list_prefix_{direction.lower()}_{int(from_boundary)}_{limit}_{cap}",
         f"""
-        SELECT size.n, page.candidate_id, page.last_name, page.first_name
+        SELECT size.n, page.candidate_id, page.last_name, page.first_name, {ROW_COLUMNS}
         FROM (
             SELECT count(*) AS n FROM (
                 (SELECT candidate_id FROM candidates_name_prefix
@@ -105,16 +110,18 @@ def _page_sql(*, reading_down: bool, from_boundary: bool, limit: int, cap: int) 
             ORDER BY last_name {direction}, first_name {direction}, candidate_id {direction}
             LIMIT {limit:d}
         ) page ON true
+        LEFT JOIN {Candidate._meta.db_table} c ON c.id = page.candidate_id
+        LEFT JOIN {User._meta.db_table} o ON o.id = c.owner_id
+        ORDER BY page.last_name {direction}, page.first_name {direction},
+            page.candidate_id {direction}
         """,
         generic=True,
     )
 
 
-def page(
-    query: str, *, sort, after: str, before: str, per_page: int, cap: int
-) -> tuple[keyset.Seek, int]:
-    """keyset.seek's page of the candidates the word matches in the name sort, and how many
-    they are, counted up to `cap`."""
+def page(query: str, *, sort, after: str, before: str, per_page: int, cap: int) -> Found:
+    """keyset.seek's page of the candidates the word matches in the name sort, with its rows,
+    and how many they are, counted up to `cap`."""
     backwards = bool(before)
     boundary = keyset.cursor_decode(before or after, sort.parts) if (before or after) else None
     statement = _page_sql(
@@ -123,7 +130,7 @@ def page(
         limit=per_page + 1,
         cap=cap,
     )
-    params = {"word": query.strip()}
+    params = {"word": query.strip(), "separator": TAG_SEPARATOR}
     if boundary is not None:
         params.update(zip(("last_name", "first_name", "id"), boundary, strict=True))
     with connection.cursor() as cursor:
@@ -131,8 +138,8 @@ def page(
         read = cursor.fetchall()
     names = [key.name for key in sort.parts]
     rows = [
-        {"pk": pk, **dict(zip(names, (last, first, pk), strict=True))}
-        for _, pk, last, first in read
+        {"pk": pk, **dict(zip(names, (last, first, pk), strict=True)), "row": candidate_row(row)}
+        for _, pk, last, first, *row in read
         if pk is not None
     ]
     found = keyset.seek_page(
@@ -142,4 +149,4 @@ def page(
         backwards=backwards,
         from_boundary=boundary is not None,
     )
-    return found, read[0][0]
+    return Found(found, total=read[0][0], rows=[row["row"] for row in found.rows])

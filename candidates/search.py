@@ -368,7 +368,7 @@ def candidate_list_page(
 ) -> CandidatePage:
     sort = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     if _walks_a_window(filters, sort) and name_prefixes.serves(filters.query):
-        seek, found = name_prefixes.page(
+        found = name_prefixes.page(
             filters.query,
             sort=sort,
             after=after,
@@ -376,7 +376,7 @@ def candidate_list_page(
             per_page=CANDIDATES_PER_PAGE,
             cap=COUNT_CAP + 1,
         )
-        return _page(Found(seek), sort, *_capped(found))
+        return _page(found, sort, *_capped(found.total))
     if _walks_unnarrowed(filters):
         found = search_statements.walked(
             filters, sort, after, before, now, per_page=CANDIDATES_PER_PAGE, cap=COUNT_CAP + 1

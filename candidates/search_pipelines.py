@@ -15,11 +15,13 @@ from django.db import connection
 from django.db.models import F, QuerySet
 
 from candidates import keyset
-from candidates.models import Application
+from candidates.models import Application, Candidate
 from candidates.search_filters import CandidateFilters
-from candidates.search_pages import Found
+from candidates.search_pages import ROW_COLUMNS, Found, candidate_row
 from candidates.search_sorts import Sort
+from candidates.selectors import TAG_SEPARATOR
 from recruitcrm.joined_rows import Prepared
+from recruitcrm.models import User
 
 
 def serves(filters: CandidateFilters, sort: Sort) -> bool:
@@ -75,9 +77,10 @@ def page(
     return Found(found, total=applications.order_by()[:cap].count())
 
 
-# The first page, each way, with its count: one statement planned once per connection (by the
-# ORM, two queries each planned on every visit). The LIMITs are written in: given as
-# parameters, the generic plan would expect a tenth of a stage and read it all.
+# The first page, each way, with its count and its rows: one statement planned once per
+# connection (by the ORM, two queries each planned on every visit, then the rows a third). The
+# LIMITs are written in: given as parameters, the generic plan would expect a tenth of a stage
+# and read it all.
 @functools.cache
 def _first_page_sql(column: str, descending: bool, limit: int, cap: int) -> Prepared:
     direction = "DESC" if descending else "ASC"
@@ -91,9 +94,13 @@ def _first_page_sql(column: str, descending: bool, limit: int, cap: int) -> Prep
     return Prepared(
         f"candidate_list_{column}_names_{direction.lower()}_{limit}_{cap}",
         f"""
-        SELECT size.n, page.candidate_id, page.candidate_last_name, page.candidate_first_name
+        SELECT size.n, page.candidate_id, page.candidate_last_name, page.candidate_first_name,
+            {ROW_COLUMNS}
         FROM (SELECT count(*) AS n FROM ({found} LIMIT {cap:d}) counted) size
         LEFT JOIN LATERAL ({found} ORDER BY {order} LIMIT {limit:d}) page ON true
+        LEFT JOIN {Candidate._meta.db_table} c ON c.id = page.candidate_id
+        LEFT JOIN {User._meta.db_table} o ON o.id = c.owner_id
+        ORDER BY {", ".join(f"page.{key} {direction}" for key in keys)}
         """,
         generic=True,
     )
@@ -105,16 +112,24 @@ def _first_page(filters: CandidateFilters, sort: Sort, *, per_page: int, cap: in
     )
     statement = _first_page_sql(column, sort.descending, per_page + 1, cap)
     with connection.cursor() as cursor:
-        statement.execute(cursor, {"value": value})
+        statement.execute(cursor, {"value": value, "separator": TAG_SEPARATOR})
         read = cursor.fetchall()
-    return Found(_name_page([values[1:] for values in read], sort, per_page), total=read[0][0])
+    seek = _name_page([values[1:] for values in read], sort, per_page)
+    return Found(seek, total=read[0][0], rows=[row["row"] for row in seek.rows])
 
 
 def _name_page(read: list[tuple], sort: Sort, per_page: int) -> keyset.Seek:
-    """A first page of (id, last name, first name) rows read in the name sort's order."""
+    """A first page of (id, last name, first name, *candidate row) rows read in the name
+    sort's order."""
     rows = [
-        {"pk": pk, "sort_key_0": last, "sort_key_1": first, "sort_key_2": pk}
-        for pk, last, first in read
+        {
+            "pk": pk,
+            "sort_key_0": last,
+            "sort_key_1": first,
+            "sort_key_2": pk,
+            "row": candidate_row(row),
+        }
+        for pk, last, first, *row in read
         if pk is not None
     ]
     return keyset.seek_page(

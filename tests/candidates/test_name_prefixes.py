@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from candidates import imports, name_prefixes, search
 from candidates.models import Candidate
 from candidates.search import CandidateFilters, candidate_list_page
+from candidates.search_pages import candidate_rows
 from tests.candidates.factories import CandidateFactory, TagFactory
 from tests.candidates.import_helpers import make_import, person
 
@@ -80,13 +81,13 @@ def general_path(monkeypatch):
 
 
 def walk(filters: CandidateFilters) -> list[tuple]:
-    """Each page's ids, count and cursors: forward to the end, one step back, the last page."""
+    """Each page's rows (all that the list shows of each), count and cursors: forward to the
+    end, one step back, the last page."""
     seen = []
 
     def visit(after: str = "", before: str = ""):
         page = candidate_list_page(filters=filters, after=after, before=before)
-        ids = [row.pk for row in page.rows]
-        seen.append((after, before, ids, page.total, page.more_than, page.next_cursor))
+        seen.append((after, before, page.rows, page.total, page.more_than, page.next_cursor))
         seen.append(page.previous_cursor)
         return page
 
@@ -134,14 +135,16 @@ def test_a_short_word_finds_what_the_general_search_finds(people, monkeypatch, s
     assert from_prefixes == walk(filters)
 
 
-def test_a_short_word_is_one_statement_and_the_rows(people):
+def test_a_short_word_is_one_statement_with_its_rows(people):
     with CaptureQueriesContext(connection) as queries:
         page = candidate_list_page(filters=CandidateFilters(query="mar"))
 
-    assert len(queries) == 2
+    assert len(queries) == 1
     # PREPARE ... FROM candidates_name_prefix ... on the connection's first visit, EXECUTE after.
     assert "candidate_list_prefix_" in queries[0]["sql"]
     assert [row.name for row in page.rows][:2] == ["Ada Byron", "Bo Ek"]
+    assert page.rows == candidate_rows([row.pk for row in page.rows])
+    assert page.rows[-1].tag_list == ["mar"]
 
 
 @pytest.mark.parametrize(
