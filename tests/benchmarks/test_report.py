@@ -103,6 +103,25 @@ def test_the_table_shows_figures_ratios_and_verdicts_and_says_why_a_page_has_non
     assert len({line.index(" ms") for line in lines[1:4]}) == 1
 
 
+def test_a_page_with_a_median_target_of_its_own_is_held_to_it():
+    yardstick = Summary.of([sample(0.25, queries=0)] * 100)
+    results = [
+        PageResult("today", "/", [sample(4.75)] * 100),
+        # 2.1 ms: 8.4x, within the 20x every page has but over the candidate page's 8x.
+        PageResult("candidate", "/c/7/", [sample(2.1)] * 100, median_target=8),
+        PageResult("shell", "/l/9/", [sample(1.4)] * 100, median_target=6),
+    ]
+
+    lines = format_table(results, yardstick).splitlines()
+
+    assert lines[2].split()[6] == "19x"
+    assert lines[2].endswith("met")
+    assert lines[3].split()[6] == "8.4x"
+    assert lines[3].endswith("over: median (its median within 8.0x)")
+    assert lines[4].split()[6] == "5.6x"
+    assert lines[4].endswith("met (its median within 6.0x)")
+
+
 def test_times_and_sizes_read_naturally():
     assert [format_ms(v) for v in (0.314, 14.25, 111.4, 2100.0)] == [
         "0.31 ms",

@@ -100,7 +100,7 @@ def test_a_slow_page_stops_after_its_time_but_not_before_enough_runs(monkeypatch
 def test_the_yardstick_gets_its_runs_even_when_no_page_is_built_yet():
     client = client_for(Response(404, {}, b""))
 
-    results, yardstick = measure_all([("today", "/page/", client)], Plan(0, 7, 60), print)
+    results, yardstick = measure_all([("today", "/page/", client, 20)], Plan(0, 7, 60), print)
 
     assert results[0].note.startswith("not built yet")
     assert len(yardstick) == 7
