@@ -4,7 +4,11 @@ The data set holds recruiter1's "gone quiet" reminders only, so for everyone els
 finds what a first run over a million candidates finds (the issue measured 588 s and 708,000
 rows in one go). Each run now stops after RECURRING_SECONDS and the next carries on; the bench
 times the first few runs, says how far through the candidates they got, and rolls it all back
-so the kept data set stays as it was built.
+so the kept data set stays as it was built; then vacuums the tables the runs wrote, as
+autovacuum would on a server that has it on. Rolled back, a run's 180,000 follow-ups are dead
+rows still in the table and its indexes, which the outbox's walks then step over: after two
+`make bench` runs on a server with autovacuum off, its pages took 6.3 ms where they had taken
+3.3 ms.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from candidates.models import Candidate
@@ -43,7 +47,17 @@ def time_first_expansion(*, slices: int) -> tuple[list[Slice], int]:
             if reached is None:
                 break
         transaction.set_rollback(True)
+    _vacuum(FollowUp, RecurringSweep)
     return figures, last
+
+
+def _vacuum(*models) -> None:
+    """VACUUM, which PostgreSQL runs only outside a transaction."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def describe(figures: list[Slice], last: int) -> list[str]:

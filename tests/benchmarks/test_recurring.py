@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks.recurring import Slice, describe, time_first_expansion
@@ -12,7 +14,9 @@ from followups.models import FollowUp, RecurringSweep
 from followups.services import recurring
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 
-pytestmark = pytest.mark.django_db
+# Outside a test's transaction: the bench vacuums what the rolled-back runs wrote, which
+# PostgreSQL does only outside one.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -40,6 +44,18 @@ def test_it_times_slices_of_the_first_run_then_rolls_them_back(quiet_backlog, mo
     assert all(piece.reached is not None and piece.reached <= last for piece in figures)
     assert not FollowUp.objects.exists()
     assert not RecurringSweep.objects.exists()
+
+
+def test_the_tables_the_runs_wrote_are_vacuumed_after_the_rollback(quiet_backlog):
+    with CaptureQueriesContext(connection) as queries:
+        time_first_expansion(slices=1)
+
+    vacuums = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("VACUUM")]
+    assert vacuums == [
+        f'VACUUM "{FollowUp._meta.db_table}"',
+        f'VACUUM "{RecurringSweep._meta.db_table}"',
+    ]
+    assert queries.captured_queries[-1]["sql"] == vacuums[-1]
 
 
 def test_a_walk_that_ends_says_so_and_nothing_is_projected(quiet_backlog):
