@@ -46,16 +46,18 @@ def test_it_times_slices_of_the_first_run_then_rolls_them_back(quiet_backlog, mo
     assert not RecurringSweep.objects.exists()
 
 
-def test_the_tables_the_runs_wrote_are_vacuumed_after_the_rollback(quiet_backlog):
+def test_the_tables_the_runs_wrote_are_vacuumed_and_reindexed_after_the_rollback(quiet_backlog):
     with CaptureQueriesContext(connection) as queries:
         time_first_expansion(slices=1)
 
-    vacuums = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("VACUUM")]
-    assert vacuums == [
+    upkeep = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("VAC", "REI"))]
+    assert upkeep == [
         f'VACUUM "{FollowUp._meta.db_table}"',
+        f'REINDEX TABLE "{FollowUp._meta.db_table}"',
         f'VACUUM "{RecurringSweep._meta.db_table}"',
+        f'REINDEX TABLE "{RecurringSweep._meta.db_table}"',
     ]
-    assert queries.captured_queries[-1]["sql"] == vacuums[-1]
+    assert queries.captured_queries[-1]["sql"] == upkeep[-1]
 
 
 def test_a_walk_that_ends_says_so_and_nothing_is_projected(quiet_backlog):
