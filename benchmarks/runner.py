@@ -154,6 +154,19 @@ class Plan:
     warmup: int
     runs: int
     seconds_per_page: float  # a slow page stops early, after at least MIN_RUNS
+    # measure_all spreads each page's runs over this many rounds of the whole list: timed in
+    # one stretch, a page's median was whatever the machine was doing for that second or two,
+    # and five runs of the same code put the candidate page anywhere from 5.9x to 9.2x.
+    rounds: int = 1
+
+    def round(self, number: int) -> Plan:
+        """Round `number`'s share of the runs and of the time (the warm-up in the first)."""
+        share, left = divmod(self.runs, self.rounds)
+        return Plan(
+            warmup=self.warmup if number == 0 else 0,
+            runs=share + (number < left),
+            seconds_per_page=self.seconds_per_page / self.rounds,
+        )
 
 
 def measure(
@@ -178,17 +191,23 @@ def measure(
             break
         if not _usable(client.get(url), result):
             return result
+    measure_more(client, result, plan, yardstick)
+    return result
+
+
+def measure_more(client: Client, result: PageResult, plan: Plan, yardstick: list[Sample]) -> None:
+    """`plan.runs` more timed requests of a page (each followed by the trivial view's)."""
     started = time.monotonic()
-    while len(result.samples) < plan.runs:
-        response = client.get(url)
+    wanted = len(result.samples) + plan.runs
+    while len(result.samples) < wanted:
+        response = client.get(result.url)
         if not _usable(response, result):
-            return result
+            return
         result.samples.append(_sample(response))
         yardstick.append(_sample(client.get(TRIVIAL_PATH)))
-        if _out_of_time(started, plan, len(result.samples)):
+        if _out_of_time(started, plan, plan.runs - (wanted - len(result.samples))):
             result.note = f"stopped after {plan.seconds_per_page:.0f} s"
-            break
-    return result
+            return
 
 
 def _out_of_time(started: float, plan: Plan, done: int) -> bool:
@@ -222,12 +241,21 @@ def measure_all(
     plan: Plan,
     progress: Callable[[str], None],
 ) -> tuple[list[PageResult], list[Sample]]:
-    """Each page (name, URL, a signed-in client, its median target) timed in turn."""
+    """Each page (name, URL, a signed-in client, its median target) timed in turn, in
+    `plan.rounds` rounds of the whole list."""
     results: list[PageResult] = []
     yardstick: list[Sample] = []
     for name, url, client, median_target in pages:
         progress(f"  {name:<24} {url}")
-        results.append(measure(client, name, url, plan, yardstick, median_target=median_target))
+        results.append(
+            measure(client, name, url, plan.round(0), yardstick, median_target=median_target)
+        )
+    for number in range(1, plan.rounds):
+        progress(f"  round {number + 1} of {plan.rounds}")
+        for result, (_name, _url, client, _target) in zip(results, pages, strict=True):
+            # Not one that failed, is not built, or ran out of its time already.
+            if result.samples and not result.problem and not result.note.startswith("stopped"):
+                measure_more(client, result, plan.round(number), yardstick)
     # When no page could be timed (none built yet), the yardstick still gets its runs.
     while pages and len(yardstick) < plan.runs:
         yardstick.append(_sample(pages[0][2].get(TRIVIAL_PATH)))

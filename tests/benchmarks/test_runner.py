@@ -112,3 +112,31 @@ def test_gunicorn_starts_as_the_procfile_starts_the_web_process():
     assert command.startswith("exec gunicorn recruitcrm.wsgi ")
     assert "${PORT" in command
     assert "${WEB_CONCURRENCY" in command
+
+
+def test_each_pages_runs_are_spread_over_rounds_of_the_whole_list():
+    first = client_for(Response(200, TIMED, b"a"))
+    broken = client_for(Response(500, {}, b""))
+    second = client_for(Response(200, TIMED, b"b"))
+    pages = [("one", "/page/", first, 20), ("broken", "/page/", broken, 20)]
+    pages.append(("two", "/page/", second, 8))
+
+    results, yardstick = measure_all(pages, Plan(2, 7, 60, rounds=3), lambda line: None)
+
+    # Round one: the first request, the warm-up and 3 runs; then 2 and 2.
+    assert first.asked == ["/page/"] * 3 + ["/page/", TRIVIAL_PATH] * 7
+    assert second.asked == first.asked
+    assert broken.asked == ["/page/"]  # never asked again
+    assert [len(r.samples) for r in results] == [7, 0, 7]
+    assert len(yardstick) == 14
+    assert [r.median_target for r in results] == [20, 20, 8]
+
+
+def test_a_plans_rounds_share_its_runs_and_its_time():
+    plan = Plan(warmup=30, runs=200, seconds_per_page=60, rounds=3)
+
+    shares = [plan.round(n) for n in range(3)]
+
+    assert [p.runs for p in shares] == [67, 67, 66]
+    assert [p.warmup for p in shares] == [30, 0, 0]
+    assert {p.seconds_per_page for p in shares} == {20}

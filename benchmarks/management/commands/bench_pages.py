@@ -1,8 +1,10 @@
 """`manage.py bench_pages` (make bench): every page of benchmarks/pages.py timed under gunicorn.
 
 How to read the table. Each page is requested `--runs` times after `--warmup` requests, one at a
-time, signed in as the data set's busiest recruiter (or the big requisition's hiring leader, or the
-data set's admin for the outbox).
+time, its runs spread over `--rounds` rounds of the whole list (so that a second or two in which
+the machine slows down falls on every page alike, not on the one page timed then), signed in as
+the data set's busiest recruiter (or the big requisition's hiring leader, or the data set's
+admin for the outbox).
 Every figure is the server's own, from its Server-Timing header: the time Django spent on the
 request, from the first middleware in to the response out, without gunicorn, the network or
 the client.
@@ -74,6 +76,12 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=200, help="measured requests per page")
         parser.add_argument("--warmup", type=int, default=30, help="requests before measuring")
         parser.add_argument(
+            "--rounds",
+            type=int,
+            default=4,
+            help="each page's runs spread over this many rounds of the whole list",
+        )
+        parser.add_argument(
             "--seconds-per-page",
             type=float,
             default=60,
@@ -96,8 +104,10 @@ class Command(BaseCommand):
             pages = page_list.select_pages(page_list.PAGES, names)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        if min(options["runs"], options["workers"]) < 1 or options["warmup"] < 0:
-            raise CommandError("--runs and --workers must be at least 1, --warmup at least 0.")
+        if min(options["runs"], options["workers"], options["rounds"]) < 1:
+            raise CommandError("--runs, --workers and --rounds must be at least 1.")
+        if options["warmup"] < 0 or options["rounds"] > options["runs"]:
+            raise CommandError("--warmup must be at least 0, --rounds at most --runs.")
         self._dataset(options["candidates"], options["seed"])
         if options["dataset_only"]:
             return
@@ -107,7 +117,9 @@ class Command(BaseCommand):
         if any(page.name.startswith(ANALYTICS_PAGES) for page in pages):
             self._count_analytics()
         urls = [(page, self._url(page, cast)) for page in pages]
-        plan = Plan(options["warmup"], options["runs"], options["seconds_per_page"])
+        plan = Plan(
+            options["warmup"], options["runs"], options["seconds_per_page"], options["rounds"]
+        )
         results, yardstick = self._measure(urls, cast, plan, options["workers"])
         self.stdout.write("")
         self.stdout.write(format_table(results, Summary.of(yardstick)))
