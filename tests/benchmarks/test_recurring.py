@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def quiet_backlog(requisition):
+def quiet_backlog(shipped_cadences, requisition):
     long_ago = timezone.now() - datetime.timedelta(days=12)
     for _ in range(9):
         ApplicationFactory(
