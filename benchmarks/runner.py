@@ -198,14 +198,13 @@ def measure(
 def measure_more(client: Client, result: PageResult, plan: Plan, yardstick: list[Sample]) -> None:
     """`plan.runs` more timed requests of a page (each followed by the trivial view's)."""
     started = time.monotonic()
-    wanted = len(result.samples) + plan.runs
-    while len(result.samples) < wanted:
+    for done in range(1, plan.runs + 1):
         response = client.get(result.url)
         if not _usable(response, result):
             return
         result.samples.append(_sample(response))
         yardstick.append(_sample(client.get(TRIVIAL_PATH)))
-        if _out_of_time(started, plan, plan.runs - (wanted - len(result.samples))):
+        if _out_of_time(started, plan, done):
             result.note = f"stopped after {plan.seconds_per_page:.0f} s"
             return
 
@@ -250,12 +249,15 @@ def measure_all(
         results.append(
             measure(client, name, url, plan.round(0), yardstick, median_target=median_target)
         )
+    asked = plan.round(0).runs
     for number in range(1, plan.rounds):
         progress(f"  round {number + 1} of {plan.rounds}")
         for result, (_name, _url, client, _target) in zip(results, pages, strict=True):
-            # Not one that failed, is not built, or ran out of its time already.
-            if result.samples and not result.problem and not result.note.startswith("stopped"):
+            # Only a page that gave every run asked of it: not one that failed, is not built,
+            # or ran out of its time.
+            if len(result.samples) == asked:
                 measure_more(client, result, plan.round(number), yardstick)
+        asked += plan.round(number).runs
     # When no page could be timed (none built yet), the yardstick still gets its runs.
     while pages and len(yardstick) < plan.runs:
         yardstick.append(_sample(pages[0][2].get(TRIVIAL_PATH)))

@@ -23,10 +23,9 @@ from django.db import connection
 
 from candidates import keyset
 from candidates.models import Candidate, Tag
-from candidates.search_pages import ROW_COLUMNS, Found, candidate_row
+from candidates.search_pages import ROW_COLUMNS, Found, candidate_row, paged, row_joins
 from candidates.selectors import TAG_SEPARATOR
 from recruitcrm.joined_rows import Prepared
-from recruitcrm.models import User
 
 SHORTEST, LONGEST = 1, 3
 
@@ -110,8 +109,7 @@ def _page_sql(*, reading_down: bool, from_boundary: bool, limit: int, cap: int) 
             ORDER BY last_name {direction}, first_name {direction}, candidate_id {direction}
             LIMIT {limit:d}
         ) page ON true
-        LEFT JOIN {Candidate._meta.db_table} c ON c.id = page.candidate_id
-        LEFT JOIN {User._meta.db_table} o ON o.id = c.owner_id
+        {row_joins("page.candidate_id")}
         ORDER BY page.last_name {direction}, page.first_name {direction},
             page.candidate_id {direction}
         """,
@@ -142,11 +140,11 @@ def page(query: str, *, sort, after: str, before: str, per_page: int, cap: int) 
         for _, pk, last, first, *row in read
         if pk is not None
     ]
-    found = keyset.seek_page(
+    return paged(
         rows,
-        parts=sort.parts,
+        sort=sort,
         per_page=per_page,
         backwards=backwards,
-        from_boundary=boundary is not None,
+        boundary=boundary,
+        total=read[0][0],
     )
-    return Found(found, total=read[0][0], rows=[row["row"] for row in found.rows])

@@ -105,6 +105,17 @@ ROW_COLUMNS = f"""
      JOIN {Tag._meta.db_table} t ON t.id = ct.tag_id
      WHERE ct.candidate_id = c.id) AS tag_string
 """
+
+
+def row_joins(key: str) -> str:
+    """The candidate and its owner that ROW_COLUMNS read, joined to a page's `key` column; LEFT,
+    as a statement that counts keeps its one row when the page is empty."""
+    return (
+        f"LEFT JOIN {Candidate._meta.db_table} c ON c.id = {key} "
+        f"LEFT JOIN {User._meta.db_table} o ON o.id = c.owner_id"
+    )
+
+
 ROWS_SQL = Prepared(
     "candidate_list_rows",
     f"""
@@ -163,3 +174,18 @@ def candidate_row(values: tuple) -> CandidateRow:
         last_contacted_at,
         created_at,
     )
+
+
+def paged(
+    found: list[dict], *, sort: Sort, per_page: int, backwards: bool, boundary, total
+) -> Found:
+    """The page keyset.seek_page cuts from the rows a statement read (a page and one more, which
+    only says there are more), each with its sort keys and its candidate row under "row"."""
+    seek = keyset.seek_page(
+        found,
+        parts=sort.parts,
+        per_page=per_page,
+        backwards=backwards,
+        from_boundary=boundary is not None,
+    )
+    return Found(seek, total=total, rows=[row["row"] for row in seek.rows])

@@ -15,13 +15,12 @@ from django.db import connection
 from django.db.models import F, QuerySet
 
 from candidates import keyset
-from candidates.models import Application, Candidate
+from candidates.models import Application
 from candidates.search_filters import CandidateFilters
-from candidates.search_pages import ROW_COLUMNS, Found, candidate_row
+from candidates.search_pages import ROW_COLUMNS, Found, candidate_row, paged, row_joins
 from candidates.search_sorts import Sort
 from candidates.selectors import TAG_SEPARATOR
 from recruitcrm.joined_rows import Prepared
-from recruitcrm.models import User
 
 
 def serves(filters: CandidateFilters, sort: Sort) -> bool:
@@ -98,8 +97,7 @@ def _first_page_sql(column: str, descending: bool, limit: int, cap: int) -> Prep
             {ROW_COLUMNS}
         FROM (SELECT count(*) AS n FROM ({found} LIMIT {cap:d}) counted) size
         LEFT JOIN LATERAL ({found} ORDER BY {order} LIMIT {limit:d}) page ON true
-        LEFT JOIN {Candidate._meta.db_table} c ON c.id = page.candidate_id
-        LEFT JOIN {User._meta.db_table} o ON o.id = c.owner_id
+        {row_joins("page.candidate_id")}
         ORDER BY {", ".join(f"page.{key} {direction}" for key in keys)}
         """,
         generic=True,
@@ -114,13 +112,6 @@ def _first_page(filters: CandidateFilters, sort: Sort, *, per_page: int, cap: in
     with connection.cursor() as cursor:
         statement.execute(cursor, {"value": value, "separator": TAG_SEPARATOR})
         read = cursor.fetchall()
-    seek = _name_page([values[1:] for values in read], sort, per_page)
-    return Found(seek, total=read[0][0], rows=[row["row"] for row in seek.rows])
-
-
-def _name_page(read: list[tuple], sort: Sort, per_page: int) -> keyset.Seek:
-    """A first page of (id, last name, first name, *candidate row) rows read in the name
-    sort's order."""
     rows = [
         {
             "pk": pk,
@@ -129,9 +120,9 @@ def _name_page(read: list[tuple], sort: Sort, per_page: int) -> keyset.Seek:
             "sort_key_2": pk,
             "row": candidate_row(row),
         }
-        for pk, last, first, *row in read
+        for _, pk, last, first, *row in read
         if pk is not None
     ]
-    return keyset.seek_page(
-        rows, parts=sort.parts, per_page=per_page, backwards=False, from_boundary=False
+    return paged(
+        rows, sort=sort, per_page=per_page, backwards=False, boundary=None, total=read[0][0]
     )

@@ -30,7 +30,15 @@ from candidates.search_filters import (
     tag_id,
     tags_named,
 )
-from candidates.search_pages import COLLECT, ROW_COLUMNS, WINDOW, Found, candidate_row
+from candidates.search_pages import (
+    COLLECT,
+    ROW_COLUMNS,
+    WINDOW,
+    Found,
+    candidate_row,
+    paged,
+    row_joins,
+)
 from candidates.search_sorts import SORTS, Sort
 from candidates.selectors import TAG_SEPARATOR, phone_digits
 from recruitcrm.joined_rows import Prepared
@@ -217,22 +225,9 @@ def _sought(
         for values in read
     ]
     total = (read[0][width] if read else 0) if counted else None
-    return _paged(
+    return paged(
         found, sort=sort, per_page=per_page, backwards=backwards, boundary=boundary, total=total
     )
-
-
-def _paged(found: list[dict], *, sort, per_page: int, backwards: bool, boundary, total) -> Found:
-    """The page keyset.seek_page cuts from the rows a statement read (a page and one more, which
-    only says there are more), each with its sort keys, and the page's candidate rows."""
-    seek = keyset.seek_page(
-        found,
-        parts=sort.parts,
-        per_page=per_page,
-        backwards=backwards,
-        from_boundary=boundary is not None,
-    )
-    return Found(seek, total=total, rows=[row["row"] for row in seek.rows])
 
 
 # The page of a search, with its rows: the statement keyset.seek would have the ORM build for
@@ -349,7 +344,7 @@ def walked(
         for values in read
         if values[width] is not None
     ]
-    return _paged(
+    return paged(
         found,
         sort=sort,
         per_page=per_page,
@@ -411,8 +406,7 @@ def _walk_sql(
             ORDER BY {", ".join(f"{name} {direction}" for name in named)}
             LIMIT {limit:d}
         ) page ON true
-        LEFT JOIN {table} c ON c.id = page.{named[-1]}
-        LEFT JOIN {User._meta.db_table} o ON o.id = c.owner_id
+        {row_joins(f"page.{named[-1]}")}
         ORDER BY {", ".join(f"page.{name} {direction}" for name in named)}
         """,
         generic=True,
