@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Case, When
 from django.shortcuts import get_object_or_404
 
 from candidates.models import Application, Candidate
@@ -9,15 +10,20 @@ from hiring_leaders.models import HiringLeader, Requisition
 
 # A leader's roles offered as what a message is about, most recent first.
 LEADER_ROLES_SHOWN = 50
+# A candidate's applications offered likewise: every active one, then the latest closed ones.
+APPLICATIONS_SHOWN = 50
 
 
 def candidate_and_pipelines(pk: int) -> tuple[Candidate, list[Application]]:
-    """The candidate (404 if none) and their active pipelines, the latest move first."""
+    """The candidate (404 if none) and their applications, active ones first, each group the
+    latest move first. Closed ones too: "not selected" is news about a closed application, and
+    a promise made about a role outlives its pipeline."""
     candidate = get_object_or_404(Candidate, pk=pk)
+    closed_last = Case(When(outcome=Application.Outcome.ACTIVE, then=0), default=1)
     pipelines = list(
-        Application.objects.filter(candidate=candidate, outcome=Application.Outcome.ACTIVE)
+        Application.objects.filter(candidate=candidate)
         .select_related("requisition__company")
-        .order_by("-stage_changed_at")
+        .order_by(closed_last, "-stage_changed_at", "-pk")[:APPLICATIONS_SHOWN]
     )
     return candidate, pipelines
 

@@ -41,6 +41,8 @@ class ComposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["about"].choices = about_choices
         templates = list(self.fields["template"].queryset)
+        # In the order the menu shows them, for the composer's default.
+        self.templates = sorted(templates, key=lambda t: not t.name.startswith(RESET_PREFIX))
         resets = [
             (t.pk, t.name.removeprefix(RESET_PREFIX).strip().capitalize())
             for t in templates
@@ -59,21 +61,25 @@ def _recipient(request):
     data = request.POST or request.GET
     if data.get("candidate"):
         person, applications = candidate_and_pipelines(_number(data["candidate"]))
-        choices = [
-            (
-                f"a{a.pk}",
-                f"{a.requisition.title} at {a.requisition.company.name} ({a.get_stage_display()})",
-            )
-            for a in applications
-        ]
-        return person, "candidate", [*choices, ("", "Not about a particular role")]
+        choices = [(f"a{a.pk}", _application_label(a)) for a in applications]
+        # A link about a role (a promise on Today) means the candidate's application to it.
+        roles = {f"r{a.requisition_id}": f"a{a.pk}" for a in reversed(applications)}
+        return person, "candidate", [*choices, ("", "Not about a particular role")], roles
     if data.get("hiring_leader"):
         person, requisitions = leader_and_roles(_number(data["hiring_leader"]))
         choices = [
             (f"r{r.pk}", f"{r.title} ({r.get_status_display().lower()})") for r in requisitions
         ]
-        return person, "hiring_leader", [*choices, ("", "Not about a particular role")]
+        return person, "hiring_leader", [*choices, ("", "Not about a particular role")], {}
     raise _NotFound
+
+
+def _application_label(application) -> str:
+    role = f"{application.requisition.title} at {application.requisition.company.name}"
+    stage = application.get_stage_display()
+    if application.is_active:
+        return f"{role} ({stage})"
+    return f"{role} (closed: {application.get_outcome_display().lower()} at {stage})"
 
 
 class _NotFound(Exception):
@@ -87,18 +93,23 @@ def _number(value) -> int:
         raise _NotFound from None
 
 
-def _defaults(request, form_class_choices, about_choices) -> dict:
-    """What the form starts from: the first expectation reset (or the template asked for) and
-    the pipeline the link came from."""
+def _defaults(request, templates, about_choices, roles: dict[str, str]) -> dict:
+    """What the form starts from: the pipeline the link came from, else the latest; and the
+    first expectation reset, or with no role to be about, the first message that needs none."""
     data = request.GET
-    wanted = ""
-    if data.get("application"):
-        wanted = f"a{data['application']}"
-    elif data.get("requisition"):
-        wanted = f"r{data['requisition']}"
     values = [value for value, _ in about_choices]
-    first_template = form_class_choices[0][1][0][0] if form_class_choices else None
-    return {"about": wanted if wanted in values else values[0], "template": first_template}
+    about = values[0]
+    if data.get("application") or data.get("requisition"):
+        wanted = f"a{data['application']}" if data.get("application") else f"r{data['requisition']}"
+        wanted = roles.get(wanted, wanted)
+        # A role the person has nothing to do with is never swapped for another one: the
+        # recruiter chooses.
+        about = wanted if wanted in values else ""
+    if about == "" and len(values) == 1:
+        templates = [
+            t for t in templates if not needs_a_role(subject=t.subject, body=t.body)
+        ] or templates
+    return {"about": about, "template": templates[0].pk if templates else None}
 
 
 def _safe_next(request, value: str) -> str:
@@ -113,13 +124,14 @@ def _safe_next(request, value: str) -> str:
 @vary_on_headers("HX-Request")
 def message_compose(request):
     try:
-        person, kind, about_choices = _recipient(request)
+        person, kind, about_choices, roles = _recipient(request)
     except _NotFound:
         return render(request, "404.html", status=404)
     blank = ComposeForm(about_choices=about_choices)
+    defaults = _defaults(request, blank.templates, about_choices, roles)
     submitted = request.POST if request.method == "POST" else request.GET
-    data = _defaults(request, blank.fields["template"].choices, about_choices) | submitted.dict()
-    form = ComposeForm(data, about_choices=about_choices)
+    # The link's "requisition=" is not a field: the default above has read it.
+    form = ComposeForm(defaults | submitted.dict(), about_choices=about_choices)
     preview, problem = None, ""
     if form.is_valid():
         application, requisition = message_about(form.cleaned_data["about"])
@@ -130,7 +142,10 @@ def message_compose(request):
             and requisition is None
             and needs_a_role(subject=template.subject, body=template.body)
         ):
-            problem = "This message talks about a role: choose which one it is about."
+            problem = _role_missing(person, kind, about_choices)
+            # What it would read with the role left blank is not what anyone would get.
+            context = {"form": form, "person": person, "kind": kind, "problem": problem}
+            return _compose_page(request, context)
         if request.method == "POST" and not problem:
             return _send(request, form, person, template, application, requisition)
         preview = services.message_preview(
@@ -141,9 +156,27 @@ def message_compose(request):
             application=application,
         )
     context = {"form": form, "person": person, "kind": kind, "preview": preview, "problem": problem}
+    return _compose_page(request, context)
+
+
+def _compose_page(request, context):
     if request.htmx and request.method == "GET":
         return render(request, COMPOSE + "#preview", context)
     return render(request, COMPOSE, context)
+
+
+def _role_missing(person, kind: str, about_choices) -> str:
+    if len(about_choices) > 1:
+        return "This message talks about a role: choose which one it is about."
+    if kind == "candidate":
+        return (
+            f"This message talks about a role, and {person.first_name} has never been in a "
+            "pipeline: choose a message that is not about one."
+        )
+    return (
+        f"This message talks about a role, and {person.first_name} has none: choose a "
+        "message that is not about one."
+    )
 
 
 def _send(request, form, person, template, application, requisition):

@@ -38,6 +38,11 @@ def days(n: float) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
+def preview(page: str) -> str:
+    """The composer's preview: what the person will read."""
+    return page[page.index('<section id="preview"') :]
+
+
 @pytest.fixture
 def me(db):
     return RecruiterFactory(first_name="Maya", last_name="Okafor", time_zone="Europe/London")
@@ -772,6 +777,75 @@ class TestCompose:
         response = signed_in.get(reverse("followups:message_compose") + query)
         assert response.status_code == 404
 
+    def test_a_promise_about_a_role_opens_the_message_about_that_role(
+        self, me, signed_in, on_hold_reset
+    ):
+        candidate = CandidateFactory(owner=me)
+        promised_about = ApplicationFactory(
+            candidate=candidate,
+            requisition=open_role(me, title="Platform Engineer"),
+            stage="screened",
+            stage_changed_at=timezone.now() - days(9),
+        )
+        ApplicationFactory(
+            candidate=candidate,
+            requisition=open_role(me, title="Staff Security Engineer"),
+            stage="sourced",
+            stage_changed_at=timezone.now() - days(1),
+        )
+        query = {"candidate": candidate.pk, "requisition": promised_about.requisition_id}
+
+        page = text(signed_in.get(reverse("followups:message_compose"), query))
+
+        assert f'<option value="a{promised_about.pk}" selected>Platform Engineer at' in page
+        assert "Platform Engineer" in preview(page)
+        assert "Staff Security Engineer" not in preview(page)
+
+    def test_a_closed_application_can_be_what_the_message_is_about(self, me, signed_in):
+        from followups.models import MessageTemplate
+
+        not_selected = MessageTemplate.objects.get(name="Expectation reset: not selected")
+        candidate = CandidateFactory(owner=me)
+        closed = ApplicationFactory(
+            candidate=candidate,
+            requisition=open_role(me, title="Engineering Manager, Autonomy"),
+            stage="interviewing",
+            outcome="rejected",
+            close_reason="Went with a candidate with more fleet experience",
+            closed_at=timezone.now() - days(1),
+        )
+        url = reverse("followups:message_compose")
+
+        page = text(signed_in.get(url, {"candidate": candidate.pk, "template": not_selected.pk}))
+        signed_in.post(
+            url,
+            {"candidate": candidate.pk, "template": not_selected.pk, "about": f"a{closed.pk}"},
+        )
+
+        assert "Engineering Manager, Autonomy at" in page
+        assert "(closed: rejected at Interviewing)" in page
+        assert "Can\u2019t send" not in page
+        sent = FollowUp.objects.get(candidate=candidate, key__startswith="one-off:")
+        assert (sent.application, sent.template) == (closed, not_selected)
+
+    def test_a_role_the_candidate_is_not_in_is_never_swapped_for_another(
+        self, me, signed_in, on_hold_reset
+    ):
+        candidate = CandidateFactory(owner=me)
+        ApplicationFactory(
+            candidate=candidate,
+            requisition=open_role(me, title="Their Only Role"),
+            stage="screened",
+        )
+        elsewhere = open_role(me, title="Someone Else's Role")
+        query = {"candidate": candidate.pk, "requisition": elsewhere.pk}
+
+        page = text(signed_in.get(reverse("followups:message_compose"), query))
+
+        assert '<option value="" selected>Not about a particular role</option>' in page
+        assert "This message talks about a role: choose which one it is about." in page
+        assert "Their Only Role" not in preview(page)
+
     def test_it_runs_a_fixed_number_of_queries(
         self, signed_in, busy, django_assert_max_num_queries
     ):
@@ -803,15 +877,25 @@ def test_a_message_about_a_role_cannot_go_about_no_role(signed_in):
     from followups.models import MessageTemplate
 
     reset = MessageTemplate.objects.get(name="Expectation reset: feedback pending")
-    nobody_in_a_pipeline = CandidateFactory()
+    nobody_in_a_pipeline = CandidateFactory(first_name="Oscar")
     url = reverse("followups:message_compose")
 
+    opened = text(signed_in.get(url, {"candidate": nobody_in_a_pipeline.pk}))
     page = text(signed_in.get(url, {"candidate": nobody_in_a_pipeline.pk, "template": reset.pk}))
     refused = signed_in.post(
         url, {"candidate": nobody_in_a_pipeline.pk, "template": reset.pk, "about": ""}
     )
 
-    assert "This message talks about a role: choose which one it is about." in page
+    # Opened with no role to be about, it offers first a message that needs none.
+    assert "Can\u2019t send" not in opened
+    assert "<dt>Subject</dt>" in opened
+    assert (
+        "This message talks about a role, and Oscar has never been in a pipeline: choose a "
+        "message that is not about one." in page
+    )
+    # No preview with the role's words left blank ("waiting for 's feedback … for .").
+    assert "<dt>Subject</dt>" not in page
+    assert "feedback on your application for" not in page
     assert refused.status_code == 200
     assert not FollowUp.objects.filter(candidate=nobody_in_a_pipeline).exists()
 
