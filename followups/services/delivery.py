@@ -311,12 +311,14 @@ NOT_YET_IN_TOUCH = "is at “sourced” for this role, where the first word is t
 
 def _not_yet_in_touch(followup: FollowUp) -> bool:
     """A candidate moved back to "sourced" after this was scheduled has, as far as this role
-    goes, never heard from us: no automatic email may be the first word."""
+    goes, never heard from us: no automatic email may be the first word. A message the
+    recruiter chose, read and sent (one_off) is their own first word, and goes."""
     application = followup.application
     return (
         followup.audience == Audience.CANDIDATE
         and application is not None
         and application.stage == Application.Stage.SOURCED
+        and not followup.facts.get("sent_by_hand")
     )
 
 

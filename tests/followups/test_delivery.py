@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from candidates import services as candidate_services
-from candidates.models import Activity
+from candidates.models import Activity, Application
 from followups import services
 from followups.models import FollowUp, SuppressedAddress
 from followups.services import delivery
@@ -198,6 +198,32 @@ class TestSending:
         assert outcome == "sent"
         first, second = mail.outbox
         assert first.message()["Message-ID"] == second.message()["Message-ID"]
+
+    def test_a_candidate_moved_back_to_sourced_gets_no_automatic_email(self, status_update):
+        Application.objects.filter(pk=status_update.application_id).update(stage="sourced")
+
+        claim_and_deliver()
+
+        status_update.refresh_from_db()
+        assert status_update.state == State.SKIPPED
+        assert "is at “sourced” for this role" in status_update.note
+        assert mail.outbox == []
+
+    def test_a_message_the_recruiter_sends_someone_at_sourced_goes(self, requisition, recruiter):
+        # Their own first word, chosen and read before sending (the composer, a bulk send).
+        application = ApplicationFactory(requisition=requisition, stage="sourced")
+        template = MessageTemplateFactory(subject="Hello", body="Hi {{ recipient.first_name }}")
+        sent = services.message_send(
+            template=template, to=application.candidate, by=recruiter, application=application
+        )
+
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+            _, outcome = claim_and_deliver()
+
+        sent.refresh_from_db()
+        assert (outcome, sent.state) == ("sent", State.SENT)
+        (message,) = mail.outbox
+        assert message.to == [application.candidate.email]
 
 
 class TestFailures:
