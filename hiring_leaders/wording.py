@@ -92,11 +92,19 @@ _DONE = {
 }
 
 
-def status_done_message(requisition: Requisition, *, status: str, created: PlanSummary) -> str:
+def status_done_message(
+    requisition: Requisition, *, status: str, created: PlanSummary, sees_outbox: bool
+) -> str:
+    """What the change did. Only admins open the outbox; a recruiter is told where else each
+    message shows."""
     done = _DONE[status].format(title=requisition.title)
     if created.nothing:
         return f"{done}. No messages were scheduled."
-    return f"{done}. Scheduled {created}; the outbox shows each one."
+    if sees_outbox:
+        return f"{done}. Scheduled {created}; the outbox shows each one."
+    return (
+        f"{done}. Scheduled {created}; each email shows on its recipient's timeline once it goes."
+    )
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from hiring_leaders.wording import (
 )
 from recruitcrm.access import recruiter_required
 from recruitcrm.form_errors import refusal_onto_form
+from recruitcrm.models import User
 from recruitcrm.rendering import render
 
 REQUISITION_LIST = "hiring_leaders/requisition_list.html"
@@ -415,7 +416,12 @@ def requisition_status(request, pk: int, status: str):
             created = selectors.followups_created_counts(requisition=requisition, since=since)
             messages.success(
                 request,
-                status_done_message(requisition, status=status, created=PlanSummary(**created)),
+                status_done_message(
+                    requisition,
+                    status=status,
+                    created=PlanSummary(**created),
+                    sees_outbox=request.user.role == User.Role.ADMIN,
+                ),
             )
             return redirect(_detail_url(requisition))
     context = _status_context(requisition, status=status, form=form) | {"confirmed": confirmed}

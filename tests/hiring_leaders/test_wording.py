@@ -134,16 +134,20 @@ def test_each_message_is_rendered_once_with_the_reason_in_it(requisition, templa
     assert "unsubscribe" not in sample.text.lower()
 
 
-def test_the_confirmation_says_what_was_scheduled(requisition):
-    done = status_done_message(
-        requisition, status="on_hold", created=PlanSummary(emails=1500, tasks=3, skipped=0)
+def test_the_confirmation_says_what_was_scheduled_and_where_its_reader_can_see_it(requisition):
+    created = PlanSummary(emails=1500, tasks=3, skipped=0)
+    to_admin = status_done_message(requisition, status="on_hold", created=created, sees_outbox=True)
+    # The outbox is an admin's page: a recruiter is not sent to a page that is not there.
+    to_recruiter = status_done_message(
+        requisition, status="on_hold", created=created, sees_outbox=False
     )
-    nothing = status_done_message(requisition, status="filled", created=PlanSummary(0, 0, 0))
+    nothing = status_done_message(
+        requisition, status="filled", created=PlanSummary(0, 0, 0), sees_outbox=True
+    )
 
-    assert done == (
-        f"Put {requisition.title} on hold. Scheduled 1500 emails, 3 tasks for a recruiter; "
-        "the outbox shows each one."
-    )
+    scheduled = f"Put {requisition.title} on hold. Scheduled 1500 emails, 3 tasks for a recruiter;"
+    assert to_admin == f"{scheduled} the outbox shows each one."
+    assert to_recruiter == f"{scheduled} each email shows on its recipient's timeline once it goes."
     assert nothing == f"Marked {requisition.title} as filled. No messages were scheduled."
 
 

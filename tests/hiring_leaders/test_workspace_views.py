@@ -802,6 +802,9 @@ def test_confirming_puts_the_role_on_hold_and_says_what_was_scheduled(
     )
     page = text(client.get(response.url))
     assert f"Put {requisition.title} on hold. Scheduled 2 emails, 1 task for a recruiter" in page
+    # Not "the outbox shows each one": the outbox is a page only admins open.
+    assert "timeline once it goes." in page
+    assert "outbox" not in page.lower()
     assert "CFO blocked it" in page  # the internal note, for recruiters
     assert "Internal note" in page
 
