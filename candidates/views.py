@@ -210,7 +210,7 @@ def _bulk_add(request, context):
             lambda: services.candidates_add_to_requisition(
                 candidates=context["selection"], requisition=form.chosen(), by=request.user
             ),
-            done_words=f"Added to {form.chosen().title} as Sourced",
+            done=lambda n: f"Added {_people(n)} to {form.chosen().title} as Sourced.",
             form=form,
         )
     return render(request, BULK, context | {"form": form, "requisitions": requisitions})
@@ -225,7 +225,7 @@ def _bulk_note(request, context):
             lambda: services.candidates_log_note(
                 candidates=context["selection"], by=request.user, **form.cleaned_data
             ),
-            done_words="Logged the note on the timeline of",
+            done=lambda n: f"Logged the note on the timeline of {_people(n)}.",
             form=form,
         )
     return render(request, BULK, context | {"form": form})
@@ -260,7 +260,9 @@ def _bulk_message(request, context):
                     requisition=form.chosen_requisition(),
                     by=request.user,
                 ),
-                done_words=f"“{template.name}” goes within a couple of minutes to",
+                done=lambda n: (
+                    f"“{template.name}” goes within a couple of minutes to {_people(n)}."
+                ),
                 form=form,
             )
         preview = selectors.message_preview_for_first(
@@ -276,16 +278,21 @@ def _bulk_message(request, context):
     return render(request, BULK, context)
 
 
-def _bulk_done(request, context, perform, *, done_words: str, form):
+def _people(count: int) -> str:
+    return f"{count} candidate{pluralize(count)}"
+
+
+def _bulk_done(request, context, perform, *, done, form):
+    """After a bulk action: `done(count)` says what was done to how many."""
     try:
         outcome = perform()
     except ValidationError as error:
         form.add_error(None, error)
         context["failed"] = True
         return render(request, BULK, context | {"form": form})
-    done = len(outcome.done)
-    if done:
-        messages.success(request, f"{done_words} {done} candidate{pluralize(done)}.")
+    count = len(outcome.done)
+    if count:
+        messages.success(request, done(count))
     else:
         messages.warning(request, "Nobody in the selection could be included; nothing was done.")
     if outcome.skipped:

@@ -44,9 +44,7 @@ class ComposeForm(forms.Form):
         # In the order the menu shows them, for the composer's default.
         self.templates = sorted(templates, key=lambda t: not t.name.startswith(RESET_PREFIX))
         resets = [
-            (t.pk, t.name.removeprefix(RESET_PREFIX).strip().capitalize())
-            for t in templates
-            if t.name.startswith(RESET_PREFIX)
+            (t.pk, _reset_label(t.name)) for t in templates if t.name.startswith(RESET_PREFIX)
         ]
         others = [(t.pk, t.name) for t in templates if not t.name.startswith(RESET_PREFIX)]
         self.fields["template"].choices = [
@@ -54,6 +52,13 @@ class ComposeForm(forms.Form):
             for group in (("Expectation resets", resets), ("Other messages", others))
             if group[1]
         ]
+
+
+def _reset_label(name: str) -> str:
+    """ "Expectation reset: slower than I estimated" as the menu lists it: "Slower than I
+    estimated" (str.capitalize() would lower the "I")."""
+    label = name.removeprefix(RESET_PREFIX).strip()
+    return label[:1].upper() + label[1:]
 
 
 def _recipient(request):

@@ -1080,7 +1080,7 @@ def test_a_bulk_add_says_who_was_skipped(client, recruiter):
     )
 
     body = text(response)
-    assert "Added to Platform Lead as Sourced 1 candidate." in body
+    assert "Added 1 candidate to Platform Lead as Sourced." in body
     assert f"Skipped 1: {already.name} is already in this pipeline." in body
     assert Application.objects.filter(requisition=requisition).count() == 2
 

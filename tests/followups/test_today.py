@@ -777,6 +777,14 @@ class TestCompose:
         response = signed_in.get(reverse("followups:message_compose") + query)
         assert response.status_code == 404
 
+    def test_the_menu_lists_the_resets_by_what_they_say(self, signed_in, busy):
+        page = text(
+            signed_in.get(reverse("followups:message_compose"), {"candidate": busy["quiet"].pk})
+        )
+
+        assert ">Slower than I estimated (to the hiring leader)</option>" in page
+        assert ">Role on hold</option>" in page
+
     def test_a_promise_about_a_role_opens_the_message_about_that_role(
         self, me, signed_in, on_hold_reset
     ):
