@@ -97,6 +97,8 @@ def test_a_recruiter_moves_a_candidate_then_puts_the_role_on_hold_after_reading_
     expect(plan).not_to_contain_text("Sam Sourcewell")  # never contacted: hears nothing
     assert not FollowUp.objects.filter(template__name__startswith="Requisition on hold").exists()
 
+    # htmx listens once the page has loaded; typing before that would refresh nothing.
+    page.wait_for_load_state("load")
     page.get_by_label("Reason for the hold").fill("The team's budget is being reviewed")
     expect(plan).to_contain_text("The team's budget is being reviewed")
     page.get_by_label("Internal note").fill("CFO froze hiring until Q3")

@@ -45,6 +45,9 @@ def still_same_page(page) -> bool:
 
 
 def fits_the_phone(page) -> bool:
+    # Measured once the page has loaded: before its stylesheets apply, it is as wide as its
+    # longest unstyled line (a click on a link returns as soon as the next page starts).
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 

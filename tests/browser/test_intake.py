@@ -31,6 +31,9 @@ def shoot(page, artifacts, name: str) -> None:
 
 
 def fits(page, width: int) -> bool:
+    # Measured once the page has loaded: before its stylesheets apply, it is as wide as its
+    # longest unstyled line (a click on a link returns as soon as the next page starts).
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
