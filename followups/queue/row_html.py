@@ -145,17 +145,25 @@ def _review_form(action: str, row_id: str, csrf_input: str, who: str, themes, ne
     )
 
 
-def _who(candidate_id: int | None, candidate_name: str, leader_name: str | None) -> str:
-    """Who a row is about: the candidate (a link to their page), else the hiring leader."""
+def _who(
+    candidate_id: int | None, candidate_name: str, leader_id: int | None, leader_name: str
+) -> str:
+    """Who a row is about: the candidate, else the hiring leader, each a link to their page."""
     if candidate_id:
         href = _address("candidates:candidate_detail").format(candidate_id)
         return f'<a class="queue-row__who" href="{href}">{text(candidate_name)}</a>'
-    if leader_name is not None:
-        return (
-            f'<span class="queue-row__who">{text(leader_name)}</span>'
-            ' <span class="muted">hiring leader</span>'
-        )
+    if leader_id:
+        return _leader_who(leader_id, leader_name, "hiring leader")
     return ""
+
+
+def _leader_who(leader_id: int, name: str, about: str) -> str:
+    """A hiring leader a row is about, linked to their page, then `about` (HTML)."""
+    href = _address("clients:hiringleader_detail").format(leader_id)
+    return (
+        f'<a class="queue-row__who" href="{href}">{text(name)}</a>'
+        f' <span class="muted">{about}</span>'
+    )
 
 
 class RowWriter:
@@ -179,10 +187,16 @@ class RowWriter:
         return Markup("".join([kind(self, row) for row in rows]))
 
     @staticmethod
-    def _followup_who(row) -> str:
+    def _company(row) -> str:
+        return f"hiring leader, {text(row.company_name)}"
+
+    @staticmethod
+    def _row_who(row) -> str:
+        """A promise's or a follow-up's person (a follow-up about a leader has no candidate's
+        name to read)."""
         if row.candidate_id:
-            return _who(row.candidate_id, row.candidate_name, "")
-        return _who(None, "", row.leader_name)
+            return _who(row.candidate_id, row.candidate_name, None, "")
+        return _who(None, "", row.hiring_leader_id, row.leader_name or "")
 
     @functools.cached_property
     def _snooze_menu(self) -> str:
@@ -218,7 +232,6 @@ class RowWriter:
             if row.requisition_id
             else ""
         )
-        leader = row.leader_name if row.hiring_leader_id else None
         if self.section_key == "overdue":
             due = f'<span class="badge badge--late">Late</span> due {self.relative(row.due_at)}'
         else:
@@ -232,7 +245,7 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f"    {_who(row.candidate_id, row.candidate_name, leader)}\n"
+            f"    {self._row_who(row)}\n"
             f'    <p class="queue-row__what">You promised: <strong>{text(row.description)}'
             f"</strong>{role}</p>\n"
             f'    <p class="queue-row__why">{due}</p>\n'
@@ -301,7 +314,7 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f"    {self._followup_who(row)}\n"
+            f"    {self._row_who(row)}\n"
             f'    <p class="queue-row__what">{text(task_words(row.about))}{role}</p>\n'
             f'    <p class="queue-row__why">{self._task_why(row)}</p>\n'
             "  </div>\n"
@@ -329,8 +342,7 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f'    <span class="queue-row__who">{text(row.leader_name)}</span>'
-            f' <span class="muted">hiring leader, {text(row.company_name)}</span>\n'
+            f"    {_leader_who(row.hiring_leader_id, row.leader_name, self._company(row))}\n"
             f'    <p class="queue-row__what">Owed an update on <strong>{text(row.title)}'
             "</strong></p>\n"
             '    <p class="queue-row__why"><span class="badge badge--amber">Owed</span>'
@@ -375,7 +387,7 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f"    {self._followup_who(row)}\n"
+            f"    {self._row_who(row)}\n"
             f'    <p class="queue-row__what">{trigger}{role}</p>\n'
             f'    <p class="queue-row__why">{why}</p>\n'
             "  </div>\n"
@@ -401,8 +413,7 @@ class RowWriter:
         return (
             f'<li class="queue-row" id="{row_id}" tabindex="-1" data-row>\n'
             '  <div class="queue-row__main">\n'
-            f'    <span class="queue-row__who">{text(row.leader_name)}</span>'
-            f' <span class="muted">hiring leader, {text(row.company_name)}</span>\n'
+            f"    {_leader_who(row.hiring_leader_id, row.leader_name, self._company(row))}\n"
             f'    <p class="queue-row__what"><a href="{intake}'
             f'#forecast"><strong>{text(row.title)}</strong> is past its forecast</a></p>\n'
             f'    <p class="queue-row__why"><span class="badge badge--red">{days_over}'

@@ -337,6 +337,16 @@ class TestSections:
         assert health.open_flags == 1
 
 
+def test_a_hiring_leader_on_a_row_is_a_link_to_their_page_as_a_candidate_is(signed_in, busy):
+    dana = busy["task"].hiring_leader
+    page = text(signed_in.get(TODAY_URL))
+
+    link = f'<a class="queue-row__who" href="/hiring-leaders/{dana.pk}/">Dana Kim</a>'
+    # Her promise, her task, the roles she is owed an update on.
+    assert page.count(link) >= 2
+    assert signed_in.get(f"/hiring-leaders/{dana.pk}/").status_code == 200
+
+
 @pytest.mark.parametrize("extra", [0, 25])
 def test_the_page_runs_a_fixed_number_of_queries(
     me, signed_in, busy, extra, django_assert_max_num_queries
