@@ -145,16 +145,10 @@ def _review_form(action: str, row_id: str, csrf_input: str, who: str, themes, ne
     )
 
 
-def _who(
-    candidate_id: int | None, candidate_name: str, leader_id: int | None, leader_name: str
-) -> str:
-    """Who a row is about: the candidate, else the hiring leader, each a link to their page."""
-    if candidate_id:
-        href = _address("candidates:candidate_detail").format(candidate_id)
-        return f'<a class="queue-row__who" href="{href}">{text(candidate_name)}</a>'
-    if leader_id:
-        return _leader_who(leader_id, leader_name, "hiring leader")
-    return ""
+def _candidate_who(candidate_id: int, name: str) -> str:
+    """A candidate a row is about, linked to their page."""
+    href = _address("candidates:candidate_detail").format(candidate_id)
+    return f'<a class="queue-row__who" href="{href}">{text(name)}</a>'
 
 
 def _leader_who(leader_id: int, name: str, about: str) -> str:
@@ -192,11 +186,12 @@ class RowWriter:
 
     @staticmethod
     def _row_who(row) -> str:
-        """A promise's or a follow-up's person (a follow-up about a leader has no candidate's
-        name to read)."""
+        """A promise's or a follow-up's person: the candidate, else the hiring leader."""
         if row.candidate_id:
-            return _who(row.candidate_id, row.candidate_name, None, "")
-        return _who(None, "", row.hiring_leader_id, row.leader_name or "")
+            return _candidate_who(row.candidate_id, row.candidate_name)
+        if row.hiring_leader_id:
+            return _leader_who(row.hiring_leader_id, row.leader_name, "hiring leader")
+        return ""
 
     @functools.cached_property
     def _snooze_menu(self) -> str:
