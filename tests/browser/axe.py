@@ -7,6 +7,10 @@ from axe_playwright_python.sync_playwright import Axe
 
 def serious_violations(page) -> list[str]:
     """The serious and critical axe-core violations on the page, each said in one line."""
+    # The page as people see it, styled: checked before its stylesheets apply, a link set off by
+    # an underline is one "distinguishable only by colour" (a click returns as the next page
+    # starts, so the check could catch it half loaded).
+    page.wait_for_load_state("load")
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"

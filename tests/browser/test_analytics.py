@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 from candidates.models import Application, Candidate
 from candidates.tasks import count_analytics
 from tests.browser.axe import serious_violations
-from tests.browser.test_followups import LAPTOP, PHONE, fits_the_phone, sign_in
+from tests.browser.layout import fits
+from tests.browser.test_followups import LAPTOP, PHONE, sign_in
 from tests.candidates.analytics_fixture import feedback, pipeline
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 from tests.recruitcrm.factories import AdminUserFactory, RecruiterFactory
@@ -143,9 +144,9 @@ def test_the_analytics_read_at_phone_width(page, live_server, agency, queue):
         expect(check_again).to_be_visible()
         href = check_again.get_attribute("href")
         page.screenshot(path=f"{WAITING_SHOTS}/{name}-waiting-phone.png", full_page=True)
-        assert fits_the_phone(page), name
+        assert fits(page, PHONE["width"]), name
         work(queue)
         page.goto(f"{live_server.url}{href}")  # the link, as without JavaScript (no poll race)
         expect(page.get_by_text("Counted", exact=False).first).to_be_visible()
         page.screenshot(path=f"{SHOTS}/{name}-phone.png", full_page=True)
-        assert fits_the_phone(page), name
+        assert fits(page, PHONE["width"]), name

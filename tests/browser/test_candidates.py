@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from candidates.models import Application, Commitment
 from tests.browser.axe import serious_violations
+from tests.browser.layout import fits
 from tests.candidates.factories import ApplicationFactory, CandidateFactory, TagFactory
 from tests.hiring_leaders.factories import RequisitionFactory
 from tests.recruitcrm.factories import PASSWORD, RecruiterFactory
@@ -137,8 +138,8 @@ def test_a_recruiter_finds_a_candidate_by_phone_and_works_the_relationship(
     page.set_viewport_size(PHONE)
     page.reload()
     page.screenshot(path=artifacts / "phone-candidate-page.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     page.goto(f"{live_server.url}/candidates/")
     page.screenshot(path=artifacts / "phone-candidates-list.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     assert serious_violations(page) == []

@@ -10,6 +10,7 @@ from candidates.models import Application
 from followups.models import FollowUp, Trigger
 from hiring_leaders.models import Requisition
 from tests.browser.axe import serious_violations
+from tests.browser.layout import fits
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
 from tests.recruitcrm.factories import PASSWORD, RecruiterFactory
@@ -84,7 +85,7 @@ def test_a_recruiter_moves_a_candidate_then_puts_the_role_on_hold_after_reading_
 
     page.set_viewport_size(PHONE)
     page.screenshot(path=artifacts / "phone-recruiter-pipeline-board.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     assert serious_violations(page) == []
     page.set_viewport_size(LAPTOP)
 

@@ -16,6 +16,7 @@ from candidates import services as candidate_services
 from followups import services
 from followups.models import Cadence, CadenceStep, FollowUp
 from tests.browser.axe import serious_violations
+from tests.browser.layout import fits
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.followups.factories import FollowUpFactory
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
@@ -42,13 +43,6 @@ def mark_page(page) -> None:
 
 def still_same_page(page) -> bool:
     return page.evaluate("window.__notReloaded === true")
-
-
-def fits_the_phone(page) -> bool:
-    # Measured once the page has loaded: before its stylesheets apply, it is as wide as its
-    # longest unstyled line (a click on a link returns as soon as the next page starts).
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 @pytest.fixture
@@ -148,14 +142,14 @@ def test_an_admin_edits_a_step_inline_and_previews_a_template(page, live_server,
     page.reload()
     expect(page.frame_locator("iframe.preview__html").locator("body")).to_contain_text("Hi Ada")
     page.screenshot(path=artifacts / "phone-admin-template-editor.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
     page.goto(f"{live_server.url}/followups/cadences/{step.cadence_id}/")
     page.screenshot(path=artifacts / "phone-admin-cadence-detail.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
     step_row.get_by_role("link", name="Edit").click()
     expect(step_row.get_by_label("Day", exact=True)).to_be_visible()
     page.screenshot(path=artifacts / "phone-admin-cadence-step-editing.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
 
 
 def test_an_admin_retries_a_failed_email_from_the_outbox(page, live_server, admin, artifacts):
@@ -200,7 +194,7 @@ def test_an_admin_retries_a_failed_email_from_the_outbox(page, live_server, admi
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/followups/outbox/")
     page.screenshot(path=artifacts / "phone-admin-outbox.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
 
 
 def test_the_outbox_goes_to_the_next_fifty_and_back_to_the_first(
@@ -228,7 +222,7 @@ def test_the_outbox_goes_to_the_next_fifty_and_back_to_the_first(
 
     page.set_viewport_size(PHONE)
     page.screenshot(path=artifacts / "phone-admin-outbox-next-page.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
     page.get_by_role("link", name="First page").click()
     expect(table.locator("tbody tr")).to_have_count(50)
 
@@ -310,7 +304,7 @@ def test_a_new_hire_answers_a_check_in_and_the_recruiter_sees_the_flag(
     page.set_viewport_size(PHONE)
     page.reload()
     page.screenshot(path=artifacts / "phone-recruiter-candidate-checkin-flag.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
     answered = FollowUp.objects.get(
         placement=placement, audience="new_hire", cadence_step__offset_days=30
     )

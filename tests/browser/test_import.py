@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from candidates.models import Application, Candidate
 from tests.browser.axe import serious_violations
+from tests.browser.layout import fits
 from tests.candidates.factories import CandidateFactory
 from tests.candidates.import_helpers import csv_bytes
 from tests.hiring_leaders.factories import RequisitionFactory
@@ -34,13 +35,6 @@ def mark_page(page) -> None:
 
 def still_same_page(page) -> bool:
     return page.evaluate("window.__notReloaded === true")
-
-
-def fits_the_phone(page) -> bool:
-    # Measured once the page has loaded: before its stylesheets apply, it is as wide as its
-    # longest unstyled line (a click on a link returns as soon as the next page starts).
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_a_recruiter_imports_a_csv_with_one_bad_row(page, live_server, artifacts):
@@ -119,11 +113,11 @@ def test_a_recruiter_imports_a_csv_with_one_bad_row(page, live_server, artifacts
 
     page.set_viewport_size(PHONE)
     page.screenshot(path=artifacts / "phone-import-preview-matches.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
     page.get_by_role("link", name=re.compile("^New candidates")).click()
     expect(rows).to_contain_text("alan.turing@example.com")
     page.screenshot(path=artifacts / "phone-import-preview.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
     page.set_viewport_size(LAPTOP)
 
     page.get_by_role("button", name="Import 3 people").click()

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from hiring_leaders.models import Intake, Requisition, TimeToFillForecast
 from tests.browser.axe import serious_violations
+from tests.browser.layout import fits
 from tests.browser.test_followups import LAPTOP, sign_in
 from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
 from tests.recruitcrm.factories import RecruiterFactory
@@ -28,13 +29,6 @@ def shoot(page, artifacts, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for where in (SHOTS, artifacts):
         page.screenshot(path=where / f"{name}.png", full_page=True)
-
-
-def fits(page, width: int) -> bool:
-    # Measured once the page has loaded: before its stylesheets apply, it is as wide as its
-    # longest unstyled line (a click on a link returns as soon as the next page starts).
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.fixture

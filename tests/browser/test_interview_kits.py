@@ -17,7 +17,8 @@ from followups import links, panel_mail
 from hiring_leaders import interview_kits as kits
 from hiring_leaders.models import InterviewKit, PanelMember
 from tests.browser.axe import serious_violations
-from tests.browser.test_followups import LAPTOP, PHONE, fits_the_phone, sign_in
+from tests.browser.layout import fits
+from tests.browser.test_followups import LAPTOP, PHONE, sign_in
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
 from tests.hiring_leaders.kit_factories import IntakeFactory
@@ -89,7 +90,7 @@ def test_open_the_kit_submit_a_scorecard_by_its_link_and_read_them_side_by_side(
     expect(page.get_by_role("status")).to_contain_text("Shared the kit with Lee Harper")
     page.set_viewport_size(PHONE)
     page.screenshot(path=shots / "kit-phone.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
 
     # Marta opens the link from her email, signed out, and leaves one rating out first.
     marta = interview.scorecards.get(interviewer__email="marta@client.example")
@@ -119,7 +120,7 @@ def test_open_the_kit_submit_a_scorecard_by_its_link_and_read_them_side_by_side(
     expect(link_page.get_by_role("status").first).to_contain_text("your scorecard is in")
     link_page.set_viewport_size(PHONE)
     link_page.screenshot(path=shots / "scorecard-phone.png", full_page=True)
-    assert link_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(link_page, PHONE["width"])
     context.close()
 
     # Maya reads the two side by side: Marta's ratings, Lee not submitted yet.
@@ -138,7 +139,7 @@ def test_open_the_kit_submit_a_scorecard_by_its_link_and_read_them_side_by_side(
     assert serious_violations(page) == []
     page.set_viewport_size(PHONE)
     page.screenshot(path=shots / "interviews-phone.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
 
 
 def test_the_leader_reads_the_shared_kit_on_a_phone(page, live_server, role, shots):
@@ -151,5 +152,5 @@ def test_the_leader_reads_the_shared_kit_on_a_phone(page, live_server, role, sho
     expect(page.locator("#interview-kit")).to_contain_text("Has owned on-call")
     expect(page.locator("#your-scorecards")).to_contain_text("Liam Iyer")
     page.screenshot(path=shots / "leader-progress-phone.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
     assert serious_violations(page) == []

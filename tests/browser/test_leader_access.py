@@ -20,6 +20,7 @@ from candidates.pipeline import application_create, application_move
 from followups import outbound_mail
 from recruitcrm.celery import app as celery_app
 from tests.browser.axe import serious_violations
+from tests.browser.layout import page_width
 from tests.candidates.factories import CandidateFactory, CommitmentFactory
 from tests.followups import harness
 from tests.hiring_leaders.factories import HiringLeaderFactory, RequisitionFactory
@@ -172,7 +173,7 @@ def test_a_leader_signs_in_with_an_emailed_link_and_reads_the_progress_page(
     expect(page.locator(".progress-part[data-hx-get]")).to_have_count(0)
     expect(page.get_by_text("Shortlist of three by Friday")).to_be_visible()
     page.screenshot(path=shots / "phone-leader-progress.png", full_page=True)
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
     assert serious_violations(page) == []
     page.screenshot(path=artifacts / "phone-leader-progress.png", full_page=True)

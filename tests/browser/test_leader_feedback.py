@@ -15,10 +15,10 @@ from followups import digest, services
 from followups.composing import followup_parts, message_context
 from followups.models import FollowUp
 from hiring_leaders import services as requisition_services
+from tests.browser.layout import fits
 from tests.browser.test_followups import (
     LAPTOP,
     PHONE,
-    fits_the_phone,
     serious_violations,
     sign_in,
 )
@@ -98,7 +98,7 @@ def test_the_digest_reads_well_in_a_browser_at_desk_and_phone_width(page, submit
         expect(page.get_by_role("heading", name="Platform Engineer")).to_be_visible()
         expect(page.get_by_role("link", name="Keep it on hold")).to_be_visible()
         page.screenshot(path=artifacts / name, full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
 
 
 def test_the_feedback_page_and_the_on_hold_question_at_desk_and_phone_width(
@@ -122,7 +122,7 @@ def test_the_feedback_page_and_the_on_hold_question_at_desk_and_phone_width(
         page.goto(feedback + "?kind=pass")
         page.get_by_text("Ask").first.click()
         page.screenshot(path=artifacts / f"leader-feedback-page-{width}.png", full_page=True)
-        assert fits_the_phone(page) or width == "desktop"
+        assert fits(page, PHONE["width"]) or width == "desktop"
         page.goto(f"{live_server.url}/on-hold/{token}/")
         expect(page.get_by_role("button", name="Confirm: Reopen it")).to_be_visible()
         page.screenshot(path=artifacts / f"on-hold-confirm-{width}.png", full_page=True)

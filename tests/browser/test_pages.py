@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from candidates.models import Application
 from recruitcrm.models import Heartbeat
 from tests.browser.axe import serious_violations
+from tests.browser.layout import fits
 from tests.candidates.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -185,7 +186,7 @@ def test_a_recruiter_searches_opens_a_candidate_and_reads_the_timeline(
     page.screenshot(path=artifacts / "phone-recruiter-candidate-detail.png", full_page=True)
     page.goto(f"{live_server.url}/candidates/")
     page.screenshot(path=artifacts / "phone-recruiter-candidate-list.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
 
 
 def test_the_search_works_without_javascript_too(
@@ -233,10 +234,10 @@ def test_a_hiring_leader_sees_only_their_own_requisitions(
     # The progress page's parts load after its shell: every placeholder replaced.
     expect(page.locator(".progress-part[data-hx-get]")).to_have_count(0)
     page.screenshot(path=artifacts / "phone-leader-requisition-detail.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
     page.goto(f"{live_server.url}/leader/requisitions/")
     page.screenshot(path=artifacts / "phone-leader-requisition-list.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page, PHONE["width"])
 
 
 def test_the_main_pages_pass_axe_core(

@@ -17,7 +17,8 @@ from followups import links
 from followups.models import CheckInResponse, FollowUp
 from hiring_leaders.models import Intake
 from tests.browser.axe import serious_violations
-from tests.browser.test_followups import LAPTOP, PHONE, fits_the_phone, sign_in
+from tests.browser.layout import fits
+from tests.browser.test_followups import LAPTOP, PHONE, sign_in
 from tests.browser.test_today import htmx_settled
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
@@ -81,7 +82,7 @@ def test_a_flag_tagged_from_today_and_a_90_day_answer_on_the_analytics_page(
     expect(page.get_by_text("What you told us when the search started:")).to_be_visible()
     expect(page.get_by_text("Nobody owns the bootloader since Sam left")).to_be_visible()
     page.screenshot(path=SHOTS / "checkin-90-day-phone.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
     assert serious_violations(page) == []
     page.get_by_label("4 — Good").check()
     page.get_by_role("button", name="Send my answer").click()
@@ -124,7 +125,7 @@ def test_a_flag_tagged_from_today_and_a_90_day_answer_on_the_analytics_page(
     assert serious_violations(page) == []
     page.set_viewport_size(PHONE)
     page.screenshot(path=SHOTS / "post-hire-phone.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
 
     # And the leader reads it back on their progress page.
     page.get_by_role("button", name="Log out").click()
@@ -166,4 +167,4 @@ def test_the_page_shows_the_companies_with_most_answers_and_the_rest_in_the_csv(
     assert serious_violations(page) == []
     page.set_viewport_size(PHONE)
     page.screenshot(path=SHOTS / "post-hire-more-phone.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])

@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 
 from followups import services
 from followups.models import FollowUp
+from tests.browser.layout import fits
 from tests.browser.test_followups import (
     LAPTOP,
     PHONE,
-    fits_the_phone,
     mark_page,
     serious_violations,
     sign_in,
@@ -130,7 +130,7 @@ def test_a_recruiter_works_three_rows_of_today(page, live_server, day, artifacts
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/")
     page.screenshot(path=artifacts / "phone-today.png", full_page=True)
-    assert fits_the_phone(page)
+    assert fits(page, PHONE["width"])
 
 
 def test_a_row_is_snoozed_to_a_chosen_day_with_htmx_and_without_javascript(
