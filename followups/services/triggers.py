@@ -222,6 +222,32 @@ def _cancel_outdated_for(requisition: Requisition) -> None:
     )
 
 
+# The changes that stop a role, which "it has reopened" answers.
+_STOPPING = (
+    Trigger.REQUISITION_ON_HOLD,
+    Trigger.REQUISITION_FILLED,
+    Trigger.REQUISITION_CANCELLED,
+)
+
+
+def _candidates_told_it_stopped(requisition: Requisition) -> set[int]:
+    """The candidates who heard that the role stopped the last time it did (their email went,
+    or the recruiter did the task in its place). Only they are told it has reopened: reopened
+    before that news went out, a candidate hears of neither. (The hiring leader, whose role it
+    is, hears as the cadences say.)"""
+    stops = FollowUp.objects.filter(
+        requisition=requisition,
+        audience=Audience.CANDIDATE,
+        cadence_step__cadence__trigger__in=_STOPPING,
+    )
+    latest = stops.order_by("-created_at", "-pk").values_list("key", flat=True).first()
+    if latest is None:
+        return set()
+    event = latest.split(":app")[0]  # "req-on_hold:<event>:app<id>"
+    told = stops.filter(key__startswith=f"{event}:app", state__in=[State.SENT, State.DONE])
+    return set(told.values_list("candidate_id", flat=True))
+
+
 def _requisition_change_rows(
     requisition: Requisition, *, key: str, now: datetime.datetime
 ) -> list[FollowUp]:
@@ -250,6 +276,9 @@ def _requisition_change_rows(
         .exclude(stage=Application.Stage.HIRED)
         .select_related("candidate")
     ]
+    if requisition.status == Requisition.Status.OPEN:
+        told = _candidates_told_it_stopped(requisition)
+        candidate_targets = [t for t in candidate_targets if t.candidate.pk in told]
     return rows_for(
         cadences=enabled_cadences(_STATUS_TRIGGERS[requisition.status]),
         targets_by_audience={

@@ -74,9 +74,16 @@ def _fire(trigger, audience, recruiter, leader, requisition, candidate, applicat
                 requisition=requisition, reason="Budget review", by=recruiter
             )
         case Trigger.REQUISITION_REOPENED:
+            # A candidate hears the role reopened only once they heard it stopped.
+            Cadence.objects.filter(trigger=Trigger.REQUISITION_ON_HOLD).update(enabled=True)
             requisition_services.requisition_put_on_hold(
                 requisition=requisition, reason="Budget review", by=recruiter
             )
+            hold = FollowUp.objects.filter(
+                cadence_step__cadence__trigger=Trigger.REQUISITION_ON_HOLD
+            )
+            hold.filter(channel="email").update(state="sent", sent_at=timezone.now())
+            hold.filter(channel="task").update(state="done")
             requisition_services.requisition_reopen(requisition=requisition, by=recruiter)
         case Trigger.REQUISITION_FILLED:
             requisition_services.requisition_fill(requisition=requisition, by=recruiter)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates import services as candidate_services
+from followups import services as followup_services
 from followups.composing import followup_email
 from followups.models import Cadence, FollowUp, Trigger
 from hiring_leaders import services as requisition_services
@@ -37,6 +38,13 @@ def read(followup: FollowUp) -> str:
     """What the recipient reads: subject, then the plain-text body."""
     message = followup_email(followup)
     return f"{message.subject}\n\n{message.body}"
+
+
+def went_out(trigger: str) -> None:
+    """The worker sent every email `trigger` scheduled."""
+    FollowUp.objects.filter(cadence_step__cadence__trigger=trigger, channel="email").update(
+        state=State.SENT, sent_at=timezone.now()
+    )
 
 
 def to_candidates(trigger: str):
@@ -139,6 +147,7 @@ class TestOnHold:
             requisition=requisition, reason="Budget review", by=recruiter
         )
         assert "whichever way it goes" in read(to_candidates(Trigger.REQUISITION_ON_HOLD)[0])
+        went_out(Trigger.REQUISITION_ON_HOLD)
         requisition_services.requisition_reopen(requisition=requisition, by=recruiter)
         reopened = to_candidates(Trigger.REQUISITION_REOPENED)
         assert {f.candidate.first_name for f in reopened} == {
@@ -149,6 +158,28 @@ class TestOnHold:
         text = read(reopened[0])
         assert "has reopened the" in text
         assert reopened[0].due_at <= timezone.now()
+
+    def test_reopened_before_the_hold_news_went_nobody_hears_of_either(
+        self, pipeline, requisition, recruiter
+    ):
+        requisition_services.requisition_put_on_hold(
+            requisition=requisition, reason="Budget review", by=recruiter
+        )
+        # Only the hold's note to "Screened" went before the role reopened a minute later.
+        told = to_candidates(Trigger.REQUISITION_ON_HOLD).get(candidate__first_name="Screened")
+        FollowUp.objects.filter(pk=told.pk).update(state=State.SENT, sent_at=timezone.now())
+
+        plan = followup_services.followups_plan_requisition_change(
+            requisition=requisition, status="open"
+        )
+        requisition_services.requisition_reopen(requisition=requisition, by=recruiter)
+
+        reopened = to_candidates(Trigger.REQUISITION_REOPENED)
+        assert [f.candidate.first_name for f in reopened] == ["Screened"]
+        # The "are you sure?" page said so before it happened.
+        assert [f.candidate.first_name for f in plan if f.candidate] == ["Screened"]
+        unsent = to_candidates(Trigger.REQUISITION_ON_HOLD).exclude(pk=told.pk)
+        assert set(unsent.values_list("state", flat=True)) == {State.CANCELLED}
 
 
 class TestRoleClosed:
