@@ -141,6 +141,14 @@ def _move(
         )
     if application.hired_at is not None and stage != Application.Stage.HIRED:
         raise ValidationError("This candidate was hired; reopen the application to move it back.")
+    requisition = application.requisition
+    # A filled or cancelled role's candidates were told it closed; a move would send them the
+    # next stage's news. (A hire recorded after the role was marked filled still counts.)
+    if stage != Application.Stage.HIRED and not requisition.is_active:
+        raise ValidationError(
+            f"{requisition.title} is {requisition.get_status_display().lower()}: "
+            "reopen the role to move its candidates."
+        )
     if stage == application.stage:
         return application, None
     from_stage = application.stage

@@ -253,6 +253,26 @@ class TestApplicationMove:
         with pytest.raises(ValidationError, match="reopen the application"):
             services.application_move(application=application, stage="offer", by=recruiter)
 
+    @pytest.mark.parametrize("status", ["filled", "cancelled"])
+    def test_a_closed_roles_candidates_do_not_move(self, recruiter, status):
+        # They were told the role closed: a move would send them the next stage's news.
+        application = ApplicationFactory(
+            stage="contacted",
+            requisition__status=status,
+            requisition__closed_on=timezone.localdate(),
+        )
+        with pytest.raises(ValidationError, match=f"is {status}: reopen the role"):
+            services.application_move(application=application, stage="screened", by=recruiter)
+        application.refresh_from_db()
+        assert application.stage == "contacted"
+        assert not FollowUp.objects.filter(application=application).exists()
+
+    def test_a_role_on_hold_still_moves(self, recruiter):
+        application = ApplicationFactory(stage="contacted", requisition__status="on_hold")
+        services.application_move(application=application, stage="screened", by=recruiter)
+        application.refresh_from_db()
+        assert application.stage == "screened"
+
     def test_an_unknown_stage_is_refused(self, recruiter):
         with pytest.raises(ValidationError, match="Unknown stage"):
             services.application_move(application=ApplicationFactory(), stage="limbo", by=recruiter)
