@@ -237,7 +237,8 @@ class StatusChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         required=False,
-        help_text="Sent to the candidates and the hiring leader in the messages below.",
+        # Which messages carry it, and to whom, the cadences decide: the plan below lists them.
+        help_text="Goes into the messages listed below, to the people they are for.",
     )
     internal_note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -252,10 +253,9 @@ class StatusChangeForm(forms.Form):
         self.status = status
         if status in (Requisition.Status.ON_HOLD, Requisition.Status.CANCELLED):
             self.fields["reason"].required = True
+            label = Requisition.Status(status).label.lower()
             self.fields["reason"].error_messages["required"] = (
-                "Say why the role is on hold; candidates and the leader will read it."
-                if status == Requisition.Status.ON_HOLD
-                else "Say why the role is cancelled; candidates and the leader will read it."
+                f"Say why the role is {label}: the messages below tell people why."
             )
         else:
             del self.fields["reason"]

@@ -782,6 +782,25 @@ def test_confirming_without_a_reason_is_refused_and_nothing_changes(
     assert not FollowUp.objects.filter(requisition=requisition).exists()
 
 
+def test_the_reason_is_said_to_go_where_the_plan_sends_it(
+    client, recruiter, contacted_pipeline, shipped_cadences
+):
+    # Cancelling writes to the candidates only (the shipped cadences): the form must not say
+    # the hiring leader is sent the reason too.
+    client.force_login(recruiter)
+    page = text(client.get(url("requisition_status", contacted_pipeline.pk, "cancelled")))
+    refused = text(
+        client.post(
+            url("requisition_status", contacted_pipeline.pk, "cancelled"),
+            {"reason": "", "confirm": "1"},
+        )
+    )
+
+    assert "Goes into the messages listed below, to the people they are for." in page
+    assert "hiring leader in the messages below" not in page
+    assert "Say why the role is cancelled: the messages below tell people why." in refused
+
+
 def test_confirming_puts_the_role_on_hold_and_says_what_was_scheduled(
     client, recruiter, contacted_pipeline, shipped_cadences
 ):
