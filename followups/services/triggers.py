@@ -27,7 +27,11 @@ from followups.models import (
     SuppressedAddress,
     Trigger,
 )
-from followups.services.leaders import cancel_feedback_waits, followups_on_submitted
+from followups.services.leaders import (
+    WAITING_KEY,
+    cancel_feedback_waits,
+    followups_on_submitted,
+)
 from followups.services.recipients import Target, email_block, suppressed_among
 from followups.services.recurring import (
     cancel_digests_without_roles,
@@ -214,12 +218,21 @@ def _cancel_outdated_for(requisition: Requisition) -> None:
         outdated.append(Trigger.REQUISITION_OPEN_WEEKLY)
     if not requisition.is_active:
         outdated.append(Trigger.CANDIDATE_UNTOUCHED)
+    reason = f"Requisition {requisition.get_status_display().lower()}"
     cancel_scheduled(
         FollowUp.objects.filter(
             requisition=requisition, cadence_step__cadence__trigger__in=outdated
         ),
-        reason=f"Requisition {requisition.get_status_display().lower()}",
+        reason=reason,
     )
+    if not requisition.is_active:
+        # Nobody chases a leader's word on a candidate for a role that has closed.
+        cancel_scheduled(
+            FollowUp.objects.filter(
+                application__requisition=requisition, key__startswith=WAITING_KEY
+            ),
+            reason=reason,
+        )
 
 
 # The changes that stop a role, which "it has reopened" answers.

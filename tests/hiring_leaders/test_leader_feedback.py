@@ -16,6 +16,7 @@ from candidates.feedback_selectors import waiting_on_leader
 from candidates.models import Activity, Application, LeaderFeedback
 from followups.models import FollowUp
 from followups.queue.selectors import queue_for
+from hiring_leaders import services as requisition_services
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
 from tests.hiring_leaders.progress_page import open_page
@@ -128,6 +129,16 @@ class TestWaitingOnTheLeader:
         wait = FollowUp.objects.get(application=submitted, key__startswith="feedback-wait:")
         assert wait.state == "cancelled"
         assert waiting_on_leader(requisition_ids=[submitted.requisition_id]) == []
+
+    @pytest.mark.parametrize("close", ["fill", "cancel"])
+    def test_a_role_that_closes_ends_the_wait(self, submitted, recruiter, close):
+        role = submitted.requisition
+        if close == "fill":
+            requisition_services.requisition_fill(requisition=role, by=recruiter)
+        else:
+            requisition_services.requisition_cancel(requisition=role, reason="Merged", by=recruiter)
+        wait = FollowUp.objects.get(application=submitted, key__startswith="feedback-wait:")
+        assert wait.state == "cancelled"
 
     def test_the_number_of_days_is_a_setting(
         self, shipped_cadences, requisition, recruiter, settings
