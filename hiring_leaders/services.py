@@ -68,7 +68,8 @@ def _company_name_taken(company: Company) -> str:
 
 
 def _save_company(company: Company) -> Company:
-    company.name = company.name.strip()
+    # Spaces run together as one: "Kestrel  Games" is the Kestrel Games already on file.
+    company.name = " ".join(company.name.split())
     company.website = company.website.strip()
     _check_time_zone(company.time_zone)
     company.full_clean(validate_constraints=False)

@@ -124,6 +124,17 @@ def test_a_company_name_is_refused_when_it_exists_in_another_case(recruiter):
     assert Company.objects.count() == 1
 
 
+def test_a_company_name_with_its_spaces_doubled_is_the_same_company(recruiter):
+    CompanyFactory(name="Kestrel Games")
+
+    with pytest.raises(ValidationError, match="There is already a company called"):
+        services.company_create(name="Kestrel  Games", by=recruiter)
+    spaced = services.company_create(name="  Halcyon \t Health ", by=recruiter)
+
+    assert spaced.name == "Halcyon Health"
+    assert Company.objects.count() == 2
+
+
 def test_an_unknown_time_zone_is_refused_by_name(recruiter):
     with pytest.raises(ValidationError) as refused:
         services.company_create(name="Halcyon", time_zone="Mars/Olympus", by=recruiter)
