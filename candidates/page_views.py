@@ -33,6 +33,8 @@ from candidates.forms import (
 from candidates.models import Activity, Application, Candidate, Commitment
 from followups.models import CONCERN_THEME_CHOICES
 from followups.selectors import candidate_placement_checkins
+from hiring_leaders.selectors import followups_created_since
+from hiring_leaders.wording import closed_message
 from recruitcrm.access import recruiter_required
 from recruitcrm.jinja2 import url
 from recruitcrm.rendering import render
@@ -372,6 +374,7 @@ def application_close(request, pk: int, application_pk: int):
     application = _application(candidate, application_pk)
     form = CloseApplicationForm(request.POST, auto_id=_app_auto_id(application.pk))
     if form.is_valid():
+        since = timezone.now()
         try:
             closed = services.application_close(
                 application=application, by=request.user, **form.cleaned_data
@@ -379,11 +382,8 @@ def application_close(request, pk: int, application_pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            outcome = "rejected" if closed.outcome == Application.Outcome.REJECTED else "withdrew"
-            message = (
-                f"Closed {candidate.name} for {closed.requisition.title} ({outcome}): "
-                f"{closed.close_reason}"
-            )
+            scheduled = followups_created_since(application=closed, since=since)
+            message = closed_message(closed, scheduled=scheduled)
             return _done(request, candidate, action="pipeline", message=message, anchor="pipelines")
     return _refused(
         request,

@@ -42,10 +42,25 @@ def moved_message(application: Application, *, from_stage: str, scheduled: list[
         f"Moved {application.candidate.name} from {from_stage} to "
         f"{application.get_stage_display()}."
     )
+    return f"{said} {scheduled_words(scheduled, nothing='for this move')}"
+
+
+def closed_message(application: Application, *, scheduled: list[FollowUp]) -> str:
+    """A closed application's confirmation: what the candidate will be sent, if anything (a
+    rejection's kind note goes a couple of days later; the reason itself is never sent)."""
+    said = (
+        f"Closed {application.candidate.name}\u2019s application for "
+        f"{application.requisition.title} as {application.get_outcome_display().lower()}. "
+        "The reason is on their timeline, for your team."
+    )
+    return f"{said} {scheduled_words(scheduled, nothing='for this')}"
+
+
+def scheduled_words(scheduled: list[FollowUp], *, nothing: str) -> str:
     waiting = [f for f in scheduled if f.state == State.SCHEDULED]
     if not waiting:
-        return f"{said} Nothing is sent automatically for this move."
-    return f"{said} Scheduled: {'; '.join(_touch(f) for f in waiting)}."
+        return f"Nothing is sent automatically {nothing}."
+    return f"Scheduled: {'; '.join(_touch(f) for f in waiting)}."
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from hiring_leaders.models import Requisition
 from hiring_leaders.templatetags.clients import compose_url
 from hiring_leaders.wording import (
     PlanSummary,
+    closed_message,
     moved_message,
     plan_lines,
     planned_samples,
@@ -316,19 +317,16 @@ def application_close(request, pk: int, application_pk: int):
     initial = {"outcome": request.GET.get("outcome", Application.Outcome.REJECTED)}
     form = CloseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        since = timezone.now()
         try:
-            candidate_services.application_close(
+            closed = candidate_services.application_close(
                 application=application, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             refusal_onto_form(form, error)
         else:
-            outcome = Application.Outcome(form.cleaned_data["outcome"]).label.lower()
-            messages.success(
-                request,
-                f"Closed {application.candidate.name}\u2019s application as {outcome}. "
-                "The reason is on their timeline.",
-            )
+            scheduled = selectors.followups_created_since(application=closed, since=since)
+            messages.success(request, closed_message(closed, scheduled=scheduled))
             return _board_changed(request, requisition)
     return _application_form(request, requisition, application, form=form, kind="close")
 

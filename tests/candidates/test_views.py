@@ -941,14 +941,21 @@ def test_a_recruiter_can_close_with_an_outcome_and_reason(
 ):
     client.force_login(recruiter)
 
-    client.post(
+    response = client.post(
         url("application_close", candidate.pk, application.pk),
         {"outcome": "withdrawn", "reason": "Took another offer"},
         **(HTMX if htmx else {}),
+        follow=not htmx,
     )
 
     application.refresh_from_db()
     assert (application.outcome, application.close_reason) == ("withdrawn", "Took another offer")
+    # The confirmation says what goes to the candidate: for someone who withdrew, nothing.
+    assert (
+        f"Closed {candidate.name}\u2019s application for {application.requisition.title} as "
+        "withdrawn. The reason is on their timeline, for your team. Nothing is sent "
+        "automatically for this."
+    ) in html.unescape(text(response))
 
 
 def test_closing_without_a_reason_writes_nothing(client, recruiter, candidate, application):

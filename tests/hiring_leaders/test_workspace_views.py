@@ -568,7 +568,10 @@ def test_closing_asks_for_the_reason_and_records_it(client, recruiter, requisiti
         'value="withdrawn"' in text(form) and "checked" in text(form)
     )
     assert "Say why the application is closing." in text(refused)
-    assert "Closed Ana Lopez\u2019s application as rejected." in text(done)
+    said = text(done)
+    assert f"Closed Ana Lopez\u2019s application for {requisition.title} as rejected." in said
+    # What the candidate will be sent, as a move says it (the reason itself never is).
+    assert "Scheduled: \u201cNot moving forward (candidate)\u201d by email to Ana Lopez," in said
     application.refresh_from_db()
     assert (application.outcome, application.close_reason) == ("rejected", "Salary too far apart")
 
