@@ -286,6 +286,8 @@ def test_the_main_pages_pass_axe_core(
     sign_in(page, live_server, AdminUserFactory(first_name="Ada", last_name="Admin"))
     expect(page).to_have_url(f"{live_server.url}/team/")
     checked["team"] = serious_violations(page)
+    # Twelve columns: the table keeps to a laptop's width rather than running off the page.
+    assert fits(page, LAPTOP["width"])
     page.goto(f"{live_server.url}/system/status/")
     expect(page.locator("tbody tr").first).to_contain_text("Running")
     expect(page.locator("tbody tr").last).to_contain_text("Never seen")
