@@ -67,6 +67,14 @@ def cancel_feedback_waits(
     return cancel_scheduled(waits, reason=reason)
 
 
+def cancel_role_feedback_waits(*, requisition: Requisition, reason: str) -> int:
+    """End the chase on every candidate submitted to a role that has closed."""
+    waits = FollowUp.objects.filter(
+        application__requisition=requisition, key__startswith=WAITING_KEY
+    )
+    return cancel_scheduled(waits, reason=reason)
+
+
 _FEEDBACK_WORDS = {
     LeaderFeedback.Kind.ADVANCE: "wants to interview {who}: arrange the interview",
     LeaderFeedback.Kind.PASS: "passed on {who}: {reason}",

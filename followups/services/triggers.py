@@ -28,8 +28,8 @@ from followups.models import (
     Trigger,
 )
 from followups.services.leaders import (
-    WAITING_KEY,
     cancel_feedback_waits,
+    cancel_role_feedback_waits,
     followups_on_submitted,
 )
 from followups.services.recipients import Target, email_block, suppressed_among
@@ -227,12 +227,7 @@ def _cancel_outdated_for(requisition: Requisition) -> None:
     )
     if not requisition.is_active:
         # Nobody chases a leader's word on a candidate for a role that has closed.
-        cancel_scheduled(
-            FollowUp.objects.filter(
-                application__requisition=requisition, key__startswith=WAITING_KEY
-            ),
-            reason=reason,
-        )
+        cancel_role_feedback_waits(requisition=requisition, reason=reason)
 
 
 # The changes that stop a role, which "it has reopened" answers.
