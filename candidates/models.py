@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.conf import settings
 from django.db import models
@@ -375,6 +376,13 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.summary}"
+
+    @staticmethod
+    def details_updated(model: type[models.Model], changed: Collection[str]) -> str:
+        """The timeline's line for an edit: the fields in words ("first name, email"), in the
+        order the record lists them, not as the code spells them."""
+        shown = [str(f.verbose_name) for f in model._meta.concrete_fields if f.name in changed]
+        return f"Details updated: {', '.join(shown)}"
 
 
 class Commitment(models.Model):

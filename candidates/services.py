@@ -174,7 +174,7 @@ def candidate_update(
             kind=Activity.Kind.NOTE,
             candidate=candidate,
             actor=by,
-            summary=f"Details updated: {', '.join(sorted(changed))}",
+            summary=Activity.details_updated(Candidate, changed),
         )
     if tags is not None:
         _set_tags(candidate, tags, by=by)

@@ -172,7 +172,7 @@ def hiring_leader_update(*, hiring_leader: HiringLeader, by: User, **fields) -> 
             kind=Activity.Kind.NOTE,
             hiring_leader=leader,
             actor=by,
-            summary=f"Details updated: {', '.join(name.replace('_', ' ') for name in changed)}",
+            summary=Activity.details_updated(HiringLeader, changed),
         )
     return leader
 
@@ -271,9 +271,11 @@ def requisition_update(*, requisition: Requisition, by: User, **fields) -> Requi
 
 
 def _record_update(*, requisition: Requisition, by: User, changed: list[str], before) -> None:
-    details = [n.replace("_", " ") for n in changed if n not in ("hiring_leader", "recruiter")]
+    details = [name for name in changed if name not in ("hiring_leader", "recruiter")]
     if details:
-        _record(requisition=requisition, by=by, summary=f"Details updated: {', '.join(details)}")
+        _record(
+            requisition=requisition, by=by, summary=Activity.details_updated(Requisition, details)
+        )
     if "recruiter" in changed:
         _record(
             requisition=requisition,

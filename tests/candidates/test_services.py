@@ -105,6 +105,15 @@ class TestCandidateUpdate:
         assert candidate.headline == "Staff engineer"
         assert timeline(candidate)[-1] == ("note", "Details updated: headline, location")
 
+    def test_its_timeline_line_names_the_fields_in_words_in_the_forms_order(
+        self, candidate, recruiter
+    ):
+        services.candidate_update(
+            candidate=candidate, by=recruiter, email="ada@new.example", first_name="Adaline"
+        )
+
+        assert timeline(candidate)[-1] == ("note", "Details updated: first name, email")
+
     def test_it_refuses_an_email_another_candidate_has(self, candidate, recruiter):
         other = CandidateFactory(email="taken@example.com")
         with pytest.raises(services.DuplicateCandidate) as refused:

@@ -237,6 +237,17 @@ def test_updating_a_leader_records_what_changed(recruiter):
     assert Activity.objects.get(hiring_leader=leader).summary == "Details updated: phone"
 
 
+def test_a_leaders_changed_fields_are_named_in_words(recruiter):
+    leader = HiringLeaderFactory(job_title="Head of Data", time_zone="Europe/London")
+
+    services.hiring_leader_update(
+        hiring_leader=leader, time_zone="Europe/Paris", job_title="VP Data", by=recruiter
+    )
+
+    summary = Activity.objects.get(hiring_leader=leader).summary
+    assert summary == "Details updated: job title, time zone"
+
+
 def test_updating_a_leader_with_nothing_new_records_nothing(recruiter):
     leader = HiringLeaderFactory()
 
