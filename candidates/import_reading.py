@@ -18,10 +18,10 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
 from candidates.models import Candidate, CandidateSource, Tag
+from hiring_leaders.models import validate_phone
 
 MAX_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 100_000
-MIN_PHONE_DIGITS = 5
 
 SAVE_AS_UTF8 = (
     "In Excel choose File → Save As → “CSV UTF-8 (Comma delimited)”; in Google Sheets "
@@ -338,10 +338,11 @@ def _email(value: str, errors: list) -> str:
 
 
 def _phone(value: str, errors: list) -> tuple[str, str]:
-    digits = re.sub(r"\D", "", value)
-    if value and len(digits) < MIN_PHONE_DIGITS:
-        errors.append(["Phone", f"“{value}” is not a phone number (it has fewer than 5 digits)"])
-    return _limited("phone", value, errors), digits
+    try:
+        validate_phone(value)
+    except ValidationError as error:
+        errors.append(["Phone", error.messages[0].removesuffix(".")])
+    return _limited("phone", value, errors), re.sub(r"\D", "", value)
 
 
 def _source(value: str, errors: list) -> str:

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring_leaders.models import ContactQuerySet, HiringLeader, Requisition
+from hiring_leaders.models import ContactQuerySet, HiringLeader, Requisition, validate_phone
 
 
 class CandidateSource(models.TextChoices):
@@ -82,7 +82,7 @@ class Candidate(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
     # Digits only, so "+1 (555) 010-2000" and "15550102000" are recognised as the same phone.
     phone_digits = models.CharField(max_length=40, blank=True, editable=False)
     headline = models.CharField(max_length=200, blank=True)

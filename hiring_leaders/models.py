@@ -1,9 +1,25 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+
+MIN_PHONE_DIGITS = 5
+
+
+def validate_phone(value: str) -> None:
+    """A phone is kept as it was written ("+44 20 7946 0000", "(555) 010-2000"), but it must
+    have enough digits to dial: "12" or "n/a" is a slip, and search by phone would never find
+    it."""
+    if value and len(re.sub(r"\D", "", value)) < MIN_PHONE_DIGITS:
+        raise ValidationError(
+            f"“{value}” is not a phone number: it has fewer than {MIN_PHONE_DIGITS} digits.",
+            code="phone",
+        )
 
 
 class ContactQuerySet(models.QuerySet):
@@ -49,7 +65,7 @@ class HiringLeader(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
     job_title = models.CharField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     opted_out_at = models.DateTimeField(null=True, blank=True)

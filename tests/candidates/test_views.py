@@ -465,6 +465,7 @@ def test_a_recruiter_can_add_a_candidate(client, recruiter):
     [
         ({"first_name": ""}, "This field is required."),
         ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"phone": "12"}, "“12” is not a phone number: it has fewer than 5 digits."),
         ({"time_zone": "Mars/Olympus"}, "is not a time zone we know"),
         ({"source": "carrier-pigeon"}, "Select a valid choice"),
         ({"tags": "x" * 60}, "too long for a tag"),

@@ -1235,6 +1235,22 @@ def test_a_duplicate_leader_email_is_a_clear_form_error(client, recruiter):
     assert HiringLeader.objects.count() == 1
 
 
+def test_a_leaders_phone_needs_digits_to_dial(client, recruiter):
+    leader = HiringLeaderFactory(first_name="Dana", last_name="Kim", phone="+1 555 0100")
+    client.force_login(recruiter)
+
+    response = client.post(
+        url("hiringleader_edit", leader.pk),
+        {"first_name": "Dana", "last_name": "Kim", "email": leader.email, "phone": "n/a"},
+    )
+
+    assert response.status_code == 200
+    assert "“n/a” is not a phone number: it has fewer than 5 digits." in text(response)
+    assert 'id="id_phone_error"' in text(response)
+    leader.refresh_from_db()
+    assert leader.phone == "+1 555 0100"
+
+
 def test_a_recruiter_can_edit_a_leader(client, recruiter):
     leader = HiringLeaderFactory(first_name="Dana", last_name="Kim")
     client.force_login(recruiter)
