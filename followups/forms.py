@@ -12,7 +12,7 @@ from followups.models import (
     Trigger,
 )
 from followups.outbox_selectors import OUTBOX_STATES
-from followups.services import AUDIENCES_BY_TRIGGER
+from followups.services import AUDIENCES_BY_TRIGGER, QUIET_DAYS_MOST
 
 
 class CheckInForm(forms.Form):
@@ -66,6 +66,15 @@ class CadenceEnabledForm(forms.Form):
 
     enabled = forms.TypedChoiceField(
         choices=[("on", "On"), ("off", "Off")], coerce=lambda value: value == "on"
+    )
+
+
+class CadenceQuietDaysForm(forms.Form):
+    quiet_days = forms.IntegerField(
+        label="Days of silence",
+        min_value=1,
+        max_value=QUIET_DAYS_MOST,
+        help_text="Counted from the last contact or the last stage move, whichever is later.",
     )
 
 

@@ -41,6 +41,11 @@ urlpatterns = [
         views.cadence_set_enabled,
         name="cadence_set_enabled",
     ),
+    path(
+        "followups/cadences/<int:pk>/quiet-days/",
+        views.cadence_quiet_days,
+        name="cadence_quiet_days",
+    ),
     path("followups/cadences/<int:pk>/steps/add/", views.step_add, name="step_add"),
     path("followups/steps/<int:pk>/", views.step_row, name="step_row"),
     path("followups/steps/<int:pk>/edit/", views.step_edit, name="step_edit"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -15,6 +15,7 @@ from followups import links, outbox_rows, outbox_selectors, selectors, services
 from followups.composing import email_parts
 from followups.forms import (
     CadenceEnabledForm,
+    CadenceQuietDaysForm,
     CadenceStepForm,
     CheckInForm,
     MessageTemplateForm,
@@ -23,7 +24,7 @@ from followups.forms import (
     TemplatePreviewForm,
 )
 from followups.messages import placeholder_names, sample_context
-from followups.models import Cadence, CadenceStep, Channel, FollowUp, MessageTemplate
+from followups.models import Cadence, CadenceStep, Channel, FollowUp, MessageTemplate, Trigger
 from followups.selectors import checkin_for_token
 from recruitcrm.access import admin_required
 from recruitcrm.rendering import render as render_page
@@ -199,6 +200,8 @@ def _detail_context(cadence: Cadence, **extra) -> dict:
         "cadence": cadence,
         "steps": selectors.cadence_steps(cadence=cadence),
         "add_form": extra.pop("add_form", None) or CadenceStepForm(cadence=cadence, prefix="new"),
+        "quiet_form": extra.pop("quiet_form", None)
+        or CadenceQuietDaysForm(initial={"quiet_days": cadence.quiet_days}),
         **extra,
     }
 
@@ -207,6 +210,41 @@ def _detail_context(cadence: Cadence, **extra) -> dict:
 def cadence_detail(request, pk: int):
     cadence = selectors.cadence_for_admin(pk=pk)
     return render(request, CADENCE_DETAIL, _detail_context(cadence))
+
+
+@admin_required
+@require_POST
+def cadence_quiet_days(request, pk: int):
+    cadence = selectors.cadence_for_admin(pk=pk)
+    if cadence.trigger != Trigger.CANDIDATE_UNTOUCHED:
+        raise Http404("Only a “gone quiet” cadence waits days of silence.")
+    form = CadenceQuietDaysForm(request.POST)
+    if form.is_valid():
+        try:
+            kept = services.cadence_quiet_days_set(
+                cadence=cadence, days=form.cleaned_data["quiet_days"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _quiet_days_message(form.cleaned_data["quiet_days"], kept))
+            if not request.htmx:
+                return redirect(f"{_cadence_url(cadence)}#quiet-days")
+            cadence = selectors.cadence_for_admin(pk=pk)
+            form = CadenceQuietDaysForm(initial={"quiet_days": cadence.quiet_days})
+    if request.htmx:
+        context = {"cadence": cadence, "quiet_form": form}
+        return render(request, CADENCE_DETAIL + "#quiet-days-response", context)
+    return render(request, CADENCE_DETAIL, _detail_context(cadence, quiet_form=form))
+
+
+def _quiet_days_message(days: int, kept: int) -> str:
+    said = f"A candidate is now nudged after {days} day{pluralize(days)} of silence."
+    if kept == 1:
+        return f"{said} The follow-up already scheduled from it keeps its time."
+    if kept:
+        return f"{said} The {kept} follow-ups already scheduled from it keep their time."
+    return said
 
 
 def _step_form(step: CadenceStep, *, data=None) -> CadenceStepForm:

@@ -78,6 +78,7 @@ DEFAULT_DATA_MIGRATIONS = [
     ("followups.migrations.0008_expectation_resets_and_where_things_stand", "forward"),
     ("followups.migrations.0014_weekly_digest", "forward"),
     ("followups.migrations.0022_ninety_day_leader_checkin", "forward"),
+    ("followups.migrations.0024_quiet_cadence_named_without_its_days", "forward"),
 ]
 
 

@@ -18,6 +18,8 @@ No Celery ETA is ever used: scheduling writes rows, and the dispatcher sends the
 from followups.services.answers import asks_whether_solved, checkin_answer, person_opt_out
 from followups.services.configuration import (
     AUDIENCES_BY_TRIGGER,
+    QUIET_DAYS_MOST,
+    cadence_quiet_days_set,
     cadence_set_enabled,
     cadence_step_delete,
     cadence_step_problems,
@@ -71,10 +73,12 @@ from followups.services.triggers import (
 
 __all__ = [
     "AUDIENCES_BY_TRIGGER",
+    "QUIET_DAYS_MOST",
     "Claim",
     "PlannedTouches",
     "ReviewBefore",
     "asks_whether_solved",
+    "cadence_quiet_days_set",
     "cadence_set_enabled",
     "cadence_step_delete",
     "cadence_step_problems",

@@ -52,6 +52,30 @@ def cadence_set_enabled(*, cadence: Cadence, enabled: bool, by: User) -> int:
     )
 
 
+QUIET_DAYS_MOST = 90
+
+
+@transaction.atomic
+def cadence_quiet_days_set(*, cadence: Cadence, days: int, by: User) -> int:
+    """How long a candidate's silence lasts before a "gone quiet" cadence speaks. Returns how
+    many follow-ups already scheduled from it keep their time.
+
+    As with a step's change, it applies from now on: a note already scheduled (and shown on
+    Today) still goes when it said, and beat's next walk measures every silence by the new days.
+    """
+    if cadence.trigger != Trigger.CANDIDATE_UNTOUCHED:
+        raise ValidationError("Only a “gone quiet” cadence waits a number of days of silence.")
+    if not 1 <= days <= QUIET_DAYS_MOST:
+        raise ValidationError(
+            {"quiet_days": f"Choose between 1 and {QUIET_DAYS_MOST} days of silence."}
+        )
+    cadence = Cadence.objects.select_for_update().get(pk=cadence.pk)
+    if cadence.quiet_days != days:
+        cadence.quiet_days = days
+        cadence.save(update_fields=["quiet_days", "updated_at"])
+    return _scheduled_from(cadence_step__cadence=cadence).count()
+
+
 # Whom each trigger can reach (see the targets each entry point builds): a step for anyone else
 # would be saved and then never fire.
 _EVERYONE_BUT_NEW_HIRE = (Audience.CANDIDATE, Audience.HIRING_LEADER, Audience.RECRUITER)

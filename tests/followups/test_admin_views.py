@@ -40,6 +40,9 @@ PREVIEW_URL = reverse("followups:template_preview")
 CADENCE_LIST_QUERIES = 4
 # Session, user, cadence, its steps (+ template), the template choices of the add form.
 CADENCE_DETAIL_QUERIES = 5
+# The cadence; in a transaction (2) it is locked and saved and what is scheduled from it
+# counted; it is read again for the panel and the trigger line.
+QUIET_DAYS_QUERIES = 7
 # The same, with the step being edited (or deleted) and the choices of its inline form.
 STEP_EDIT_QUERIES = 7
 # Session, user, step (+ cadence, template), template choices.
@@ -73,6 +76,15 @@ def cadence_url(cadence) -> str:
 
 def toggle_url(cadence) -> str:
     return reverse("followups:cadence_set_enabled", args=[cadence.pk])
+
+
+def quiet_days_url(cadence) -> str:
+    return reverse("followups:cadence_quiet_days", args=[cadence.pk])
+
+
+def quiet_cadence() -> Cadence:
+    """The shipped "gone quiet" cadence: a note to the candidate and a task, after 7 days."""
+    return Cadence.objects.get(trigger="candidate_untouched")
 
 
 def step_url(name: str, step) -> str:
@@ -138,6 +150,7 @@ def every_url():
         ("get", CADENCES_URL),
         ("get", cadence_url(step.cadence)),
         ("post", toggle_url(step.cadence)),
+        ("post", quiet_days_url(quiet_cadence())),
         ("post", reverse("followups:step_add", args=[step.cadence_id])),
         ("get", step_url("row", step)),
         ("get", step_url("edit", step)),
@@ -186,6 +199,7 @@ def test_recruiters_and_hiring_leaders_get_404_on_every_page(client, request, wh
     [
         ("get", "cadence_detail"),
         ("post", "cadence_set_enabled"),
+        ("post", "cadence_quiet_days"),
         ("post", "step_add"),
         ("get", "step_row"),
         ("get", "step_edit"),
@@ -275,7 +289,7 @@ def test_the_list_says_each_cadences_trigger_in_words_with_steps_and_state(admin
         "Every Friday: one digest per hiring leader with an open or on-hold requisition"
         in rows["Weekly digest to each hiring leader"]
     )
-    quiet = rows["Where things stand, when a candidate has heard nothing for 7 days"]
+    quiet = rows["Where things stand, when a candidate has gone quiet"]
     assert "not contacted for 7 days" in quiet
     assert '<span class="badge badge--green">On</span>' in rows["Post-hire check-ins"]
     assert ">Switch off<" in rows["Post-hire check-ins"]
@@ -714,6 +728,97 @@ def test_the_cadence_pages_run_a_fixed_number_of_queries(
         admin_client.get(step_url("edit", step), **HTMX)
 
     assert response.status_code == 200
+
+
+# ---------- days of silence ----------
+
+
+def test_the_gone_quiet_cadence_says_its_days_and_an_admin_changes_them(admin_client):
+    cadence = quiet_cadence()
+    page = text(admin_client.get(cadence_url(cadence)))
+
+    response = admin_client.post(quiet_days_url(cadence), {"quiet_days": "10"}, **HTMX)
+
+    assert "has heard nothing from us for <strong>7 days</strong>" in page
+    assert 'name="quiet_days" value="7"' in page
+    body = text(response)
+    assert body.lstrip().startswith('<section class="panel" id="quiet-days"')
+    assert "has heard nothing from us for <strong>10 days</strong>" in body
+    assert 'name="quiet_days" value="10"' in body
+    # The page's trigger line is swapped too, so nothing on the page still says 7.
+    assert 'id="cadence-trigger" data-hx-swap-oob="outerHTML"' in body
+    assert "not contacted for 10 days" in body
+    assert "A candidate is now nudged after 10 days of silence." in body
+    assert quiet_cadence().quiet_days == 10
+
+
+def test_days_of_silence_without_javascript_come_back_to_the_panel(admin_client):
+    cadence = quiet_cadence()
+
+    response = admin_client.post(quiet_days_url(cadence), {"quiet_days": "1"})
+
+    assert response.url == f"{cadence_url(cadence)}#quiet-days"
+    page = text(admin_client.get(response.url))
+    assert "A candidate is now nudged after 1 day of silence." in page
+    assert "Trigger: Candidate in a pipeline not contacted for 1 day." in page
+
+
+def test_changing_the_days_says_what_already_scheduled_keeps_its_time(admin_client):
+    cadence = quiet_cadence()
+    FollowUpFactory(cadence_step=cadence.steps.get(audience="candidate"))
+
+    admin_client.post(quiet_days_url(cadence), {"quiet_days": "5"})
+
+    assert (
+        "A candidate is now nudged after 5 days of silence. The follow-up already scheduled "
+        "from it keeps its time." in text(admin_client.get(cadence_url(cadence)))
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        ("0", "Ensure this value is greater than or equal to 1."),
+        ("91", "Ensure this value is less than or equal to 90."),
+        ("a week", "Enter a whole number."),
+        ("", "This field is required."),
+    ],
+)
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_bad_days_are_a_message_on_the_field_and_change_nothing(admin_client, days, message, htmx):
+    cadence = quiet_cadence()
+
+    response = admin_client.post(
+        quiet_days_url(cadence), {"quiet_days": days}, **(HTMX if htmx else {})
+    )
+
+    assert response.status_code == 200
+    body = text(response)
+    assert f'<ul class="errorlist" id="id_quiet_days_error"><li>{message}</li></ul>' in body
+    assert 'aria-invalid="true"' in body
+    assert ("<html" in body) is not htmx
+    assert quiet_cadence().quiet_days == 7
+
+
+def test_other_cadences_have_no_days_of_silence(admin_client):
+    cadence = checkins()
+
+    page = text(admin_client.get(cadence_url(cadence)))
+    response = admin_client.post(quiet_days_url(cadence), {"quiet_days": "5"})
+
+    assert "When a silence counts" not in page
+    assert response.status_code == 404
+    cadence.refresh_from_db()
+    assert cadence.quiet_days is None
+
+
+def test_the_days_panel_keeps_the_pages_query_count(admin_client, django_assert_max_num_queries):
+    cadence = quiet_cadence()
+
+    with django_assert_max_num_queries(CADENCE_DETAIL_QUERIES):
+        admin_client.get(cadence_url(cadence))
+    with django_assert_max_num_queries(QUIET_DAYS_QUERIES):
+        admin_client.post(quiet_days_url(cadence), {"quiet_days": "9"}, **HTMX)
 
 
 # ---------- message templates ----------

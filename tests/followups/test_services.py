@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from candidates import services as candidate_services
@@ -489,6 +490,67 @@ class TestWhereThingsStand:
         (instead,) = quiet_notes()
         assert instead.channel == "task"
         assert "opted out of email" in instead.task_title
+
+
+def quiet_cadence() -> Cadence:
+    return Cadence.objects.get(trigger="candidate_untouched")
+
+
+class TestQuietDays:
+    """An admin sets how long a silence lasts before the "gone quiet" cadence speaks."""
+
+    def test_longer_days_leave_a_shorter_silence_alone(self, requisition, admin_user):
+        six_days = in_pipeline(requisition, contacted_days_ago=6, moved_days_ago=20)
+        nine_days = in_pipeline(requisition, contacted_days_ago=9, moved_days_ago=20)
+
+        services.cadence_quiet_days_set(cadence=quiet_cadence(), days=10, by=admin_user)
+        services.followups_schedule_recurring()
+
+        (note,) = quiet_notes()
+        assert note.candidate == nine_days.candidate != six_days.candidate
+        # Due when the tenth day of silence is reached: a day from now, on Today until then.
+        assert note.due_at.date() == (days_ago(9) + datetime.timedelta(days=10)).date()
+        assert note.facts == {"quiet_days": 10}
+
+    def test_shorter_days_reach_a_silence_the_old_days_did_not(self, requisition, admin_user):
+        quiet = in_pipeline(requisition, contacted_days_ago=3, moved_days_ago=20)
+        services.followups_schedule_recurring()
+        assert not quiet_notes().exists()
+
+        services.cadence_quiet_days_set(cadence=quiet_cadence(), days=3, by=admin_user)
+        services.followups_schedule_recurring()
+
+        assert quiet_notes().get().candidate == quiet.candidate
+
+    def test_what_is_already_scheduled_keeps_its_time(self, requisition, admin_user):
+        in_pipeline(requisition, contacted_days_ago=6, moved_days_ago=20)
+        services.followups_schedule_recurring()
+        due = {row.pk: row.due_at for row in quiet_notes()}
+
+        kept = services.cadence_quiet_days_set(cadence=quiet_cadence(), days=14, by=admin_user)
+
+        assert kept == 2  # the note and the recruiter's task
+        assert {row.pk: row.due_at for row in quiet_notes()} == due
+        assert quiet_cadence().quiet_days == 14
+
+    @pytest.mark.parametrize("days", [0, -1, 91])
+    def test_days_out_of_range_are_refused(self, admin_user, days):
+        with pytest.raises(ValidationError) as refused:
+            services.cadence_quiet_days_set(cadence=quiet_cadence(), days=days, by=admin_user)
+
+        assert refused.value.message_dict == {
+            "quiet_days": ["Choose between 1 and 90 days of silence."]
+        }
+        assert quiet_cadence().quiet_days == 7
+
+    def test_only_a_gone_quiet_cadence_has_days_of_silence(self, admin_user):
+        weekly = Cadence.objects.get(trigger="requisition_open_weekly")
+
+        with pytest.raises(ValidationError):
+            services.cadence_quiet_days_set(cadence=weekly, days=5, by=admin_user)
+
+        weekly.refresh_from_db()
+        assert weekly.quiet_days is None
 
 
 class TestRecurring:
