@@ -75,6 +75,11 @@ class CadenceQuietDaysForm(forms.Form):
         min_value=1,
         max_value=QUIET_DAYS_MOST,
         help_text="Counted from the last contact or the last stage move, whichever is later.",
+        error_messages={
+            "min_value": "At least 1 day: a silence starts the day after the last word.",
+            "max_value": f"At most {QUIET_DAYS_MOST} days: a longer silence is a lost candidate.",
+            "invalid": "Write the days as a number, like 7.",
+        },
     )
 
 

@@ -778,9 +778,9 @@ def test_changing_the_days_says_what_already_scheduled_keeps_its_time(admin_clie
 @pytest.mark.parametrize(
     ("days", "message"),
     [
-        ("0", "Ensure this value is greater than or equal to 1."),
-        ("91", "Ensure this value is less than or equal to 90."),
-        ("a week", "Enter a whole number."),
+        ("0", "At least 1 day: a silence starts the day after the last word."),
+        ("91", "At most 90 days: a longer silence is a lost candidate."),
+        ("a week", "Write the days as a number, like 7."),
         ("", "This field is required."),
     ],
 )
