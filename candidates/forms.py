@@ -13,6 +13,7 @@ from candidates.models import Activity, Application, Candidate
 from candidates.search import DEFAULT_SORT, SORTS, CandidateFilters
 from candidates.selectors import message_needs_role
 from candidates.services import BULK_LIMIT
+from hiring_leaders.models import validate_phone
 from recruitcrm.models import User
 
 STAGE_CHOICES = Application.Stage.choices
@@ -142,7 +143,12 @@ class CandidateForm(forms.Form):
     last_name = forms.CharField(label="Last name", max_length=100)
     email = forms.EmailField(label="Email", required=False, max_length=254)
     phone = forms.CharField(
-        label="Phone", required=False, max_length=40, help_text="Any format: +44 20 7946 0000"
+        label="Phone",
+        required=False,
+        max_length=40,
+        help_text="Any format: +44 20 7946 0000",
+        # Checked with the other fields, so every mistake shows in one round.
+        validators=[validate_phone],
     )
     headline = forms.CharField(
         label="Title / headline",

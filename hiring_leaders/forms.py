@@ -9,7 +9,7 @@ import zoneinfo
 from django import forms
 
 from candidates.models import Application, Candidate
-from hiring_leaders.models import Company, HiringLeader, Requisition
+from hiring_leaders.models import Company, HiringLeader, Requisition, validate_phone
 from recruitcrm.models import User
 
 
@@ -157,7 +157,8 @@ class HiringLeaderForm(forms.Form):
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
     email = forms.EmailField()
-    phone = forms.CharField(max_length=40, required=False)
+    # Checked with the other fields, so every mistake shows in one round.
+    phone = forms.CharField(max_length=40, required=False, validators=[validate_phone])
     job_title = forms.CharField(max_length=200, required=False)
     time_zone = forms.ChoiceField(
         choices=lambda: [("", "The company's time zone"), *time_zone_choices()],

@@ -485,6 +485,19 @@ def test_bad_input_re_renders_with_a_message_and_writes_nothing(
     assert not Activity.objects.exists()
 
 
+def test_a_bad_email_and_a_bad_phone_are_both_named_in_one_round(client, recruiter):
+    client.force_login(recruiter)
+
+    response = client.post(
+        url("candidate_create"), candidate_data(recruiter, email="ada@", phone="12")
+    )
+
+    body = text(response)
+    assert "Enter a valid email address." in body
+    assert "“12” is not a phone number: it has fewer than 5 digits." in body
+    assert not Candidate.objects.exists()
+
+
 def test_a_likely_duplicate_is_named_and_can_be_opened_or_saved_anyway(client, recruiter):
     existing = CandidateFactory(
         first_name="Ada", last_name="Lovelace", phone="020 7946 0000", email=""
