@@ -66,11 +66,30 @@ BAD_NEWS = (
 WHO = ("", "candidates", "leaders")
 
 
+WHO_WORDS = {"candidates": "candidates", "leaders": "hiring leaders"}
+
+
 @dataclass(frozen=True)
 class SectionInfo:
     key: str
     title: str
     empty: str
+    # Whom its rows can be about: a filter to the others hides the section, not empties it.
+    about: tuple[str, ...] = ("candidates", "leaders")
+    # Filled by beat's walk, so empty says nothing until beat has been round once.
+    from_beat: bool = False
+
+    def holds(self, who: str) -> bool:
+        return not who or who in self.about
+
+    def empty_for(self, who: str, *, counted: bool) -> str:
+        """What the all-clear line says: under a filter only that nothing of this kind is
+        about those people, which is all the filtered queue knows."""
+        if self.from_beat and not counted:
+            return "not looked for yet; it is looked for every few minutes."
+        if who:
+            return f"nothing about {WHO_WORDS[who]}."
+        return self.empty
 
 
 # In the order the page shows them: most urgent first.
@@ -114,18 +133,22 @@ SECTIONS = (
     SectionInfo(
         "quiet",
         "Going quiet",
-        "Everyone in your open pipelines has heard from you in the last week.",
+        "Nobody in your open pipelines has gone quiet: everyone has heard from you lately.",
+        about=("candidates",),
+        from_beat=True,
     ),
     SectionInfo(
         "leaders",
         "Hiring leaders owed an update",
         "Every hiring leader of an open role has heard from you in the last 7 days.",
+        about=("leaders",),
     ),
     SectionInfo(
         "overrun",
         "Past its forecast",
         "No open role has run past the time-to-fill range you gave its leader. When one does, "
         "it shows here with the expectation reset ready to send.",
+        about=("leaders",),
     ),
     SectionInfo(
         "bad_news",

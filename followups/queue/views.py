@@ -87,7 +87,8 @@ def _queue_context(request, who: str) -> dict:
 def today(request):
     context = _queue_context(request, _who(request))
     if _fragment_only(request):
-        return render(request, TODAY + "#queue", context)
+        context["switch_out_of_band"] = True
+        return render(request, TODAY + "#queue_filtered", context)
     return render(request, TODAY, context)
 
 
