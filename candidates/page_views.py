@@ -290,8 +290,7 @@ def commitment_keep(request, pk: int, commitment_pk: int):
         message = f"“{commitment.description}” was already kept."
     else:
         kept = services.commitment_keep(commitment=commitment, by=request.user)
-        lateness = "late" if kept.is_late else "on time"
-        message = f"Kept ({lateness}): {kept.description}."
+        message = f"Kept ({services.KEPT_WHEN[kept.is_late]}): {kept.description}."
     return _done(request, candidate, action="keep", message=message, anchor="promises")
 
 

@@ -39,6 +39,7 @@ from followups.models import MessageTemplate
 from followups.services import (
     followups_on_commitment_kept,
     followups_on_commitment_made,
+    followups_on_commitment_unkept,
     followups_on_contact,
     message_send,
 )
@@ -329,6 +330,9 @@ def commitment_make(
     return commitment
 
 
+KEPT_WHEN = {False: "on time", True: "late"}
+
+
 @transaction.atomic
 def commitment_keep(*, commitment: Commitment, by: User) -> Commitment:
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -337,7 +341,7 @@ def commitment_keep(*, commitment: Commitment, by: User) -> Commitment:
     commitment.status = Commitment.Status.KEPT
     commitment.kept_at = timezone.now()
     commitment.save(update_fields=["status", "kept_at"])
-    lateness = "late" if commitment.is_late else "on time"
+    lateness = KEPT_WHEN[commitment.is_late]
     Activity.objects.create(
         kind=Activity.Kind.COMMITMENT,
         candidate=commitment.candidate,
@@ -413,21 +417,24 @@ def commitment_withdraw(*, commitment: Commitment, by: User) -> None:
 
 @transaction.atomic
 def commitment_unkeep(*, commitment: Commitment, by: User) -> Commitment:
-    """Mark a promise open again, when "kept" was clicked by mistake."""
+    """Mark a promise open again, when "kept" was clicked by mistake (the queue's Undo): as if
+    it had not been clicked. The "Kept" line leaves the timeline, where it would read as a
+    promise kept and then broken, and the reminders keeping it cancelled are back."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status != Commitment.Status.KEPT:
         return commitment
-    commitment.status = Commitment.Status.OPEN
-    commitment.kept_at = None
-    commitment.save(update_fields=["status", "kept_at"])
-    Activity.objects.create(
+    Activity.objects.filter(
         kind=Activity.Kind.COMMITMENT,
         candidate=commitment.candidate,
         hiring_leader=commitment.hiring_leader,
         requisition=commitment.requisition,
-        actor=by,
-        summary=f"Not kept after all: {commitment.description}",
-    )
+        summary__in=[f"Kept ({when}): {commitment.description}" for when in KEPT_WHEN.values()],
+        occurred_at__gte=commitment.kept_at,
+    ).delete()
+    commitment.status = Commitment.Status.OPEN
+    commitment.kept_at = None
+    commitment.save(update_fields=["status", "kept_at"])
+    followups_on_commitment_unkept(commitment=commitment)
     return commitment
 
 

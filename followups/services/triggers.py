@@ -605,5 +605,15 @@ def followups_on_commitment_made(*, commitment: Commitment) -> None:
     )
 
 
+_KEPT = "Commitment kept"
+
+
 def followups_on_commitment_kept(*, commitment: Commitment) -> None:
-    cancel_scheduled(FollowUp.objects.filter(commitment=commitment), reason="Commitment kept")
+    cancel_scheduled(FollowUp.objects.filter(commitment=commitment), reason=_KEPT)
+
+
+def followups_on_commitment_unkept(*, commitment: Commitment) -> None:
+    """ "Kept" was a slip, taken back: what keeping it cancelled is scheduled again."""
+    FollowUp.objects.filter(commitment=commitment, state=State.CANCELLED, note=_KEPT).update(
+        state=State.SCHEDULED, note="", updated_at=timezone.now()
+    )

@@ -274,6 +274,67 @@ class TestSections:
         assert current == "/" + (f"?who={shown}" if shown else "")
         assert (busy["quiet"].name in page) == (shown != "leaders")
 
+    def test_a_filtered_all_clear_claims_only_what_the_filter_saw(self, me, signed_in):
+        # Rows about hiring leaders only: a leader owed an update and a task about a leader.
+        RequisitionFactory(
+            recruiter=me,
+            opened_on=timezone.localdate() - days(20),
+            hiring_leader=HiringLeaderFactory(last_contacted_at=timezone.now() - days(9)),
+        )
+        leader = HiringLeaderFactory()
+        services.recruiter_task_create(
+            recruiter=me, title="Send the shortlist", key="t", hiring_leader=leader
+        )
+
+        page = text(signed_in.get(TODAY_URL, {"who": "candidates"}))
+
+        clear = page.split('<section class="queue-clear"')[1]
+        assert "<strong>Tasks due:</strong> nothing about candidates." in clear
+        # Sections that only ever hold leaders' rows are not claimed to be clear.
+        assert "Hiring leaders owed an update" not in clear
+        assert "Past its forecast" not in clear
+        assert "Every hiring leader" not in clear
+        assert "No task is due" not in clear
+        leaders = text(signed_in.get(TODAY_URL, {"who": "leaders"})).split("queue-clear")[1]
+        assert "Going quiet" not in leaders
+        assert "<strong>Check-in flags:</strong> nothing about hiring leaders." in leaders
+
+    def test_going_quiet_is_not_called_clear_before_anyone_has_looked(self, me, signed_in):
+        page = text(signed_in.get(TODAY_URL))
+
+        assert "not counted yet" in page  # the health line: beat has not been round
+        assert (
+            "<strong>Going quiet:</strong> not looked for yet; it is looked for every few "
+            "minutes." in page
+        )
+        queue_services.book_health_count()
+        page = text(signed_in.get(TODAY_URL))
+        assert "<strong>Going quiet:</strong> Nobody in your open pipelines has gone quiet" in page
+
+    def test_a_filter_over_htmx_moves_the_switch_with_the_queue(self, signed_in, busy):
+        body = text(signed_in.get(TODAY_URL, {"who": "leaders"}, **HTMX))
+
+        assert body.lstrip().startswith('<div id="queue" class="queue" data-who="leaders">')
+        switch = body.split('<nav class="segmented" id="who-switch"')[1].split("</nav>")[0]
+        assert switch.lstrip().startswith('aria-label="Show rows about" data-hx-swap-oob="true"')
+        assert '<a href="/?who=leaders" aria-current="page"' in switch
+        assert switch.count("aria-current") == 1
+
+    def test_undo_under_a_filter_brings_the_filtered_queue_back(self, signed_in, busy):
+        task = busy["flag"]
+        done = signed_in.post(
+            reverse("followups:today_task_done", args=[task.pk]), {"who": "candidates"}, **HTMX
+        )
+
+        assert '<input type="hidden" name="who" value="candidates">' in text(done)
+        undone = signed_in.post(
+            reverse("followups:undo"),
+            {"token": undo_token_in(done), "who": "candidates"},
+            **HTMX,
+        )
+        queue = '<div id="queue" class="queue" data-who="candidates">'
+        assert text(undone).lstrip().startswith(queue)
+
     def test_a_long_section_shows_its_first_rows_and_its_full_count(self, me, signed_in):
         for n in range(selectors.ROWS_SHOWN + 5):
             promise(me, due_in=-days(n + 1), description=f"Promise {n:02d}")
@@ -459,6 +520,30 @@ class TestActions:
         signed_in.post(reverse("followups:undo"), {"token": undo_token_in(response)}, **HTMX)
         kept.refresh_from_db()
         assert kept.status == Commitment.Status.OPEN
+
+    def test_undoing_kept_leaves_no_trace_and_brings_its_reminders_back(self, me, signed_in):
+        made = promise(me, due_in=-days(1), description="Send the offer letter")
+        # Its reminder, not yet sent (as the "promise falls due" cadence would schedule it).
+        reminder = services.recruiter_task_create(
+            recruiter=me,
+            title="Promise due: Send the offer letter",
+            key="promise-due:test",
+            due_at=timezone.now() + days(1),
+            candidate=made.candidate,
+        )
+        FollowUp.objects.filter(pk=reminder.pk).update(commitment=made)
+
+        kept = signed_in.post(reverse("followups:today_promise_kept", args=[made.pk]), **HTMX)
+        assert FollowUp.objects.get(pk=reminder.pk).state == FollowUp.State.CANCELLED
+        signed_in.post(reverse("followups:undo"), {"token": undo_token_in(kept)}, **HTMX)
+
+        made.refresh_from_db()
+        assert (made.status, made.kept_at) == (Commitment.Status.OPEN, None)
+        assert FollowUp.objects.get(pk=reminder.pk).state == FollowUp.State.SCHEDULED
+        summaries = list(
+            Activity.objects.filter(candidate=made.candidate).values_list("summary", flat=True)
+        )
+        assert summaries == ["Promised: Send the offer letter (by " + f"{made.due_at:%a %d %b})"]
 
     def test_snoozing_a_promise_keeps_its_due_date(self, me, signed_in, busy):
         late = busy["overdue"][0]
