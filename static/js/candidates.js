@@ -39,6 +39,16 @@
     }
   });
 
+  // A column heading sorts the table in place: the form's Sort says so too, or the next filter
+  // sent along with it would quietly sort the list back the old way.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.sort-link[data-sort]");
+    var select = document.getElementById("id_sort");
+    if (link && select) {
+      select.value = link.dataset.sort;
+    }
+  });
+
   // ---- The candidate page: the start date only matters when moving someone to "hired". ----
 
   function showHireDate(select) {

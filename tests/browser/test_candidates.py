@@ -143,3 +143,22 @@ def test_a_recruiter_finds_a_candidate_by_phone_and_works_the_relationship(
     page.screenshot(path=artifacts / "phone-candidates-list.png", full_page=True)
     assert fits(page, PHONE["width"])
     assert serious_violations(page) == []
+
+
+def test_a_column_heading_and_the_filters_agree_on_the_sort(page, live_server, book):
+    recruiter, _ = book
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, live_server, recruiter)
+    page.goto(f"{live_server.url}/candidates/")
+    results = page.locator("#candidate-table")
+    expect(results.locator("tbody tr").first).to_contain_text("Priya Natarajan")  # A to Z
+
+    results.get_by_role("link", name="Added").click()
+    expect(results).to_contain_text("newest added")
+    expect(page.get_by_label("Sort")).to_have_value("-added")
+
+    # A filter after it keeps the heading's order, where it had gone back to A to Z.
+    page.get_by_label("Owner").select_option("me")
+    expect(page).to_have_url(re.compile(r"owner=me"))
+    expect(results).to_contain_text("newest added")
+    expect(results.locator("tbody tr").first).to_contain_text("Person59 Sample")

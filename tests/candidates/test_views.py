@@ -306,6 +306,18 @@ def test_another_owner_is_named_in_the_filter(client, recruiter, other_recruiter
     assert f'<option value="{other_recruiter.pk}" selected>{other_recruiter.name}</option>' in body
 
 
+def test_the_count_under_filters_agrees_with_its_number(client, recruiter, other_recruiter):
+    CandidateFactory(owner=other_recruiter)
+    client.force_login(recruiter)
+
+    one = text(client.get(LIST_URL, {"owner": other_recruiter.pk}))
+    CandidateFactory(owner=other_recruiter)
+    two = text(client.get(LIST_URL, {"owner": other_recruiter.pk}))
+
+    assert "1 candidate matches the filters" in one
+    assert "2 candidates match the filters" in two
+
+
 @pytest.mark.parametrize(
     ("params", "explained"),
     [
