@@ -65,6 +65,23 @@ def _on_timeline(
 
 
 @transaction.atomic
+def closed_here(*, candidate: Candidate, requisition: Requisition) -> str | None:
+    """Why the candidate cannot be added to this role afresh, if their application to it was
+    closed: the recruiter reopens that one, so the role has one pipeline for them, with its
+    history, and not a second beside a "Rejected"."""
+    closed = (
+        Application.objects.filter(candidate=candidate, requisition=requisition)
+        .exclude(outcome=Application.Outcome.ACTIVE)
+        .first()
+    )
+    if closed is None:
+        return None
+    return (
+        f"{candidate.name} was {closed.get_outcome_display().lower()} for "
+        f"{requisition.title}: reopen that application on their page instead."
+    )
+
+
 def application_create(
     *,
     candidate: Candidate,
@@ -80,6 +97,9 @@ def application_create(
         )
     if stage == Application.Stage.HIRED:
         raise ValidationError("Record a placement to hire someone.")
+    closed = closed_here(candidate=candidate, requisition=requisition)
+    if closed is not None:
+        raise ValidationError(closed)
     now = timezone.now()
     application = Application(
         candidate=candidate,

@@ -701,6 +701,7 @@ def _waiting(
 
 
 def requisitions_to_add(*, viewer: User, candidate: Candidate) -> list[Requisition]:
-    """The viewer's open and on-hold requisitions the candidate is not already active in."""
-    active_in = {entry.requisition_id for entry in candidate.pipeline if entry.is_active}
-    return [r for r in requisition_choices(viewer=viewer) if r.pk not in active_in]
+    """The viewer's open and on-hold requisitions the candidate has never been in: a role they
+    were closed for is reopened from its pipeline on the page, not added twice."""
+    been_in = {entry.requisition_id for entry in candidate.pipeline}
+    return [r for r in requisition_choices(viewer=viewer) if r.pk not in been_in]

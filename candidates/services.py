@@ -467,19 +467,26 @@ def _selection(candidates: Iterable[Candidate]) -> list[Candidate]:
 def candidates_add_to_requisition(
     *, candidates: Iterable[Candidate], requisition: Requisition, by: User
 ) -> BulkOutcome:
-    """Add each candidate to the requisition's pipeline at "sourced"; skip those already in it."""
+    """Add each candidate to the requisition's pipeline at "sourced"; skip those already in it,
+    and those whose application to it was closed (reopened, not added twice)."""
     selection = _selection(candidates)
-    already = set(
-        Application.objects.filter(
-            requisition=requisition,
-            candidate__in=selection,
-            outcome=Application.Outcome.ACTIVE,
-        ).values_list("candidate_id", flat=True)
+    # Someone closed for the role and since added again has both: "active" sorts last, and wins.
+    in_role = dict(
+        Application.objects.filter(requisition=requisition, candidate__in=selection)
+        .order_by("-outcome")
+        .values_list("candidate_id", "outcome")
     )
     outcome = BulkOutcome()
     for candidate in selection:
-        if candidate.pk in already:
+        was = in_role.get(candidate.pk)
+        if was == Application.Outcome.ACTIVE:
             outcome.skipped.append((candidate, f"{candidate.name} is already in this pipeline."))
+            continue
+        if was is not None:
+            said = Application.Outcome(was).label.lower()
+            outcome.skipped.append(
+                (candidate, f"{candidate.name} was {said} for this role: reopen it on their page.")
+            )
             continue
         application_create(candidate=candidate, requisition=requisition, by=by)
         outcome.done.append(candidate)

@@ -413,7 +413,8 @@ def candidates_to_add(
     *, requisition: Requisition, query: str, limit: int = CANDIDATES_TO_ADD
 ) -> list[Candidate]:
     """Candidates whose name or email starts with each word of the query, each marked
-    `in_pipeline` when already active in this requisition."""
+    `in_pipeline` when already active in this requisition, and `closed_here` when their
+    application to it was closed (it is reopened on their page, not added again)."""
     words = query.split()[:5]
     if not words:
         return []
@@ -424,11 +425,12 @@ def candidates_to_add(
             | Q(last_name__istartswith=word)
             | Q(email__istartswith=word)
         )
-    in_pipeline = Application.objects.filter(
-        candidate=OuterRef("pk"), requisition=requisition, outcome=Application.Outcome.ACTIVE
-    )
+    in_role = Application.objects.filter(candidate=OuterRef("pk"), requisition=requisition)
+    active = Q(outcome=Application.Outcome.ACTIVE)
     return list(
-        candidates.annotate(in_pipeline=Exists(in_pipeline))
+        candidates.annotate(
+            in_pipeline=Exists(in_role.filter(active)), closed_here=Exists(in_role.exclude(active))
+        )
         .select_related("owner")
         .order_by("last_name", "first_name", "pk")[:limit]
     )

@@ -561,6 +561,9 @@ class TestTags:
         assert sorted(candidate.tags.values_list("name", flat=True)) == ["go", "python"]
 
 
+CLOSED = {"closed_at": datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC), "close_reason": "x"}
+
+
 class TestBulkActions:
     def test_adding_to_a_requisition_skips_those_already_in_it(self, recruiter):
         requisition = RequisitionFactory(title="Platform Lead")
@@ -575,6 +578,33 @@ class TestBulkActions:
         assert outcome.skipped == [(already, f"{already.name} is already in this pipeline.")]
         assert Application.objects.filter(requisition=requisition).count() == 2
         assert timeline(new)[-1] == ("stage_change", "Added to Platform Lead as Sourced")
+
+    def test_someone_closed_for_the_role_is_reopened_not_added_twice(self, recruiter):
+        requisition = RequisitionFactory(title="Platform Lead")
+        rejected = ApplicationFactory(
+            requisition=requisition, outcome="rejected", **CLOSED
+        ).candidate
+        came_back = ApplicationFactory(
+            requisition=requisition, outcome="withdrawn", **CLOSED
+        ).candidate
+        ApplicationFactory(requisition=requisition, candidate=came_back)  # and added again
+
+        outcome = services.candidates_add_to_requisition(
+            candidates=[rejected, came_back], requisition=requisition, by=recruiter
+        )
+
+        assert outcome.done == []
+        assert outcome.skipped == [
+            (rejected, f"{rejected.name} was rejected for this role: reopen it on their page."),
+            (came_back, f"{came_back.name} is already in this pipeline."),
+        ]
+        with pytest.raises(ValidationError) as refused:
+            services.application_create(candidate=rejected, requisition=requisition, by=recruiter)
+        assert refused.value.messages == [
+            f"{rejected.name} was rejected for Platform Lead: reopen that application on their "
+            "page instead."
+        ]
+        assert Application.objects.filter(candidate=rejected).count() == 1
 
     def test_adding_to_a_closed_requisition_adds_nobody(self, recruiter):
         requisition = RequisitionFactory(status="filled", closed_on=datetime.date.today())

@@ -877,6 +877,13 @@ def test_the_add_to_requisition_form_comes_when_asked(client, recruiter, candida
     ApplicationFactory(
         candidate=candidate, requisition=RequisitionFactory(recruiter=recruiter, title="Already in")
     )
+    ApplicationFactory(
+        candidate=candidate,
+        requisition=RequisitionFactory(recruiter=recruiter, title="Rejected for"),
+        outcome="rejected",
+        closed_at=timezone.now(),
+        close_reason="Not a fit",
+    )
     client.force_login(recruiter)
 
     fragment = text(client.get(url("application_add", candidate.pk), **HTMX))
@@ -885,6 +892,7 @@ def test_the_add_to_requisition_form_comes_when_asked(client, recruiter, candida
     assert fragment.lstrip().startswith('<form id="add-form"')
     assert f'<option value="{mine.pk}">Platform Lead' in fragment
     assert "Already in" not in fragment
+    assert "Rejected for" not in fragment  # reopened from its pipeline, not added twice
     assert "Someone else" not in fragment
     assert "<html" in page
     assert "Add to a requisition" in page

@@ -641,6 +641,24 @@ def test_a_recruiter_finds_candidates_and_sees_who_is_already_in(
     assert body.count(">Add<span") == 1
 
 
+def test_someone_closed_for_the_role_is_sent_to_reopen_it(client, recruiter, requisition):
+    closed = ApplicationFactory(
+        requisition=requisition,
+        candidate=CandidateFactory(first_name="Anabel", last_name="Smith"),
+        outcome="rejected",
+        closed_at=timezone.now(),
+        close_reason="Not a fit",
+    )
+    client.force_login(recruiter)
+
+    body = text(client.get(url("requisition_candidates", requisition.pk), {"q": "ana"}, **HTMX))
+
+    assert "Anabel Smith" in body
+    assert ">Add<span" not in body
+    reopen = f'href="/candidates/{closed.candidate_id}/#pipelines">reopen it on their page</a>'
+    assert f"Closed for this role: <a {reopen}" in body
+
+
 def test_adding_a_candidate_with_htmx_updates_the_results_and_the_board(
     client, recruiter, requisition
 ):
