@@ -286,10 +286,12 @@ def _update_candidates(rows: list, context: _Context) -> tuple[int, int, list[tu
         "candidate_id", "tag_id"
     ):
         tagged[candidate_id].add(tag_id)
+    # In the role already, or closed for it: a closed application is reopened on the
+    # candidate's page, never joined by a second one (application_create refuses it too).
     in_pipeline = set(
-        Application.objects.filter(
-            candidate_id__in=ids, outcome=Application.Outcome.ACTIVE
-        ).values_list("candidate_id", "requisition_id")
+        Application.objects.filter(candidate_id__in=ids).values_list(
+            "candidate_id", "requisition_id"
+        )
     )
     changed, links, notes, joining = [], [], [], []
     for row in rows:

@@ -445,6 +445,28 @@ def test_someone_on_file_imported_into_a_pipeline_is_no_longer_gone_quiet(recrui
     )
 
 
+def test_someone_closed_for_the_role_is_not_imported_into_it_a_second_time(recruiter):
+    platform = RequisitionFactory(title="Platform Lead")
+    ada = CandidateFactory(email="ada@example.com", owner=recruiter)
+    closed = ApplicationFactory(
+        candidate=ada,
+        requisition=platform,
+        outcome="rejected",
+        closed_at=timezone.now(),
+        close_reason="Not a fit",
+    )
+    candidate_import = make_import(
+        recruiter, [person(1, Email="ada@example.com", Requisition="Platform Lead")]
+    )
+    imports.candidate_import_decide_all(
+        candidate_import=candidate_import, decision="update", by=recruiter
+    )
+
+    confirm(candidate_import, recruiter)
+
+    assert list(Application.objects.filter(candidate=ada)) == [closed]
+
+
 def test_updating_a_match_fills_in_what_is_new_and_says_so_on_the_timeline(recruiter):
     requisition = RequisitionFactory(title="Platform Lead")
     ada = CandidateFactory(
