@@ -13,6 +13,7 @@ from candidates.models import Activity, Application, Candidate
 from candidates.search import DEFAULT_SORT, SORTS, CandidateFilters
 from candidates.selectors import message_needs_role
 from candidates.services import BULK_LIMIT
+from followups.compose_selectors import template_menu
 from hiring_leaders.models import validate_phone
 from recruitcrm.models import User
 
@@ -434,9 +435,7 @@ class BulkMessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.templates = {t.pk: t for t in templates}
         self.requisitions = {r.pk: r for r in requisitions}
-        self.fields["template"].choices = [("", "Choose a message…")] + [
-            (t.pk, t.name) for t in templates
-        ]
+        self.fields["template"].choices = [("", "Choose a message…"), *template_menu(templates)]
         self.fields["requisition"].choices = [("", "No particular role")] + [
             (r.pk, f"{r.title} · {r.company.name}") for r in requisitions
         ]

@@ -31,6 +31,7 @@ from candidates.models import (
     Placement,
     Tag,
 )
+from followups.compose_selectors import templates_to_send
 from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddress
 from followups.selectors import CANDIDATE_TASKS_SHOWN, CHECKIN_ANSWERS_JSON
 from followups.services import message_preview, message_send_problem
@@ -236,8 +237,9 @@ def message_problems(
 
 
 def email_templates() -> list[MessageTemplate]:
-    """The templates a recruiter may send a person (tasks are for the recruiter)."""
-    return list(MessageTemplate.objects.filter(kind=MessageTemplate.Kind.EMAIL).order_by("name"))
+    """The templates a recruiter may send candidates (tasks are for the recruiter; a leader's
+    digest is not for a candidate)."""
+    return list(templates_to_send(to="candidate"))
 
 
 @dataclass

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from candidates.models import Application, Candidate
+from followups.models import Audience, CadenceStep, MessageTemplate
 from hiring_leaders.models import HiringLeader, Requisition
 
 # A leader's roles offered as what a message is about, most recent first.
@@ -47,3 +48,43 @@ def message_about(value: str) -> tuple[Application | None, Requisition | None]:
     if value.startswith("r"):
         return None, Requisition.objects.select_related("company").get(pk=value[1:])
     return None, None
+
+
+# Whom a person is, among the audiences cadence steps write to.
+_AUDIENCES = {
+    "candidate": (Audience.CANDIDATE, Audience.NEW_HIRE),
+    "hiring_leader": (Audience.HIRING_LEADER,),
+}
+
+
+def templates_to_send(*, to: str) -> QuerySet[MessageTemplate]:
+    """The email templates a recruiter may send a candidate (to="candidate") or a hiring leader,
+    by name: those no cadence sends, and those it sends to people like this one. A template a
+    cadence writes only to the other kind of person is left out: the weekly digest is no
+    message for a candidate, nor "where things stand" for a leader."""
+    steps = CadenceStep.objects.filter(template=OuterRef("pk"))
+    return (
+        MessageTemplate.objects.filter(kind=MessageTemplate.Kind.EMAIL)
+        .filter(Q(Exists(steps.filter(audience__in=_AUDIENCES[to]))) | ~Exists(steps))
+        .order_by("name")
+    )
+
+
+# Shown first: the messages a recruiter most often puts off writing.
+RESET_PREFIX = "Expectation reset:"
+
+
+def template_menu(templates: list[MessageTemplate]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The choices of a message menu: the expectation resets first, by what they say ("Slower
+    than I estimated"), then every other message by name; each group only when it has any."""
+    resets = [(t.pk, _reset_label(t.name)) for t in templates if t.name.startswith(RESET_PREFIX)]
+    others = [(t.pk, t.name) for t in templates if not t.name.startswith(RESET_PREFIX)]
+    groups = [("Expectation resets", resets), ("Other messages", others)]
+    return [group for group in groups if group[1]]
+
+
+def _reset_label(name: str) -> str:
+    """ "Expectation reset: slower than I estimated" as the menu lists it: "Slower than I
+    estimated" (str.capitalize() would lower the "I")."""
+    label = name.removeprefix(RESET_PREFIX).strip()
+    return label[:1].upper() + label[1:]

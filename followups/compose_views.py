@@ -15,7 +15,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from candidates.models import Candidate
 from followups import services
-from followups.compose_selectors import candidate_and_pipelines, leader_and_roles, message_about
+from followups.compose_selectors import (
+    RESET_PREFIX,
+    candidate_and_pipelines,
+    leader_and_roles,
+    message_about,
+    template_menu,
+    templates_to_send,
+)
 from followups.messages import needs_a_role
 from followups.models import MessageTemplate
 from followups.queue.services import undo_for_message
@@ -23,42 +30,26 @@ from followups.queue.views import UNDO_TAG
 from recruitcrm.access import recruiter_required
 
 COMPOSE = "followups/message_compose.html"
-# Shown first: the messages a recruiter most often puts off writing.
-RESET_PREFIX = "Expectation reset:"
 
 
 class ComposeForm(forms.Form):
     template = forms.ModelChoiceField(
         label="Message",
-        queryset=MessageTemplate.objects.filter(kind=MessageTemplate.Kind.EMAIL).order_by("name"),
+        queryset=MessageTemplate.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": "That template no longer exists; choose another."},
     )
     about = forms.ChoiceField(label="About", required=False)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, about_choices, **kwargs):
+    def __init__(self, *args, about_choices, to: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["about"].choices = about_choices
+        self.fields["template"].queryset = templates_to_send(to=to)
         templates = list(self.fields["template"].queryset)
         # In the order the menu shows them, for the composer's default.
         self.templates = sorted(templates, key=lambda t: not t.name.startswith(RESET_PREFIX))
-        resets = [
-            (t.pk, _reset_label(t.name)) for t in templates if t.name.startswith(RESET_PREFIX)
-        ]
-        others = [(t.pk, t.name) for t in templates if not t.name.startswith(RESET_PREFIX)]
-        self.fields["template"].choices = [
-            group
-            for group in (("Expectation resets", resets), ("Other messages", others))
-            if group[1]
-        ]
-
-
-def _reset_label(name: str) -> str:
-    """ "Expectation reset: slower than I estimated" as the menu lists it: "Slower than I
-    estimated" (str.capitalize() would lower the "I")."""
-    label = name.removeprefix(RESET_PREFIX).strip()
-    return label[:1].upper() + label[1:]
+        self.fields["template"].choices = template_menu(templates)
 
 
 def _recipient(request):
@@ -132,11 +123,11 @@ def message_compose(request):
         person, kind, about_choices, roles = _recipient(request)
     except _NotFound:
         return render(request, "404.html", status=404)
-    blank = ComposeForm(about_choices=about_choices)
+    blank = ComposeForm(about_choices=about_choices, to=kind)
     defaults = _defaults(request, blank.templates, about_choices, roles)
     submitted = request.POST if request.method == "POST" else request.GET
     # The link's "requisition=" is not a field: the default above has read it.
-    form = ComposeForm(defaults | submitted.dict(), about_choices=about_choices)
+    form = ComposeForm(defaults | submitted.dict(), about_choices=about_choices, to=kind)
     preview, problem = None, ""
     if form.is_valid():
         application, requisition = message_about(form.cleaned_data["about"])
@@ -147,7 +138,7 @@ def message_compose(request):
             and requisition is None
             and needs_a_role(subject=template.subject, body=template.body)
         ):
-            problem = _role_missing(person, kind, about_choices)
+            problem = _role_missing(person, kind, about_choices, form.templates)
             # What it would read with the role left blank is not what anyone would get.
             context = {"form": form, "person": person, "kind": kind, "problem": problem}
             return _compose_page(request, context)
@@ -170,16 +161,18 @@ def _compose_page(request, context):
     return render(request, COMPOSE, context)
 
 
-def _role_missing(person, kind: str, about_choices) -> str:
+def _role_missing(person, kind: str, about_choices, templates) -> str:
     if len(about_choices) > 1:
         return "This message talks about a role: choose which one it is about."
-    if kind == "candidate":
+    has_none = "has never been in a pipeline" if kind == "candidate" else "has none"
+    if all(needs_a_role(subject=t.subject, body=t.body) for t in templates):
+        first_add = "add them to a requisition" if kind == "candidate" else "open a role for them"
         return (
-            f"This message talks about a role, and {person.first_name} has never been in a "
-            "pipeline: choose a message that is not about one."
+            f"Every message here talks about a role, and {person.first_name} {has_none}: "
+            f"{first_add} first, or ask an admin for a message that needs no role."
         )
     return (
-        f"This message talks about a role, and {person.first_name} has none: choose a "
+        f"This message talks about a role, and {person.first_name} {has_none}: choose a "
         "message that is not about one."
     )
 

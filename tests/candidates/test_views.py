@@ -1149,6 +1149,20 @@ def test_a_bulk_message_previews_the_first_person_it_reaches(client, recruiter):
     assert not FollowUp.objects.exists()
 
 
+def test_a_bulk_message_offers_candidates_messages_named_as_the_composer_names_them(
+    client, recruiter, shipped_cadences
+):
+    client.force_login(recruiter)
+
+    body = text(client.get(bulk_url("message", CandidateFactory())))
+
+    assert '<optgroup label="Expectation resets">' in body
+    assert ">Feedback pending</option>" in body
+    assert "Expectation reset: feedback pending" not in body
+    assert "Where things stand (candidate)" in body
+    assert "Weekly digest (hiring leader)" not in body
+
+
 def test_a_bulk_message_is_sent_and_confirmed_with_the_skips(client, recruiter):
     template = MessageTemplateFactory(name="Checking in", subject="Hello", body="How are you?")
     no_email = CandidateFactory(first_name="Nora", last_name="Nomail", email="")

@@ -808,6 +808,22 @@ class TestCompose:
         assert f"{title} at" in page
         assert "is on hold for now" in page
 
+    def test_each_person_is_offered_the_messages_for_people_like_them(self, signed_in, busy):
+        url = reverse("followups:message_compose")
+        leader = busy["owed"].hiring_leader
+
+        to_candidate = text(signed_in.get(url, {"candidate": busy["quiet"].pk}))
+        to_leader = text(signed_in.get(url, {"hiring_leader": leader.pk}))
+
+        # A cadence sends the digest only to leaders, "where things stand" only to candidates.
+        assert "Weekly digest (hiring leader)" not in to_candidate
+        assert "Where things stand (candidate)" in to_candidate
+        assert "Weekly digest (hiring leader)" in to_leader
+        assert "Where things stand (candidate)" not in to_leader
+        # What no cadence sends (the expectation resets) is offered to both.
+        assert ">Feedback pending</option>" in to_candidate
+        assert ">Feedback pending</option>" in to_leader
+
     def test_sending_goes_after_the_undo_window_and_undo_takes_it_back(
         self, me, signed_in, busy, on_hold_reset
     ):
@@ -982,6 +998,11 @@ def test_a_message_about_a_role_cannot_go_about_no_role(signed_in):
     reset = MessageTemplate.objects.get(name="Expectation reset: feedback pending")
     nobody_in_a_pipeline = CandidateFactory(first_name="Oscar")
     url = reverse("followups:message_compose")
+    # Every shipped message for a candidate talks about a role.
+    only_roles = text(signed_in.get(url, {"candidate": nobody_in_a_pipeline.pk}))
+    MessageTemplate.objects.create(
+        name="Keeping in touch", kind="email", subject="Hello", body="Hi {{ recipient.first_name }}"
+    )
 
     opened = text(signed_in.get(url, {"candidate": nobody_in_a_pipeline.pk}))
     page = text(signed_in.get(url, {"candidate": nobody_in_a_pipeline.pk, "template": reset.pk}))
@@ -989,8 +1010,14 @@ def test_a_message_about_a_role_cannot_go_about_no_role(signed_in):
         url, {"candidate": nobody_in_a_pipeline.pk, "template": reset.pk, "about": ""}
     )
 
+    assert (
+        "Every message here talks about a role, and Oscar has never been in a pipeline: add "
+        "them to a requisition first, or ask an admin for a message that needs no role."
+        in only_roles
+    )
     # Opened with no role to be about, it offers first a message that needs none.
     assert "Can\u2019t send" not in opened
+    assert "Hi Oscar" in opened
     assert "<dt>Subject</dt>" in opened
     assert (
         "This message talks about a role, and Oscar has never been in a pipeline: choose a "
