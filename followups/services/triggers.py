@@ -430,6 +430,10 @@ def _kinds_by_audience(requisition: Requisition) -> tuple[dict[str, list[_Kind]]
         facts=facts,
     )
     pipeline = _pipeline_of(requisition)
+    if requisition.status == Requisition.Status.OPEN:
+        # As _requisition_change_rows decides: "it has reopened" only to those told it stopped.
+        told = _candidates_told_it_stopped(requisition)
+        pipeline = [person for person in pipeline if person.candidate_id in told]
     suppressed = {p.email.lower() for p in pipeline if p.refused}
     suppressed |= suppressed_among([requisition.hiring_leader.email])
     kinds = {

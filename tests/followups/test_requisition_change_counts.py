@@ -10,7 +10,8 @@ import time_machine
 from django.utils import timezone
 
 from followups import services
-from followups.models import FollowUp, SuppressedAddress
+from followups.models import Cadence, FollowUp, SuppressedAddress, Trigger
+from hiring_leaders import services as requisition_services
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,31 @@ def test_it_counts_exactly_the_touches_the_listed_plan_holds(pipeline, status):
         assert min(found[key]["dues"]) == min(dues)
         assert max(found[key]["dues"]) == max(dues)
     assert not FollowUp.objects.exists()
+
+
+def test_a_reopen_counts_only_those_told_it_stopped_as_its_list_does(pipeline, recruiter):
+    Cadence.objects.filter(trigger=Trigger.REQUISITION_ON_HOLD).update(enabled=True)
+    requisition_services.requisition_put_on_hold(
+        requisition=pipeline, reason="Budget review", by=recruiter
+    )
+    # Told0's note went, and the recruiter called Out (opted out: a task) in its place; the
+    # others' notes were still waiting when the role reopened.
+    holds = FollowUp.objects.filter(
+        cadence_step__cadence__trigger=Trigger.REQUISITION_ON_HOLD, audience="candidate"
+    )
+    holds.filter(candidate__first_name="Told0").update(state="sent", sent_at=timezone.now())
+    holds.filter(candidate__first_name="Out").update(state="done")
+
+    with time_machine.travel(timezone.now(), tick=False):
+        plan = services.followups_plan_requisition_change(requisition=pipeline, status="open")
+        groups = services.followups_count_requisition_change(requisition=pipeline, status="open")
+
+    expected, found = listed(plan), counted(groups)
+    assert set(found) == set(expected)
+    for key, people in expected.items():
+        assert sorted(found[key]["names"]) == sorted(name for name, _ in people)
+    candidates = [g for g in groups if g.example.audience == "candidate"]
+    assert sorted(name.split()[0] for g in candidates for name in g.names) == ["Out", "Told0"]
 
 
 def test_each_reason_email_cannot_go_is_its_own_group_and_says_so(pipeline):
