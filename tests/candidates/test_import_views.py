@@ -560,3 +560,14 @@ def test_the_import_urls_refuse_the_wrong_method_or_bad_ids_without_a_500(client
     response = client.get(f"/candidates/import/abc/{name}/")
 
     assert response.status_code == 404
+
+
+def test_a_file_of_people_on_file_all_left_alone_offers_nothing_to_import(client, recruiter):
+    CandidateFactory(email="ada@example.com")
+    candidate_import = make_import(recruiter, [person(1, Email="ada@example.com")])
+    client.force_login(recruiter)
+
+    page = text(client.get(detail_url(candidate_import)))
+
+    assert "Import 0" not in page
+    assert "Nothing to import: everyone in the file is on file and left as they are." in page
