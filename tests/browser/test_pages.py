@@ -288,6 +288,11 @@ def test_the_main_pages_pass_axe_core(
     checked["team"] = serious_violations(page)
     # Twelve columns: the table keeps to a laptop's width rather than running off the page.
     assert fits(page, LAPTOP["width"])
+    # An admin's ten links, their name and Log out on one line of the top bar.
+    tops = page.locator(".topbar__inner > *").evaluate_all(
+        "items => items.map(item => item.getBoundingClientRect().bottom)"
+    )
+    assert max(tops) <= 48, tops
     page.goto(f"{live_server.url}/system/status/")
     expect(page.locator("tbody tr").first).to_contain_text("Running")
     expect(page.locator("tbody tr").last).to_contain_text("Never seen")
