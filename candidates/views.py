@@ -128,7 +128,7 @@ def candidate_create(request):
                 **form.details(),
             )
         except services.DuplicateCandidate as error:
-            duplicate = error
+            duplicate = _duplicate_onto_form(form, error)
         except ValidationError as error:
             refusal_onto_form(form, error)
         else:
@@ -136,6 +136,14 @@ def candidate_create(request):
             return redirect(candidate)
     context = {"form": form, "duplicate": duplicate, "candidate": None}
     return render(request, FORM, context)
+
+
+def _duplicate_onto_form(form, duplicate: services.DuplicateCandidate):
+    """The warning above the form names the match; a taken address is marked on its field
+    too, where the eye and a screen reader look for what to fix."""
+    if duplicate.same_email:
+        form.add_error("email", "Someone on file has this address: open their record above.")
+    return duplicate
 
 
 @recruiter_required
@@ -153,7 +161,7 @@ def candidate_edit(request, pk: int):
                 **form.details(),
             )
         except services.DuplicateCandidate as error:
-            duplicate = error
+            duplicate = _duplicate_onto_form(form, error)
         except ValidationError as error:
             refusal_onto_form(form, error)
         else:

@@ -547,6 +547,13 @@ def test_someone_elses_email_can_only_be_opened(client, recruiter):
     assert f'href="{existing.get_absolute_url()}"' in body
     assert "Save anyway" not in body
     assert Candidate.objects.count() == 1
+    # The field itself says so, where a screen reader looks for what to fix.
+    email_field = body.split('name="email"')[1].split(">")[0]
+    assert 'aria-invalid="true"' in email_field
+    assert (
+        '<p class="field__error" id="id_email_error">Someone on file has this address: open '
+        "their record above.</p>" in body
+    )
 
 
 def test_a_recruiter_can_edit_a_candidate(client, recruiter, candidate):
