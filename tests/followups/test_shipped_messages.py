@@ -119,6 +119,10 @@ class TestOnHold:
             assert "The budget is being reviewed after a reorganisation" in text
             assert "leaving" not in text
             assert "do not mention" not in text
+        # Who hears it, as the rule decides: not the people still at "sourced".
+        assert "Everyone in the pipeline I have contacted, screened or put forward to you " in (
+            read(leader)
+        )
 
     def test_the_internal_note_is_kept_for_recruiters_and_hidden_from_the_leader(
         self, client, requisition, recruiter, leader
