@@ -64,7 +64,6 @@ def _on_timeline(
     )
 
 
-@transaction.atomic
 def closed_here(*, candidate: Candidate, requisition: Requisition) -> str | None:
     """Why the candidate cannot be added to this role afresh, if their application to it was
     closed: the recruiter reopens that one, so the role has one pipeline for them, with its
@@ -82,6 +81,7 @@ def closed_here(*, candidate: Candidate, requisition: Requisition) -> str | None
     )
 
 
+@transaction.atomic
 def application_create(
     *,
     candidate: Candidate,
