@@ -134,7 +134,9 @@ def busy(me, requisition, recruiter):
         key="failed:test",
         candidate=CandidateFactory(owner=me, first_name="Bo"),
     )
-    quiet = quiet_candidate(me)
+    # A name no Faker name contains: the leaders' view must not show it, and a random one could
+    # be a random leader's.
+    quiet = quiet_candidate(me, first_name="Ottilie", last_name="Lindqvist")
     owed = RequisitionFactory(
         recruiter=me,
         opened_on=timezone.localdate() - days(20),
