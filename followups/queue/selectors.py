@@ -66,7 +66,8 @@ BAD_NEWS = (
 WHO = ("", "candidates", "leaders")
 
 
-WHO_WORDS = {"candidates": "candidates", "leaders": "hiring leaders"}
+# The filter's names, as its switch on the page says them.
+WHO_LABELS = {"candidates": "Candidates", "leaders": "Hiring leaders"}
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,12 @@ class SectionInfo:
         return not who or who in self.about
 
     def empty_for(self, who: str, *, counted: bool) -> str:
-        """What the all-clear line says: under a filter only that nothing of this kind is
-        about those people, which is all the filtered queue knows."""
+        """What the all-clear line says: under a filter only that the filter shows nothing here,
+        which is all the filtered queue knows."""
         if self.from_beat and not counted:
             return "not looked for yet; it is looked for every few minutes."
         if who:
-            return f"nothing about {WHO_WORDS[who]}."
+            return f"nothing under “{WHO_LABELS[who]}”."
         return self.empty
 
 
@@ -155,6 +156,7 @@ SECTIONS = (
         "Bad news waiting",
         "No rejection, hold or closed role is waiting to be told. When one is, the automatic "
         "note waits here so you can call first.",
+        about=("candidates",),
     ),
 )
 SECTION_KEYS = tuple(section.key for section in SECTIONS)

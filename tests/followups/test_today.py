@@ -291,7 +291,7 @@ class TestSections:
         page = text(signed_in.get(TODAY_URL, {"who": "candidates"}))
 
         clear = page.split('<section class="queue-clear"')[1]
-        assert "<strong>Tasks due:</strong> nothing about candidates." in clear
+        assert "<strong>Tasks due:</strong> nothing under \u201cCandidates\u201d." in clear
         # Sections that only ever hold leaders' rows are not claimed to be clear.
         assert "Hiring leaders owed an update" not in clear
         assert "Past its forecast" not in clear
@@ -299,7 +299,10 @@ class TestSections:
         assert "No task is due" not in clear
         leaders = text(signed_in.get(TODAY_URL, {"who": "leaders"})).split("queue-clear")[1]
         assert "Going quiet" not in leaders
-        assert "<strong>Check-in flags:</strong> nothing about hiring leaders." in leaders
+        assert "Bad news waiting" not in leaders  # news for candidates only
+        assert (
+            "<strong>Check-in flags:</strong> nothing under \u201cHiring leaders\u201d." in leaders
+        )
 
     def test_going_quiet_is_not_called_clear_before_anyone_has_looked(self, me, signed_in):
         page = text(signed_in.get(TODAY_URL))
