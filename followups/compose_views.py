@@ -16,7 +16,6 @@ from django.views.decorators.vary import vary_on_headers
 from candidates.models import Candidate
 from followups import services
 from followups.compose_selectors import (
-    RESET_PREFIX,
     candidate_and_pipelines,
     leader_and_roles,
     message_about,
@@ -46,10 +45,11 @@ class ComposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["about"].choices = about_choices
         self.fields["template"].queryset = templates_to_send(to=to)
-        templates = list(self.fields["template"].queryset)
+        templates = {t.pk: t for t in self.fields["template"].queryset}
+        menu = template_menu(list(templates.values()))
+        self.fields["template"].choices = menu
         # In the order the menu shows them, for the composer's default.
-        self.templates = sorted(templates, key=lambda t: not t.name.startswith(RESET_PREFIX))
-        self.fields["template"].choices = template_menu(templates)
+        self.templates = [templates[pk] for _, choices in menu for pk, _ in choices]
 
 
 def _recipient(request):

@@ -238,6 +238,15 @@ _STOPPING = (
 )
 
 
+def _candidates_it_reaches(requisition: Requisition) -> set[int] | None:
+    """Which of the pipeline's candidates its current status is news to: every one (None), but
+    for a reopening, only those told it stopped. What the change schedules and what its
+    preview counts both ask here."""
+    if requisition.status != Requisition.Status.OPEN:
+        return None
+    return _candidates_told_it_stopped(requisition)
+
+
 def _candidates_told_it_stopped(requisition: Requisition) -> set[int]:
     """The candidates who heard that the role stopped the last time it did (their email went,
     or the recruiter did the task in its place). Only they are told it has reopened: reopened
@@ -284,9 +293,9 @@ def _requisition_change_rows(
         .exclude(stage=Application.Stage.HIRED)
         .select_related("candidate")
     ]
-    if requisition.status == Requisition.Status.OPEN:
-        told = _candidates_told_it_stopped(requisition)
-        candidate_targets = [t for t in candidate_targets if t.candidate.pk in told]
+    reached = _candidates_it_reaches(requisition)
+    if reached is not None:
+        candidate_targets = [t for t in candidate_targets if t.candidate.pk in reached]
     return rows_for(
         cadences=enabled_cadences(_STATUS_TRIGGERS[requisition.status]),
         targets_by_audience={
@@ -430,10 +439,9 @@ def _kinds_by_audience(requisition: Requisition) -> tuple[dict[str, list[_Kind]]
         facts=facts,
     )
     pipeline = _pipeline_of(requisition)
-    if requisition.status == Requisition.Status.OPEN:
-        # As _requisition_change_rows decides: "it has reopened" only to those told it stopped.
-        told = _candidates_told_it_stopped(requisition)
-        pipeline = [person for person in pipeline if person.candidate_id in told]
+    reached = _candidates_it_reaches(requisition)
+    if reached is not None:
+        pipeline = [person for person in pipeline if person.candidate_id in reached]
     suppressed = {p.email.lower() for p in pipeline if p.refused}
     suppressed |= suppressed_among([requisition.hiring_leader.email])
     kinds = {
