@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from candidates import services as candidate_services
 from followups import outbound_mail, services
-from followups.models import FollowUp
+from followups.models import Cadence, FollowUp
+from hiring_leaders import services as requisition_services
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
 from tests.followups import harness
 from tests.hiring_leaders.factories import (
@@ -227,3 +228,21 @@ def test_the_new_hire_is_congratulated_with_their_start_date(
     assert str(email.message_from_bytes(raw, policy=email.policy.default)["Subject"]) == (
         "Congratulations, Siobhán!"
     )
+
+
+def test_the_leaders_on_hold_note_says_who_hears_it_as_the_rule_decides(
+    shipped_cadences, mailbox, requisition, recruiter
+):
+    Cadence.objects.filter(trigger="requisition_on_hold").update(enabled=True)
+    ApplicationFactory(requisition=requisition, stage="screened")
+    requisition_services.requisition_put_on_hold(
+        requisition=requisition, reason="Budget review", by=recruiter
+    )
+    send_everything_due()
+    raw = received(mailbox, requisition.hiring_leader.email)
+
+    said = "Everyone in the pipeline I have contacted, screened or put forward to you hears it "
+    for part in ("text/plain", "text/html"):
+        assert said in " ".join(parts(raw)[part].split()), part
+    assert "already been in touch with" not in parts(raw)["text/plain"]
+    assert "Budget review" in parts(raw)["text/plain"]
