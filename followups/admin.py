@@ -64,7 +64,7 @@ class MessageTemplateForm(forms.ModelForm):
 
     class Meta:
         model = MessageTemplate
-        fields = ("name", "kind", "subject", "body")
+        fields = ("name", "kind", "written_for", "subject", "body")
 
     def clean(self):
         cleaned = super().clean()
@@ -73,6 +73,7 @@ class MessageTemplateForm(forms.ModelForm):
             subject=cleaned.get("subject", ""),
             body=cleaned.get("body", ""),
             kind=cleaned.get("kind", ""),
+            written_for=cleaned.get("written_for", ""),
             exclude_pk=self.instance.pk,
         )
         for field, messages in problems.items():
@@ -84,8 +85,8 @@ class MessageTemplateForm(forms.ModelForm):
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
     form = MessageTemplateForm
-    list_display = ("name", "kind", "subject", "updated_at")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "written_for", "subject", "updated_at")
+    list_filter = ("kind", "written_for")
     search_fields = ("name", "subject", "body")
 
 

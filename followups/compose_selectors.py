@@ -6,7 +6,7 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from candidates.models import Application, Candidate
-from followups.models import Audience, CadenceStep, MessageTemplate
+from followups.models import READER_AUDIENCES, CadenceStep, MessageTemplate, Reader
 from hiring_leaders.models import HiringLeader, Requisition
 
 # A leader's roles offered as what a message is about, most recent first.
@@ -50,22 +50,22 @@ def message_about(value: str) -> tuple[Application | None, Requisition | None]:
     return None, None
 
 
-# Whom a person is, among the audiences cadence steps write to.
-_AUDIENCES = {
-    "candidate": (Audience.CANDIDATE, Audience.NEW_HIRE),
-    "hiring_leader": (Audience.HIRING_LEADER,),
-}
+# Which reader a person is.
+_READERS = {"candidate": Reader.CANDIDATES, "hiring_leader": Reader.HIRING_LEADERS}
 
 
 def templates_to_send(*, to: str) -> QuerySet[MessageTemplate]:
     """The email templates a recruiter may send a candidate (to="candidate") or a hiring leader,
-    by name: those no cadence sends, and those it sends to people like this one. A template a
-    cadence writes only to the other kind of person is left out: the weekly digest is no
-    message for a candidate, nor "where things stand" for a leader."""
+    by name: those written for people like this one, or for anyone, unless every cadence that
+    sends one writes it only to the other kind of person: the weekly digest is no message for
+    a candidate, nor "where things stand" for a leader."""
+    reader = _READERS[to]
     steps = CadenceStep.objects.filter(template=OuterRef("pk"))
     return (
-        MessageTemplate.objects.filter(kind=MessageTemplate.Kind.EMAIL)
-        .filter(Q(Exists(steps.filter(audience__in=_AUDIENCES[to]))) | ~Exists(steps))
+        MessageTemplate.objects.filter(
+            kind=MessageTemplate.Kind.EMAIL, written_for__in=(Reader.ANYONE, reader)
+        )
+        .filter(Q(Exists(steps.filter(audience__in=READER_AUDIENCES[reader]))) | ~Exists(steps))
         .order_by("name")
     )
 

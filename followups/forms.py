@@ -182,6 +182,15 @@ class MessageTemplateForm(forms.Form):
         help_text="An email is written to the person who reads it; a task tells the recruiter "
         "what to do. Cadence steps send each only as what it is.",
     )
+    written_for = forms.ChoiceField(
+        label="Written for",
+        choices=MessageTemplate.Reader.choices,
+        initial=MessageTemplate.Reader.ANYONE,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Emails only. Recruiters are offered it only for these people, and cadence "
+        "steps send it only to them: a candidate's words do not read true to a hiring leader.",
+    )
     subject = forms.CharField(
         label="Subject",
         max_length=300,

@@ -61,14 +61,34 @@ class TemplateKind(models.TextChoices):
     TASK = "task", "Task for the recruiter"
 
 
+class Reader(models.TextChoices):
+    """Whom an email template's words are written to. A candidate's "nothing has gone wrong with
+    your application" does not read true to a hiring leader, nor a leader's "the search is past
+    my estimate" to a candidate; blank is an email either could read."""
+
+    ANYONE = "", "Anyone"
+    CANDIDATES = "candidates", "Candidates and new hires"
+    HIRING_LEADERS = "hiring_leaders", "Hiring leaders"
+
+
+# The step audiences a template written for each reader may be sent to.
+READER_AUDIENCES = {
+    Reader.CANDIDATES: (Audience.CANDIDATE, Audience.NEW_HIRE),
+    Reader.HIRING_LEADERS: (Audience.HIRING_LEADER,),
+}
+
+
 class MessageTemplate(models.Model):
     """Subject and body with named placeholders such as {{ candidate.first_name }}."""
 
     Kind = TemplateKind
+    Reader = Reader
 
     name = models.CharField(max_length=200)
     # An email is written to the person who reads it; a task tells the recruiter what to do.
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
+    # Emails only: a task is written to the recruiter.
+    written_for = models.CharField(max_length=20, choices=Reader.choices, blank=True, default="")
     subject = models.CharField(max_length=300)
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,6 +99,11 @@ class MessageTemplate(models.Model):
             models.UniqueConstraint(Lower("name"), name="template_name_ci_unique"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=TemplateKind.values), name="template_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(written_for__in=Reader.values)
+                & (models.Q(kind=TemplateKind.EMAIL) | models.Q(written_for="")),
+                name="template_written_for_valid",
             ),
         ]
 

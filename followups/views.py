@@ -399,6 +399,7 @@ def _template_page(request, *, template: MessageTemplate | None):
         {
             "name": template.name,
             "kind": template.kind,
+            "written_for": template.written_for,
             "subject": template.subject,
             "body": template.body,
         }
@@ -412,6 +413,7 @@ def _template_page(request, *, template: MessageTemplate | None):
                 template=template,
                 name=form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"],
+                written_for=form.cleaned_data["written_for"],
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 by=request.user,

@@ -80,6 +80,7 @@ DEFAULT_DATA_MIGRATIONS = [
     ("followups.migrations.0022_ninety_day_leader_checkin", "forward"),
     ("followups.migrations.0024_quiet_cadence_named_without_its_days", "forward"),
     ("followups.migrations.0025_on_hold_note_says_who_hears_it", "forward"),
+    ("followups.migrations.0026_template_written_for", "forward"),
 ]
 
 

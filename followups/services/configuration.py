@@ -15,12 +15,14 @@ from followups.messages import (
     template_problems,
 )
 from followups.models import (
+    READER_AUDIENCES,
     Audience,
     Cadence,
     CadenceStep,
     Channel,
     FollowUp,
     MessageTemplate,
+    Reader,
     Trigger,
 )
 from followups.services.rows import State, cancel_scheduled
@@ -107,7 +109,17 @@ def cadence_step_problems(
         ]
     if template is not None and template.kind != channel:
         problems["template"] = [_template_mismatch(template, channel)]
+    elif template is not None and not _reads_true_to(template, audience):
+        problems["template"] = [
+            f"“{template.name}” is written for {Reader(template.written_for).label.lower()}: "
+            f"choose a template for the {Audience(audience).label.lower()}, or change whom it "
+            "is written for."
+        ]
     return problems
+
+
+def _reads_true_to(template: MessageTemplate, audience: str) -> bool:
+    return not template.written_for or audience in READER_AUDIENCES[template.written_for]
 
 
 def _template_mismatch(template: MessageTemplate, channel: str) -> str:
@@ -195,11 +207,25 @@ def message_template_problems(
     subject: str,
     body: str,
     kind: str = MessageTemplate.Kind.EMAIL,
+    written_for: str = Reader.ANYONE,
     exclude_pk: int | None = None,
 ) -> dict[str, list[str]]:
     """What stops a template from being saved, by field ({} when nothing does). Public so that
     every place that saves templates (this app's editor, Django admin) refuses the same things."""
     problems: dict[str, list[str]] = {}
+    if written_for not in Reader.values:
+        problems["written_for"] = ["Choose whom this email is written for."]
+    elif written_for and kind == MessageTemplate.Kind.TASK:
+        problems["written_for"] = ["A task is written to the recruiter: leave this at “Anyone”."]
+    elif written_for and exclude_pk is not None:
+        elsewhere = CadenceStep.objects.filter(template_id=exclude_pk, channel=Channel.EMAIL)
+        elsewhere = elsewhere.exclude(audience__in=READER_AUDIENCES[written_for])
+        audience = elsewhere.values_list("audience", flat=True).first()
+        if audience:
+            problems["written_for"] = [
+                f"Cadence steps send this template to the {Audience(audience).label.lower()}. "
+                "Change those steps first."
+            ]
     if kind not in MessageTemplate.Kind.values:
         problems["kind"] = ["Choose whether this is an email or a task."]
     elif exclude_pk is not None:
@@ -230,15 +256,20 @@ def message_template_save(
     subject: str,
     body: str,
     kind: str = MessageTemplate.Kind.EMAIL,
+    written_for: str = Reader.ANYONE,
     by: User,
 ) -> MessageTemplate:
     """Create or change a template. One that would not render for every recipient is refused,
-    field by field, so a typo is a form error today rather than a failed email next month."""
+    field by field, so a typo is a form error today rather than a failed email next month.
+    A task is written to the recruiter, so whom it is "written for" is an email's alone."""
+    if kind == MessageTemplate.Kind.TASK:
+        written_for = Reader.ANYONE
     problems = message_template_problems(
         name=name,
         subject=subject,
         body=body,
         kind=kind,
+        written_for=written_for,
         exclude_pk=template.pk if template else None,
     )
     if problems:
@@ -248,5 +279,6 @@ def message_template_save(
     template.subject = subject.strip()
     template.body = body.strip()
     template.kind = kind
+    template.written_for = written_for
     template.save()
     return template

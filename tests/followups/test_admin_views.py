@@ -1655,6 +1655,99 @@ def test_a_template_used_as_an_email_cannot_be_turned_into_a_task(admin_client):
     assert template.kind == "email"
 
 
+# ---------- each email is written for someone ----------
+
+LEADER_RESET = "Expectation reset: slower than I estimated (to the hiring leader)"
+
+
+def test_the_shipped_emails_say_whom_they_are_written_for():
+    written_for = dict(
+        MessageTemplate.objects.filter(kind="email").values_list("name", "written_for")
+    )
+
+    assert written_for["Expectation reset: not selected"] == "candidates"
+    assert written_for["Expectation reset: slower than we estimated"] == "candidates"
+    assert written_for[LEADER_RESET] == "hiring_leaders"
+    # The others by the cadence steps that send them: the 30-day check-in to the new hire.
+    assert written_for[day30_new_hire().template.name] == "candidates"
+    tasks = MessageTemplate.objects.filter(kind="task")
+    assert set(tasks.values_list("written_for", flat=True)) == {""}
+
+
+def test_a_step_cannot_send_a_leaders_email_to_a_candidate(admin_client):
+    cadence = checkins()
+    leader_reset = MessageTemplate.objects.get(name=LEADER_RESET)
+
+    response = admin_client.post(
+        reverse("followups:step_add", args=[cadence.pk]),
+        step_data(prefix="new", offset_days="7", audience="new_hire", template=leader_reset.pk),
+        **HTMX,
+    )
+
+    assert (
+        f"“{LEADER_RESET}” is written for hiring leaders: choose a template for the new hire, "
+        "or change whom it is written for."
+    ) in text(response)
+    assert not cadence.steps.filter(offset_days=7).exists()
+
+
+def test_an_email_a_step_sends_to_new_hires_cannot_be_marked_for_leaders(admin_client):
+    template = day30_new_hire().template
+    typed = {"name": template.name, "kind": "email", "subject": template.subject}
+
+    response = admin_client.post(
+        template_url(template), typed | {"body": template.body, "written_for": "hiring_leaders"}
+    )
+
+    assert "Cadence steps send this template to the new hire. Change those steps first." in (
+        text(response)
+    )
+    template.refresh_from_db()
+    assert template.written_for == "candidates"
+
+
+def test_whom_an_email_is_written_for_is_saved_and_listed(admin_client):
+    response = admin_client.post(
+        reverse("followups:template_create"),
+        {
+            "name": "Interview loop booked",
+            "kind": "email",
+            "written_for": "hiring_leaders",
+            "subject": "Interviews booked",
+            "body": "Hi {{ recipient.first_name }}, the loop is booked.",
+        },
+    )
+
+    created = MessageTemplate.objects.get(name="Interview loop booked")
+    assert created.written_for == "hiring_leaders"
+    editor = text(admin_client.get(response.url))
+    assert re.search(r'name="written_for" value="hiring_leaders"[^>]*checked', editor)
+    row = text(admin_client.get(reverse("followups:template_list"))).split(
+        ">Interview loop booked</a>"
+    )[1]
+    assert '<td data-label="Written for" class="nowrap">Hiring leaders</td>' in row
+
+
+def test_a_task_is_written_for_the_recruiter_whatever_was_chosen(admin_client):
+    admin_client.post(
+        reverse("followups:template_create"),
+        {
+            "name": "Call the leader",
+            "kind": "task",
+            "written_for": "candidates",
+            "subject": "Call {{ recipient.first_name }}",
+            "body": "Ask about the loop.",
+        },
+    )
+
+    created = MessageTemplate.objects.get(name="Call the leader")
+    assert created.written_for == ""
+    row = text(admin_client.get(reverse("followups:template_list"))).split(">Call the leader</a>")[
+        1
+    ]
+    assert '<td data-label="Written for" class="nowrap">The recruiter (a task)</td>' in row
+
+
 @pytest.mark.parametrize(
     "body",
     [

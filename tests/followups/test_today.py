@@ -825,9 +825,25 @@ class TestCompose:
         assert "Where things stand (candidate)" in to_candidate
         assert "Weekly digest (hiring leader)" in to_leader
         assert "Where things stand (candidate)" not in to_leader
-        # What no cadence sends (the expectation resets) is offered to both.
+        # No cadence sends the expectation resets: each is offered to whom its words are for.
         assert ">Feedback pending</option>" in to_candidate
-        assert ">Feedback pending</option>" in to_leader
+        assert ">Feedback pending</option>" not in to_leader
+        to_the_leader = ">Slower than I estimated (to the hiring leader)</option>"
+        assert to_the_leader in to_leader
+        assert to_the_leader not in to_candidate
+
+    def test_a_message_written_for_anyone_is_offered_to_both(self, signed_in, busy, admin_user):
+        services.message_template_save(
+            name="Office move",
+            subject="We have moved",
+            body="Hi {{ recipient.first_name }}, our office has moved.",
+            by=admin_user,
+        )
+        url = reverse("followups:message_compose")
+        leader = busy["owed"].hiring_leader
+
+        for person in ({"candidate": busy["quiet"].pk}, {"hiring_leader": leader.pk}):
+            assert ">Office move</option>" in text(signed_in.get(url, person))
 
     def test_sending_goes_after_the_undo_window_and_undo_takes_it_back(
         self, me, signed_in, busy, on_hold_reset
@@ -898,7 +914,7 @@ class TestCompose:
             signed_in.get(reverse("followups:message_compose"), {"candidate": busy["quiet"].pk})
         )
 
-        assert ">Slower than I estimated (to the hiring leader)</option>" in page
+        assert ">Slower than we estimated</option>" in page
         assert ">Role on hold</option>" in page
 
     def test_a_promise_about_a_role_opens_the_message_about_that_role(
