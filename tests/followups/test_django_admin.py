@@ -90,3 +90,31 @@ def test_a_template_sent_as_email_cannot_become_a_task(client, admin_user):
     assert "Cadence steps send this template as: email" in response.content.decode()
     template.refresh_from_db()
     assert template.kind == "email"
+
+
+def test_a_leaders_digest_cannot_be_marked_as_written_for_candidates(client, admin_user):
+    client.force_login(admin_user)
+    template = Cadence.objects.get(trigger="requisition_open_weekly").steps.get().template
+    response = client.post(
+        reverse("admin:followups_messagetemplate_change", args=[template.pk]),
+        {
+            "name": template.name,
+            "kind": "email",
+            "written_for": "candidates",
+            "subject": template.subject,
+            "body": template.body,
+        },
+    )
+    assert response.status_code == 200
+    assert "Cadence steps send this template to the hiring leader." in response.content.decode()
+    template.refresh_from_db()
+    assert template.written_for == "hiring_leaders"
+
+
+def test_a_step_cannot_send_the_candidates_reset_to_a_leader(client, admin_user):
+    client.force_login(admin_user)
+    reset = MessageTemplate.objects.get(name="Expectation reset: not selected")
+    response, step = _post_weekly_step(client, template=reset.pk)
+    assert response.status_code == 200
+    assert "is written for candidates and new hires" in response.content.decode()
+    assert step.template != reset
