@@ -32,6 +32,7 @@ from candidates.forms import (
 )
 from candidates.models import Activity, Application, Candidate, Commitment
 from followups.models import CONCERN_THEME_CHOICES
+from followups.queue.services import Undo, undo_for_move
 from followups.selectors import candidate_placement_checkins
 from hiring_leaders.selectors import followups_created_since
 from hiring_leaders.wording import closed_message
@@ -197,9 +198,18 @@ CHANGED = {
 }
 
 
-def _done(request, candidate: Candidate, *, action: str, message: str, anchor: str):
-    """After a successful action: a redirect for a plain post, the changed parts for htmx."""
-    messages.success(request, message)
+def _done(
+    request,
+    candidate: Candidate,
+    *,
+    action: str,
+    message: str,
+    anchor: str,
+    undo: Undo | None = None,
+):
+    """After a successful action: a redirect for a plain post, the changed parts for htmx.
+    `undo`: the confirmation offers it."""
+    messages.success(request, message, extra_tags=undo.message_tag() if undo else "")
     if not request.htmx:
         return redirect(f"{candidate.get_absolute_url()}#{anchor}")
     return _changed_parts(request, candidate.pk, action=action)
@@ -338,11 +348,18 @@ def application_move(request, pk: int, application_pk: int):
     form = MoveStageForm(request.POST, auto_id=_app_auto_id(application.pk))
     if form.is_valid():
         try:
-            message = _move(request, application, **form.cleaned_data)
+            message, undo = _move(request, application, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _done(request, candidate, action="pipeline", message=message, anchor="pipelines")
+            return _done(
+                request,
+                candidate,
+                action="pipeline",
+                message=message,
+                anchor="pipelines",
+                undo=undo,
+            )
     return _refused(
         request,
         candidate,
@@ -352,18 +369,22 @@ def application_move(request, pk: int, application_pk: int):
     )
 
 
-def _move(request, application: Application, *, stage: str, start_date) -> str:
+def _move(request, application: Application, *, stage: str, start_date) -> tuple[str, Undo | None]:
+    """What the move did, in words, and its Undo (a hire has none: its start date and check-ins
+    are taken back by reopening)."""
     title = application.requisition.title
     name = application.candidate.name
     if stage == Application.Stage.HIRED:
         placement = services.placement_record(
             application=application, start_date=start_date, by=request.user
         )
-        return f"{name} is hired for {title}, starting {placement.start_date:%-d %b %Y}."
+        return f"{name} is hired for {title}, starting {placement.start_date:%-d %b %Y}.", None
     if stage == application.stage:
-        return f"{name} is already at {application.get_stage_display()} for {title}."
-    services.application_move(application=application, stage=stage, by=request.user)
-    return f"Moved {name} to {Application.Stage(stage).label} for {title}."
+        return f"{name} is already at {application.get_stage_display()} for {title}.", None
+    before = application.stage_changed_at
+    moved = services.application_move(application=application, stage=stage, by=request.user)
+    undo = undo_for_move(moved, by=request.user, stage_changed_before=before)
+    return f"Moved {name} to {Application.Stage(stage).label} for {title}.", undo
 
 
 @recruiter_required

@@ -19,8 +19,10 @@ from candidates.models import (
     Candidate,
     Placement,
 )
+from followups.models import FollowUp
 from followups.services import (
     followups_on_application_closed,
+    followups_on_move_undone,
     followups_on_placement,
     followups_on_placement_fell_through,
     followups_on_stage_change,
@@ -147,6 +149,42 @@ def application_move(
     if stage_change is not None:
         followups_on_stage_change(application=application, stage_change=stage_change)
     return application
+
+
+@transaction.atomic
+def application_move_undo(
+    *, stage_change: ApplicationStageChange, stage_changed_before: datetime, by: User
+) -> tuple[Application, list[FollowUp]]:
+    """Take back a move made by mistake, as if it had not been made: the card back at its
+    stage since its earlier moment, the move off the timeline and the history, its status
+    emails not sent if they have not gone (they wait UNDO_SECONDS for this), the reminders it
+    ended back. Only while nothing has moved the candidate since. Returns the application and
+    the emails that had already gone, which the recruiter may want to explain."""
+    application = _locked(stage_change.application)
+    moved_since = ApplicationStageChange.objects.filter(
+        application__candidate=application.candidate_id, pk__gt=stage_change.pk
+    )
+    if (
+        not stage_change.from_stage
+        or not application.is_active
+        or application.stage != stage_change.to_stage
+        or moved_since.exists()
+    ):
+        raise ValidationError(
+            f"{application.candidate.name}\u2019s pipeline has changed since; "
+            "move them by hand instead."
+        )
+    application.stage = stage_change.from_stage
+    application.stage_changed_at = stage_changed_before
+    application.save(update_fields=["stage", "stage_changed_at"])
+    Activity.objects.filter(
+        kind=Activity.Kind.STAGE_CHANGE,
+        application=application,
+        occurred_at=stage_change.changed_at,
+    ).delete()
+    gone = followups_on_move_undone(application=application, stage_change=stage_change)
+    stage_change.delete()
+    return application, gone
 
 
 def _move(

@@ -26,6 +26,7 @@ from candidates.models import (
 from candidates.pipeline import application_close as application_close
 from candidates.pipeline import application_create as application_create
 from candidates.pipeline import application_move as application_move
+from candidates.pipeline import application_move_undo as application_move_undo
 from candidates.pipeline import application_reopen as application_reopen
 from candidates.pipeline import placement_fall_through as placement_fall_through
 from candidates.pipeline import placement_record as placement_record

@@ -25,7 +25,6 @@ from followups.compose_selectors import (
 from followups.messages import needs_a_role
 from followups.models import MessageTemplate
 from followups.queue.services import undo_for_message
-from followups.queue.views import UNDO_TAG
 from recruitcrm.access import recruiter_required
 
 COMPOSE = "followups/message_compose.html"
@@ -192,7 +191,7 @@ def _send(request, form, person, template, application, requisition):
     messages.success(
         request,
         f"“{template.name}” goes to {person.name} within a couple of minutes.",
-        extra_tags=f"{UNDO_TAG}{undo_for_message(sent, by=request.user).token()}",
+        extra_tags=undo_for_message(sent, by=request.user).message_tag(),
     )
     target = _safe_next(request, form.cleaned_data.get("next", ""))
     if target:

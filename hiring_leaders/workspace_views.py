@@ -19,6 +19,7 @@ from candidates import services as candidate_services
 from candidates.models import Application
 from followups.leader_selectors import leader_heard
 from followups.post_hire import requisition_solved_answers
+from followups.queue.services import undo_for_move
 from followups.services import followups_count_requisition_change
 from hiring_leaders import selectors, services
 from hiring_leaders.forms import (
@@ -255,7 +256,7 @@ def application_move(request, pk: int, application_pk: int):
         # A hire needs its start date first.
         return _application_form(request, requisition, application, form=HireForm(), kind="hire")
     since = timezone.now()
-    from_stage = application.get_stage_display()
+    from_stage, before = application.get_stage_display(), application.stage_changed_at
     try:
         moved = candidate_services.application_move(
             application=application, stage=stage, by=request.user
@@ -264,7 +265,13 @@ def application_move(request, pk: int, application_pk: int):
         messages.error(request, " ".join(error.messages))
         return _board_changed(request, requisition, moved_pk=application.pk)
     scheduled = selectors.followups_created_since(application=moved, since=since)
-    messages.success(request, moved_message(moved, from_stage=from_stage, scheduled=scheduled))
+    # Moved to where it already was: nothing to take back.
+    undo = undo_for_move(moved, by=request.user, stage_changed_before=before)
+    messages.success(
+        request,
+        moved_message(moved, from_stage=from_stage, scheduled=scheduled),
+        extra_tags=undo.message_tag() if moved.stage_changed_at != before else "",
+    )
     return _board_changed(request, requisition, moved_pk=moved.pk)
 
 

@@ -17,7 +17,13 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from candidates import services as candidate_services
-from candidates.models import Activity, Application, Candidate, Commitment
+from candidates.models import (
+    Activity,
+    Application,
+    ApplicationStageChange,
+    Candidate,
+    Commitment,
+)
 from followups.models import BookHealth, Channel, CheckInResponse, FollowUp, Snooze
 from followups.services import (
     ReviewBefore,
@@ -30,6 +36,8 @@ from recruitcrm.models import User
 
 State = FollowUp.State
 UNDO_SALT = "followups.queue.undo"
+# A confirmation's message tag that carries its Undo (the pages show the button beside it).
+UNDO_TAG = "undo:"
 # Long enough to notice a slip; short enough that an old page cannot undo yesterday's work.
 UNDO_WITHIN = datetime.timedelta(minutes=15)
 
@@ -42,6 +50,10 @@ class Undo:
     ids: tuple[int, ...]
     by: int
     when: str = ""  # an earlier due time or snooze end, ISO 8601
+
+    def message_tag(self) -> str:
+        """The confirmation's `extra_tags`, for a message the page shows with its Undo."""
+        return f"{UNDO_TAG}{self.token()}"
 
     def token(self) -> str:
         return signing.dumps(
@@ -272,6 +284,32 @@ def _bad_news_untold(undo: Undo, by: User) -> str:
     return "The automatic message is waiting again."
 
 
+def _move_undo(undo: Undo, by: User) -> str:
+    before, _, moved_at = undo.when.partition("|")
+    stage_change = (
+        ApplicationStageChange.objects.select_related("application__candidate")
+        .filter(application=undo.ids[0], changed_at=datetime.datetime.fromisoformat(moved_at))
+        .exclude(from_stage="")
+        .first()
+    )
+    if stage_change is None:
+        raise ValidationError("That move was already taken back.")
+    application, gone = candidate_services.application_move_undo(
+        stage_change=stage_change,
+        stage_changed_before=datetime.datetime.fromisoformat(before),
+        by=by,
+    )
+    candidate = application.candidate
+    said = (
+        f"{candidate.name} is back at {application.get_stage_display()} "
+        f"for {application.requisition.title}."
+    )
+    if not gone:
+        return f"{said} Nothing about the move had gone out."
+    names = ", ".join(f"“{f.template.name}”" for f in gone if f.template_id) or "an email"
+    return f"{said} {names} had already gone to them: you may want to explain."
+
+
 _UNDOERS = {
     "task_reopen": _task_reopen,
     "task_unsnooze": _task_unsnooze,
@@ -282,6 +320,7 @@ _UNDOERS = {
     "message_unsend": _message_unsend,
     "bad_news_untold": _bad_news_untold,
     "checkin_unreview": _checkin_unreview,
+    "move_undo": _move_undo,
 }
 
 
@@ -295,6 +334,15 @@ def undo_for_activity(
 
 def undo_for_commitment(commitment: Commitment, *, by: User) -> Undo:
     return Undo("commitment_withdraw", (commitment.pk,), by.pk)
+
+
+def undo_for_move(
+    application: Application, *, by: User, stage_changed_before: datetime.datetime
+) -> Undo:
+    """The Undo of the move that put `application` at its stage: which move, by its moment,
+    and the moment the card had reached its earlier stage, which it gets back."""
+    when = f"{stage_changed_before.isoformat()}|{application.stage_changed_at.isoformat()}"
+    return Undo("move_undo", (application.pk,), by.pk, when=when)
 
 
 def undo_for_message(followup: FollowUp, *, by: User) -> Undo:

@@ -40,7 +40,6 @@ from recruitcrm.access import admin_required, recruiter_required
 from recruitcrm.rendering import render
 
 TODAY = "followups/today.html"
-UNDO_TAG = "undo:"
 
 
 def home(request):
@@ -118,7 +117,7 @@ def section(request, key: str):
 
 def action_done(request, *, text: str, undo: services.Undo | None = None):
     """The answer to an action: the confirmation (with its Undo), then the queue."""
-    extra = f"{UNDO_TAG}{undo.token()}" if undo else ""
+    extra = undo.message_tag() if undo else ""
     messages.success(request, text, extra_tags=extra)
     return _queue_response(request)
 
@@ -262,7 +261,7 @@ def checkin_review(request, pk: int):
     theme = ConcernTheme(form.cleaned_data["theme"]).label
     text = f"Tagged the check-in from {person.name}: {theme}."
     if back and not request.htmx:
-        messages.success(request, text, extra_tags=f"{UNDO_TAG}{undo.token()}")
+        messages.success(request, text, extra_tags=undo.message_tag())
         return redirect(back)
     return action_done(request, text=text, undo=undo)
 

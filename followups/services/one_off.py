@@ -20,11 +20,11 @@ from followups.composing import email_parts, message_context
 from followups.messages import RenderedMessage
 from followups.models import Audience, Channel, FollowUp, MessageTemplate
 from followups.services.recipients import email_block
+from followups.services.rows import UNDO_SECONDS
 from hiring_leaders.intake import forecast_overrun_handle, forecast_overrun_reopen
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
 
-UNDO_SECONDS = 60
 # The shipped expectation resets' names start so (followups migration 0008, hiring_leaders 0005).
 EXPECTATION_RESET = "Expectation reset:"
 

@@ -24,6 +24,10 @@ from followups.services.recipients import Target, email_block, suppressed_among
 State = FollowUp.State
 
 
+# How long an email a person's click set off waits before it can go, so that their Undo of the
+# click still stops it: a message they send themselves, the status update a stage move sends.
+UNDO_SECONDS = 60
+
 # A step whose moment passed more than this long before it was scheduled is skipped, not sent
 # late: a day-30 check-in for a hire recorded on day 95 would only confuse.
 MISSED_AFTER = datetime.timedelta(days=1)
@@ -132,11 +136,13 @@ def schedule_cadences(
     anchor,
     now: datetime.datetime | None = None,
     which: Q | None = None,
+    not_before: datetime.datetime | None = None,
 ) -> list[FollowUp]:
     """Expand every enabled cadence for a trigger into rows, written in one bulk insert.
 
     Keys are unique, so a trigger that fires twice (a retried request, a task run twice)
-    inserts nothing the second time.
+    inserts nothing the second time. `not_before`: nothing is due earlier ("right away" waits
+    until then), so an Undo of what triggered it is real.
     """
     rows = rows_for(
         cadences=enabled_cadences(trigger, which),
@@ -144,6 +150,10 @@ def schedule_cadences(
         anchor=anchor,
         now=now or timezone.now(),
     )
+    if not_before is not None:
+        for row in rows:
+            if row.state == State.SCHEDULED and row.due_at < not_before:
+                row.due_at = not_before
     FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
 

@@ -28,6 +28,7 @@ from followups.models import (
     Trigger,
 )
 from followups.services.leaders import (
+    WAITING_KEY,
     cancel_feedback_waits,
     cancel_role_feedback_waits,
     followups_on_submitted,
@@ -39,6 +40,7 @@ from followups.services.recurring import (
     followups_schedule_weekly_update,
 )
 from followups.services.rows import (
+    UNDO_SECONDS,
     State,
     application_targets,
     cancel_scheduled,
@@ -98,6 +100,12 @@ def _application_statement() -> Prepared:
     )
 
 
+# Why a move cancelled what it did: its Undo schedules again what was cancelled for these.
+PIPELINE_MOVED = "The pipeline moved"
+MOVED_ON = "The candidate moved on"
+MOVE_UNDONE = "The move was undone"
+
+
 def followups_on_stage_change(
     *,
     application: Application,
@@ -127,15 +135,44 @@ def followups_on_stage_change(
         targets_by_audience=targets,
         anchor=stage_change.changed_at,
         which=which,
+        not_before=stage_change.changed_at + datetime.timedelta(seconds=UNDO_SECONDS),
     )
     # Movement ends a silence: the "gone quiet" reminder no longer applies.
-    cancel_quiet_nudges(candidate=application.candidate, reason="The pipeline moved")
+    cancel_quiet_nudges(candidate=application.candidate, reason=PIPELINE_MOVED)
     # Waiting on the leader's word lasts while the candidate sits at "submitted".
-    cancel_feedback_waits(
-        application=application, reason="The candidate moved on", keep=stage_change
-    )
+    cancel_feedback_waits(application=application, reason=MOVED_ON, keep=stage_change)
     if application.stage == Application.Stage.SUBMITTED:
         followups_on_submitted(application=application, stage_change=stage_change)
+
+
+def followups_on_move_undone(
+    *, application: Application, stage_change: ApplicationStageChange
+) -> list[FollowUp]:
+    """A move taken back as a slip (candidates.pipeline.application_move_undo), nothing having
+    moved since: what it scheduled and has not gone is cancelled, and what it cancelled (the
+    "gone quiet" reminder, the chase of the leader's feedback) is scheduled again. Returns the
+    emails it set off that had already gone, which no Undo can call back."""
+    made = FollowUp.objects.filter(
+        Q(key__startswith=f"stage:{stage_change.pk}:") | Q(key=f"{WAITING_KEY}{stage_change.pk}")
+    )
+    gone = list(
+        made.filter(state__in=(State.SENT, State.SENDING), channel=Channel.EMAIL)
+        .select_related("template")
+        .order_by("due_at", "pk")
+    )
+    cancel_scheduled(made, reason=MOVE_UNDONE)
+    cancelled_by_it = FollowUp.objects.filter(
+        state=State.CANCELLED, updated_at__gte=stage_change.changed_at
+    ).filter(
+        Q(application=application, key__startswith=WAITING_KEY, note=MOVED_ON)
+        | Q(
+            candidate=application.candidate_id,
+            cadence_step__cadence__trigger=Trigger.CANDIDATE_UNTOUCHED,
+            note=PIPELINE_MOVED,
+        )
+    )
+    cancelled_by_it.update(state=State.SCHEDULED, note="", updated_at=timezone.now())
+    return gone
 
 
 # A worker follows an import's new pipelines this many at a time.
@@ -155,7 +192,7 @@ def followups_on_imported_pipelines(*, stage_change_ids: list[int]) -> None:
             candidate__in=joined.values("application__candidate"),
             cadence_step__cadence__trigger=Trigger.CANDIDATE_UNTOUCHED,
         ),
-        reason="The pipeline moved",
+        reason=PIPELINE_MOVED,
     )
     if not enabled_cadences(Trigger.STAGE_ENTERED, stage=Application.Stage.SOURCED).exists():
         return

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import template
 
-register = template.Library()
+from followups.queue.services import UNDO_TAG
 
-UNDO_TAG = "undo:"
+register = template.Library()
 
 
 @register.filter

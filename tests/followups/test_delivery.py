@@ -34,7 +34,11 @@ def scripted_mail(settings):
 @pytest.fixture
 def status_update(requisition, recruiter):
     application = ApplicationFactory(requisition=requisition, stage="screened")
-    candidate_services.application_move(application=application, stage="submitted", by=recruiter)
+    # Moved a few minutes ago: the update has waited out the move's undo window and is due.
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=5)):
+        candidate_services.application_move(
+            application=application, stage="submitted", by=recruiter
+        )
     return FollowUp.objects.get(channel="email")
 
 

@@ -50,7 +50,10 @@ class TestStageChanges:
             "scheduled",
         )
         assert update.facts == {"stage": "Submitted", "previous_stage": "Screened"}
-        assert update.due_at <= timezone.now()
+        # "Right away", once the move's Undo can no longer take it back.
+        application.refresh_from_db()
+        undo_window = datetime.timedelta(seconds=services.rows.UNDO_SECONDS)
+        assert update.due_at == application.stage_changed_at + undo_window
 
     @pytest.mark.parametrize(
         ("stage", "template"),
