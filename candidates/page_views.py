@@ -35,7 +35,7 @@ from followups.models import CONCERN_THEME_CHOICES
 from followups.queue.services import Undo, undo_for_move
 from followups.selectors import candidate_placement_checkins
 from hiring_leaders.selectors import followups_created_since
-from hiring_leaders.wording import closed_message
+from hiring_leaders.wording import closed_message, held_back
 from recruitcrm.access import recruiter_required
 from recruitcrm.jinja2 import url
 from recruitcrm.rendering import render
@@ -384,7 +384,8 @@ def _move(request, application: Application, *, stage: str, start_date) -> tuple
     before = application.stage_changed_at
     moved = services.application_move(application=application, stage=stage, by=request.user)
     undo = undo_for_move(moved, by=request.user, stage_changed_before=before)
-    return f"Moved {name} to {Application.Stage(stage).label} for {title}.", undo
+    said = f"Moved {name} to {Application.Stage(stage).label} for {title}.{held_back(moved)}"
+    return said, undo
 
 
 @recruiter_required

@@ -12,7 +12,7 @@ from django.utils import timezone
 from candidates.models import Application
 from followups.composing import email_parts, message_context
 from followups.models import Audience, Channel, FollowUp
-from followups.services import PlannedTouches
+from followups.services import PlannedTouches, held_back_from_candidate
 from hiring_leaders.models import Requisition
 from hiring_leaders.services import STATUS_MOVES
 
@@ -42,7 +42,17 @@ def moved_message(application: Application, *, from_stage: str, scheduled: list[
         f"Moved {application.candidate.name} from {from_stage} to "
         f"{application.get_stage_display()}."
     )
-    return f"{said} {scheduled_words(scheduled, nothing='for this move')}"
+    return f"{said} {scheduled_words(scheduled, nothing='for this move')}{held_back(application)}"
+
+
+def held_back(application: Application) -> str:
+    """What a move on a role on hold does not send, said after the confirmation ("" if none)."""
+    if not held_back_from_candidate(application):
+        return ""
+    return (
+        f" No status email to {application.candidate.first_name}: the role is on hold, as "
+        "they were told."
+    )
 
 
 def closed_message(application: Application, *, scheduled: list[FollowUp]) -> str:

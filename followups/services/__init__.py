@@ -71,6 +71,7 @@ from followups.services.triggers import (
     followups_on_stage_change,
     followups_on_stage_changes,
     followups_plan_requisition_change,
+    held_back_from_candidate,
 )
 
 __all__ = [
@@ -115,6 +116,7 @@ __all__ = [
     "followups_plan_requisition_change",
     "followups_schedule_recurring",
     "followups_schedule_weekly_update",
+    "held_back_from_candidate",
     "hold_answer_give",
     "message_preview",
     "message_send",

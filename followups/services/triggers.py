@@ -103,7 +103,17 @@ def _application_statement() -> Prepared:
 # Why a move cancelled what it did: its Undo schedules again what was cancelled for these.
 PIPELINE_MOVED = "The pipeline moved"
 MOVED_ON = "The candidate moved on"
+OVERTAKEN = "Overtaken by a later change in the pipeline"
 MOVE_UNDONE = "The move was undone"
+
+
+def held_back_from_candidate(application: Application) -> bool:
+    """A stage's news is not sent to a candidate whose role is on hold: they were told it is
+    paused, and "your profile is with …" would say otherwise. A hire is news all the same."""
+    return (
+        application.requisition.status == Requisition.Status.ON_HOLD
+        and application.stage != Application.Stage.HIRED
+    )
 
 
 def followups_on_stage_change(
@@ -130,6 +140,16 @@ def followups_on_stage_change(
     targets = application_targets(application, key=f"stage:{stage_change.pk}", facts=facts)
     for target in {id(t): t for group in targets.values() for t in group}.values():
         target.placement = placement
+    if held_back_from_candidate(application):
+        del targets[Audience.CANDIDATE]
+    # News still waiting about an earlier stage, or the closing a reopen takes back, would
+    # arrive after this and contradict it.
+    cancel_scheduled(
+        FollowUp.objects.filter(application=application, channel=Channel.EMAIL)
+        .filter(Q(key__startswith="stage:") | Q(key__startswith="closed:"))
+        .exclude(key__startswith=f"stage:{stage_change.pk}:"),
+        reason=OVERTAKEN,
+    )
     schedule_cadences(
         trigger=Trigger.STAGE_ENTERED,
         targets_by_audience=targets,
@@ -165,6 +185,7 @@ def followups_on_move_undone(
         state=State.CANCELLED, updated_at__gte=stage_change.changed_at
     ).filter(
         Q(application=application, key__startswith=WAITING_KEY, note=MOVED_ON)
+        | Q(application=application, note=OVERTAKEN)
         | Q(
             candidate=application.candidate_id,
             cadence_step__cadence__trigger=Trigger.CANDIDATE_UNTOUCHED,
