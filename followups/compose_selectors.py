@@ -6,7 +6,7 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from candidates.models import Application, Candidate
-from followups.models import READER_AUDIENCES, CadenceStep, MessageTemplate, Reader
+from followups.models import READER_AUDIENCES, CadenceStep, MessageTemplate, Reader, Trigger
 from hiring_leaders.models import HiringLeader, Requisition
 
 # A leader's roles offered as what a message is about, most recent first.
@@ -30,10 +30,16 @@ def candidate_and_pipelines(pk: int) -> tuple[Candidate, list[Application]]:
 
 
 def leader_and_roles(pk: int) -> tuple[HiringLeader, list[Requisition]]:
-    """The hiring leader (404 if none) and their roles, open ones first."""
+    """The hiring leader (404 if none) and their roles: open ones first, then those on hold,
+    then filled and cancelled ones, each group the newest first."""
     leader = get_object_or_404(HiringLeader, pk=pk)
+    still_open = Case(
+        When(status=Requisition.Status.OPEN, then=0),
+        When(status=Requisition.Status.ON_HOLD, then=1),
+        default=2,
+    )
     roles = list(
-        Requisition.objects.filter(hiring_leader=leader).order_by("status", "-opened_on")[
+        Requisition.objects.filter(hiring_leader=leader).order_by(still_open, "-opened_on", "-pk")[
             :LEADER_ROLES_SHOWN
         ]
     )
@@ -54,18 +60,27 @@ def message_about(value: str) -> tuple[Application | None, Requisition | None]:
 _READERS = {"candidate": Reader.CANDIDATES, "hiring_leader": Reader.HIRING_LEADERS}
 
 
+# The one trigger whose message reads true whenever it is sent: "here is where things stand".
+_SENT_ANY_TIME = (Trigger.CANDIDATE_UNTOUCHED,)
+
+
 def templates_to_send(*, to: str) -> QuerySet[MessageTemplate]:
     """The email templates a recruiter may send a candidate (to="candidate") or a hiring leader,
-    by name: those written for people like this one, or for anyone, unless every cadence that
-    sends one writes it only to the other kind of person: the weekly digest is no message for
-    a candidate, nor "where things stand" for a leader."""
+    by name: those written for people like this one, or for anyone, that no cadence sends or
+    that a cadence sends to such people on no particular occasion. A cadence's own message is
+    written for the moment its trigger brings (a move, a hold, a hire, a check-in with its
+    link, the week's digest): sent from the composer it would tell of a moment that did not
+    happen ("your profile is with …", "how is … settling in?")."""
     reader = _READERS[to]
     steps = CadenceStep.objects.filter(template=OuterRef("pk"))
+    occasional = steps.exclude(cadence__trigger__in=_SENT_ANY_TIME)
+    to_such_people = steps.filter(audience__in=READER_AUDIENCES[reader])
     return (
         MessageTemplate.objects.filter(
             kind=MessageTemplate.Kind.EMAIL, written_for__in=(Reader.ANYONE, reader)
         )
-        .filter(Q(Exists(steps.filter(audience__in=READER_AUDIENCES[reader]))) | ~Exists(steps))
+        .exclude(Exists(occasional))
+        .filter(Q(Exists(to_such_people)) | ~Exists(steps))
         .order_by("name")
     )
 

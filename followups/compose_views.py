@@ -31,10 +31,12 @@ COMPOSE = "followups/message_compose.html"
 
 
 class ComposeForm(forms.Form):
+    # Nothing is chosen for the recruiter: which news to give is theirs to decide (a link from
+    # Today's row that asks for a particular message says which).
     template = forms.ModelChoiceField(
         label="Message",
         queryset=MessageTemplate.objects.none(),
-        empty_label=None,
+        required=False,
         error_messages={"invalid_choice": "That template no longer exists; choose another."},
     )
     about = forms.ChoiceField(label="About", required=False)
@@ -46,7 +48,7 @@ class ComposeForm(forms.Form):
         self.fields["template"].queryset = templates_to_send(to=to)
         templates = {t.pk: t for t in self.fields["template"].queryset}
         menu = template_menu(list(templates.values()))
-        self.fields["template"].choices = menu
+        self.fields["template"].choices = [("", "Choose a message…"), *menu]
         # In the order the menu shows them, for the composer's default.
         self.templates = [templates[pk] for _, choices in menu for pk, _ in choices]
 
@@ -88,9 +90,9 @@ def _number(value) -> int:
         raise _NotFound from None
 
 
-def _defaults(request, templates, about_choices, roles: dict[str, str]) -> dict:
-    """What the form starts from: the pipeline the link came from, else the latest; and the
-    first expectation reset, or with no role to be about, the first message that needs none."""
+def _defaults(request, about_choices, roles: dict[str, str]) -> dict:
+    """What the form starts from: the pipeline the link came from, else the latest (an open
+    one before a closed one)."""
     data = request.GET
     values = [value for value, _ in about_choices]
     about = values[0]
@@ -100,11 +102,7 @@ def _defaults(request, templates, about_choices, roles: dict[str, str]) -> dict:
         # A role the person has nothing to do with is never swapped for another one: the
         # recruiter chooses.
         about = wanted if wanted in values else ""
-    if about == "" and len(values) == 1:
-        templates = [
-            t for t in templates if not needs_a_role(subject=t.subject, body=t.body)
-        ] or templates
-    return {"about": about, "template": templates[0].pk if templates else None}
+    return {"about": about}
 
 
 def _safe_next(request, value: str) -> str:
@@ -122,13 +120,18 @@ def message_compose(request):
         person, kind, about_choices, roles = _recipient(request)
     except _NotFound:
         return render(request, "404.html", status=404)
-    blank = ComposeForm(about_choices=about_choices, to=kind)
-    defaults = _defaults(request, blank.templates, about_choices, roles)
+    defaults = _defaults(request, about_choices, roles)
     submitted = request.POST if request.method == "POST" else request.GET
     # The link's "requisition=" is not a field: the default above has read it.
     form = ComposeForm(defaults | submitted.dict(), about_choices=about_choices, to=kind)
     preview, problem = None, ""
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["template"] is None:
+        problem = services.message_send_problem(template=None, to=person) or _none_fits(
+            person, kind, about_choices, form.templates
+        )
+        if request.method == "POST" and not problem:
+            form.add_error("template", "Choose the message to send.")
+    elif form.is_valid():
         application, requisition = message_about(form.cleaned_data["about"])
         template = form.cleaned_data["template"]
         problem = services.message_send_problem(template=template, to=person)
@@ -158,6 +161,17 @@ def _compose_page(request, context):
     if request.htmx and request.method == "GET":
         return render(request, COMPOSE + "#preview", context)
     return render(request, COMPOSE, context)
+
+
+def _none_fits(person, kind: str, about_choices, templates) -> str:
+    """Why no message on the menu can go to this person, before one is chosen, or ''."""
+    if not templates:
+        return "There is no message to send: ask an admin to write one."
+    if len(about_choices) == 1 and all(
+        needs_a_role(subject=t.subject, body=t.body) for t in templates
+    ):
+        return _role_missing(person, kind, about_choices, templates)
+    return ""
 
 
 def _role_missing(person, kind: str, about_choices, templates) -> str:

@@ -31,9 +31,9 @@ EXPECTATION_RESET = "Expectation reset:"
 State = FollowUp.State
 
 
-def message_send_problem(*, template: MessageTemplate, to: Candidate | HiringLeader) -> str:
-    """Why this message cannot be sent to this person, or ''."""
-    if template.kind != MessageTemplate.Kind.EMAIL:
+def message_send_problem(*, template: MessageTemplate | None, to: Candidate | HiringLeader) -> str:
+    """Why this message (None: any message) cannot be sent to this person, or ''."""
+    if template is not None and template.kind != MessageTemplate.Kind.EMAIL:
         return f"“{template.name}” is a task for the recruiter, not an email to a person."
     blocked = email_block(to)
     if blocked:

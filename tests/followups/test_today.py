@@ -820,11 +820,19 @@ class TestCompose:
         to_candidate = text(signed_in.get(url, {"candidate": busy["quiet"].pk}))
         to_leader = text(signed_in.get(url, {"hiring_leader": leader.pk}))
 
-        # A cadence sends the digest only to leaders, "where things stand" only to candidates.
-        assert "Weekly digest (hiring leader)" not in to_candidate
+        # "Where things stand" reads true whenever it goes, and only to a candidate; a
+        # cadence's message for an occasion (a digest, a check-in, a move) is never offered.
         assert "Where things stand (candidate)" in to_candidate
-        assert "Weekly digest (hiring leader)" in to_leader
         assert "Where things stand (candidate)" not in to_leader
+        for occasional in (
+            "Weekly digest (hiring leader)",
+            "Post-hire check-in (hiring leader)",
+            "Post-hire check-in (new hire)",
+            "Status update: submitted (candidate)",
+            "Requisition on hold (hiring leader)",
+        ):
+            assert occasional not in to_candidate
+            assert occasional not in to_leader
         # No cadence sends the expectation resets: each is offered to whom its words are for.
         assert ">Feedback pending</option>" in to_candidate
         assert ">Feedback pending</option>" not in to_leader
@@ -936,10 +944,17 @@ class TestCompose:
         query = {"candidate": candidate.pk, "requisition": promised_about.requisition_id}
 
         page = text(signed_in.get(reverse("followups:message_compose"), query))
+        chosen = text(
+            signed_in.get(
+                reverse("followups:message_compose"), query | {"template": on_hold_reset.pk}
+            )
+        )
 
         assert f'<option value="a{promised_about.pk}" selected>Platform Engineer at' in page
-        assert "Platform Engineer" in preview(page)
-        assert "Staff Security Engineer" not in preview(page)
+        # Which news to give is the recruiter's to choose.
+        assert '<option value="" selected>Choose a message…</option>' in page
+        assert "Platform Engineer" in preview(chosen)
+        assert "Staff Security Engineer" not in preview(chosen)
 
     def test_a_closed_application_can_be_what_the_message_is_about(self, me, signed_in):
         from followups.models import MessageTemplate
@@ -978,13 +993,45 @@ class TestCompose:
             stage="screened",
         )
         elsewhere = open_role(me, title="Someone Else's Role")
-        query = {"candidate": candidate.pk, "requisition": elsewhere.pk}
+        query = {
+            "candidate": candidate.pk,
+            "requisition": elsewhere.pk,
+            "template": on_hold_reset.pk,
+        }
 
         page = text(signed_in.get(reverse("followups:message_compose"), query))
 
         assert '<option value="" selected>Not about a particular role</option>' in page
         assert "This message talks about a role: choose which one it is about." in page
         assert "Their Only Role" not in preview(page)
+
+    def test_a_leaders_message_starts_about_their_open_role_not_a_filled_one(self, me, signed_in):
+        leader = HiringLeaderFactory()
+        filled = RequisitionFactory(
+            recruiter=me,
+            hiring_leader=leader,
+            company=leader.company,
+            title="Embedded Firmware Engineer",
+            status="filled",
+            opened_on=timezone.localdate() - days(5),
+            closed_on=timezone.localdate(),
+        )
+        still_open = RequisitionFactory(
+            recruiter=me,
+            hiring_leader=leader,
+            company=leader.company,
+            title="Robotics Engineer",
+            opened_on=timezone.localdate() - days(60),
+        )
+
+        page = text(
+            signed_in.get(reverse("followups:message_compose"), {"hiring_leader": leader.pk})
+        )
+
+        options = page.split('name="about"')[1].split("</select>")[0]
+        assert f'<option value="r{still_open.pk}" selected>Robotics Engineer (open)' in options
+        assert options.index(f"r{still_open.pk}") < options.index(f"r{filled.pk}")
+        assert '<option value="" selected>Choose a message…</option>' in page
 
     def test_it_runs_a_fixed_number_of_queries(
         self, signed_in, busy, django_assert_max_num_queries
@@ -1036,10 +1083,9 @@ def test_a_message_about_a_role_cannot_go_about_no_role(signed_in):
         "them to a requisition first, or ask an admin for a message that needs no role."
         in only_roles
     )
-    # Opened with no role to be about, it offers first a message that needs none.
+    # With a message that needs no role on the menu, nothing is refused before one is chosen.
     assert "Can\u2019t send" not in opened
-    assert "Hi Oscar" in opened
-    assert "<dt>Subject</dt>" in opened
+    assert "Choose a message to see it here." in opened
     assert (
         "This message talks about a role, and Oscar has never been in a pipeline: choose a "
         "message that is not about one." in page
