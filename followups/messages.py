@@ -12,9 +12,17 @@ import functools
 from dataclasses import dataclass
 
 from django.template import Context, Engine, Library, TemplateSyntaxError
-from django.template.base import FilterExpression, Lexer, TokenType, Variable, VariableNode
+from django.template.base import (
+    DebugLexer,
+    FilterExpression,
+    Lexer,
+    TokenType,
+    Variable,
+    VariableNode,
+)
 from django.template.defaultfilters import date, default, lower, title, upper
 from django.template.defaulttags import IfNode, TemplateLiteral, do_if
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 # Every placeholder a template may use: object → the attributes it offers.
@@ -186,7 +194,20 @@ def _compiled(source: str, html: bool):
     problems = template_problems(source)
     if problems:
         raise TemplateProblem(" ".join(problems))
-    return (HTML_ENGINE if html else TEXT_ENGINE).from_string(source)
+    if html:
+        return HTML_ENGINE.from_string(_text_escaped(source))
+    return TEXT_ENGINE.from_string(source)
+
+
+def _text_escaped(source: str) -> str:
+    """The template with its own words escaped for HTML: an admin writes plain text, so
+    "Reply to <maya@agency.example>" is words to show, not a tag for the mail client to drop
+    (the placeholders' values are escaped by the engine)."""
+    return "".join(
+        escape(source[start:end]) if token.token_type == TokenType.TEXT else source[start:end]
+        for token in DebugLexer(source).tokenize()
+        for start, end in (token.position,)
+    )
 
 
 def render_subject(*, subject: str, context: dict) -> str:

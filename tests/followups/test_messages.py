@@ -54,6 +54,25 @@ def test_rendering_escapes_html_but_not_the_text_part():
     assert message.html == "Hello Ada &lt;b&gt;"
 
 
+def test_the_admins_own_words_read_the_same_in_both_parts():
+    body = (
+        "Reply to <maya@agency.example> & press <Enter>."
+        "{% if recipient.first_name %} Thanks, {{ recipient.first_name }}.{% endif %}"
+    )
+    message = render_message(subject="Hi", body=body, context=sample_context())
+    assert message.text == "Reply to <maya@agency.example> & press <Enter>. Thanks, Ada."
+    assert message.html == (
+        "Reply to &lt;maya@agency.example&gt; &amp; press &lt;Enter&gt;. Thanks, Ada."
+    )
+
+
+def test_markup_in_a_template_reaches_the_html_part_as_text():
+    message = render_message(
+        subject="Hi", body="<script>alert(1)</script><b>bold</b>", context=sample_context()
+    )
+    assert message.html == "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;"
+
+
 def test_a_broken_template_never_renders():
     with pytest.raises(TemplateProblem):
         render_message(subject="{{ nope }}", body="", context=sample_context())
