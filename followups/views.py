@@ -423,7 +423,7 @@ def _template_page(request, *, template: MessageTemplate | None):
         else:
             messages.success(
                 request,
-                f"Saved “{saved.name}”. Emails sent from now on use this text."
+                f"Saved “{saved.name}”. {_what_uses_it(saved)} from now on use this text."
                 if template
                 else f"Created “{saved.name}”. Choose it in a cadence step to send it.",
             )
@@ -440,6 +440,10 @@ def _template_page(request, *, template: MessageTemplate | None):
         "used_by": selectors.template_users(template=template) if template else [],
     }
     return render(request, TEMPLATE_FORM, context)
+
+
+def _what_uses_it(template: MessageTemplate) -> str:
+    return "Tasks created" if template.kind == MessageTemplate.Kind.TASK else "Emails sent"
 
 
 @admin_required

@@ -260,10 +260,7 @@ def message_template_save(
     by: User,
 ) -> MessageTemplate:
     """Create or change a template. One that would not render for every recipient is refused,
-    field by field, so a typo is a form error today rather than a failed email next month.
-    A task is written to the recruiter, so whom it is "written for" is an email's alone."""
-    if kind == MessageTemplate.Kind.TASK:
-        written_for = Reader.ANYONE
+    field by field, so a typo is a form error today rather than a failed email next month."""
     problems = message_template_problems(
         name=name,
         subject=subject,

@@ -11,6 +11,16 @@
   form.addEventListener("focusin", function (event) {
     if (event.target.matches("textarea, input[type=text]")) { last = event.target; }
   });
+  // Whom it is written for is an email's: a task is written to the recruiter.
+  var emailsOnly = form.querySelector("[data-emails-only]");
+  function showEmailsOnly() {
+    var task = form.querySelector("input[name=kind][value=task]:checked");
+    if (emailsOnly) { emailsOnly.hidden = emailsOnly.disabled = Boolean(task); }
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "kind") { showEmailsOnly(); }
+  });
+  showEmailsOnly();
   document.querySelectorAll("[data-insert]").forEach(function (button) {
     button.addEventListener("click", function () {
       var text = button.getAttribute("data-insert");

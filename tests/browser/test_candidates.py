@@ -162,3 +162,18 @@ def test_a_column_heading_and_the_filters_agree_on_the_sort(page, live_server, b
     expect(page).to_have_url(re.compile(r"owner=me"))
     expect(results).to_contain_text("newest added")
     expect(results.locator("tbody tr").first).to_contain_text("Person59 Sample")
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_a_long_unbroken_word_wraps_on_the_timeline(page, live_server, book, viewport):
+    recruiter, priya = book
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server, recruiter)
+    page.goto(f"{live_server.url}/candidates/{priya.pk}/")
+
+    page.get_by_label("Call", exact=True).check()
+    page.get_by_label("Summary").fill("Sent " + "https://example.com/" + "x" * 200)
+    page.get_by_role("button", name="Log it").click()
+
+    expect(page.locator("#timeline")).to_contain_text("https://example.com/xxxx")
+    assert fits(page, viewport["width"])

@@ -152,6 +152,24 @@ def test_an_admin_edits_a_step_inline_and_previews_a_template(page, live_server,
     assert fits(page, PHONE["width"])
 
 
+def test_whom_an_email_is_written_for_is_asked_only_of_an_email(page, live_server, admin):
+    sign_in(page, live_server, admin)
+    page.goto(f"{live_server.url}/followups/templates/new/")
+    written_for = page.get_by_role("group", name="Written for")
+    expect(written_for).to_be_visible()
+
+    page.get_by_label("Task for the recruiter").check()
+    expect(written_for).to_be_hidden()
+    page.get_by_label("Name").fill("Call about the offer")
+    page.get_by_label("Subject").fill("Call {{ recipient.first_name }} about the offer")
+    page.get_by_label("Message").fill("Walk them through it.")
+    page.get_by_role("button", name="Create template").click()
+
+    expect(page.get_by_text("Created “Call about the offer”")).to_be_visible()
+    page.get_by_label("Email to a person").check()
+    expect(written_for).to_be_visible()
+
+
 def test_an_admin_retries_a_failed_email_from_the_outbox(page, live_server, admin, artifacts):
     candidate = CandidateFactory(first_name="Grace", last_name="Hopper")
     failed = FollowUpFactory(

@@ -1728,24 +1728,30 @@ def test_whom_an_email_is_written_for_is_saved_and_listed(admin_client):
     assert '<td data-label="Written for" class="nowrap">Hiring leaders</td>' in row
 
 
-def test_a_task_is_written_for_the_recruiter_whatever_was_chosen(admin_client):
-    admin_client.post(
-        reverse("followups:template_create"),
-        {
-            "name": "Call the leader",
-            "kind": "task",
-            "written_for": "candidates",
-            "subject": "Call {{ recipient.first_name }}",
-            "body": "Ask about the loop.",
-        },
-    )
+def test_a_task_is_written_for_the_recruiter(admin_client):
+    typed = {
+        "name": "Call the leader",
+        "kind": "task",
+        "subject": "Call {{ recipient.first_name }}",
+        "body": "Ask about the loop.",
+    }
 
-    created = MessageTemplate.objects.get(name="Call the leader")
-    assert created.written_for == ""
-    row = text(admin_client.get(reverse("followups:template_list"))).split(">Call the leader</a>")[
-        1
-    ]
+    refused = admin_client.post(
+        reverse("followups:template_create"), typed | {"written_for": "candidates"}
+    )
+    created = admin_client.post(reverse("followups:template_create"), typed)
+
+    assert "A task is written to the recruiter: leave this at “Anyone”." in text(refused)
+    task = MessageTemplate.objects.get(name="Call the leader")
+    assert task.written_for == ""
+    assert created.url == template_url(task)
+    listed = text(admin_client.get(reverse("followups:template_list")))
+    row = listed.split(">Call the leader</a>")[1]
     assert '<td data-label="Written for" class="nowrap">The recruiter (a task)</td>' in row
+    saved = admin_client.post(template_url(task), typed | {"body": "Ask about the panel."})
+    assert "Saved “Call the leader”. Tasks created from now on use this text." in text(
+        admin_client.get(saved.url)
+    )
 
 
 @pytest.mark.parametrize(
