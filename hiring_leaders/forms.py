@@ -239,7 +239,8 @@ class StatusChangeForm(forms.Form):
         max_length=1000,
         required=False,
         # Which messages carry it, and to whom, the cadences decide: the plan below lists them.
-        help_text="Goes into the messages listed below, to the people they are for.",
+        help_text="Goes into the messages listed below, to the people they are for, and "
+        "shows on the hiring leader\u2019s progress page.",
     )
     internal_note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -412,8 +412,8 @@ class RowWriter:
             f'    <p class="queue-row__what"><a href="{intake}'
             f'#forecast"><strong>{text(row.title)}</strong> is past its forecast</a></p>\n'
             f'    <p class="queue-row__why"><span class="badge badge--red">{days_over}'
-            f" day{pluralize(days_over)} over</span> day {row.days_open} of a"
-            f" {row.low_days}\N{EN DASH}{row.high_days} day forecast."
+            f" day{pluralize(days_over)} over</span> Open {row.days_open} days against a"
+            f" forecast of {row.low_days}\N{EN DASH}{row.high_days}."
             f" Tell {text(row.leader_first_name)} before they ask.</p>\n"
             "  </div>\n"
             '  <div class="queue-row__actions">\n'

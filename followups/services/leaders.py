@@ -46,8 +46,10 @@ def followups_on_submitted(*, application: Application, stage_change: Applicatio
     days = settings.LEADER_FEEDBACK_OVERDUE_DAYS
     recruiter_task_create(
         recruiter=application.requisition.recruiter,
-        title=f"{leader.name} has not given feedback on {_about(application)} "
-        f"{days} day{'s' if days != 1 else ''} after submission: nudge them",
+        # Shown on the candidate's page from the submission on: worded to be true before it
+        # is due, as well as when it is.
+        title=f"Nudge {leader.name} for feedback on {_about(application)} if none has come "
+        f"{days} day{'s' if days != 1 else ''} after submission",
         key=f"{WAITING_KEY}{stage_change.pk}",
         due_at=stage_change.changed_at + feedback_overdue_after(),
         candidate=application.candidate,

@@ -81,7 +81,7 @@ def test_the_row_on_today_offers_the_prefilled_reset_and_a_dismiss(client, recru
     page = client.get("/").content.decode()
     assert "Past its forecast" in page
     assert "40 days over" in page
-    assert "day 130 of a 60\u201390 day forecast" in page
+    assert "over</span> Open 130 days against a forecast of 60\u201390." in page
     template = MessageTemplate.objects.get(name=LEADER_RESET)
     compose = (
         f"{reverse('followups:message_compose')}?hiring_leader={requisition.hiring_leader_id}"

@@ -120,7 +120,9 @@ class TestWaitingOnTheLeader:
         with time_machine.travel(timezone.now() + datetime.timedelta(days=3, hours=1)):
             (row,) = from_leaders(recruiter).rows
             assert row.key.startswith("feedback-wait:")
-            assert "has not given feedback on Ada Lovelace" in row.task_title
+            assert row.task_title.startswith("Nudge ")
+            assert "for feedback on Ada Lovelace" in row.task_title
+            assert row.task_title.endswith("if none has come 3 days after submission")
             (waiting,) = waiting_on_leader(requisition_ids=[submitted.requisition_id])
             assert (waiting.days, waiting.overdue) == (3, True)
 

@@ -817,7 +817,10 @@ def test_the_reason_is_said_to_go_where_the_plan_sends_it(
         )
     )
 
-    assert "Goes into the messages listed below, to the people they are for." in page
+    assert (
+        "Goes into the messages listed below, to the people they are for, and shows on the "
+        "hiring leader\u2019s progress page." in page
+    )
     assert "hiring leader in the messages below" not in page
     assert "Say why the role is cancelled: the messages below tell people why." in refused
 
