@@ -235,9 +235,10 @@ def _reopen(form, failed: str) -> str:
 
 
 NO_ANSWERS = (
-    '\n          <p class="placement__empty muted">No answers yet. The new hire and the hiring'
-    " leader get a check-in by email after the start date; what they answer shows here, and a"
-    " low score or a concern becomes a task for the recruiter.</p>\n        "
+    '\n          <p class="placement__empty muted">No answers yet. Check-ins go by email to the'
+    " new hire and the hiring leader after the start date (none whose day had passed when the"
+    " hire was recorded); what they answer shows here, and a low score or a"
+    " concern becomes a task for the recruiter.</p>\n        "
 )
 
 

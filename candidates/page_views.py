@@ -35,7 +35,7 @@ from followups.models import CONCERN_THEME_CHOICES
 from followups.queue.services import Undo, undo_for_move
 from followups.selectors import candidate_placement_checkins
 from hiring_leaders.selectors import followups_created_since
-from hiring_leaders.wording import closed_message, held_back
+from hiring_leaders.wording import checkins_missed, closed_message, held_back
 from recruitcrm.access import recruiter_required
 from recruitcrm.jinja2 import url
 from recruitcrm.rendering import render
@@ -375,10 +375,13 @@ def _move(request, application: Application, *, stage: str, start_date) -> tuple
     title = application.requisition.title
     name = application.candidate.name
     if stage == Application.Stage.HIRED:
+        since = timezone.now()
         placement = services.placement_record(
             application=application, start_date=start_date, by=request.user
         )
-        return f"{name} is hired for {title}, starting {placement.start_date:%-d %b %Y}.", None
+        missed = checkins_missed(followups_created_since(application=application, since=since))
+        said = f"{name} is hired for {title}, starting {placement.start_date:%-d %b %Y}.{missed}"
+        return said, None
     if stage == application.stage:
         return f"{name} is already at {application.get_stage_display()} for {title}.", None
     before = application.stage_changed_at

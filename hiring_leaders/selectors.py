@@ -606,7 +606,7 @@ def followups_created_since(*, since, application: Application) -> list[FollowUp
     """What a move just scheduled, for the sentence that confirms it."""
     return list(
         FollowUp.objects.filter(created_at__gte=since, application=application)
-        .select_related("template", "recruiter", "candidate", "hiring_leader")
+        .select_related("template", "recruiter", "candidate", "hiring_leader", "cadence_step")
         .order_by("due_at", "pk")
     )
 

@@ -45,6 +45,25 @@ def moved_message(application: Application, *, from_stage: str, scheduled: list[
     return f"{said} {scheduled_words(scheduled, nothing='for this move')}{held_back(application)}"
 
 
+def checkins_missed(followups: list[FollowUp]) -> str:
+    """What a hire recorded late will not send: check-ins whose day had passed ("" if none)."""
+    days = sorted(
+        {
+            f.cadence_step.offset_days
+            for f in followups
+            if f.state == State.SKIPPED and f.placement_id and f.cadence_step_id
+        }
+    )
+    if not days:
+        return ""
+    named = [f"day {d}" for d in days]
+    listed = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    return (
+        f" The start date is far enough back that the {listed} check-in"
+        f"{pluralize(len(days))} had passed: {'they are' if len(days) > 1 else 'it is'} not sent."
+    )
+
+
 def held_back(application: Application) -> str:
     """What a move on a role on hold does not send, said after the confirmation ("" if none)."""
     if not held_back_from_candidate(application):

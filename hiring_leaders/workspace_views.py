@@ -41,6 +41,7 @@ from hiring_leaders.models import Requisition
 from hiring_leaders.templatetags.clients import compose_url
 from hiring_leaders.wording import (
     PlanSummary,
+    checkins_missed,
     closed_message,
     moved_message,
     plan_lines,
@@ -301,6 +302,7 @@ def application_hire(request, pk: int, application_pk: int):
     requisition, application = _application(request, pk, application_pk)
     form = HireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        since = timezone.now()
         try:
             placement = candidate_services.placement_record(
                 application=application, start_date=form.cleaned_data["start_date"], by=request.user
@@ -308,10 +310,12 @@ def application_hire(request, pk: int, application_pk: int):
         except ValidationError as error:
             refusal_onto_form(form, error)
         else:
+            made = selectors.followups_created_since(application=application, since=since)
             messages.success(
                 request,
                 f"Hired {application.candidate.name}, starting "
-                f"{placement.start_date:%a %-d %b %Y}. Their check-ins count from that day.",
+                f"{placement.start_date:%a %-d %b %Y}. Their check-ins count from that day."
+                f"{checkins_missed(made)}",
             )
             return _board_changed(request, requisition, moved_pk=application.pk)
     return _application_form(request, requisition, application, form=form, kind="hire")

@@ -532,6 +532,27 @@ def test_a_recruiter_can_record_a_hire_with_its_start_date(
         assert said in text(client.get(response.url))
 
 
+def test_a_hire_recorded_late_says_which_check_ins_had_passed(
+    client, recruiter, requisition, application, shipped_cadences
+):
+    client.force_login(recruiter)
+    seventy_days_ago = timezone.localdate() - datetime.timedelta(days=70)
+
+    response = client.post(
+        url("application_hire", requisition.pk, application.pk),
+        {"start_date": seventy_days_ago.isoformat()},
+        **HTMX,
+    )
+
+    assert (
+        "The start date is far enough back that the day 30 and day 60 check-ins had passed: "
+        "they are not sent." in text(response)
+    )
+    left = FollowUp.objects.filter(placement__application=application, state="scheduled")
+    # The congratulations (day 0) goes all the same, and the 90-day check-in is still ahead.
+    assert {f.cadence_step.offset_days for f in left} == {0, 90}
+
+
 @pytest.mark.parametrize("start_date", ["", "next tuesday"])
 def test_a_hire_without_a_good_start_date_is_asked_again_and_nothing_changes(
     client, recruiter, requisition, application, start_date
