@@ -34,7 +34,9 @@ def ago(value: datetime.datetime | None, now: datetime.datetime | None = None) -
     # A list says this twice a row: the span is compared with each unit, and divided only once.
     for unit, size in UNITS:
         if span >= size:
-            count = int(span // size)
+            # What is ahead is said to the nearest unit: an email due in 47 hours goes "in 2
+            # days", not "in 1 day"; what is past counts whole units, as "1 day ago" does.
+            count = int(span // size) if seconds > 0 else int((span + size / 2) // size)
             phrase = f"{count} {unit}" if count == 1 else f"{count} {unit}s"
             return f"{phrase} ago" if seconds > 0 else f"in {phrase}"
     return "just now"

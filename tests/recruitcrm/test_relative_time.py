@@ -34,6 +34,12 @@ NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.UTC)
         (datetime.timedelta(days=365 * 3), "3 years ago"),
         (-datetime.timedelta(seconds=30), "just now"),
         (-datetime.timedelta(hours=1), "in 1 hour"),
+        # What is ahead goes to the nearest unit: due in 47 hours is "in 2 days".
+        (-datetime.timedelta(hours=47), "in 2 days"),
+        (-datetime.timedelta(hours=35, minutes=59), "in 1 day"),
+        (-datetime.timedelta(hours=36), "in 2 days"),
+        (-datetime.timedelta(days=6, hours=13), "in 7 days"),
+        (datetime.timedelta(hours=47), "1 day ago"),
     ],
 )
 def test_one_unit_as_people_say_it(delta, said):
