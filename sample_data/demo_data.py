@@ -518,6 +518,29 @@ CANDIDATE_PROMISES = (
     "Check in with {first} after the final interview",
     "Introduce {first} to the hiring team at {company}",
 )
+# The earliest stage at which a line about a candidate can be true: nobody at "sourced" has
+# had a debrief, an interview schedule or an offer. Lines not named here fit any stage.
+CANDIDATE_WORDS_FROM = {
+    "Screening call: strong on {skill}, notice period four weeks": "contacted",
+    "Prep call before the {company} interview": "interviewing",
+    "Debrief after the {company} interview": "interviewing",
+    "Followed up on interview availability": "submitted",
+    "Shared feedback from {company}": "submitted",
+    "Sent the interview schedule for {company}": "interviewing",
+    "Video call to walk through the {company} offer": "offer",
+    "Text to confirm tomorrow's interview time": "interviewing",
+    "Call {first} with feedback from {company}": "submitted",
+    "Send {first} the interview schedule for {title}": "interviewing",
+    "Send {first} the offer details for {title}": "offer",
+    "Check in with {first} after the final interview": "interviewing",
+    "Introduce {first} to the hiring team at {company}": "interviewing",
+}
+# Promises to a candidate not yet put forward, when none of CANDIDATE_PROMISES fits yet.
+EARLY_CANDIDATE_PROMISES = (
+    "Send {first} the job description for {title}",
+    "Call {first} back about the {title} role",
+)
+
 LEADER_PROMISES = (
     "Send {first} three more profiles for {title}",
     "Update {first} on the {title} shortlist",

@@ -186,6 +186,32 @@ class _Pipeline:
     application: Application | None = None
 
 
+_STAGES = list(Application.Stage.values)
+
+
+def _stage_at(pipeline: _Pipeline, moment: datetime) -> str:
+    reached = [
+        stage for stage, at in zip(pipeline.stages, pipeline.moments, strict=True) if at <= moment
+    ]
+    return reached[-1] if reached else pipeline.stages[0]
+
+
+def _fitting(
+    words: str, choices: tuple, pipeline: _Pipeline, moment: datetime, early: tuple = ()
+) -> str:
+    """`words` if they can be true of the candidate at that moment, else another of the same
+    kind that can, chosen by the first's place (the story's random draws stay as they were)."""
+    stage = _STAGES.index(_stage_at(pipeline, moment))
+
+    def fits(line: str) -> bool:
+        return _STAGES.index(data.CANDIDATE_WORDS_FROM.get(line, "sourced")) <= stage
+
+    if fits(words):
+        return words
+    fitting = [line for line in choices if fits(line)] or list(early)
+    return fitting[choices.index(words) % len(fitting)]
+
+
 class _Story:
     def __init__(self, rng: random.Random, *, now: datetime):
         self.rng = rng
@@ -579,8 +605,10 @@ class _Story:
                 ]
                 if pipelines:
                     kind, templates, _ = rng.choices(kinds, [k[2] for k in kinds])[0]
-                    role = rng.choice(pipelines).role
-                    summary = self._fill(rng.choice(templates), role)
+                    pipeline = rng.choice(pipelines)
+                    role = pipeline.role
+                    words = _fitting(rng.choice(templates), templates, pipeline, moment)
+                    summary = self._fill(words, role)
                 else:
                     kind, summary = rng.choice(data.TALENT_POOL_ACTIVITIES)
                     role = None
@@ -683,8 +711,13 @@ class _Story:
         if kept_at is not None:
             made = min(made, kept_at - HOUR)
         made = min(made, self.latest - timedelta(hours=rng.uniform(1, 72)))
-        person, role, leader = self._promise_target(recruiter, made)
+        pipeline, role, leader = self._promise_target(recruiter, made)
+        person = pipeline.person if pipeline else None
         template = rng.choice(data.LEADER_PROMISES if leader else data.CANDIDATE_PROMISES)
+        if pipeline is not None:
+            template = _fitting(
+                template, data.CANDIDATE_PROMISES, pipeline, made, data.EARLY_CANDIDATE_PROMISES
+            )
         commitment = candidate_services.commitment_make(
             recruiter=recruiter,
             description=self._fill(template, role, (leader or person).first_name),
@@ -701,8 +734,8 @@ class _Story:
             self._backdate_promise_activity(commitment, kept_at, on_time=kept == "on_time")
 
     def _promise_target(self, recruiter: User, made: datetime):
-        """Someone the recruiter was working with when the promise was made: a candidate in a
-        live pipeline two times in three, otherwise the role's hiring leader."""
+        """Someone the recruiter was working with when the promise was made: a candidate's live
+        pipeline two times in three, otherwise the role's hiring leader."""
         rng = self.rng
         roles = [r for r in self.roles if r.requisition.recruiter_id == recruiter.pk]
         role = rng.choice(self._live_roles(roles, made))
@@ -713,7 +746,7 @@ class _Story:
                 if p.moments[0] < made and (p.closed_at is None or p.closed_at > made)
             ]
             if live:
-                return rng.choice(live).person, role, None
+                return rng.choice(live), role, None
         return None, role, role.requisition.hiring_leader
 
     def _backdate_promise_activity(

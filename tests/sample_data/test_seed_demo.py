@@ -93,6 +93,32 @@ class TestTheDemoAgency:
             assert [c.changed_at for c in history] == sorted(c.changed_at for c in history)
             assert len(application.activities.all()) >= len(history)
 
+    def test_nobody_is_said_to_have_interviewed_before_reaching_interview(self, demo):
+        early = {"sourced", "contacted", "screened", "submitted"}
+        said = []
+        for application in Application.objects.filter(stage__in=early):
+            lines = Activity.objects.filter(
+                candidate=application.candidate_id, requisition=application.requisition_id
+            ).exclude(kind=Activity.Kind.STAGE_CHANGE)
+            promises = Commitment.objects.filter(
+                candidate=application.candidate_id, requisition=application.requisition_id
+            )
+            said += [
+                words
+                for words in [
+                    *lines.values_list("summary", flat=True),
+                    *promises.values_list("description", flat=True),
+                ]
+                # (A role's title could hold one of the words: it is left out of the search.)
+                if re.search(
+                    r"debrief|after the .*interview|interview schedule|interview time|"
+                    r"before the .* interview|offer|hiring team",
+                    words.replace(application.requisition.title, ""),
+                    re.IGNORECASE,
+                )
+            ]
+        assert not said, said[:5]
+
     def test_it_records_promises_overdue_due_this_week_kept_on_time_and_kept_late(self, demo):
         now = timezone.now()
 
