@@ -15,6 +15,7 @@ from django.utils import timezone
 from candidates.models import Activity, Application, Candidate, Commitment
 from followups.models import Audience, Channel, DigestVisit, FollowUp, HoldAnswer
 from hiring_leaders.models import Company, HiringLeader, Requisition
+from hiring_leaders.progress import SUBMITTED_STAGES
 from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
 from recruitcrm.models import User
 
@@ -31,15 +32,7 @@ def _with_pipeline_counts(requisitions):
     return requisitions.annotate(
         active_candidates=Count("applications", filter=active),
         submitted_candidates=Count(
-            "applications",
-            filter=active
-            & Q(
-                applications__stage__in=[
-                    Application.Stage.SUBMITTED,
-                    Application.Stage.INTERVIEWING,
-                    Application.Stage.OFFER,
-                ]
-            ),
+            "applications", filter=active & Q(applications__stage__in=SUBMITTED_OR_LATER)
         ),
         hires=Count("applications", filter=Q(applications__stage=Application.Stage.HIRED)),
     )
@@ -121,11 +114,9 @@ def _attach_pipeline_counts(requisitions: list[Requisition]) -> None:
         requisition.hires = row.get("hired", 0)
 
 
-SUBMITTED_OR_LATER = [
-    Application.Stage.SUBMITTED,
-    Application.Stage.INTERVIEWING,
-    Application.Stage.OFFER,
-]
+# As the leader's progress page counts "submitted to you": the leader has their profile, a
+# hire among them (the two pages said 5 and 6 of the same role).
+SUBMITTED_OR_LATER = SUBMITTED_STAGES
 
 
 def requisition_page(

@@ -121,8 +121,9 @@ def test_a_leader_sees_only_their_own_requisitions_with_progress(
     assert 'class="badge badge--open">Open<' in body
     assert recruiter.name in body
     assert '<td data-label="Active candidates" class="num">7</td>' in body
-    assert '<td data-label="Submitted" class="num">3</td>' in body
-    assert '<td data-label="Hires" class="num">1</td>' in body
+    # As the role's progress page counts "submitted to you": the hire among them.
+    assert '<td data-label="Submitted" class="num">4</td>' in body
+    assert '<td data-label="Hires" class="num">1 <span class="muted">of 1</span></td>' in body
     assert "1 requisition" in body
 
 
