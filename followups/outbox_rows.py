@@ -168,6 +168,7 @@ def retry_facts(values: dict) -> RetryFacts:
         application_outcome=outcome,
         placement_fell_through=bool(fell_through),
         commitment_status=commitment,
+        note=values["note"],
     )
 
 

@@ -120,6 +120,8 @@ def message_unsend(*, followup: FollowUp, by: User) -> FollowUp:
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if not followup.key.startswith("one-off:") or followup.recruiter_id != by.pk:
         raise ValidationError("Only the person who sent a message can take it back.")
+    if followup.state == State.CANCELLED:
+        raise ValidationError("That message was already taken back: it will not be sent.")
     if followup.state != State.SCHEDULED:
         raise ValidationError("Too late to undo: the message has already gone.")
     followup.state = State.CANCELLED

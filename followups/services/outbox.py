@@ -12,6 +12,7 @@ from django.utils import timezone
 from candidates.models import Application, Commitment
 from followups.models import Channel, FollowUp, Trigger
 from followups.services.recipients import email_block
+from followups.services.triggers import MOVE_UNDONE, OVERTAKEN
 from hiring_leaders.models import Requisition
 from recruitcrm.models import User
 
@@ -70,6 +71,7 @@ class RetryFacts:
     application_outcome: str | None = None  # None: not about an application
     placement_fell_through: bool = False
     commitment_status: str | None = None
+    note: str = ""  # why it was cancelled, for a cancelled one
 
     @classmethod
     def of(cls, followup: FollowUp) -> RetryFacts:
@@ -86,6 +88,7 @@ class RetryFacts:
             application_outcome=application.outcome if application is not None else None,
             placement_fell_through=placement is not None and placement.fell_through_at is not None,
             commitment_status=commitment.status if commitment is not None else None,
+            note=followup.note,
         )
 
 
@@ -116,7 +119,16 @@ def retry_refusal(facts: RetryFacts, *, suppressed: set[str] | None = None) -> s
     return _no_longer_true(facts)
 
 
+# News a move set off, or news a later move overtook: the candidate is not where it says.
+_NEWS_TAKEN_BACK = {
+    MOVE_UNDONE: "the move it tells of was undone",
+    OVERTAKEN: "a later change in the pipeline overtook it",
+}
+
+
 def _no_longer_true(facts: RetryFacts) -> str:
+    if facts.state == State.CANCELLED and facts.note in _NEWS_TAKEN_BACK:
+        return _NEWS_TAKEN_BACK[facts.note]
     trigger = facts.trigger
     if facts.placement_fell_through:
         return "the placement fell through"

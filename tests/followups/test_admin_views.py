@@ -1410,6 +1410,8 @@ def test_retry_without_javascript_asks_on_a_page_of_its_own(admin_client, outbox
         ("fell_through", "the placement fell through"),
         ("opted_out", "opted out of email"),
         ("rejected", "the application was rejected"),
+        ("moved_on", "a later change in the pipeline overtook it"),
+        ("undone", "the move it tells of was undone"),
     ],
 )
 def test_retry_is_refused_when_what_the_email_says_is_no_longer_true(
@@ -1418,8 +1420,9 @@ def test_retry_is_refused_when_what_the_email_says_is_no_longer_true(
     application = ApplicationFactory(stage="screened")
     candidate = application.candidate
     requisition = application.requisition
-    if change in ("filled", "rejected", "opted_out"):
-        candidate_services.application_move(
+    before = application.stage_changed_at
+    if change in ("filled", "rejected", "opted_out", "moved_on", "undone"):
+        moved = candidate_services.application_move(
             application=application, stage="submitted", by=recruiter
         )
         cancelled = FollowUp.objects.get(candidate=candidate, channel="email")
@@ -1440,6 +1443,14 @@ def test_retry_is_refused_when_what_the_email_says_is_no_longer_true(
         )
     elif change == "opted_out":
         followup_services.person_opt_out(person=candidate)
+    elif change == "moved_on":
+        candidate_services.application_move(
+            application=application, stage="interviewing", by=recruiter
+        )
+    elif change == "undone":
+        candidate_services.application_move_undo(
+            stage_change=moved.stage_changes.get(), stage_changed_before=before, by=recruiter
+        )
     elif change == "fell_through":
         placement = candidate_services.placement_record(
             application=application, start_date=timezone.localdate(), by=recruiter

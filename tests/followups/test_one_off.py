@@ -63,7 +63,10 @@ def test_undo_takes_it_back_before_it_goes_and_only_for_its_sender(reset, recrui
 
     sent.refresh_from_db()
     assert sent.state == "cancelled"
-    with pytest.raises(ValidationError, match="Too late"):
+    with pytest.raises(ValidationError, match="already taken back"):
+        services.message_unsend(followup=sent, by=recruiter)
+    FollowUp.objects.filter(pk=sent.pk).update(state="sent")
+    with pytest.raises(ValidationError, match="Too late to undo: the message has already gone"):
         services.message_unsend(followup=sent, by=recruiter)
 
 

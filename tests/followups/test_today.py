@@ -874,10 +874,16 @@ class TestCompose:
         assert response.url == "/"
         page = text(signed_in.get("/"))
         assert "“Expectation reset: role on hold” goes to" in page
+        # In Today's own flash, which an htmx Undo replaces (no stale Undo left above it).
+        flash = page.split('<div id="flash"')[1].split("</div>")[0]
+        assert "“Expectation reset: role on hold” goes to" in flash
         token = re.search(r'name="token" value="([^"]+)"', page).group(1)
-        signed_in.post(reverse("followups:undo"), {"token": token, "next": "/"})
+        undone = signed_in.post(reverse("followups:undo"), {"token": token}, **HTMX)
         sent.refresh_from_db()
         assert sent.state == FollowUp.State.CANCELLED
+        assert '<div id="flash" data-hx-swap-oob="innerHTML">' in text(undone)
+        again = signed_in.post(reverse("followups:undo"), {"token": token}, **HTMX)
+        assert "That message was already taken back: it will not be sent." in text(again)
 
     def test_someone_who_opted_out_cannot_be_sent_anything(self, signed_in, on_hold_reset):
         opted_out = CandidateFactory(opted_out_at=timezone.now())
