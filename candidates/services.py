@@ -43,6 +43,7 @@ from followups.services import (
     followups_on_commitment_unkept,
     followups_on_contact,
     message_send,
+    message_untrue,
 )
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
@@ -537,8 +538,11 @@ def candidates_send_message(
     problems = message_problems(candidates=selection, template=template, requisition=requisition)
     outcome = BulkOutcome()
     for candidate in selection:
-        if candidate.pk in problems:
-            outcome.skipped.append((candidate, problems[candidate.pk]))
+        untrue = message_untrue(
+            template=template, requisition=requisition, application=applications.get(candidate.pk)
+        )
+        if candidate.pk in problems or untrue:
+            outcome.skipped.append((candidate, problems.get(candidate.pk) or untrue))
             continue
         message_send(
             template=template,

@@ -134,7 +134,9 @@ def message_compose(request):
     elif form.is_valid():
         application, requisition = message_about(form.cleaned_data["about"])
         template = form.cleaned_data["template"]
-        problem = services.message_send_problem(template=template, to=person)
+        problem = services.message_send_problem(
+            template=template, to=person, requisition=requisition, application=application
+        )
         if (
             not problem
             and requisition is None

@@ -45,6 +45,7 @@ from followups.services.one_off import (
     message_send,
     message_send_problem,
     message_unsend,
+    message_untrue,
 )
 from followups.services.outbox import followup_cancel, followup_retry, followup_retry_refusal
 from followups.services.recruiter_tasks import recruiter_task_create
@@ -125,6 +126,7 @@ __all__ = [
     "message_template_problems",
     "message_template_save",
     "message_unsend",
+    "message_untrue",
     "person_opt_out",
     "recruiter_task_create",
 ]

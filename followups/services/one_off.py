@@ -31,13 +31,70 @@ EXPECTATION_RESET = "Expectation reset:"
 State = FollowUp.State
 
 
-def message_send_problem(*, template: MessageTemplate | None, to: Candidate | HiringLeader) -> str:
-    """Why this message (None: any message) cannot be sent to this person, or ''."""
+def message_send_problem(
+    *,
+    template: MessageTemplate | None,
+    to: Candidate | HiringLeader,
+    requisition: Requisition | None = None,
+    application: Application | None = None,
+) -> str:
+    """Why this message (None: any message) cannot be sent to this person, about this role or
+    application, or ''."""
     if template is not None and template.kind != MessageTemplate.Kind.EMAIL:
         return f"“{template.name}” is a task for the recruiter, not an email to a person."
     blocked = email_block(to)
     if blocked:
         return f"{to.name} {blocked}."
+    if template is None:
+        return ""
+    return message_untrue(template=template, requisition=requisition, application=application)
+
+
+# The shipped expectation resets (followups migration 0008) whose words hold only of some
+# roles and applications. A copy an admin renames is their own, and is not checked.
+ON_HOLD_RESET = "Expectation reset: role on hold"
+NOT_SELECTED_RESET = "Expectation reset: not selected"
+FEEDBACK_PENDING_RESET = "Expectation reset: feedback pending"
+_STAGES = list(Application.Stage.values)
+
+
+def message_untrue(
+    *,
+    template: MessageTemplate,
+    requisition: Requisition | None,
+    application: Application | None = None,
+) -> str:
+    """Why a shipped expectation reset would tell an untruth about this role or application
+    ("the role is paused" of an open one, "not selected" of someone still in the running), or
+    ''. Bad news is one click; untrue news must not be."""
+    if requisition is None or not template.name.startswith(EXPECTATION_RESET):
+        return ""
+    title, status = requisition.title, requisition.get_status_display().lower()
+    if template.name == ON_HOLD_RESET:
+        if requisition.status == Requisition.Status.ON_HOLD:
+            return ""
+        return f"“Role on hold” says {title} is paused, and it is {status}."
+    if template.name == NOT_SELECTED_RESET:
+        if application is not None and application.is_active and requisition.is_active:
+            return (
+                "“Not selected” says they were not chosen, and they are still in the running "
+                f"for {title}: close their application as rejected first, or choose another "
+                "message."
+            )
+        return ""
+    if not requisition.is_active:
+        return f"{title} is {status}: this message would speak of it as still going on."
+    stage = application.stage if application is not None else ""
+    if (
+        template.name == FEEDBACK_PENDING_RESET
+        and stage
+        and (_STAGES.index(stage) < _STAGES.index(Application.Stage.SUBMITTED))
+    ):
+        return (
+            "“Feedback pending” says the company has their profile, and they are at "
+            f"{application.get_stage_display()} for {title}: nobody has been asked for "
+            "feedback yet."
+        )
     return ""
 
 
@@ -95,7 +152,9 @@ def message_send(
 ) -> FollowUp:
     """Send `template` to one person now, after the undo window. `requisition` (and for a
     candidate `application`) say what it is about, for the placeholders and the timeline."""
-    problem = message_send_problem(template=template, to=to)
+    problem = message_send_problem(
+        template=template, to=to, requisition=requisition, application=application
+    )
     if problem:
         raise ValidationError(problem)
     followup = _one_off(

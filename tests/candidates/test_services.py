@@ -10,7 +10,7 @@ from django.utils import timezone
 from candidates import services
 from candidates.models import Activity, Application, Candidate, Commitment, Placement, Tag
 from candidates.search import CandidateFilters, candidate_list_page
-from followups.models import FollowUp
+from followups.models import FollowUp, MessageTemplate
 from hiring_leaders.models import Requisition
 from tests.candidates.factories import (
     ApplicationFactory,
@@ -650,6 +650,30 @@ class TestBulkActions:
             requisition,
         )
         assert sent.application == reachable.applications.get()
+
+    def test_a_reset_skips_people_it_would_be_untrue_of(self, recruiter):
+        not_selected = MessageTemplate.objects.get(name="Expectation reset: not selected")
+        requisition = RequisitionFactory(title="Data Lead")
+        still_in = ApplicationFactory(requisition=requisition, stage="interviewing").candidate
+        turned_down = ApplicationFactory(
+            requisition=requisition,
+            stage="interviewing",
+            outcome="rejected",
+            closed_at=timezone.now(),
+            close_reason="Went with another",
+        ).candidate
+
+        outcome = services.candidates_send_message(
+            candidates=[still_in, turned_down],
+            template=not_selected,
+            requisition=requisition,
+            by=recruiter,
+        )
+
+        assert outcome.done == [turned_down]
+        ((skipped, why),) = outcome.skipped
+        assert skipped == still_in
+        assert "they are still in the running for Data Lead" in why
 
     def test_a_message_is_all_or_nothing(self, recruiter, monkeypatch):
         template = MessageTemplateFactory(subject="News", body="Hi {{ recipient.first_name }}")

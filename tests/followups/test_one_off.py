@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from followups import services
@@ -86,3 +87,66 @@ def test_a_hiring_leader_can_be_written_to_as_well(reset, recruiter, requisition
         template=reset, to=requisition.hiring_leader, by=recruiter, requisition=requisition
     )
     assert (sent.audience, sent.person) == ("hiring_leader", requisition.hiring_leader)
+
+
+# ---------- the shipped resets say only what is true of the role ----------
+
+
+def shipped(name: str) -> MessageTemplate:
+    return MessageTemplate.objects.get(name=f"Expectation reset: {name}")
+
+
+@pytest.mark.parametrize(
+    ("reset", "role_status", "stage", "outcome", "refusal"),
+    [
+        ("role on hold", "open", "screened", "active", "“Role on hold” says Data Lead is paused"),
+        ("role on hold", "on_hold", "screened", "active", ""),
+        ("not selected", "open", "interviewing", "active", "they are still in the running"),
+        ("not selected", "open", "interviewing", "rejected", ""),
+        ("not selected", "filled", "interviewing", "active", ""),
+        ("feedback pending", "open", "contacted", "active", "nobody has been asked for feedback"),
+        ("feedback pending", "open", "submitted", "active", ""),
+        ("slower than we estimated", "cancelled", "screened", "active", "Data Lead is cancelled"),
+        ("slower than we estimated", "open", "screened", "active", ""),
+    ],
+)
+def test_a_reset_that_would_be_untrue_of_the_role_is_refused(
+    recruiter, reset, role_status, stage, outcome, refusal
+):
+    application = ApplicationFactory(
+        requisition__title="Data Lead",
+        requisition__status=role_status,
+        requisition__closed_on=None if role_status in ("open", "on_hold") else timezone.localdate(),
+        stage=stage,
+        outcome=outcome,
+        closed_at=None if outcome == "active" else timezone.now(),
+        close_reason="" if outcome == "active" else "Went with another",
+    )
+
+    def send():
+        return services.message_send(
+            template=shipped(reset),
+            to=application.candidate,
+            by=recruiter,
+            requisition=application.requisition,
+            application=application,
+        )
+
+    if refusal:
+        with pytest.raises(ValidationError, match=refusal):
+            send()
+        assert not FollowUp.objects.exists()
+    else:
+        assert send().state == "scheduled"
+
+
+def test_the_composer_says_why_before_anything_is_sent(client, recruiter, requisition):
+    application = ApplicationFactory(requisition=requisition, stage="contacted")
+    client.force_login(recruiter)
+    page = client.get(
+        reverse("followups:message_compose"),
+        {"candidate": application.candidate_id, "template": shipped("role on hold").pk},
+    ).content.decode()
+
+    assert "Can\u2019t send:</strong> “Role on hold” says" in page
+    assert "disabled>Send to" in page

@@ -799,6 +799,12 @@ class TestCompose:
 
         return MessageTemplate.objects.get(name="Expectation reset: role on hold")
 
+    @pytest.fixture
+    def slower_reset(self):
+        from followups.models import MessageTemplate
+
+        return MessageTemplate.objects.get(name="Expectation reset: slower than we estimated")
+
     def test_the_page_previews_exactly_what_the_candidate_will_read(
         self, signed_in, busy, on_hold_reset
     ):
@@ -854,7 +860,7 @@ class TestCompose:
             assert ">Office move</option>" in text(signed_in.get(url, person))
 
     def test_sending_goes_after_the_undo_window_and_undo_takes_it_back(
-        self, me, signed_in, busy, on_hold_reset
+        self, me, signed_in, busy, slower_reset
     ):
         candidate = busy["quiet"]
         application = candidate.applications.get()
@@ -863,7 +869,7 @@ class TestCompose:
             reverse("followups:message_compose"),
             {
                 "candidate": candidate.pk,
-                "template": on_hold_reset.pk,
+                "template": slower_reset.pk,
                 "about": f"a{application.pk}",
                 "next": "/",
             },
@@ -873,10 +879,10 @@ class TestCompose:
         assert (sent.candidate, sent.application, sent.recruiter) == (candidate, application, me)
         assert response.url == "/"
         page = text(signed_in.get("/"))
-        assert "“Expectation reset: role on hold” goes to" in page
+        assert "“Expectation reset: slower than we estimated” goes to" in page
         # In Today's own flash, which an htmx Undo replaces (no stale Undo left above it).
         flash = page.split('<div id="flash"')[1].split("</div>")[0]
-        assert "“Expectation reset: role on hold” goes to" in flash
+        assert "“Expectation reset: slower than we estimated” goes to" in flash
         token = re.search(r'name="token" value="([^"]+)"', page).group(1)
         undone = signed_in.post(reverse("followups:undo"), {"token": token}, **HTMX)
         sent.refresh_from_db()
