@@ -35,7 +35,7 @@ from followups.models import CONCERN_THEME_CHOICES
 from followups.queue.services import Undo, undo_for_move
 from followups.selectors import candidate_placement_checkins
 from hiring_leaders.selectors import followups_created_since
-from hiring_leaders.wording import checkins_missed, closed_message, held_back
+from hiring_leaders.wording import checkins_missed, closed_message, held_back, scheduled_words
 from recruitcrm.access import recruiter_required
 from recruitcrm.jinja2 import url
 from recruitcrm.rendering import render
@@ -384,11 +384,15 @@ def _move(request, application: Application, *, stage: str, start_date) -> tuple
         return said, None
     if stage == application.stage:
         return f"{name} is already at {application.get_stage_display()} for {title}.", None
-    before = application.stage_changed_at
+    before, since = application.stage_changed_at, timezone.now()
     moved = services.application_move(application=application, stage=stage, by=request.user)
     undo = undo_for_move(moved, by=request.user, stage_changed_before=before)
-    said = f"Moved {name} to {Application.Stage(stage).label} for {title}.{held_back(moved)}"
-    return said, undo
+    # What it scheduled, in the board's words.
+    scheduled = scheduled_words(
+        followups_created_since(application=moved, since=since), nothing="for this move"
+    )
+    said = f"Moved {name} to {Application.Stage(stage).label} for {title}. {scheduled}"
+    return f"{said}{held_back(moved)}", undo
 
 
 @recruiter_required

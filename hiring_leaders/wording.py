@@ -29,7 +29,8 @@ def _touch(followup: FollowUp) -> str:
     if followup.channel == Channel.TASK:
         title = followup.task_title or followup.template.name
         return f"a task for {followup.recruiter.name}: “{title}”, due {when(followup.due_at)}"
-    moment = "right away" if _soon(followup.due_at) else when(followup.due_at)
+    # Not "right away": it waits out the undo window first, and the next dispatch after that.
+    moment = "within a couple of minutes" if _soon(followup.due_at) else when(followup.due_at)
     return f"“{followup.template.name}” by email to {followup.person.name}, {moment}"
 
 

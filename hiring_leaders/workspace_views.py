@@ -195,7 +195,9 @@ def _detail_context(request, requisition: Requisition, **extra) -> dict:
         recent=selectors.requisition_recent_activity(requisition=requisition),
         status_actions=status_actions(requisition),
         compose_url=compose_url(
-            hiring_leader=requisition.hiring_leader_id, requisition=requisition.pk
+            hiring_leader=requisition.hiring_leader_id,
+            requisition=requisition.pk,
+            next=_detail_url(requisition),
         ),
         leader_note_form=extra.pop("leader_note_form", None) or LeaderNoteForm(),
         leader_heard=leader_heard(requisition=requisition),

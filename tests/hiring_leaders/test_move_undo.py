@@ -244,6 +244,10 @@ def test_the_candidate_page_offers_undo_of_a_move(
         **(HTMX | {"HTTP_HX_CURRENT_URL": f"http://testserver{page_url}"} if htmx else {}),
     )
     page = text(response) if htmx else text(client.get(response.url))
+    assert (
+        f"Moved Ana Lopez to Submitted for {requisition.title}. Scheduled: “{STATUS_UPDATE}” by "
+        "email to Ana Lopez, within a couple of minutes; a task for"
+    ) in page
     token, back = undo_form(page)
     undone = undo(client, token, back)
 

@@ -1208,6 +1208,26 @@ def test_a_leader_page_shows_roles_updates_sent_promises_and_timeline(
     assert "Intake call" in body
 
 
+def test_a_message_written_from_a_leaders_page_or_a_board_comes_back_there(
+    client, recruiter, requisition
+):
+    client.force_login(recruiter)
+    leader = requisition.hiring_leader
+    leader_page = url("hiringleader_detail", leader.pk)
+    board = url("requisition_detail", requisition.pk)
+    compose = reverse("followups:message_compose")
+
+    from_leader = text(client.get(leader_page))
+    from_board = text(client.get(board))
+
+    assert f'href="{compose}?hiring_leader={leader.pk}&amp;next=%2Fhiring-leaders%2F' in (
+        from_leader
+    )
+    assert f"next={board.replace('/', '%2F')}" in from_board
+    back = text(client.get(compose, {"hiring_leader": leader.pk, "next": leader_page}))
+    assert f'<a href="{leader_page}">← Back</a>' in back
+
+
 def test_a_leader_page_explains_what_will_appear(client, recruiter):
     leader = HiringLeaderFactory(first_name="Dana")
     client.force_login(recruiter)
