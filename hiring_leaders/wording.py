@@ -47,22 +47,28 @@ def moved_message(application: Application, *, from_stage: str, scheduled: list[
 
 
 def checkins_missed(followups: list[FollowUp]) -> str:
-    """What a hire recorded late will not send: check-ins whose day had passed ("" if none)."""
+    """What a hire recorded late will not send: check-ins whose day had passed, and the
+    congratulations to someone who started weeks ago ("" if none)."""
+    skipped = [f for f in followups if f.state == State.SKIPPED and f.placement_id]
     days = sorted(
         {
             f.cadence_step.offset_days
-            for f in followups
-            if f.state == State.SKIPPED and f.placement_id and f.cadence_step_id
+            for f in skipped
+            if f.cadence_step_id and f.audience in (Audience.NEW_HIRE, Audience.HIRING_LEADER)
         }
     )
-    if not days:
-        return ""
-    named = [f"day {d}" for d in days]
-    listed = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
-    return (
-        f" The start date is far enough back that the {listed} check-in"
-        f"{pluralize(len(days))} had passed: {'they are' if len(days) > 1 else 'it is'} not sent."
-    )
+    said = ""
+    if days:
+        named = [f"day {d}" for d in days]
+        listed = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+        said = (
+            f" The start date is far enough back that the {listed} check-in"
+            f"{pluralize(len(days))} had passed: "
+            f"{'they are' if len(days) > 1 else 'it is'} not sent."
+        )
+    if any(f.audience == Audience.CANDIDATE for f in skipped):
+        said += " Nor is the congratulations email: they started weeks ago."
+    return said
 
 
 def held_back(application: Application) -> str:

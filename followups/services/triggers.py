@@ -107,6 +107,11 @@ OVERTAKEN = "Overtaken by a later change in the pipeline"
 MOVE_UNDONE = "The move was undone"
 
 
+# A hire recorded this long after its start gets no congratulations: it would read as news.
+LATE_HIRE = datetime.timedelta(days=14)
+LATE_HIRE_NOTE = "They had started more than two weeks before the hire was recorded."
+
+
 def held_back_from_candidate(application: Application) -> bool:
     """A stage's news is not sent to a candidate whose role is on hold: they were told it is
     paused, and "your profile is with …" would say otherwise. A hire is news all the same."""
@@ -157,6 +162,13 @@ def followups_on_stage_change(
         which=which,
         not_before=stage_change.changed_at + datetime.timedelta(seconds=UNDO_SECONDS),
     )
+    if placement is not None and placement.start_date < timezone.localdate() - LATE_HIRE:
+        # "Congratulations… I'll check in a few weeks after you start" weeks after the start.
+        FollowUp.objects.filter(
+            key__startswith=f"stage:{stage_change.pk}:",
+            audience=Audience.CANDIDATE,
+            state=State.SCHEDULED,
+        ).update(state=State.SKIPPED, note=LATE_HIRE_NOTE, updated_at=timezone.now())
     # Movement ends a silence: the "gone quiet" reminder no longer applies.
     cancel_quiet_nudges(candidate=application.candidate, reason=PIPELINE_MOVED)
     # Waiting on the leader's word lasts while the candidate sits at "submitted".

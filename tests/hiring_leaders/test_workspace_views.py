@@ -549,9 +549,13 @@ def test_a_hire_recorded_late_says_which_check_ins_had_passed(
         "The start date is far enough back that the day 30 and day 60 check-ins had passed: "
         "they are not sent." in text(response)
     )
+    assert "Nor is the congratulations email: they started weeks ago." in text(response)
     left = FollowUp.objects.filter(placement__application=application, state="scheduled")
-    # The congratulations (day 0) goes all the same, and the 90-day check-in is still ahead.
-    assert {f.cadence_step.offset_days for f in left} == {0, 90}
+    # Only the 90-day check-in is still ahead; ten weeks on, a congratulations reads as news.
+    assert {(f.audience, f.cadence_step.offset_days) for f in left} == {
+        ("new_hire", 90),
+        ("hiring_leader", 90),
+    }
 
 
 @pytest.mark.parametrize("start_date", ["", "next tuesday"])
