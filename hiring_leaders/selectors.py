@@ -32,7 +32,7 @@ def _with_pipeline_counts(requisitions):
     return requisitions.annotate(
         active_candidates=Count("applications", filter=active),
         submitted_candidates=Count(
-            "applications", filter=active & Q(applications__stage__in=SUBMITTED_OR_LATER)
+            "applications", filter=active & Q(applications__stage__in=SUBMITTED_STAGES)
         ),
         hires=Count("applications", filter=Q(applications__stage=Application.Stage.HIRED)),
     )
@@ -103,7 +103,7 @@ def _attach_pipeline_counts(requisitions: list[Requisition]) -> None:
         .values("requisition")
         .annotate(
             active=Count("pk", filter=active),
-            submitted=Count("pk", filter=active & Q(stage__in=SUBMITTED_OR_LATER)),
+            submitted=Count("pk", filter=active & Q(stage__in=SUBMITTED_STAGES)),
             hired=Count("pk", filter=active & Q(stage=Application.Stage.HIRED)),
         )
     }
@@ -112,11 +112,6 @@ def _attach_pipeline_counts(requisitions: list[Requisition]) -> None:
         requisition.active_candidates = row.get("active", 0)
         requisition.submitted_candidates = row.get("submitted", 0)
         requisition.hires = row.get("hired", 0)
-
-
-# As the leader's progress page counts "submitted to you": the leader has their profile, a
-# hire among them (the two pages said 5 and 6 of the same role).
-SUBMITTED_OR_LATER = SUBMITTED_STAGES
 
 
 def requisition_page(

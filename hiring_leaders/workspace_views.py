@@ -269,11 +269,13 @@ def application_move(request, pk: int, application_pk: int):
         return _board_changed(request, requisition, moved_pk=application.pk)
     scheduled = selectors.followups_created_since(application=moved, since=since)
     # Moved to where it already was: nothing to take back.
-    undo = undo_for_move(moved, by=request.user, stage_changed_before=before)
+    undo = None
+    if moved.stage_changed_at != before:
+        undo = undo_for_move(moved, by=request.user, stage_changed_before=before)
     messages.success(
         request,
         moved_message(moved, from_stage=from_stage, scheduled=scheduled),
-        extra_tags=undo.message_tag() if moved.stage_changed_at != before else "",
+        extra_tags=undo.message_tag() if undo else "",
     )
     return _board_changed(request, requisition, moved_pk=moved.pk)
 

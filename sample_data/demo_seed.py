@@ -186,9 +186,6 @@ class _Pipeline:
     application: Application | None = None
 
 
-_STAGES = list(Application.Stage.values)
-
-
 def _stage_at(pipeline: _Pipeline, moment: datetime) -> str:
     reached = [
         stage for stage, at in zip(pipeline.stages, pipeline.moments, strict=True) if at <= moment
@@ -201,10 +198,10 @@ def _fitting(
 ) -> str:
     """`words` if they can be true of the candidate at that moment, else another of the same
     kind that can, chosen by the first's place (the story's random draws stay as they were)."""
-    stage = _STAGES.index(_stage_at(pipeline, moment))
+    stage = Application.stage_rank(_stage_at(pipeline, moment))
 
     def fits(line: str) -> bool:
-        return _STAGES.index(data.CANDIDATE_WORDS_FROM.get(line, "sourced")) <= stage
+        return Application.stage_rank(data.CANDIDATE_WORDS_FROM.get(line, "sourced")) <= stage
 
     if fits(words):
         return words

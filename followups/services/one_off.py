@@ -55,7 +55,6 @@ def message_send_problem(
 ON_HOLD_RESET = "Expectation reset: role on hold"
 NOT_SELECTED_RESET = "Expectation reset: not selected"
 FEEDBACK_PENDING_RESET = "Expectation reset: feedback pending"
-_STAGES = list(Application.Stage.values)
 
 
 def message_untrue(
@@ -88,7 +87,7 @@ def message_untrue(
     if (
         template.name == FEEDBACK_PENDING_RESET
         and stage
-        and (_STAGES.index(stage) < _STAGES.index(Application.Stage.SUBMITTED))
+        and Application.stage_rank(stage) < Application.stage_rank(Application.Stage.SUBMITTED)
     ):
         return (
             "“Feedback pending” says the company has their profile, and they are at "
