@@ -195,19 +195,25 @@ class MessageTemplateForm(forms.Form):
         label="Subject",
         max_length=300,
         widget=forms.TextInput(attrs={"spellcheck": "true", "autocomplete": "off"}),
+        help_text="An email\u2019s subject line. For a task, the one line the recruiter reads "
+        "in their queue and on the person\u2019s page: a task has no message.",
     )
+    # Required of emails by the service (message_template_problems): a task has none.
     body = forms.CharField(
         label="Message",
         max_length=20000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
+        help_text="Emails only.",
     )
 
-    def preview_source(self) -> tuple[str, str]:
-        """The subject and body as typed, for the preview, whether or not they are valid."""
-        return self.data.get("subject", ""), self.data.get("body", "")
+    def preview_source(self) -> tuple[str, str, str]:
+        """The kind, subject and body as typed, for the preview, whether or not they are valid."""
+        return self.data.get("kind", ""), self.data.get("subject", ""), self.data.get("body", "")
 
 
 class TemplatePreviewForm(forms.Form):
+    kind = forms.ChoiceField(required=False, choices=MessageTemplate.Kind.choices)
     subject = forms.CharField(required=False, max_length=300, strip=False)
     body = forms.CharField(required=False, max_length=20000, strip=False)
 

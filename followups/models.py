@@ -89,8 +89,9 @@ class MessageTemplate(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
     # Emails only: a task is written to the recruiter.
     written_for = models.CharField(max_length=20, choices=Reader.choices, blank=True, default="")
+    # A task is its subject alone, the line the recruiter reads in their queue.
     subject = models.CharField(max_length=300)
-    body = models.TextField()
+    body = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -23,7 +23,7 @@ from followups.forms import (
     PageForm,
     TemplatePreviewForm,
 )
-from followups.messages import placeholder_names, sample_context
+from followups.messages import placeholder_names, render_subject, sample_context
 from followups.models import Cadence, CadenceStep, Channel, FollowUp, MessageTemplate, Trigger
 from followups.selectors import checkin_for_token
 from recruitcrm.access import admin_required
@@ -378,19 +378,27 @@ def template_list(request):
     return render(request, template_name, {"page": page})
 
 
-def _preview(subject: str, body: str) -> dict:
-    """The email an admin's text would make, rendered on sample data, or what stops it."""
-    if not subject.strip() and not body.strip():
-        return {"empty": True}
-    problems = services.message_source_problems(subject=subject, body=body)
+def _preview(kind: str, subject: str, body: str) -> dict:
+    """The email or the task an admin's text would make, rendered on sample data, or what stops
+    it."""
+    task = kind == MessageTemplate.Kind.TASK
+    if not subject.strip() and (task or not body.strip()):
+        return {"empty": True, "task": task}
+    problems = services.message_source_problems(subject=subject, body=body, kind=kind)
     if problems:
         return {
             "problems": {"subject": problems.get("subject", []), "body": problems.get("body", [])}
         }
     try:
+        if task:
+            return {
+                "task": True,
+                "subject": render_subject(subject=subject, context=sample_context()),
+            }
         parts = email_parts(subject=subject, body=body, context=sample_context())
     except Exception as error:  # the preview says what the save would refuse
-        return {"problems": {"subject": [], "body": [f"It does not render: {error}"]}}
+        where = "subject" if task else "body"
+        return {"problems": {"subject": [], "body": [], where: [f"It does not render: {error}"]}}
     return {"subject": parts.subject, "text": parts.text, "html": parts.html}
 
 
@@ -429,13 +437,15 @@ def _template_page(request, *, template: MessageTemplate | None):
             )
             return redirect("followups:template_edit", pk=saved.pk)
     if request.method == "POST":
-        subject, body = form.preview_source()
+        kind, subject, body = form.preview_source()
+    elif template:
+        kind, subject, body = template.kind, template.subject, template.body
     else:
-        subject, body = (template.subject, template.body) if template else ("", "")
+        kind, subject, body = MessageTemplate.Kind.EMAIL, "", ""
     context = {
         "form": form,
         "template": template,
-        "preview": _preview(subject, body),
+        "preview": _preview(kind, subject, body),
         "placeholders": placeholder_names(),
         "used_by": selectors.template_users(template=template) if template else [],
     }
@@ -461,7 +471,8 @@ def template_create(request):
 def template_preview(request):
     form = TemplatePreviewForm(request.POST)
     if form.is_valid():
-        preview = _preview(form.cleaned_data["subject"], form.cleaned_data["body"])
+        data = form.cleaned_data
+        preview = _preview(data["kind"], data["subject"], data["body"])
     else:
         preview = {"too_long": True}
     return render(request, TEMPLATE_FORM + "#template-preview-response", {"preview": preview})

@@ -188,8 +188,14 @@ def cadence_step_delete(*, step: CadenceStep, by: User) -> int:
     return cancelled
 
 
-def message_source_problems(*, subject: str, body: str) -> dict[str, list[str]]:
-    """What is wrong with a subject and body as written, by field ({} when nothing is)."""
+def message_source_problems(
+    *, subject: str, body: str, kind: str = MessageTemplate.Kind.EMAIL
+) -> dict[str, list[str]]:
+    """What is wrong with a subject and body as written, by field ({} when nothing is). A task
+    is its subject alone, the line the recruiter reads in their queue."""
+    if kind == MessageTemplate.Kind.TASK:
+        found = template_problems(subject) if subject.strip() else ["Write the task\u2019s line."]
+        return {"subject": found} if found else {}
     problems: dict[str, list[str]] = {}
     for field_name, source, missing in (
         ("subject", subject, "Write a subject line."),
@@ -239,7 +245,9 @@ def message_template_problems(
         problems["name"] = ["Give the template a name."]
     elif MessageTemplate.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
         problems["name"] = [f"There is already a template called “{name.strip()}”."]
-    problems |= message_source_problems(subject=subject, body=body)
+    problems |= message_source_problems(subject=subject, body=body, kind=kind)
+    if kind == MessageTemplate.Kind.TASK:
+        body = ""
     if "subject" not in problems and "body" not in problems:
         try:
             render_message(subject=subject, body=body, context=sample_context())
@@ -274,7 +282,8 @@ def message_template_save(
     template = template or MessageTemplate()
     template.name = name.strip()
     template.subject = subject.strip()
-    template.body = body.strip()
+    # A task has no message: text left from when it was an email would be kept and never read.
+    template.body = body.strip() if kind == MessageTemplate.Kind.EMAIL else ""
     template.kind = kind
     template.written_for = written_for
     template.save()

@@ -11,11 +11,17 @@
   form.addEventListener("focusin", function (event) {
     if (event.target.matches("textarea, input[type=text]")) { last = event.target; }
   });
-  // Whom it is written for is an email's: a task is written to the recruiter.
-  var emailsOnly = form.querySelector("[data-emails-only]");
+  // Whom it is written for, and a message, are an email's: a task is one line to the recruiter.
+  // A hidden part is disabled too, so that the form sends none of it.
+  var emailsOnly = form.querySelectorAll("[data-emails-only]");
   function showEmailsOnly() {
-    var task = form.querySelector("input[name=kind][value=task]:checked");
-    if (emailsOnly) { emailsOnly.hidden = emailsOnly.disabled = Boolean(task); }
+    var task = Boolean(form.querySelector("input[name=kind][value=task]:checked"));
+    emailsOnly.forEach(function (part) {
+      part.hidden = task;
+      part.querySelectorAll("input, textarea").forEach(function (control) {
+        control.disabled = task;
+      });
+    });
   }
   form.addEventListener("change", function (event) {
     if (event.target.name === "kind") { showEmailsOnly(); }

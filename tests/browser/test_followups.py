@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from candidates import services as candidate_services
 from followups import services
-from followups.models import Cadence, CadenceStep, FollowUp
+from followups.models import Cadence, CadenceStep, FollowUp, MessageTemplate
 from tests.browser.axe import serious_violations
 from tests.browser.layout import fits
 from tests.candidates.factories import ApplicationFactory, CandidateFactory
@@ -152,22 +152,33 @@ def test_an_admin_edits_a_step_inline_and_previews_a_template(page, live_server,
     assert fits(page, PHONE["width"])
 
 
-def test_whom_an_email_is_written_for_is_asked_only_of_an_email(page, live_server, admin):
+def test_whom_an_email_is_written_for_and_its_message_are_asked_only_of_an_email(
+    page, live_server, admin, artifacts
+):
     sign_in(page, live_server, admin)
     page.goto(f"{live_server.url}/followups/templates/new/")
     written_for = page.get_by_role("group", name="Written for")
+    message = page.get_by_label("Message")
+    preview = page.locator("#template-preview")
     expect(written_for).to_be_visible()
+    page.get_by_label("Message").fill("Walk them through it.")
 
     page.get_by_label("Task for the recruiter").check()
     expect(written_for).to_be_hidden()
+    expect(message).to_be_hidden()
     page.get_by_label("Name").fill("Call about the offer")
     page.get_by_label("Subject").fill("Call {{ recipient.first_name }} about the offer")
-    page.get_by_label("Message").fill("Walk them through it.")
+    # The preview shows the task as the recruiter reads it, not as an email to Ada.
+    expect(preview.locator(".preview__subject")).to_have_text("Call Ada about the offer")
+    expect(preview).not_to_contain_text("HTML email")
+    page.screenshot(path=artifacts / "admin-task-template.png", full_page=True)
     page.get_by_role("button", name="Create template").click()
 
     expect(page.get_by_text("Created “Call about the offer”")).to_be_visible()
+    assert MessageTemplate.objects.get(name="Call about the offer").body == ""
     page.get_by_label("Email to a person").check()
     expect(written_for).to_be_visible()
+    expect(message).to_be_visible()
 
 
 def test_an_admin_retries_a_failed_email_from_the_outbox(page, live_server, admin, artifacts):

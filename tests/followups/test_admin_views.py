@@ -955,6 +955,53 @@ def test_the_preview_of_nothing_says_what_to_do(admin_client):
     assert "Write a subject and a message to see the email here." in text(response)
 
 
+def test_a_task_is_previewed_as_the_line_the_recruiter_reads(admin_client):
+    response = admin_client.post(
+        PREVIEW_URL,
+        {"kind": "task", "subject": "Call {{ recipient.first_name }}", "body": "Hi {{ x }}"},
+        **HTMX,
+    )
+
+    body = text(response)
+    assert '<dd class="preview__subject">Call Ada</dd>' in body
+    assert "Task for</dt><dd>Maya Chen, the recruiter" in body
+    # Not drawn as an email: no address, no HTML part, and its (unread) message is not checked.
+    assert "ada@example.com" not in body
+    assert "srcdoc" not in body
+    assert "Will not send" not in body
+
+
+def test_a_task_without_its_line_says_what_to_write(admin_client):
+    empty = admin_client.post(PREVIEW_URL, {"kind": "task", "subject": "", "body": "x"}, **HTMX)
+    unknown = admin_client.post(PREVIEW_URL, {"kind": "task", "subject": "Call {{ x }}"}, **HTMX)
+
+    assert "Write the task’s line to see it here." in text(empty)
+    assert "<strong>Subject:</strong> Unknown placeholder {{ x }}" in text(unknown)
+
+
+def test_a_task_is_saved_without_a_message(admin_client):
+    response = admin_client.post(
+        reverse("followups:template_create"),
+        {"name": "Call the leader", "kind": "task", "subject": "Call {{ recipient.name }}"},
+    )
+    again = admin_client.post(
+        response.url,
+        {
+            "name": "Call the leader",
+            "kind": "task",
+            "subject": "Call {{ recipient.first_name }}",
+            "body": "Text left from an email: nobody would read it.",
+        },
+    )
+
+    task = MessageTemplate.objects.get(name="Call the leader")
+    assert again.status_code == 302
+    assert (task.subject, task.body) == ("Call {{ recipient.first_name }}", "")
+    editor = text(admin_client.get(again.url))
+    assert '<dd class="preview__subject">Call Ada</dd>' in editor
+    assert "Emails only." in editor
+
+
 def test_the_preview_refuses_a_novel(admin_client):
     response = admin_client.post(PREVIEW_URL, {"subject": "Hi", "body": "x" * 20001}, **HTMX)
 
@@ -998,8 +1045,17 @@ def test_saving_a_good_template_redirects_back_with_a_message(admin_client):
         ("body", {"body": "{{ recipient.first_name|nope }}"}, "The template does not parse"),
         ("name", {"name": "requisition ON HOLD (candidate)"}, "There is already a template called"),
         ("subject", {"subject": ""}, "This field is required."),
+        ("body", {"body": " "}, "Write the message."),
     ],
-    ids=["subject-placeholder", "body-placeholder", "tag", "filter", "duplicate-name", "empty"],
+    ids=[
+        "subject-placeholder",
+        "body-placeholder",
+        "tag",
+        "filter",
+        "duplicate-name",
+        "empty",
+        "no-message",
+    ],
 )
 def test_a_template_that_would_not_send_is_a_form_error_and_nothing_is_saved(
     admin_client, field, data, message
