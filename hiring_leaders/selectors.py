@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from candidates.models import Activity, Application, Candidate, Commitment
 from followups.models import Audience, Channel, DigestVisit, FollowUp, HoldAnswer
+from followups.services.leaders import PAUSED_ON_HOLD, WAITING_KEY
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from hiring_leaders.progress import SUBMITTED_STAGES
 from recruitcrm.joined_rows import Prepared, Table, joined_rows, select_list
@@ -595,6 +596,21 @@ def followups_created_since(*, since, application: Application) -> list[FollowUp
         .select_related("template", "recruiter", "candidate", "hiring_leader", "cadence_step")
         .order_by("due_at", "pk")
     )
+
+
+def feedback_chases_changed(*, since, requisition: Requisition) -> tuple[int, int]:
+    """How many chases of the leader's feedback a change to the role just paused (it went on
+    hold) and set going (it reopened): followups.services.leaders."""
+    chases = FollowUp.objects.filter(
+        Q(created_at__gte=since) | Q(updated_at__gte=since),
+        requisition=requisition,
+        key__startswith=WAITING_KEY,
+    )
+    counts = chases.aggregate(
+        paused=Count("pk", filter=Q(state=FollowUp.State.CANCELLED, note=PAUSED_ON_HOLD)),
+        going=Count("pk", filter=Q(state=FollowUp.State.SCHEDULED)),
+    )
+    return counts["paused"], counts["going"]
 
 
 def followups_created_counts(*, since, requisition: Requisition) -> dict[str, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -156,6 +157,24 @@ def status_done_message(
     return (
         f"{done}. Scheduled {created}; each email shows on its recipient's timeline once it goes."
     )
+
+
+def chases_words(requisition: Requisition, paused: int, going: int) -> str:
+    """What a status change did to chasing the leader's feedback, said after its confirmation."""
+    leader = requisition.hiring_leader.name
+    if paused:
+        return (
+            f" Your reminders to chase {leader}\u2019s feedback on {paused} "
+            f"candidate{pluralize(paused)} wait until the role reopens."
+        )
+    if going:
+        days = settings.LEADER_FEEDBACK_OVERDUE_DAYS
+        return (
+            f" {going} candidate{pluralize(going)} still wait{pluralize(going, 's,')} on "
+            f"{leader}\u2019s feedback: you will be reminded to chase it if none has come in "
+            f"{days} day{pluralize(days)}."
+        )
+    return ""
 
 
 @dataclass(frozen=True)

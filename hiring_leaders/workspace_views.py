@@ -41,6 +41,7 @@ from hiring_leaders.models import Requisition
 from hiring_leaders.templatetags.clients import compose_url
 from hiring_leaders.wording import (
     PlanSummary,
+    chases_words,
     checkins_missed,
     closed_message,
     moved_message,
@@ -427,6 +428,7 @@ def requisition_status(request, pk: int, status: str):
             form.add_error(None, error)
         else:
             created = selectors.followups_created_counts(requisition=requisition, since=since)
+            chases = selectors.feedback_chases_changed(requisition=requisition, since=since)
             messages.success(
                 request,
                 status_done_message(
@@ -434,7 +436,8 @@ def requisition_status(request, pk: int, status: str):
                     status=status,
                     created=PlanSummary(**created),
                     sees_outbox=request.user.role == User.Role.ADMIN,
-                ),
+                )
+                + chases_words(requisition, *chases),
             )
             return redirect(_detail_url(requisition))
     context = _status_context(requisition, status=status, form=form) | {"confirmed": confirmed}

@@ -12,12 +12,13 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from candidates.models import Application, ApplicationStageChange, LeaderFeedback
 from followups.models import DigestVisit, FollowUp, HoldAnswer
 from followups.services.recruiter_tasks import recruiter_task_create
-from followups.services.rows import cancel_scheduled
+from followups.services.rows import State, cancel_scheduled
 from hiring_leaders.models import HiringLeader, Requisition
 
 # Task keys: the queue files tasks with these prefixes under "From hiring leaders".
@@ -41,22 +42,104 @@ def _quoted(text: str, limit: int = 140) -> str:
 
 def followups_on_submitted(*, application: Application, stage_change: ApplicationStageChange):
     """A candidate went to the leader: if no word comes back within the set number of days,
-    a task tells the recruiter to chase it (cancelled the moment the leader answers)."""
+    a task tells the recruiter to chase it (cancelled the moment the leader answers). Nobody
+    chases a leader whose role is on hold: the chase waits for the role to reopen."""
+    if application.requisition.status == Requisition.Status.ON_HOLD:
+        return
+    _chase(
+        application,
+        key=f"{WAITING_KEY}{stage_change.pk}",
+        since="submission",
+        due_at=stage_change.changed_at + feedback_overdue_after(),
+    )
+
+
+def _chase(application: Application, *, key: str, since: str, due_at: datetime.datetime):
     leader = application.requisition.hiring_leader
-    days = settings.LEADER_FEEDBACK_OVERDUE_DAYS
-    recruiter_task_create(
+    return recruiter_task_create(
         recruiter=application.requisition.recruiter,
         # Shown on the candidate's page from the submission on: worded to be true before it
         # is due, as well as when it is.
-        title=f"Nudge {leader.name} for feedback on {_about(application)} if none has come "
-        f"{days} day{'s' if days != 1 else ''} after submission",
-        key=f"{WAITING_KEY}{stage_change.pk}",
-        due_at=stage_change.changed_at + feedback_overdue_after(),
+        title=_chase_title(application, since=since),
+        key=key,
+        due_at=due_at,
         candidate=application.candidate,
         hiring_leader=leader,
         requisition=application.requisition,
         application=application,
     )
+
+
+def _chase_title(application: Application, *, since: str) -> str:
+    leader = application.requisition.hiring_leader
+    days = settings.LEADER_FEEDBACK_OVERDUE_DAYS
+    return (
+        f"Nudge {leader.name} for feedback on {_about(application)} if none has come "
+        f"{days} day{'s' if days != 1 else ''} after {since}"
+    )
+
+
+# Why a chase stopped while its role is on hold: the one note reopening looks for.
+PAUSED_ON_HOLD = "Paused: the role is on hold"
+
+
+def pause_role_feedback_waits(*, requisition: Requisition) -> int:
+    """The role went on hold: chasing its leader for feedback waits until it reopens."""
+    waits = FollowUp.objects.filter(
+        application__requisition=requisition, key__startswith=WAITING_KEY
+    )
+    return cancel_scheduled(waits, reason=PAUSED_ON_HOLD)
+
+
+def resume_role_feedback_waits(*, requisition: Requisition) -> int:
+    """The role reopened: every candidate still at "submitted" with no word from the leader
+    since their submission is chased again, the leader given the whole wait from today (their
+    chase paused by the hold, or never started because they were put forward during it). A
+    chase that ended for another reason (the leader answered) stays ended. Returns how many."""
+    now = timezone.now()
+    waiting = (
+        requisition.applications.filter(
+            outcome=Application.Outcome.ACTIVE, stage=Application.Stage.SUBMITTED
+        )
+        .exclude(
+            Exists(
+                LeaderFeedback.objects.filter(
+                    application=OuterRef("pk"), given_at__gte=OuterRef("stage_changed_at")
+                )
+            )
+        )
+        .annotate(
+            submission=Subquery(
+                ApplicationStageChange.objects.filter(
+                    application=OuterRef("pk"), to_stage=Application.Stage.SUBMITTED
+                )
+                .order_by("-changed_at", "-pk")
+                .values("pk")[:1]
+            )
+        )
+        .select_related("candidate", "requisition__hiring_leader", "requisition__recruiter")
+    )
+    chases = {
+        f.key: f
+        for f in FollowUp.objects.filter(
+            application__requisition=requisition, key__startswith=WAITING_KEY
+        )
+    }
+    due_at = now + feedback_overdue_after()
+    resumed, started = [], 0
+    for application in waiting:
+        key = f"{WAITING_KEY}{application.submission}"
+        chase = chases.get(key)
+        if chase is None:
+            _chase(application, key=key, since="the role reopened", due_at=due_at)
+            started += 1
+        elif chase.state == State.CANCELLED and chase.note == PAUSED_ON_HOLD:
+            chase.state, chase.note = State.SCHEDULED, ""
+            chase.due_at, chase.updated_at = due_at, now
+            chase.task_title = _chase_title(application, since="the role reopened")
+            resumed.append(chase)
+    FollowUp.objects.bulk_update(resumed, ["state", "note", "due_at", "updated_at", "task_title"])
+    return started + len(resumed)
 
 
 def cancel_feedback_waits(

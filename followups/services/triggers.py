@@ -32,6 +32,8 @@ from followups.services.leaders import (
     cancel_feedback_waits,
     cancel_role_feedback_waits,
     followups_on_submitted,
+    pause_role_feedback_waits,
+    resume_role_feedback_waits,
 )
 from followups.services.recipients import Target, email_block, suppressed_among
 from followups.services.recurring import (
@@ -298,6 +300,8 @@ def _cancel_outdated_for(requisition: Requisition) -> None:
     if not requisition.is_active:
         # Nobody chases a leader's word on a candidate for a role that has closed.
         cancel_role_feedback_waits(requisition=requisition, reason=reason)
+    elif requisition.status == Requisition.Status.ON_HOLD:
+        pause_role_feedback_waits(requisition=requisition)
 
 
 # The changes that stop a role, which "it has reopened" answers.
@@ -388,6 +392,8 @@ def followups_on_requisition_change(*, requisition: Requisition, event_id: int) 
         requisition, key=f"req-{requisition.status}:{event_id}", now=timezone.now()
     )
     FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+    if requisition.status == Requisition.Status.OPEN:
+        resume_role_feedback_waits(requisition=requisition)
     if requisition.is_active:
         followups_schedule_weekly_update(requisition=requisition)
     else:

@@ -142,6 +142,57 @@ class TestWaitingOnTheLeader:
         wait = FollowUp.objects.get(application=submitted, key__startswith="feedback-wait:")
         assert wait.state == "cancelled"
 
+    def test_a_role_on_hold_pauses_the_chase_and_reopening_gives_the_leader_the_whole_wait(
+        self, submitted, recruiter
+    ):
+        role = submitted.requisition
+        requisition_services.requisition_put_on_hold(
+            requisition=role, reason="Budget review", by=recruiter
+        )
+        wait = FollowUp.objects.get(application=submitted, key__startswith="feedback-wait:")
+        assert (wait.state, wait.note) == ("cancelled", "Paused: the role is on hold")
+        with time_machine.travel(timezone.now() + datetime.timedelta(days=10), tick=False):
+            assert from_leaders(recruiter).count == 0  # nobody chases a paused role
+            requisition_services.requisition_reopen(requisition=role, by=recruiter)
+            reopened = timezone.now()
+
+        wait.refresh_from_db()
+        assert (wait.state, wait.note) == ("scheduled", "")
+        assert wait.due_at == reopened + datetime.timedelta(days=3)
+        assert wait.task_title.endswith("if none has come 3 days after the role reopened")
+
+    def test_a_candidate_put_forward_during_a_hold_is_chased_once_the_role_reopens(
+        self, shipped_cadences, requisition, recruiter
+    ):
+        requisition_services.requisition_put_on_hold(
+            requisition=requisition, reason="Budget review", by=recruiter
+        )
+        application = candidate_services.application_move(
+            application=ApplicationFactory(requisition=requisition, stage="screened"),
+            stage="submitted",
+            by=recruiter,
+        )
+        assert not FollowUp.objects.filter(key__startswith="feedback-wait:").exists()
+
+        requisition_services.requisition_reopen(requisition=requisition, by=recruiter)
+
+        (wait,) = FollowUp.objects.filter(key__startswith="feedback-wait:")
+        assert (wait.application, wait.state) == (application, "scheduled")
+        assert wait.key == f"feedback-wait:{application.stage_changes.latest('pk').pk}"
+
+    def test_a_leader_who_answered_during_the_hold_is_not_chased_after_it(
+        self, submitted, recruiter
+    ):
+        role = submitted.requisition
+        requisition_services.requisition_put_on_hold(
+            requisition=role, reason="Budget review", by=recruiter
+        )
+        give(submitted, "question", text="Notice period?")
+        requisition_services.requisition_reopen(requisition=role, by=recruiter)
+
+        (wait,) = FollowUp.objects.filter(key__startswith="feedback-wait:")
+        assert wait.state == "cancelled"
+
     def test_the_number_of_days_is_a_setting(
         self, shipped_cadences, requisition, recruiter, settings
     ):

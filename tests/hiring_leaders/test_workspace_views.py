@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import services as candidate_services
 from candidates.models import Activity, Application, Candidate, Placement
 from followups.models import FollowUp
 from hiring_leaders.models import Company, HiringLeader, Requisition
@@ -876,6 +877,34 @@ def test_confirming_puts_the_role_on_hold_and_says_what_was_scheduled(
     assert "outbox" not in page.lower()
     assert "CFO blocked it" in page  # the internal note, for recruiters
     assert "Internal note" in page
+
+
+def test_a_hold_says_it_pauses_chasing_the_leader_and_reopening_says_it_starts_again(
+    client, recruiter, requisition, shipped_cadences, settings
+):
+    settings.LEADER_FEEDBACK_OVERDUE_DAYS = 3
+    application = ApplicationFactory(requisition=requisition, stage="screened")
+    candidate_services.application_move(application=application, stage="submitted", by=recruiter)
+    leader = requisition.hiring_leader.name
+    client.force_login(recruiter)
+
+    held = client.post(
+        url("requisition_status", requisition.pk, "on_hold"),
+        {"reason": "Budget review", "confirm": "1"},
+    )
+    on_hold = text(client.get(held.url))
+    reopened = client.post(url("requisition_status", requisition.pk, "open"), {"confirm": "1"})
+    open_again = text(client.get(reopened.url))
+
+    assert (
+        f"Your reminders to chase {leader}\u2019s feedback on 1 candidate wait until the role "
+        "reopens." in on_hold
+    )
+    assert (
+        f"1 candidate still waits on {leader}\u2019s feedback: you will be reminded to chase it "
+        "if none has come in 3 days." in open_again
+    )
+    assert FollowUp.objects.get(key__startswith="feedback-wait:").state == "scheduled"
 
 
 @pytest.mark.parametrize(
