@@ -213,7 +213,7 @@ class MessageTemplateForm(forms.Form):
 
 
 class TemplatePreviewForm(forms.Form):
-    kind = forms.ChoiceField(required=False, choices=MessageTemplate.Kind.choices)
+    kind = forms.CharField(required=False)  # "task", or anything else for an email
     subject = forms.CharField(required=False, max_length=300, strip=False)
     body = forms.CharField(required=False, max_length=20000, strip=False)
 

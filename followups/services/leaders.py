@@ -54,9 +54,9 @@ def followups_on_submitted(*, application: Application, stage_change: Applicatio
     )
 
 
-def _chase(application: Application, *, key: str, since: str, due_at: datetime.datetime):
+def _chase(application: Application, *, key: str, since: str, due_at: datetime.datetime) -> None:
     leader = application.requisition.hiring_leader
-    return recruiter_task_create(
+    recruiter_task_create(
         recruiter=application.requisition.recruiter,
         # Shown on the candidate's page from the submission on: worded to be true before it
         # is due, as well as when it is.

@@ -975,7 +975,7 @@ def test_a_task_without_its_line_says_what_to_write(admin_client):
     empty = admin_client.post(PREVIEW_URL, {"kind": "task", "subject": "", "body": "x"}, **HTMX)
     unknown = admin_client.post(PREVIEW_URL, {"kind": "task", "subject": "Call {{ x }}"}, **HTMX)
 
-    assert "Write the task’s line to see it here." in text(empty)
+    assert "Write the task\u2019s line to see it here." in text(empty)
     assert "<strong>Subject:</strong> Unknown placeholder {{ x }}" in text(unknown)
 
 
