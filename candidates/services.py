@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, When
 from django.utils import timezone
 
 # The pipeline's services live in pipeline.py; other apps call them from here.
@@ -527,19 +528,23 @@ def candidates_send_message(
         raise ValidationError(f"“{template.name}” talks about a role: choose which one.")
     applications = {}
     if requisition is not None:
-        applications = {
-            application.candidate_id: application
-            for application in Application.objects.filter(
-                requisition=requisition,
-                candidate__in=selection,
-                outcome=Application.Outcome.ACTIVE,
-            ).select_related("requisition__company", "requisition__hiring_leader")
-        }
+        # Each one's application to the role, a closed one too (what "not selected" is news
+        # of), the open one first.
+        closed_last = Case(When(outcome=Application.Outcome.ACTIVE, then=0), default=1)
+        for application in (
+            Application.objects.filter(requisition=requisition, candidate__in=selection)
+            .select_related("requisition__company", "requisition__hiring_leader")
+            .order_by(closed_last, "-stage_changed_at", "-pk")
+        ):
+            applications.setdefault(application.candidate_id, application)
     problems = message_problems(candidates=selection, template=template, requisition=requisition)
     outcome = BulkOutcome()
     for candidate in selection:
         untrue = message_untrue(
-            template=template, requisition=requisition, application=applications.get(candidate.pk)
+            template=template,
+            to=candidate,
+            requisition=requisition,
+            application=applications.get(candidate.pk),
         )
         if candidate.pk in problems or untrue:
             outcome.skipped.append((candidate, problems.get(candidate.pk) or untrue))

@@ -47,7 +47,9 @@ def message_send_problem(
         return f"{to.name} {blocked}."
     if template is None:
         return ""
-    return message_untrue(template=template, requisition=requisition, application=application)
+    return message_untrue(
+        template=template, to=to, requisition=requisition, application=application
+    )
 
 
 # The shipped expectation resets (followups migration 0008) whose words hold only of some
@@ -55,20 +57,26 @@ def message_send_problem(
 ON_HOLD_RESET = "Expectation reset: role on hold"
 NOT_SELECTED_RESET = "Expectation reset: not selected"
 FEEDBACK_PENDING_RESET = "Expectation reset: feedback pending"
+# The shipped note on no occasion (followups migration 0008), which names the application's stage.
+WHERE_THINGS_STAND = "Where things stand (candidate)"
 
 
 def message_untrue(
     *,
     template: MessageTemplate,
+    to: Candidate | HiringLeader,
     requisition: Requisition | None,
     application: Application | None = None,
 ) -> str:
-    """Why a shipped expectation reset would tell an untruth about this role or application
-    ("the role is paused" of an open one, "not selected" of someone still in the running), or
+    """Why a shipped expectation reset (or "where things stand") would tell an untruth about
+    this role or application ("the role is paused" of an open one, "not selected" of someone
+    still in the running or who withdrew, "your application is active" of a closed one), or
     ''. Bad news is one click; untrue news must not be."""
-    if requisition is None or not template.name.startswith(EXPECTATION_RESET):
+    if requisition is None or not _checked(template):
         return ""
     title, status = requisition.title, requisition.get_status_display().lower()
+    if isinstance(to, Candidate) and (untrue := _untrue_of_application(template, to, application)):
+        return untrue
     if template.name == ON_HOLD_RESET:
         if requisition.status == Requisition.Status.ON_HOLD:
             return ""
@@ -95,6 +103,42 @@ def message_untrue(
             "feedback yet."
         )
     return ""
+
+
+def _checked(template: MessageTemplate) -> bool:
+    return template.name.startswith(EXPECTATION_RESET) or template.name == WHERE_THINGS_STAND
+
+
+def _untrue_of_application(
+    template: MessageTemplate, candidate: Candidate, application: Application | None
+) -> str:
+    """A candidate's reset speaks of their own application to the role: it must exist and be
+    what the words say (still going on, or for "not selected", turned down)."""
+    title = application.requisition.title if application is not None else ""
+    if application is None:
+        return (
+            f"{candidate.name} is not in that role\u2019s pipeline: this message speaks of "
+            "their application to it."
+        )
+    if application.is_active and application.stage == Application.Stage.HIRED:
+        return (
+            f"{candidate.name} was hired for {title}: this message would speak of their "
+            "application as still going on."
+        )
+    if application.is_active:
+        return ""
+    if template.name == NOT_SELECTED_RESET:
+        if application.outcome == Application.Outcome.WITHDRAWN:
+            return (
+                f"{candidate.name} withdrew from {title}: “Not selected” would say they were "
+                "not chosen."
+            )
+        return ""
+    return (
+        f"{candidate.name}\u2019s application for {title} is closed "
+        f"({application.get_outcome_display().lower()}): this message would speak of it as "
+        "still going on."
+    )
 
 
 def _one_off(

@@ -675,6 +675,31 @@ class TestBulkActions:
         assert skipped == still_in
         assert "they are still in the running for Data Lead" in why
 
+    def test_not_selected_skips_people_never_in_the_role_or_who_withdrew(self, recruiter):
+        not_selected = MessageTemplate.objects.get(name="Expectation reset: not selected")
+        requisition = RequisitionFactory(title="Data Lead")
+        elsewhere = ApplicationFactory(requisition__title="Analyst").candidate
+        withdrew = ApplicationFactory(
+            requisition=requisition,
+            stage="interviewing",
+            outcome="withdrawn",
+            closed_at=timezone.now(),
+            close_reason="Took another job",
+        ).candidate
+
+        outcome = services.candidates_send_message(
+            candidates=[elsewhere, withdrew],
+            template=not_selected,
+            requisition=requisition,
+            by=recruiter,
+        )
+
+        assert outcome.done == []
+        reasons = dict(outcome.skipped)
+        assert "is not in that role\u2019s pipeline" in reasons[elsewhere]
+        assert "withdrew from Data Lead" in reasons[withdrew]
+        assert not FollowUp.objects.exists()
+
     def test_a_message_is_all_or_nothing(self, recruiter, monkeypatch):
         template = MessageTemplateFactory(subject="News", body="Hi {{ recipient.first_name }}")
         people = CandidateFactory.create_batch(3)

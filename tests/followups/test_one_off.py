@@ -2,6 +2,7 @@
 window through the same rows as every cadence, stopped by an opt-out."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -108,6 +109,10 @@ def shipped(name: str) -> MessageTemplate:
         ("feedback pending", "open", "submitted", "active", ""),
         ("slower than we estimated", "cancelled", "screened", "active", "Data Lead is cancelled"),
         ("slower than we estimated", "open", "screened", "active", ""),
+        ("slower than we estimated", "open", "interviewing", "withdrawn", "is closed (withdrawn)"),
+        ("feedback pending", "open", "submitted", "rejected", "is closed (rejected)"),
+        ("not selected", "open", "interviewing", "withdrawn", "withdrew from Data Lead"),
+        ("slower than we estimated", "open", "hired", "active", "was hired for Data Lead"),
     ],
 )
 def test_a_reset_that_would_be_untrue_of_the_role_is_refused(
@@ -133,11 +138,35 @@ def test_a_reset_that_would_be_untrue_of_the_role_is_refused(
         )
 
     if refusal:
-        with pytest.raises(ValidationError, match=refusal):
+        with pytest.raises(ValidationError, match=re.escape(refusal)):
             send()
         assert not FollowUp.objects.exists()
     else:
         assert send().state == "scheduled"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "refusal"),
+    [("active", ""), ("rejected", "application for Data Lead is closed (rejected)")],
+)
+def test_where_things_stand_is_refused_about_a_closed_application(recruiter, outcome, refusal):
+    application = ApplicationFactory(
+        requisition__title="Data Lead",
+        stage="interviewing",
+        outcome=outcome,
+        closed_at=None if outcome == "active" else timezone.now(),
+        close_reason="" if outcome == "active" else "Went with another",
+    )
+    where_things_stand = MessageTemplate.objects.get(name="Where things stand (candidate)")
+
+    problem = services.message_send_problem(
+        template=where_things_stand,
+        to=application.candidate,
+        requisition=application.requisition,
+        application=application,
+    )
+
+    assert (refusal in problem) if refusal else problem == ""
 
 
 def test_the_composer_says_why_before_anything_is_sent(client, recruiter, requisition):
