@@ -598,6 +598,12 @@ def followups_created_since(*, since, application: Application) -> list[FollowUp
     )
 
 
+def hires_recorded(*, requisition: Requisition) -> int:
+    return requisition.applications.filter(
+        outcome=Application.Outcome.ACTIVE, stage=Application.Stage.HIRED
+    ).count()
+
+
 def feedback_chases_changed(*, since, requisition: Requisition) -> tuple[int, int]:
     """How many chases of the leader's feedback a change to the role just paused (it went on
     hold) and set going (it reopened): followups.services.leaders."""

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from candidates.models import Activity
+from candidates.models import Activity, Application
 from followups.services import (
     followups_on_requisition_change,
     followups_on_requisition_reassigned,
@@ -327,11 +327,38 @@ STATUS_MOVES: dict[str, tuple[str, ...]] = {
 
 def requisition_status_refusal(*, requisition: Requisition, to: str) -> str:
     """Why the requisition cannot move to status `to` now, or ''."""
-    if requisition.status in STATUS_MOVES[to]:
+    if requisition.status not in STATUS_MOVES[to]:
+        return (
+            f"{requisition.title} is {requisition.get_status_display().lower()}; "
+            f"it cannot become {Requisition.Status(to).label.lower()}."
+        )
+    if to == Requisition.Status.FILLED:
+        return _offers_outstanding(requisition)
+    return ""
+
+
+# How many people holding an offer a refusal names.
+OFFERS_NAMED = 3
+
+
+def _offers_outstanding(requisition: Requisition) -> str:
+    """Marked filled, everyone still in the pipeline hears the role went to someone else: a
+    person holding an offer must first be hired or closed, never told that by accident."""
+    offers = requisition.applications.filter(
+        outcome=Application.Outcome.ACTIVE, stage=Application.Stage.OFFER
+    )
+    total = offers.count()
+    if not total:
         return ""
+    first = offers.select_related("candidate").order_by("stage_changed_at", "pk")[:OFFERS_NAMED]
+    names = [application.candidate.name for application in first]
+    if total > len(names):
+        names.append(f"{total - len(names)} more")
+    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return (
-        f"{requisition.title} is {requisition.get_status_display().lower()}; "
-        f"it cannot become {Requisition.Status(to).label.lower()}."
+        f"{who} {'holds' if total == 1 else 'hold'} an offer for {requisition.title}: record "
+        "the hire, or close the application, first. Marked filled now, they would be told the "
+        "role went to someone else."
     )
 
 

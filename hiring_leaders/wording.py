@@ -159,6 +159,23 @@ def status_done_message(
     )
 
 
+def fill_shortfall(requisition: Requisition, *, hired: int) -> str:
+    """What marking the role filled would close without a hire on record, or ''."""
+    title, openings = requisition.title, requisition.openings
+    if not hired:
+        return (
+            f"Nobody is recorded as hired for {title}. If the role went to someone you placed, "
+            "record their hire first, so that their start and check-ins are scheduled."
+        )
+    if hired < openings:
+        others = openings - hired
+        return (
+            f"{hired} of its {openings} openings {'has' if hired == 1 else 'have'} a hire "
+            f"recorded: marked filled, the other {others} close{pluralize(others, 's,')} too."
+        )
+    return ""
+
+
 def chases_words(requisition: Requisition, paused: int, going: int) -> str:
     """What a status change did to chasing the leader's feedback, said after its confirmation."""
     leader = requisition.hiring_leader.name

@@ -44,6 +44,7 @@ from hiring_leaders.wording import (
     chases_words,
     checkins_missed,
     closed_message,
+    fill_shortfall,
     moved_message,
     plan_lines,
     planned_samples,
@@ -460,12 +461,18 @@ def _status_context(requisition: Requisition, *, status: str, form: StatusChange
             requisition=requisition, status=status, reason=form.words()["reason"]
         )
     )
+    shortfall = ""
+    if status == Requisition.Status.FILLED and not refusal:
+        shortfall = fill_shortfall(
+            requisition, hired=selectors.hires_recorded(requisition=requisition)
+        )
     return {
         "requisition": requisition,
         "status": status,
         "status_label": Requisition.Status(status).label,
         "form": form,
         "refusal": refusal,
+        "shortfall": shortfall,
         "lines": plan_lines(planned),
         "summary": planned_summary(planned),
         "samples": planned_samples(planned),

@@ -114,6 +114,8 @@ def test_a_recruiter_works_three_rows_of_today(page, live_server, day, artifacts
         "link", name="Message…"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Message {written_to.name}")
+    # htmx wires the menu up once the page has loaded: a choice made before that sends nothing.
+    page.wait_for_load_state()
     page.get_by_label("Message").select_option(label="Feedback pending")
     preview = page.locator("#preview")
     expect(preview).to_contain_text("Platform Engineer: still waiting on feedback")

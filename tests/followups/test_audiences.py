@@ -86,6 +86,10 @@ def _fire(trigger, audience, recruiter, leader, requisition, candidate, applicat
             hold.filter(channel="task").update(state="done")
             requisition_services.requisition_reopen(requisition=requisition, by=recruiter)
         case Trigger.REQUISITION_FILLED:
+            # A finalist still interviewing hears it (one holding an offer is hired or closed
+            # before a role can be marked filled).
+            application.stage = "interviewing"
+            application.save(update_fields=["stage"])
             requisition_services.requisition_fill(requisition=requisition, by=recruiter)
         case Trigger.REQUISITION_CANCELLED:
             requisition_services.requisition_cancel(

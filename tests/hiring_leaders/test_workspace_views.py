@@ -879,6 +879,52 @@ def test_confirming_puts_the_role_on_hold_and_says_what_was_scheduled(
     assert "Internal note" in page
 
 
+def test_a_role_cannot_be_marked_filled_while_someone_holds_an_offer(
+    client, recruiter, requisition
+):
+    offered = ApplicationFactory(
+        requisition=requisition, stage="offer", candidate__first_name="Charlotte"
+    )
+    client.force_login(recruiter)
+
+    preview = text(client.get(url("requisition_status", requisition.pk, "filled")))
+    forced = client.post(url("requisition_status", requisition.pk, "filled"), {"confirm": "1"})
+
+    said = (
+        f"{offered.candidate.name} holds an offer for {requisition.title}: record the hire, or "
+        "close the application, first. Marked filled now, they would be told the role went to "
+        "someone else."
+    )
+    assert said in preview
+    assert 'name="confirm"' not in preview
+    assert said in text(forced)
+    requisition.refresh_from_db()
+    assert requisition.status == "open"
+
+
+@pytest.mark.parametrize(
+    ("openings", "hired", "said"),
+    [
+        (2, 1, "1 of its 2 openings has a hire recorded: marked filled, the other 1 closes too."),
+        (1, 0, "Nobody is recorded as hired for Data Lead. If the role went to someone you"),
+        (1, 1, ""),
+    ],
+)
+def test_marking_filled_says_what_it_closes_without_a_hire(
+    client, recruiter, openings, hired, said
+):
+    requisition = RequisitionFactory(recruiter=recruiter, title="Data Lead", openings=openings)
+    ApplicationFactory.create_batch(hired, requisition=requisition, stage="hired")
+    client.force_login(recruiter)
+
+    preview = text(client.get(url("requisition_status", requisition.pk, "filled")))
+
+    if said:
+        assert f'<p class="alert alert--warning">{said}' in preview
+    else:
+        assert "alert--warning" not in preview
+
+
 def test_a_hold_says_it_pauses_chasing_the_leader_and_reopening_says_it_starts_again(
     client, recruiter, requisition, shipped_cadences, settings
 ):
