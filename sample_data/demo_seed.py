@@ -38,6 +38,7 @@ from candidates.models import (
 )
 from followups.models import Cadence, CheckInResponse, FollowUp, Trigger
 from followups.services import checkin_answer, checkin_review, person_opt_out
+from followups.services.leaders import WAITING_KEY, feedback_overdue_after
 from hiring_leaders import services as requisition_services
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.models import User
@@ -575,6 +576,11 @@ class _Story:
         Activity.objects.filter(application=application, occurred_at__gte=self.now).update(
             occurred_at=when
         )
+        # The service set the chase of the leader's feedback LEADER_FEEDBACK_OVERDUE_DAYS after
+        # the submission as it saw it (the seed's now); in the story the wait began at `when`.
+        FollowUp.objects.filter(
+            application=application, key__startswith=WAITING_KEY, created_at__gte=self.now
+        ).update(due_at=when + feedback_overdue_after(), created_at=when)
 
     def _backdate_requisition_activity(self, requisition: Requisition, when: datetime) -> None:
         Activity.objects.filter(

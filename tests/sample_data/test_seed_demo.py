@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -20,6 +21,7 @@ from candidates.models import (
     Placement,
 )
 from followups.models import Cadence, CheckInResponse, FollowUp, PanelEmail
+from followups.queue.selectors import queue_section
 from hiring_leaders.models import InterviewKit, Requisition
 from recruitcrm.models import User
 from tests.recruitcrm import valid_html
@@ -199,6 +201,30 @@ class TestTheDemoAgency:
         assert due_emails.count() <= 6
         assert not due_emails.exclude(placement__isnull=False).exists()
         assert not Cadence.objects.filter(enabled=False).exists()
+
+    def test_a_candidate_waiting_on_the_leader_past_the_window_is_chased_in_today(self, demo):
+        now = timezone.now()
+        window = datetime.timedelta(days=settings.LEADER_FEEDBACK_OVERDUE_DAYS)
+        waiting = Application.objects.filter(
+            outcome="active", stage="submitted", requisition__status="open"
+        ).exclude(leader_feedback__isnull=False)
+        overdue = waiting.filter(stage_changed_at__lt=now - window)
+        assert overdue.count() >= 5
+
+        # The chase is due the set number of days after the submission of the story, not
+        # after the moment the demo was loaded.
+        for application in waiting:
+            (chase,) = FollowUp.objects.filter(
+                application=application, key__startswith="feedback-wait:", state="scheduled"
+            )
+            assert chase.due_at == application.stage_changed_at + window
+        recruiters = User.objects.filter(requisitions__applications__in=overdue).distinct()
+        for recruiter in recruiters:
+            section = queue_section(recruiter=recruiter, key="from_leaders", now=now)
+            theirs = overdue.filter(requisition__recruiter=recruiter)
+            assert set(theirs.values_list("pk", flat=True)) <= {
+                row.application_id for row in section.rows
+            }
 
     def test_the_printed_logins_sign_in_with_the_printed_password(self, demo):
         output = demo["output"]
