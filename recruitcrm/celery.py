@@ -8,6 +8,7 @@ import time
 
 from celery import Celery, signals
 from celery.beat import PersistentScheduler
+from django.conf import settings
 
 from recruitcrm.startup import read_settings_or_exit
 
@@ -81,3 +82,16 @@ class HeartbeatScheduler(PersistentScheduler):
             # An exception escaping tick() ends beat, and with it every schedule. A missed
             # heartbeat only shows beat as stale on the status page, which is the truth.
             logger.exception("beat could not record its heartbeat")
+
+
+# The units a schedule is said in, largest first.
+_UNITS = (("hour", 3600), ("minute", 60), ("second", 1))
+
+
+def beat_every(entry: str) -> str:
+    """How often beat runs the CELERY_BEAT_SCHEDULE entry `entry`, as a page says it ("every 15
+    minutes"): what a page promises follows the schedule when someone changes it."""
+    seconds = int(settings.CELERY_BEAT_SCHEDULE[entry]["schedule"].total_seconds())
+    unit, size = next((unit, size) for unit, size in _UNITS if seconds % size == 0)
+    count = seconds // size
+    return f"every {unit}" if count == 1 else f"every {count} {unit}s"

@@ -42,6 +42,7 @@ from followups.models import (
 )
 from followups.services.recurring import LOOKAHEAD
 from hiring_leaders.models import Company, HiringLeader, Requisition, TimeToFillForecast
+from recruitcrm.celery import beat_every
 from recruitcrm.joined_rows import Prepared
 from recruitcrm.models import User
 
@@ -77,8 +78,9 @@ class SectionInfo:
     empty: str
     # Whom its rows can be about: a filter to the others hides the section, not empties it.
     about: tuple[str, ...] = ("candidates", "leaders")
-    # Filled by beat's walk, so empty says nothing until beat has been round once.
-    from_beat: bool = False
+    # Filled by beat's walk (this entry of settings.CELERY_BEAT_SCHEDULE), so empty says
+    # nothing until beat has been round once.
+    from_beat: str = ""
 
     def holds(self, who: str) -> bool:
         return not who or who in self.about
@@ -87,7 +89,7 @@ class SectionInfo:
         """What the all-clear line says: under a filter only that the filter shows nothing here,
         which is all the filtered queue knows."""
         if self.from_beat and not counted:
-            return "not looked for yet; it is looked for every few minutes."
+            return f"not looked for yet; it is looked for {beat_every(self.from_beat)}."
         if who:
             return f"nothing under “{WHO_LABELS[who]}”."
         return self.empty
@@ -136,7 +138,7 @@ SECTIONS = (
         "Going quiet",
         "Nobody in your open pipelines has gone quiet: everyone has heard from you lately.",
         about=("candidates",),
-        from_beat=True,
+        from_beat="schedule-recurring-followups",
     ),
     SectionInfo(
         "leaders",

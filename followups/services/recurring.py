@@ -107,8 +107,9 @@ def _schedule_digests(*, leaders, cadences, now: datetime.datetime) -> None:
 def followups_schedule_recurring(*, now: datetime.datetime | None = None) -> int:
     """Expand the time-based triggers: weekly digests to leaders and candidates gone quiet.
 
-    Beat runs this every few minutes, so it reads only what needs a new row (anti-joins in SQL)
-    and writes in bulk; keys make a repeated run insert nothing.
+    Beat runs this every 15 minutes (settings.CELERY_BEAT_SCHEDULE), so it reads only what
+    needs a new row (anti-joins in SQL) and writes in bulk; keys make a repeated run insert
+    nothing.
     """
     now = now or timezone.now()
     # The whole run's time, digests included: what is left of it goes to the quiet candidates.

@@ -309,12 +309,25 @@ class TestSections:
 
         assert "not counted yet" in page  # the health line: beat has not been round
         assert (
-            "<strong>Going quiet:</strong> not looked for yet; it is looked for every few "
+            "<strong>Going quiet:</strong> not looked for yet; it is looked for every 15 "
             "minutes." in page
         )
         queue_services.book_health_count()
         page = text(signed_in.get(TODAY_URL))
         assert "<strong>Going quiet:</strong> Nobody in your open pipelines has gone quiet" in page
+
+    def test_going_quiet_says_how_often_it_is_looked_for_as_beats_schedule_says(
+        self, me, signed_in, settings
+    ):
+        entry = settings.CELERY_BEAT_SCHEDULE["schedule-recurring-followups"]
+        settings.CELERY_BEAT_SCHEDULE = settings.CELERY_BEAT_SCHEDULE | {
+            "schedule-recurring-followups": entry | {"schedule": datetime.timedelta(hours=1)}
+        }
+
+        page = text(signed_in.get(TODAY_URL))
+
+        said = "<strong>Going quiet:</strong> not looked for yet; it is looked for every hour."
+        assert said in page
 
     def test_a_filter_over_htmx_moves_the_switch_with_the_queue(self, signed_in, busy):
         body = text(signed_in.get(TODAY_URL, {"who": "leaders"}, **HTMX))

@@ -21,7 +21,8 @@ from candidates.models import (
     Placement,
 )
 from followups.models import Cadence, CheckInResponse, FollowUp, PanelEmail
-from followups.queue.selectors import queue_section
+from followups.queue.selectors import queue_section, team_page
+from followups.services.recurring import lookahead, quiet_candidates
 from hiring_leaders.models import InterviewKit, Requisition
 from recruitcrm.models import User
 from tests.recruitcrm import valid_html
@@ -195,9 +196,10 @@ class TestTheDemoAgency:
         ).exists()
         # Status updates for moves made weeks ago in the story must not all go out on the next tick;
         # what is due now are the check-ins of the hires who started 30, 60 and 90 days ago.
+        # (The "where things stand" notes to candidates gone quiet are today's news, not stale.)
         due_emails = FollowUp.objects.filter(
             state="scheduled", channel="email", due_at__lt=started + datetime.timedelta(days=1)
-        )
+        ).exclude(cadence_step__cadence__trigger="candidate_untouched")
         assert due_emails.count() <= 6
         assert not due_emails.exclude(placement__isnull=False).exists()
         assert not Cadence.objects.filter(enabled=False).exists()
@@ -224,6 +226,24 @@ class TestTheDemoAgency:
             theirs = overdue.filter(requisition__recruiter=recruiter)
             assert set(theirs.values_list("pk", flat=True)) <= {
                 row.application_id for row in section.rows
+            }
+
+    def test_candidates_the_story_left_quiet_are_in_today_from_the_start(self, demo):
+        # Before beat has run its expansion even once.
+        cadence = Cadence.objects.get(trigger="candidate_untouched")
+        quiet = quiet_candidates(
+            quiet_days=cadence.quiet_days,
+            now=demo["started"],
+            ahead=lookahead(cadence.quiet_days),
+        )
+        assert quiet.count() >= 10
+
+        team = team_page(page_number=1).object_list
+        assert sum(member.count("quiet") for member in team) >= quiet.count()
+        for member in team:
+            section = queue_section(recruiter=member.recruiter, key="quiet")
+            assert set(quiet.filter(owner=member.recruiter).values_list("pk", flat=True)) <= {
+                row.candidate_id for row in section.rows
             }
 
     def test_the_printed_logins_sign_in_with_the_printed_password(self, demo):
