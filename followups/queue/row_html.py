@@ -174,6 +174,7 @@ class RowWriter:
         # Each moment as a plain str (.html): wrapping every one in a Markup only for the row
         # to be joined into one was a tenth of the rows' time.
         self.relative, self.themes = relative.html, themes
+        self.now = relative.now
         self._buttons: dict[tuple[str, str, str], str] = {}
 
     def write(self, rows) -> Markup:
@@ -290,8 +291,19 @@ class RowWriter:
             )
         else:
             then = "No automatic note is waiting: get in touch yourself."
-        days = escape(row.facts.get("quiet_days", "several"))
-        return f'<span class="badge badge--amber">Quiet</span> no contact for {days} days.\n{then}'
+        return (
+            f'<span class="badge badge--amber">Quiet</span> no contact for {self._silence(row)}.'
+            f"\n{then}"
+        )
+
+    def _silence(self, row) -> str:
+        """The days since anyone heard from the candidate, as of now. The reminder's own count
+        is to the day its note goes, up to two days ahead: shown early, it overstated the
+        silence. A row read without its silence falls back to that count."""
+        if row.silent_since is None:
+            return f"{escape(row.facts.get('quiet_days', 'several'))} days"
+        days = (self.now - row.silent_since).days
+        return f"{days} day{pluralize(days)}"
 
     def task_row(self, row) -> str:
         row_id = row.row_id

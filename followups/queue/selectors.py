@@ -438,7 +438,12 @@ FOLLOWUP_PAGE = f"""
         f.task_title, t.name, t.subject, f.facts,
         c.first_name, c.last_name, l.first_name, l.last_name,
         r.title, r.location, r.status, r.status_reason, r.company_id, r.hiring_leader_id,
-        a.stage, ranked.section, ranked.section_count
+        a.stage,
+        -- A quiet candidate's silence as recurring.quiet_candidates measures it: any word or
+        -- move since cancels the row, so its pipeline is still the one that moved last.
+        CASE WHEN ranked.section = 'quiet'
+            THEN GREATEST(c.last_contacted_at, a.stage_changed_at) END,
+        ranked.section, ranked.section_count
     ) ORDER BY ranked.section, ranked.rank)
     FROM every_ranked ranked
     JOIN {FollowUp._meta.db_table} f ON f.id = ranked.id
@@ -476,6 +481,8 @@ class FollowUpDue:
     requisition_id: int | None
     application_id: int | None
     about: TaskAbout
+    # A quiet candidate's row: since when nobody has heard from them or seen their pipeline move.
+    silent_since: datetime.datetime | None = None
 
     @property
     def row_id(self) -> str:
@@ -522,7 +529,7 @@ def _followup_due(values: list, recruiter: User) -> FollowUpDue:
     pk, key, channel, due_at, created_at, cadence_name, trigger, note_at = values[:8]
     candidate_id, email, opted_out_at, leader_id, requisition_id, application_id = values[8:14]
     title, template_name, subject, facts = values[14:18]
-    c_first, c_last, l_first, l_last, *role, stage = values[18:29]
+    c_first, c_last, l_first, l_last, *role, stage, silent_since = values[18:30]
     about = TaskAbout(
         task_title=title,
         template_name=template_name or "",
@@ -550,6 +557,7 @@ def _followup_due(values: list, recruiter: User) -> FollowUpDue:
         requisition_id,
         application_id,
         about=about,
+        silent_since=_moment(silent_since),
     )
 
 

@@ -3,6 +3,7 @@ the views read."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -306,3 +307,17 @@ def test_the_candidate_pages_review_form_posts_back_without_htmx():
     assert "data-hx-post" not in html
     assert '<input type="hidden" name="next" value="/candidates/5/">' in html
     assert 'value="manager" class="button button--small">Manager &lt;&amp;&gt;</button>' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_quiet_row_counts_the_silence_to_now_and_is_otherwise_the_same_row():
+    noted = _task_rows()["quiet"][0]  # its reminder counted 12 days, to its note's day
+    read = _due(noted)
+    silent = dataclasses.replace(read, silent_since=NOW - datetime.timedelta(days=1, hours=2))
+
+    def written(row) -> str:
+        section = Section(info=SectionInfo("quiet", "", ""), rows=[row])
+        return row_html.queue_rows(section, "", CSRF, Relative(), THEMES)
+
+    assert "no contact for 12 days." in written(read)
+    assert written(silent) == written(read).replace("for 12 days.", "for 1 day.")

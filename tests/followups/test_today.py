@@ -82,6 +82,11 @@ def quiet_candidate(me, *, silent_days=8, stage="screened", **fields):
     return candidate
 
 
+def quiet_why(page: str) -> str:
+    """What the first quiet row says of the silence and the note."""
+    return page.split('<p class="queue-row__why">')[1].split("</p>")[0]
+
+
 def section(queue, key):
     return queue.section(key)
 
@@ -204,6 +209,29 @@ class TestSections:
         monkeypatch.setattr(selectors, "QUIET_COUNTED_UP_TO", 7)
         exactly = selectors.queue_for(recruiter=me).section("quiet")
         assert (exactly.count, exactly.more_than) == (7, False)
+
+    def test_a_quiet_row_counts_the_silence_to_now_and_says_when_the_note_goes(
+        self, me, signed_in, django_assert_max_num_queries
+    ):
+        monday = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+        quiet_address = reverse("followups:today_section", args=["quiet"])
+        with time_machine.travel(monday, tick=False):
+            # Five days and three hours without a word: shown ahead of the seventh day's note.
+            quiet_candidate(me, silent_days=5.125, first_name="Kate", last_name="Anderson")
+            services.followups_schedule_recurring()
+            with django_assert_max_num_queries(12):
+                page = text(signed_in.get(quiet_address))
+        with time_machine.travel(monday + days(1), tick=False):
+            next_day = text(signed_in.get(quiet_address))
+
+        why = quiet_why(page)
+        assert (
+            "no contact for 5 days.\nAn automatic \u201cwhere things stand\u201d note goes" in why
+        )
+        assert ">in 2 days</time> unless you get in touch first." in why
+        why = quiet_why(next_day)
+        assert "no contact for 6 days." in why
+        assert ">in 1 day</time> unless you get in touch first." in why
 
     def test_each_section_holds_what_belongs_there_and_nothing_else(self, me, busy):
         queue = selectors.queue_for(recruiter=me)
