@@ -31,9 +31,10 @@ from candidates.forms import (
     zone_for,
 )
 from candidates.models import Activity, Application, Candidate, Commitment
-from followups.models import CONCERN_THEME_CHOICES
+from followups.models import CONCERN_THEME_CHOICES, FollowUp
 from followups.queue.services import Undo, undo_for_move
 from followups.selectors import candidate_placement_checkins
+from followups.services import ONE_OFF_KEY, message_unsend
 from hiring_leaders.selectors import followups_created_since
 from hiring_leaders.wording import checkins_missed, closed_message, held_back, scheduled_words
 from recruitcrm.access import recruiter_required
@@ -195,6 +196,7 @@ CHANGED = {
     "add": ("pipelines", "timeline", "tasks", "emails"),
     "pipeline": ("pipelines", "timeline", "tasks", "emails", "checkins"),
     "tags": ("contact-card", "timeline"),
+    "take_back": ("timeline", "emails"),
 }
 
 
@@ -302,6 +304,32 @@ def commitment_keep(request, pk: int, commitment_pk: int):
         kept = services.commitment_keep(commitment=commitment, by=request.user)
         message = f"Kept ({services.KEPT_WHEN[kept.is_late]}): {kept.description}."
     return _done(request, candidate, action="keep", message=message, anchor="promises")
+
+
+@recruiter_required
+@require_POST
+def message_take_back(request, pk: int, followup_pk: int):
+    """A message the viewer sent by hand, taken back from the page while it still waits to go
+    (the composer's Undo lasts only as long as its confirmation)."""
+    candidate = _candidate(request, pk)
+    followup = get_object_or_404(
+        FollowUp.objects.select_related("template"),
+        pk=followup_pk,
+        candidate=candidate,
+        key__startswith=ONE_OFF_KEY,
+        recruiter=request.user,
+    )
+    try:
+        message_unsend(followup=followup, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if not request.htmx:
+            return redirect(f"{candidate.get_absolute_url()}#emails")
+        return _changed_parts(request, candidate.pk, action="take_back")
+    message = (
+        f"Took back “{followup.template.name}”: it will not be sent to {candidate.first_name}."
+    )
+    return _done(request, candidate, action="take_back", message=message, anchor="emails")
 
 
 @recruiter_required

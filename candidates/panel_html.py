@@ -262,16 +262,20 @@ def _task(task, user_pk, relative) -> str:
     )
 
 
-def email_panel(emails, more: bool, first_name: str, relative) -> Markup:
-    """`emails|email_panel(more_emails, candidate.first_name, relative)`: the emails still to
-    go to the candidate or about them, soonest first, to whom and when."""
-    first_name = text(first_name)
+def email_panel(emails, more: bool, candidate, user_pk, csrf_input, relative) -> Markup:
+    """`emails|email_panel(more_emails, candidate, user.pk, csrf_input, relative)`: the emails
+    still to go to the candidate or about them, soonest first, to whom and when; a message the
+    viewer sent by hand can be taken back here until it goes."""
+    first_name = text(candidate.first_name)
     return _follow_up_panel(
         "emails",
         "Emails scheduled",
         emails,
         more,
-        "".join(_email(email, first_name, relative) for email in emails),
+        "".join(
+            _email(email, first_name, candidate.pk, user_pk, csrf_input, relative)
+            for email in emails
+        ),
         f"Showing the {len(emails)} going soonest.",
         '        <p class="empty__title">No emails waiting to go</p>\n'
         "        <p>Status updates, expectation resets and check-ins show here with when "
@@ -279,17 +283,30 @@ def email_panel(emails, more: bool, first_name: str, relative) -> Markup:
     )
 
 
-def _email(email, first_name: str, relative) -> str:
+def _email(email, first_name: str, candidate_pk, user_pk, csrf_input, relative) -> str:
     if email.audience == "hiring_leader":
         to = f"{text(email.leader_name or 'the hiring leader')} (hiring leader)"
     else:
         to = first_name
     sender = f", sent by {text(email.recruiter_name)}" if email.is_one_off else ""
     role = "" if email.requisition_title is None else f" · {text(email.requisition_title)}"
+    name = text(email.template_name)
+    take_back = ""
+    if email.is_one_off and email.recruiter_id == user_pk:
+        action = url("candidates:message_take_back", candidate_pk, email.pk)
+        take_back = (
+            f'            <form method="post" action="{action}"\n'
+            f'                  data-hx-post="{action}" data-hx-swap="none">\n'
+            f"              {csrf_input}\n"
+            '              <button type="submit" class="button button--small">Take back'
+            f'<span class="visually-hidden">: {name}</span></button>\n'
+            "            </form>\n"
+        )
     return (
         '\n          <li class="task">\n'
-        f'            <span class="task__title">{text(email.template_name)}</span>\n'
+        f'            <span class="task__title">{name}</span>\n'
         f'            <span class="cell-sub">to {to}{sender}{role} · '
         f"goes {relative.html(email.due_at)}</span>\n"
+        f"{take_back}"
         "          </li>\n        "
     )

@@ -34,7 +34,7 @@ from candidates.models import (
 from followups.compose_selectors import templates_to_send
 from followups.models import Channel, FollowUp, MessageTemplate, SuppressedAddress
 from followups.selectors import CANDIDATE_TASKS_SHOWN, CHECKIN_ANSWERS_JSON
-from followups.services import message_preview, message_send_problem
+from followups.services import ONE_OFF_KEY, message_preview, message_send_problem
 from hiring_leaders.models import Company, HiringLeader, Requisition
 from recruitcrm.joined_rows import Prepared, Table, select_list
 from recruitcrm.models import User
@@ -698,7 +698,7 @@ def _waiting(
         leader_name=f"{leader_first or ''} {leader_last or ''}".strip(),
         requisition_title=requisition_title,
         is_checkin_flag=key.startswith("checkin-flag:"),
-        is_one_off=key.startswith("one-off:"),
+        is_one_off=key.startswith(ONE_OFF_KEY),
     )
 
 

@@ -17,6 +17,11 @@ urlpatterns = [
         page_views.commitment_keep,
         name="commitment_keep",
     ),
+    path(
+        "<int:pk>/messages/<int:followup_pk>/take-back/",
+        page_views.message_take_back,
+        name="message_take_back",
+    ),
     path("<int:pk>/applications/", page_views.application_add, name="application_add"),
     path(
         "<int:pk>/applications/<int:application_pk>/move/",

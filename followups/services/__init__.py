@@ -41,6 +41,7 @@ from followups.services.leaders import (
     hold_answer_give,
 )
 from followups.services.one_off import (
+    ONE_OFF_KEY,
     message_preview,
     message_send,
     message_send_problem,
@@ -77,6 +78,7 @@ from followups.services.triggers import (
 
 __all__ = [
     "AUDIENCES_BY_TRIGGER",
+    "ONE_OFF_KEY",
     "QUIET_DAYS_MOST",
     "Claim",
     "PlannedTouches",

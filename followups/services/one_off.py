@@ -29,6 +29,8 @@ from recruitcrm.models import User
 EXPECTATION_RESET = "Expectation reset:"
 
 State = FollowUp.State
+# A message a recruiter sent by hand: its follow-up's key starts so.
+ONE_OFF_KEY = "one-off:"
 
 
 def message_send_problem(
@@ -153,7 +155,7 @@ def _one_off(
         requisition = application.requisition
     is_candidate = isinstance(to, Candidate)
     return FollowUp(
-        key=f"one-off:{uuid.uuid4()}",
+        key=f"{ONE_OFF_KEY}{uuid.uuid4()}",
         template=template,
         audience=Audience.CANDIDATE if is_candidate else Audience.HIRING_LEADER,
         channel=Channel.EMAIL,
@@ -220,7 +222,7 @@ def message_send(
 def message_unsend(*, followup: FollowUp, by: User) -> FollowUp:
     """Undo a one-off message while it still waits to go."""
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
-    if not followup.key.startswith("one-off:") or followup.recruiter_id != by.pk:
+    if not followup.key.startswith(ONE_OFF_KEY) or followup.recruiter_id != by.pk:
         raise ValidationError("Only the person who sent a message can take it back.")
     if followup.state == State.CANCELLED:
         raise ValidationError("That message was already taken back: it will not be sent.")

@@ -170,7 +170,12 @@ OLD_BLOCKS = {
           <li class="task">
             <span class="task__title">{{ email.template_name }}</span>
             <span class="cell-sub">to {% if email.audience == "hiring_leader" %}{{ email.leader_name or "the hiring leader" }} (hiring leader){% else %}{{ candidate.first_name }}{% endif %}{% if email.is_one_off %}, sent by {{ email.recruiter_name }}{% endif %}{% if email.requisition_title is not none %} · {{ email.requisition_title }}{% endif %} · goes {{ relative(email.due_at) }}</span>
-          </li>
+{% if email.is_one_off and email.recruiter_id == user.pk %}{% set action = url('candidates:message_take_back', candidate.pk, email.pk) %}            <form method="post" action="{{ action }}"
+                  data-hx-post="{{ action }}" data-hx-swap="none">
+              {{ csrf_input }}
+              <button type="submit" class="button button--small">Take back<span class="visually-hidden">: {{ email.template_name }}</span></button>
+            </form>
+{% endif %}          </li>
         {% endfor %}
       </ul>
       {% if more_emails %}<p class="table-foot">Showing the {{ emails|length }} going soonest.</p>{% endif %}
@@ -319,6 +324,7 @@ FOLLOW_UPS = [
         waiting(1, task_title="Call <her>", is_checkin_flag=True, requisition_title="R&D"),
         waiting(2, recruiter_id=5, requisition_title=""),
         waiting(3, audience="hiring_leader", leader_name="Lee <Park>", is_one_off=True),
+        waiting(5, is_one_off=True, recruiter_id=5),
         waiting(4, audience="hiring_leader", due_at=NOW - datetime.timedelta(hours=1)),
     ],
 ]

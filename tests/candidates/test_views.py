@@ -13,6 +13,7 @@ from django.utils import timezone
 from candidates import search
 from candidates.models import Activity, Application, Candidate, Commitment, Placement
 from candidates.selectors import SCHEDULED_SHOWN
+from followups import services as followup_services
 from followups.models import FollowUp
 from followups.selectors import CANDIDATE_TASKS_SHOWN
 from tests.candidates.factories import (
@@ -25,6 +26,7 @@ from tests.candidates.factories import (
 )
 from tests.followups.factories import FollowUpFactory, MessageTemplateFactory
 from tests.hiring_leaders.factories import RequisitionFactory
+from tests.recruitcrm.factories import RecruiterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +112,7 @@ def every_url(candidate, application, commitment) -> list[tuple[str, str]]:
         ("post", url("activity_log", c)),
         ("post", url("commitment_make", c)),
         ("post", url("commitment_keep", c, commitment.pk)),
+        ("post", url("message_take_back", c, 1)),
         ("get", url("application_add", c)),
         ("post", url("application_add", c)),
         ("post", url("application_move", c, a)),
@@ -882,6 +885,60 @@ def test_keeping_a_kept_promise_again_changes_nothing(client, recruiter, candida
 
     assert "was already kept" in text(response)
     assert timeline(candidate).count(("commitment", "Kept (on time): Send interview feedback")) == 1
+
+
+def _sent_by_hand(candidate, recruiter) -> FollowUp:
+    template = MessageTemplateFactory(name="Quick hello", subject="Hi", body="Hello")
+    return followup_services.message_send(template=template, to=candidate, by=recruiter)
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_a_recruiter_takes_back_a_message_they_sent_from_the_page(
+    client, recruiter, candidate, htmx
+):
+    sent = _sent_by_hand(candidate, recruiter)
+    client.force_login(recruiter)
+    before = text(client.get(url("candidate_detail", candidate.pk)))
+    assert f'action="{url("message_take_back", candidate.pk, sent.pk)}"' in before
+
+    response = client.post(
+        url("message_take_back", candidate.pk, sent.pk), **(HTMX if htmx else {})
+    )
+
+    sent.refresh_from_db()
+    assert sent.state == "cancelled"
+    page = text(response if htmx else client.get(response.url))
+    assert f"Took back “Quick hello”: it will not be sent to {candidate.first_name}." in page
+    assert "No emails waiting to go" in page
+
+
+def test_a_message_that_has_gone_cannot_be_taken_back(client, recruiter, candidate):
+    sent = _sent_by_hand(candidate, recruiter)
+    FollowUp.objects.filter(pk=sent.pk).update(state="sent", sent_at=timezone.now())
+    client.force_login(recruiter)
+
+    response = client.post(url("message_take_back", candidate.pk, sent.pk), **HTMX)
+
+    assert "Too late to undo: the message has already gone." in text(response)
+
+
+def test_only_the_sender_takes_back_a_message_and_only_one_sent_by_hand(
+    client, recruiter, candidate
+):
+    colleague = RecruiterFactory()
+    theirs = _sent_by_hand(candidate, colleague)
+    cadence_email = FollowUpFactory(candidate=candidate, recruiter=recruiter)
+    client.force_login(recruiter)
+
+    page = text(client.get(url("candidate_detail", candidate.pk)))
+    responses = [
+        client.post(url("message_take_back", candidate.pk, followup.pk))
+        for followup in (theirs, cadence_email)
+    ]
+
+    assert "Take back" not in page
+    assert [r.status_code for r in responses] == [404, 404]
+    assert set(FollowUp.objects.values_list("state", flat=True)) == {"scheduled"}
 
 
 def test_the_add_to_requisition_form_comes_when_asked(client, recruiter, candidate):
