@@ -34,6 +34,8 @@ def test_the_agency_page_shows_the_funnel_and_each_table(client, admin_user, pip
     assert response.status_code == 200
     page = response.content.decode()
     assert "Funnel" in page
+    # Entries, not people: someone in two pipelines is two (the agency's candidates are fewer).
+    assert "entries added to pipelines (someone put forward for two roles counts twice)" in page
     assert "Time in each stage" in page
     assert "Source of hire" in page
     assert "Not enough Python" in page
