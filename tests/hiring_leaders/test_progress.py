@@ -455,6 +455,8 @@ def test_effort_counts_each_step_this_week_and_in_total(client, leader, recruite
     client.force_login(leader.user)
     response = open_page(client, page_url(requisition))
     words = visible(response)
+    # "Since Monday", as counted: the digest's "this week" is the 7 days before it was sent.
+    assert "Step Since Monday In total Sourced 1 6 Contacted 1 4 Screened 2 3" in words
     assert "Sourced 1 6 Contacted 1 4 Screened 2 3 Submitted to you 1 1 Interviews 1 1" in words
     assert "<title>Week of 16 Feb: 5 sourced, 3 contacted, 1 screened, 0 submitted to you" in (
         text(response)
