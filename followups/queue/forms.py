@@ -6,7 +6,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
-from candidates.models import Activity, Candidate
+from candidates.models import Activity, Candidate, Commitment
 from followups.models import ConcernTheme
 from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
@@ -97,6 +97,12 @@ class _AboutSomeone(forms.Form):
 
 
 class LogForm(_AboutSomeone):
+    # Opened from a promise's row on Today: the recruiter's own open promise this contact may
+    # keep ("Call Aaliyah back", and the call is logged), kept unless they untick it.
+    keeps = forms.ModelChoiceField(
+        queryset=Commitment.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    keep_it = forms.BooleanField(required=False)
     kind = forms.ChoiceField(
         label="What happened",
         choices=[
@@ -112,6 +118,34 @@ class LogForm(_AboutSomeone):
         error_messages={"required": "Say in a few words what happened."},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keeps"].queryset = Commitment.objects.filter(
+            recruiter=user, status=Commitment.Status.OPEN
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        promise = cleaned.get("keeps")
+        if promise is not None and (promise.candidate, promise.hiring_leader) != (
+            cleaned.get("candidate"),
+            cleaned.get("hiring_leader"),
+        ):
+            raise forms.ValidationError("That promise was made to someone else.")
+        return cleaned
+
+    def promise(self) -> Commitment | None:
+        """The promise the form offers to keep: as posted, or as the row's link named it."""
+        if self.is_bound:
+            return self.cleaned_data.get("keeps") if hasattr(self, "cleaned_data") else None
+        try:
+            return self.fields["keeps"].queryset.filter(pk=int(self.initial["keeps"])).first()
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def keeps_promise(self) -> Commitment | None:
+        return self.cleaned_data["keeps"] if self.cleaned_data.get("keep_it") else None
 
 
 class PromiseForm(_AboutSomeone):

@@ -76,10 +76,10 @@ def snooze_menu(action: str, row_id: str, csrf_input: str, who: str) -> Markup:
     )
 
 
-def talk_links(row, row_id: str) -> Markup:
+def talk_links(row, row_id: str, keeps: int | None = None) -> Markup:
     """Log a call, an email, a note; make a promise; send a message: each opens under the row
     over htmx (into the row's form holder), or as a page of its own without."""
-    return Markup(_talk_links(row, escape(row_id)))
+    return Markup(_talk_links(row, escape(row_id), keeps=keeps))
 
 
 @functools.cache
@@ -91,15 +91,16 @@ def _talk_addresses() -> tuple[str, str, str]:
     )
 
 
-def _talk_links(row, row_id: str) -> str:
-    """talk_links for a row id that needs no escaping."""
+def _talk_links(row, row_id: str, keeps: int | None = None) -> str:
+    """talk_links for a row id that needs no escaping; `keeps`: the promise a contact logged
+    from the row may keep (a promise's own row)."""
     # A promise has no application: what the template engine read as undefined reads as None.
     candidate_id, requisition_id = row.candidate_id, getattr(row, "requisition_id", None)
     application_id = getattr(row, "application_id", None)
     about = f"candidate={candidate_id}" if candidate_id else f"hiring_leader={row.hiring_leader_id}"
     role = f"&amp;requisition={requisition_id}" if requisition_id else ""
     log_address, promise_address, compose_address = _talk_addresses()
-    log = f"{log_address}?{about}{role}"
+    log = f"{log_address}?{about}{role}{f'&amp;keeps={keeps}' if keeps else ''}"
     promise = f"{promise_address}?{about}{role}"
     compose_about = f"&amp;application={application_id}" if application_id else role
     compose = f"{compose_address}?{about}{compose_about}&amp;next=/"
@@ -250,7 +251,7 @@ class RowWriter:
             f"    {kept}\n"
             f"    {snooze}\n"
             "  </div>\n"
-            f"  {_talk_links(row, row_id)}\n"
+            f"  {_talk_links(row, row_id, keeps=row.pk)}\n"
             "</li>"
         )
 

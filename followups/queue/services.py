@@ -31,7 +31,7 @@ from followups.services import (
     checkin_review_restore,
     message_unsend,
 )
-from hiring_leaders.models import Requisition
+from hiring_leaders.models import HiringLeader, Requisition
 from recruitcrm.models import User
 
 State = FollowUp.State
@@ -138,6 +138,36 @@ def commitment_kept_from_queue(*, commitment: Commitment, by: User) -> Undo:
         raise ValidationError("This is not one of your promises.")
     candidate_services.commitment_keep(commitment=commitment, by=by)
     return Undo("commitment_unkeep", (commitment.pk,), by.pk)
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    kind: str,
+    summary: str,
+    candidate: Candidate | None,
+    hiring_leader: HiringLeader | None,
+    requisition: Requisition | None,
+    keeps: Commitment | None,
+    by: User,
+) -> tuple[Activity, Undo]:
+    """Log a call, email, meeting or note from the queue; `keeps`: the promise it keeps (the
+    call promised, logged from the promise's row), kept with it and reopened by its Undo."""
+    person = candidate or hiring_leader
+    contacted_before = person.last_contacted_at
+    activity = candidate_services.activity_log(
+        kind=kind,
+        by=by,
+        summary=summary,
+        candidate=candidate,
+        hiring_leader=hiring_leader,
+        requisition=requisition,
+    )
+    undo = undo_for_activity(activity, by=by, contacted_before=contacted_before)
+    if keeps is None:
+        return activity, undo
+    commitment_kept_from_queue(commitment=keeps, by=by)
+    return activity, Undo("contact_unlog", (activity.pk, keeps.pk), by.pk, when=undo.when)
 
 
 # ---------- bad news ----------
@@ -270,6 +300,13 @@ def _commitment_withdraw(undo: Undo, by: User) -> str:
     return "The promise is withdrawn."
 
 
+def _contact_unlog(undo: Undo, by: User) -> str:
+    activity_id, commitment_id = undo.ids
+    _activity_withdraw(Undo("activity_withdraw", (activity_id,), by.pk, when=undo.when), by)
+    _commitment_unkeep(Undo("commitment_unkeep", (commitment_id,), by.pk), by)
+    return "Taken off the timeline, and the promise is open again."
+
+
 def _message_unsend(undo: Undo, by: User) -> str:
     message_unsend(followup=FollowUp.objects.get(pk=undo.ids[0]), by=by)
     return "The message will not be sent."
@@ -316,6 +353,7 @@ _UNDOERS = {
     "row_unsnooze": _row_unsnooze,
     "commitment_unkeep": _commitment_unkeep,
     "activity_withdraw": _activity_withdraw,
+    "contact_unlog": _contact_unlog,
     "commitment_withdraw": _commitment_withdraw,
     "message_unsend": _message_unsend,
     "bad_news_untold": _bad_news_untold,

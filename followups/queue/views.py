@@ -270,25 +270,22 @@ def checkin_review(request, pk: int):
 @vary_on_headers("HX-Request")
 def log(request):
     """Log a call, email, meeting or note about someone in the queue."""
-    form = LogForm(request.POST or None, initial=request.GET.dict())
+    form = LogForm(request.POST or None, initial=request.GET.dict(), user=request.user)
     if request.method == "POST" and form.is_valid():
-        contacted_before = form.person.last_contacted_at
-        activity = candidate_services.activity_log(
+        promise = form.keeps_promise()
+        activity, undo = services.contact_log(
             kind=form.cleaned_data["kind"],
-            by=request.user,
             summary=form.cleaned_data["summary"],
             candidate=form.cleaned_data["candidate"],
             hiring_leader=form.cleaned_data["hiring_leader"],
             requisition=form.cleaned_data["requisition"],
+            keeps=promise,
+            by=request.user,
         )
-        what = activity.get_kind_display().lower()
-        return action_done(
-            request,
-            text=f"Logged a {what} with {form.person.name}.",
-            undo=services.undo_for_activity(
-                activity, by=request.user, contacted_before=contacted_before
-            ),
-        )
+        said = f"Logged a {activity.get_kind_display().lower()} with {form.person.name}"
+        if promise is not None:
+            said += f", and kept your promise: {promise.description}"
+        return action_done(request, text=f"{said}.", undo=undo)
     return _action_form(request, form, template="followups/today_log.html")
 
 

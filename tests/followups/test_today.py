@@ -634,6 +634,84 @@ class TestActions:
         assert quiet.last_contacted_at == before
         assert not Activity.objects.filter(summary="Caught up on the process").exists()
 
+    def test_a_call_logged_from_a_promises_row_keeps_it_and_undo_reopens_it(
+        self, me, signed_in, busy
+    ):
+        late = busy["overdue"][1]  # "Call back about salary"
+        row = text(signed_in.get(reverse("home")))
+        log = f"{reverse('followups:today_log')}?candidate={late.candidate_id}&amp;keeps={late.pk}"
+        assert f'href="{log}&amp;kind=call"' in row
+
+        form = text(
+            signed_in.get(
+                reverse("followups:today_log"),
+                {"candidate": late.candidate_id, "keeps": late.pk, "kind": "call"},
+                **HTMX,
+            )
+        )
+        response = signed_in.post(
+            reverse("followups:today_log"),
+            {
+                "candidate": late.candidate_id,
+                "kind": "call",
+                "summary": "Talked salary through",
+                "keeps": late.pk,
+                "keep_it": "1",
+            },
+            **HTMX,
+        )
+
+        assert "checked> This keeps my promise: “Call back about salary”" in form
+        late.refresh_from_db()
+        assert late.status == Commitment.Status.KEPT
+        assert (
+            f"Logged a call with {late.candidate.name}, and kept your promise: Call back about "
+            "salary." in text(response)
+        )
+        overdue = selectors.queue_for(recruiter=me).section("overdue").rows
+        assert late.pk not in [r.pk for r in overdue]
+        signed_in.post(reverse("followups:undo"), {"token": undo_token_in(response)}, **HTMX)
+        late.refresh_from_db()
+        assert late.status == Commitment.Status.OPEN
+        assert not Activity.objects.filter(summary="Talked salary through").exists()
+
+    def test_unticked_a_logged_call_leaves_the_promise_open(self, signed_in, busy):
+        late = busy["overdue"][1]
+        signed_in.post(
+            reverse("followups:today_log"),
+            {
+                "candidate": late.candidate_id,
+                "kind": "call",
+                "summary": "Left a voicemail",
+                "keeps": late.pk,
+            },
+        )
+
+        late.refresh_from_db()
+        assert late.status == Commitment.Status.OPEN
+        assert Activity.objects.filter(summary="Left a voicemail").exists()
+
+    def test_a_call_cannot_keep_someone_elses_promise_or_one_to_another_person(
+        self, signed_in, busy
+    ):
+        theirs, to_leader = busy["absent_promises"][2], busy["due_today"][0]
+        for promise_made, about in ((theirs, theirs.candidate_id), (to_leader, busy["quiet"].pk)):
+            response = signed_in.post(
+                reverse("followups:today_log"),
+                {
+                    "candidate": about,
+                    "kind": "call",
+                    "summary": "x",
+                    "keeps": promise_made.pk,
+                    "keep_it": "1",
+                },
+                **HTMX,
+            )
+            promise_made.refresh_from_db()
+            assert promise_made.status == Commitment.Status.OPEN
+            assert response.status_code == 200
+        assert not Activity.objects.filter(summary="x").exists()
+
     def test_the_log_form_opens_under_its_row_and_re_renders_with_errors(self, signed_in, busy):
         quiet = busy["quiet"]
         url = reverse("followups:today_log")
