@@ -24,7 +24,8 @@ from followups.compose_selectors import (
 )
 from followups.messages import needs_a_role
 from followups.models import MessageTemplate
-from followups.queue.services import undo_for_message
+from followups.queue.forms import local_zone
+from followups.queue.services import message_send_keeping_track
 from recruitcrm.access import recruiter_required
 
 COMPOSE = "followups/message_compose.html"
@@ -105,6 +106,12 @@ def _defaults(request, about_choices, roles: dict[str, str]) -> dict:
     return {"about": about}
 
 
+def _promise_words(promise, *, lead: str = "Its promise is on your list") -> str:
+    """A promise the message makes, as the confirmation and the preview say it (its day in the
+    recruiter's time zone, where it is due)."""
+    return f"{lead}: {promise.description}, by {promise.due_at:%a %d %b}."
+
+
 def _safe_next(request, value: str) -> str:
     if value and url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -124,7 +131,7 @@ def message_compose(request):
     submitted = request.POST if request.method == "POST" else request.GET
     # The link's "requisition=" is not a field: the default above has read it.
     form = ComposeForm(defaults | submitted.dict(), about_choices=about_choices, to=kind)
-    preview, problem = None, ""
+    preview, problem, promise = None, "", ""
     if form.is_valid() and form.cleaned_data["template"] is None:
         problem = services.message_send_problem(template=None, to=person) or _none_fits(
             person, kind, about_choices, form.templates
@@ -155,7 +162,19 @@ def message_compose(request):
             requisition=requisition,
             application=application,
         )
-    context = {"form": form, "person": person, "kind": kind, "preview": preview, "problem": problem}
+        made = services.message_promise(
+            template=template, to=person, requisition=requisition, zone=local_zone(request.user)
+        )
+        if made is not None:
+            promise = _promise_words(made, lead="Sending it puts a promise on your list")
+    context = {
+        "form": form,
+        "person": person,
+        "kind": kind,
+        "preview": preview,
+        "problem": problem,
+        "promise": promise,
+    }
     return _compose_page(request, context)
 
 
@@ -194,21 +213,21 @@ def _role_missing(person, kind: str, about_choices, templates) -> str:
 
 def _send(request, form, person, template, application, requisition):
     try:
-        sent = services.message_send(
+        _, promise, undo = message_send_keeping_track(
             template=template,
             to=person,
             by=request.user,
             requisition=requisition,
             application=application,
+            zone=local_zone(request.user),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(request.get_full_path())
-    messages.success(
-        request,
-        f"“{template.name}” goes to {person.name} within a couple of minutes.",
-        extra_tags=undo_for_message(sent, by=request.user).message_tag(),
-    )
+    said = f"“{template.name}” goes to {person.name} within a couple of minutes."
+    if promise is not None:
+        said += f" {_promise_words(promise)}"
+    messages.success(request, said, extra_tags=undo.message_tag())
     target = _safe_next(request, form.cleaned_data.get("next", ""))
     if target:
         return redirect(target)

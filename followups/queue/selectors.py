@@ -40,6 +40,7 @@ from followups.models import (
     Snooze,
     Trigger,
 )
+from followups.services.one_off import LEADER_SLOWER_RESET
 from followups.services.recurring import LOOKAHEAD
 from hiring_leaders.models import Company, HiringLeader, Requisition, TimeToFillForecast
 from recruitcrm.celery import beat_every
@@ -883,9 +884,6 @@ OVERRUN_PAGE = f"""
     FROM page"""
 # Prepared, its generic plan kept: planning it took three times as long as running it.
 OVERRUN_ROWS_SQL = Prepared("today_overrun", generic=True, sql=f"SELECT ({OVERRUN_PAGE})")
-
-# hiring_leaders migration 0005: the reset written to a leader, not the candidates' one.
-LEADER_SLOWER_RESET = "Expectation reset: slower than I estimated (to the hiring leader)"
 
 
 @dataclass

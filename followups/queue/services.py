@@ -24,11 +24,20 @@ from candidates.models import (
     Candidate,
     Commitment,
 )
-from followups.models import BookHealth, Channel, CheckInResponse, FollowUp, Snooze
+from followups.models import (
+    BookHealth,
+    Channel,
+    CheckInResponse,
+    FollowUp,
+    MessageTemplate,
+    Snooze,
+)
 from followups.services import (
     ReviewBefore,
     checkin_review,
     checkin_review_restore,
+    message_promise,
+    message_send,
     message_unsend,
 )
 from hiring_leaders.models import HiringLeader, Requisition
@@ -168,6 +177,39 @@ def contact_log(
         return activity, undo
     commitment_kept_from_queue(commitment=keeps, by=by)
     return activity, Undo("contact_unlog", (activity.pk, keeps.pk), by.pk, when=undo.when)
+
+
+# ---------- messages ----------
+
+
+@transaction.atomic
+def message_send_keeping_track(
+    *,
+    template: MessageTemplate,
+    to: Candidate | HiringLeader,
+    by: User,
+    requisition: Requisition | None = None,
+    application: Application | None = None,
+    zone,
+) -> tuple[FollowUp, Commitment | None, Undo]:
+    """Send a message from the composer; a promise its words make in the recruiter's name
+    ("I'll send you a revised estimate") goes on their list with it, and one Undo takes back
+    both."""
+    sent = message_send(
+        template=template, to=to, by=by, requisition=requisition, application=application
+    )
+    promise = message_promise(template=template, to=to, requisition=requisition, zone=zone)
+    if promise is None:
+        return sent, None, undo_for_message(sent, by=by)
+    made = candidate_services.commitment_make(
+        recruiter=by,
+        description=promise.description,
+        due_at=promise.due_at,
+        candidate=to if isinstance(to, Candidate) else None,
+        hiring_leader=to if isinstance(to, HiringLeader) else None,
+        requisition=requisition,
+    )
+    return sent, made, Undo("message_unsend_and_withdraw", (sent.pk, made.pk), by.pk)
 
 
 # ---------- bad news ----------
@@ -312,6 +354,13 @@ def _message_unsend(undo: Undo, by: User) -> str:
     return "The message will not be sent."
 
 
+def _message_unsend_and_withdraw(undo: Undo, by: User) -> str:
+    followup_id, commitment_id = undo.ids
+    _message_unsend(Undo("message_unsend", (followup_id,), by.pk), by)
+    _commitment_withdraw(Undo("commitment_withdraw", (commitment_id,), by.pk), by)
+    return "The message will not be sent, and its promise is off your list."
+
+
 def _bad_news_untold(undo: Undo, by: User) -> str:
     followup_id, activity_id = undo.ids
     FollowUp.objects.filter(pk=followup_id, recruiter=by, state=State.CANCELLED).update(
@@ -356,6 +405,7 @@ _UNDOERS = {
     "contact_unlog": _contact_unlog,
     "commitment_withdraw": _commitment_withdraw,
     "message_unsend": _message_unsend,
+    "message_unsend_and_withdraw": _message_unsend_and_withdraw,
     "bad_news_untold": _bad_news_untold,
     "checkin_unreview": _checkin_unreview,
     "move_undo": _move_undo,

@@ -42,7 +42,9 @@ from followups.services.leaders import (
 )
 from followups.services.one_off import (
     ONE_OFF_KEY,
+    Promise,
     message_preview,
+    message_promise,
     message_send,
     message_send_problem,
     message_unsend,
@@ -82,6 +84,7 @@ __all__ = [
     "QUIET_DAYS_MOST",
     "Claim",
     "PlannedTouches",
+    "Promise",
     "ReviewBefore",
     "asks_whether_solved",
     "cadence_quiet_days_set",
@@ -122,6 +125,7 @@ __all__ = [
     "held_back_from_candidate",
     "hold_answer_give",
     "message_preview",
+    "message_promise",
     "message_send",
     "message_send_problem",
     "message_source_problems",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,6 +52,43 @@ def message_send_problem(
         return ""
     return message_untrue(
         template=template, to=to, requisition=requisition, application=application
+    )
+
+
+# hiring_leaders migration 0005: the reset written to a leader, which promises a new estimate.
+LEADER_SLOWER_RESET = "Expectation reset: slower than I estimated (to the hiring leader)"
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A promise a shipped message makes in the recruiter's name, to keep track of once sent."""
+
+    description: str
+    due_at: datetime.datetime
+
+
+# What each shipped message promises, and in how many working days: "within the next few days
+# I'll send you a revised estimate".
+PROMISED_IN = {LEADER_SLOWER_RESET: ("Send {first_name} a revised estimate for {title}", 3)}
+# A promise "by Friday" is kept by the end of Friday's working day.
+END_OF_DAY = datetime.time(17, 0)
+
+
+def message_promise(
+    *, template: MessageTemplate, to: Candidate | HiringLeader, requisition, zone
+) -> Promise | None:
+    """The promise sending this message makes, due in the recruiter's time zone `zone`."""
+    promised = PROMISED_IN.get(template.name)
+    if promised is None or requisition is None:
+        return None
+    words, working_days = promised
+    day = timezone.localdate(timezone=zone)
+    while working_days:
+        day += datetime.timedelta(days=1)
+        working_days -= day.weekday() < 5
+    return Promise(
+        words.format(first_name=to.first_name, title=requisition.title),
+        datetime.datetime.combine(day, END_OF_DAY, tzinfo=zone),
     )
 
 

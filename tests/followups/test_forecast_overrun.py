@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.models import Commitment
 from followups.models import FollowUp, MessageTemplate
 from followups.queue import selectors
 from hiring_leaders.intake import forecast_overrun_handle
@@ -158,9 +161,41 @@ def test_undoing_the_reset_before_it_goes_brings_the_prompt_back(client, recruit
 
     undone = client.post(reverse("followups:undo"), {"token": token, "next": "/"}, follow=True)
 
-    assert "The message will not be sent." in undone.content.decode()
+    said = "The message will not be sent, and its promise is off your list."
+    assert said in undone.content.decode()
+    assert not Commitment.objects.filter(hiring_leader=requisition.hiring_leader).exists()
     assert [row.pk for row in overrun(recruiter).rows] == [requisition.pk]
     assert FollowUp.objects.get(hiring_leader=requisition.hiring_leader).state == "cancelled"
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 4, 10, tzinfo=datetime.UTC), tick=False)
+def test_the_reset_puts_its_promise_of_a_new_estimate_on_the_recruiters_list(client, recruiter):
+    # "Within the next few days I'll send you a revised estimate": three working days from a
+    # Friday is the Wednesday, by the end of the recruiter's working day.
+    recruiter.time_zone = "Europe/London"
+    recruiter.save(update_fields=["time_zone"])
+    requisition = role(recruiter, days_open=130, low=60, high=90, title="Data Lead")
+    leader = requisition.hiring_leader
+    chosen = {
+        "hiring_leader": leader.pk,
+        "about": f"r{requisition.pk}",
+        "template": MessageTemplate.objects.get(name=LEADER_RESET).pk,
+    }
+    client.force_login(recruiter)
+
+    preview = client.get(reverse("followups:message_compose"), chosen).content.decode()
+    sent = client.post(
+        reverse("followups:message_compose"), chosen | {"next": "/"}, follow=True
+    ).content.decode()
+
+    promised = f"Send {leader.first_name} a revised estimate for Data Lead, by Wed 09 Dec."
+    assert f"Sending it puts a promise on your list: {promised}" in preview
+    assert f"Its promise is on your list: {promised}" in sent
+    made = Commitment.objects.get(hiring_leader=leader)
+    assert (made.requisition, made.recruiter) == (requisition, recruiter)
+    assert made.due_at == datetime.datetime(
+        2026, 12, 9, 17, tzinfo=zoneinfo.ZoneInfo("Europe/London")
+    )
 
 
 def test_a_reset_sent_before_the_range_ran_out_does_not_answer_it(client, recruiter):
