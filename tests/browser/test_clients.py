@@ -122,3 +122,61 @@ def test_a_recruiter_moves_a_candidate_then_puts_the_role_on_hold_after_reading_
         cadence_step__cadence__trigger=Trigger.REQUISITION_ON_HOLD,
     )
     assert leader_note.facts["status_reason"] == "The team's budget is being reviewed"
+
+
+def test_a_long_unbroken_name_wraps_on_the_client_pages(
+    page, live_server, transactional_db, artifacts
+):
+    """A 150-character name with no space (a pasted slug, a name in a script without spaces)
+    wraps in headings, confirmations and facts rather than widening the page."""
+    recruiter = RecruiterFactory(first_name="Rosa", last_name="Recruiter")
+    company_name = "Acme" + "x" * 146
+    title = "Platform" + "y" * 142
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, live_server, recruiter)
+
+    def fits_laptop_and_phone(name: str) -> None:
+        assert fits(page, LAPTOP["width"]), f"{name} at laptop width"
+        page.screenshot(path=artifacts / f"long-name-{name}.png", full_page=True)
+        page.set_viewport_size(PHONE)
+        assert fits(page, PHONE["width"]), f"{name} at phone width"
+        page.screenshot(path=artifacts / f"phone-long-name-{name}.png", full_page=True)
+        page.set_viewport_size(LAPTOP)
+
+    page.goto(f"{live_server.url}/companies/new/")
+    page.get_by_label("Name").fill(company_name)
+    page.get_by_role("button", name="Add the company").click()
+    expect(page.locator(".messages")).to_contain_text(f"Added {company_name}.")
+    fits_laptop_and_phone("company")
+
+    page.get_by_role("link", name="Add a hiring leader").click()
+    page.get_by_label("First name").fill("Dana")
+    page.get_by_label("Last name").fill("Kim" + "z" * 97)
+    page.get_by_label("Email").fill("dana@acme.example")
+    page.get_by_role("button", name="Add the hiring leader").click()
+    expect(page.locator(".messages")).to_contain_text(f"at {company_name}.")
+    fits_laptop_and_phone("hiring-leader")
+
+    page.goto(f"{live_server.url}/companies/")
+    fits_laptop_and_phone("company-list")
+    page.goto(f"{live_server.url}/hiring-leaders/")
+    fits_laptop_and_phone("hiring-leader-list")
+
+    page.goto(f"{live_server.url}/companies/")
+    page.get_by_role("link", name=company_name).click()
+    page.get_by_role("link", name="Open a requisition").first.click()
+    page.wait_for_load_state("load")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Hiring leader").select_option(label="Dana Kim" + "z" * 97)
+    page.get_by_role("button", name="Open the requisition").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    fits_laptop_and_phone("requisition")
+    requisition_url = page.url
+
+    page.get_by_role("link", name="Edit details").click()
+    fits_laptop_and_phone("requisition-edit")
+    page.goto(f"{live_server.url}/requisitions/")
+    fits_laptop_and_phone("requisition-list")
+    page.goto(f"{requisition_url}as-leader/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    fits_laptop_and_phone("progress-as-leader")
