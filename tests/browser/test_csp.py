@@ -11,10 +11,21 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from followups import services
 from followups.models import CadenceStep
-from tests.candidates.factories import ActivityFactory, ApplicationFactory, CandidateFactory
+from hiring_leaders.models import TimeToFillForecast
+from tests.candidates.factories import (
+    ActivityFactory,
+    ApplicationFactory,
+    CandidateFactory,
+    CommitmentFactory,
+)
 from tests.followups.factories import FollowUpFactory
-from tests.hiring_leaders.factories import HiringLeaderWithLoginFactory, RequisitionFactory
+from tests.hiring_leaders.factories import (
+    HiringLeaderFactory,
+    HiringLeaderWithLoginFactory,
+    RequisitionFactory,
+)
 from tests.recruitcrm.factories import PASSWORD, AdminUserFactory, RecruiterFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,6 +87,7 @@ def still_same_page(page) -> bool:
 def assert_htmx_runs_within_the_policy(page) -> None:
     assert page.evaluate("htmx.config.allowEval") is False
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False
+    assert "style" not in page.evaluate("htmx.config.attributesToSettle")
     # No <style> element anywhere: htmx injected none, and no page has one.
     assert page.evaluate("document.querySelectorAll('style').length") == 0
 
@@ -229,3 +241,95 @@ def test_a_violation_would_be_caught(watched, live_server, transactional_db):
     page.wait_for_timeout(200)
     assert page.evaluate("window.__ran === undefined")
     assert any(re.match(r"violation: script-src", problem) for problem in problems), problems
+
+
+@pytest.fixture
+def busy_today(transactional_db, shipped_cadences):
+    """A recruiter's Today with a row in every kind of section an htmx action redraws: a promise
+    due, a task, a quiet candidate, and a role past its forecast (in the leaders' part)."""
+    recruiter = RecruiterFactory(first_name="Rosa", last_name="Recruiter")
+    leader = HiringLeaderFactory(first_name="Dana", last_name="Kim")
+    today = timezone.localdate()
+    requisition = RequisitionFactory(
+        title="Data Engineer",
+        recruiter=recruiter,
+        hiring_leader=leader,
+        company=leader.company,
+        opened_on=today - datetime.timedelta(days=40),
+    )
+    TimeToFillForecast.objects.create(
+        requisition=requisition,
+        low_days=20,
+        high_days=30,
+        reason="Optimistic",
+        made_by=recruiter,
+        made_at=timezone.now() - datetime.timedelta(days=40),
+    )
+    amara = CandidateFactory(
+        first_name="Amara",
+        last_name="Quiet",
+        owner=recruiter,
+        last_contacted_at=timezone.now() - datetime.timedelta(days=8),
+    )
+    ApplicationFactory(
+        candidate=amara,
+        requisition=requisition,
+        stage="screened",
+        stage_changed_at=timezone.now() - datetime.timedelta(days=12),
+    )
+    CommitmentFactory(
+        candidate=CandidateFactory(first_name="Bea", last_name="Promised", owner=recruiter),
+        recruiter=recruiter,
+        description="Call Bea back about the offer",
+        due_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    services.recruiter_task_create(
+        recruiter=recruiter, title="Send Dana the interview plan", key="task:plan"
+    )
+    services.followups_schedule_recurring()
+    return recruiter, amara
+
+
+def test_today_redrawn_by_htmx_with_a_role_past_its_forecast_breaks_no_policy(
+    watched, live_server, busy_today
+):
+    page, problems = watched
+    recruiter, amara = busy_today
+    sign_in(page, live_server, recruiter)
+    overrun = page.locator("#section-overrun [data-row]")
+    expect(overrun).to_contain_text("Data Engineer is past its forecast")
+    # What a browser extension, a highlighting tool or a resized box does to a row: a style set
+    # through the DOM, which the policy allows, shows as a style attribute; htmx must not copy
+    # it onto the row it swaps in, as an attribute the policy refuses.
+    overrun.evaluate("row => { row.style.outline = '2px solid orange'; }")
+    assert_htmx_runs_within_the_policy(page)
+    mark_page(page)
+
+    # Each action below answers with the whole queue, the past-its-forecast row among it.
+    row = page.locator("[data-row]", has_text=amara.name)
+    row.get_by_role("link", name="Call").click()
+    row.get_by_label("Summary").fill("Talked through the next steps")
+    row.get_by_role("button", name="Log it").click()
+    expect(page.locator("#flash")).to_contain_text(f"Logged a call with {amara.name}.")
+
+    promise = page.locator("[data-row]", has_text="Call Bea back about the offer")
+    promise.get_by_role("button", name="Kept").click()
+    expect(page.locator("#flash")).to_contain_text("Kept")
+    page.locator("#flash").get_by_role("button", name="Undo").click()
+    expect(page.locator("[data-row]", has_text="Call Bea back about the offer")).to_have_count(1)
+
+    task = page.locator("[data-row]", has_text="Send Dana the interview plan")
+    task.locator("summary", has_text="Snooze").click()
+    task.get_by_role("button", name="Tomorrow").click()
+    expect(page.locator("#flash")).to_contain_text("Snoozed until")
+
+    promise = page.locator("[data-row]", has_text="Call Bea back about the offer")
+    promise.get_by_role("link", name="Promise", exact=True).click()
+    promise.get_by_label("What you promised").fill("Send Bea the contract")
+    promise.get_by_label("By").fill((timezone.localdate() + datetime.timedelta(days=2)).isoformat())
+    promise.get_by_role("button", name="Promise it").click()
+    expect(page.locator("#flash")).to_contain_text("Send Bea the contract")
+
+    expect(overrun).to_contain_text("past its forecast")
+    assert still_same_page(page), "an action reloaded Today instead of swapping the queue"
+    assert problems == []

@@ -4,6 +4,7 @@ style attributes the policy allows by hash, for the template editor's preview)."
 
 from __future__ import annotations
 
+import datetime
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,11 +12,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.csp import CSP
 
 from followups.models import CadenceStep
+from hiring_leaders.models import TimeToFillForecast
 from recruitcrm import csp
-from tests.candidates.factories import CandidateFactory
+from tests.candidates.factories import CandidateFactory, CommitmentFactory
 from tests.followups.factories import FollowUpFactory
 from tests.hiring_leaders.factories import RequisitionFactory
 
@@ -149,6 +152,37 @@ def test_htmx_fragments_have_the_policy_too(client, recruiter):
     assert inline_code(fragment) == []
 
 
+def test_today_and_its_htmx_redraw_carry_no_inline_style(client, recruiter):
+    """Today's rows are written in Python (followups.queue.row_html), which the template check
+    below does not read: the page and the queue an action swaps in are checked as served."""
+    requisition = RequisitionFactory(
+        recruiter=recruiter, opened_on=timezone.localdate() - datetime.timedelta(days=40)
+    )
+    TimeToFillForecast.objects.create(
+        requisition=requisition,
+        low_days=20,
+        high_days=30,
+        reason="Optimistic",
+        made_by=recruiter,
+        made_at=timezone.now() - datetime.timedelta(days=40),
+    )
+    promise = CommitmentFactory(
+        recruiter=recruiter, due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    client.force_login(recruiter)
+
+    today = client.get(reverse("home"))
+    redrawn = client.post(
+        reverse("followups:today_promise_kept", args=[promise.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    for response in (today, redrawn):
+        assert response.status_code == 200
+        assert "is past its forecast" in response.content.decode()
+        assert_strict(response)
+        assert inline_code(response) == []
+
+
 def test_the_too_many_attempts_page_has_the_policy_too(client, settings):
     settings.SIGN_IN_ATTEMPTS_PER_ACCOUNT = 1
     for _ in range(2):
@@ -208,6 +242,21 @@ def test_no_page_template_has_an_inline_script_or_style():
             for handler in re.findall(r"\s(?:on[a-z]+|hx-on[:\w-]*|data-hx-on[:\w-]*)=", source)
         ]
 
+    assert found == []
+
+
+def test_no_python_page_writer_has_an_inline_style():
+    """Today, the candidate page and the board are written by Python (the *_html.py modules),
+    out of reach of the template check above."""
+    root = Path(settings.BASE_DIR)
+    apps = ("candidates", "followups", "hiring_leaders", "recruitcrm")
+    writers = [path for app in apps for path in (root / app).rglob("*_html.py")]
+
+    found = [
+        str(path.relative_to(root)) for path in writers if re.search(r"\sstyle=", path.read_text())
+    ]
+
+    assert len(writers) >= 6
     assert found == []
 
 
