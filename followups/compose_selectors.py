@@ -71,17 +71,23 @@ def templates_to_send(*, to: str) -> QuerySet[MessageTemplate]:
     written for the moment its trigger brings (a move, a hold, a hire, a check-in with its
     link, the week's digest): sent from the composer it would tell of a moment that did not
     happen ("your profile is with …", "how is … settling in?")."""
-    reader = _READERS[to]
+    return MessageTemplate.objects.filter(_offered_to(_READERS[to])).order_by("name")
+
+
+def offered_by_hand() -> Q:
+    """Whether the composer offers a template to anyone, candidate or hiring leader: what the
+    template pages say of a template no cadence sends, rather than calling it unused."""
+    return _offered_to(Reader.CANDIDATES) | _offered_to(Reader.HIRING_LEADERS)
+
+
+def _offered_to(reader: Reader) -> Q:
     steps = CadenceStep.objects.filter(template=OuterRef("pk"))
     occasional = steps.exclude(cadence__trigger__in=_SENT_ANY_TIME)
     to_such_people = steps.filter(audience__in=READER_AUDIENCES[reader])
     return (
-        MessageTemplate.objects.filter(
-            kind=MessageTemplate.Kind.EMAIL, written_for__in=(Reader.ANYONE, reader)
-        )
-        .exclude(Exists(occasional))
-        .filter(Q(Exists(to_such_people)) | ~Exists(steps))
-        .order_by("name")
+        Q(kind=MessageTemplate.Kind.EMAIL, written_for__in=(Reader.ANYONE, reader))
+        & ~Exists(occasional)
+        & (Exists(to_such_people) | ~Exists(steps))
     )
 
 

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    BooleanField,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -19,6 +21,7 @@ from django.template.defaultfilters import pluralize
 
 from candidates.models import Application, Candidate, Placement
 from followups import links
+from followups.compose_selectors import offered_by_hand
 from followups.models import (
     Cadence,
     CadenceStep,
@@ -153,6 +156,7 @@ def step_for_admin(*, pk: int) -> CadenceStep:
 
 def template_page(*, page_number: str | int | None = 1) -> Page:
     templates = MessageTemplate.objects.annotate(
+        sent_by_hand=_sent_by_hand(),
         step_count=Coalesce(
             Subquery(
                 CadenceStep.objects.filter(template=OuterRef("pk"))
@@ -169,7 +173,13 @@ def template_page(*, page_number: str | int | None = 1) -> Page:
 
 
 def template_for_admin(*, pk: int) -> MessageTemplate:
-    return get_object_or_404(MessageTemplate, pk=pk)
+    return get_object_or_404(MessageTemplate.objects.annotate(sent_by_hand=_sent_by_hand()), pk=pk)
+
+
+def _sent_by_hand() -> ExpressionWrapper:
+    """Whether the composer offers the template (the expectation resets recruiters send every
+    day): one no cadence step sends is then not unused. Read in the page's own query."""
+    return ExpressionWrapper(offered_by_hand(), output_field=BooleanField())
 
 
 def template_users(*, template: MessageTemplate) -> list[CadenceStep]:

@@ -824,16 +824,67 @@ def test_the_days_panel_keeps_the_pages_query_count(admin_client, django_assert_
 # ---------- message templates ----------
 
 
+def template_row(body: str, name: str) -> str:
+    """The template list's row for the template called `name`."""
+    rows = re.findall(r"<tr>.*?</tr>", body, re.S)
+    (row,) = [row for row in rows if f">{name}</a>" in row]
+    return row
+
+
 def test_the_template_list_shows_each_template_and_where_it_is_used(admin_client):
-    MessageTemplateFactory(name="Aaa unused", subject="Hello {{ recipient.first_name }}")
+    # A task no step creates: nobody sends it by hand either (the composer sends emails).
+    MessageTemplateFactory(
+        name="Aaa unused", kind="task", subject="Hello {{ recipient.first_name }}", body=""
+    )
 
     body = text(admin_client.get(TEMPLATES_URL))
 
-    assert "Aaa unused" in body
     assert "Hello {{ recipient.first_name }}" in body
-    assert "Unused" in body
-    assert "3 steps" in body  # the new-hire check-in: days 30, 60, 90
+    assert "Unused" in template_row(body, "Aaa unused")
+    new_hire = template_row(body, day30_new_hire().template.name)
+    assert "3 steps" in new_hire  # the new-hire check-in: days 30, 60, 90
+    assert "by hand" not in new_hire  # written for its day: the composer does not offer it
     assert f'href="{reverse("followups:template_create")}"' in body
+
+
+def test_the_expectation_resets_are_listed_as_sent_by_hand_not_unused(admin_client):
+    resets = MessageTemplate.objects.filter(name__startswith="Expectation reset")
+
+    body = text(admin_client.get(TEMPLATES_URL))
+
+    assert resets.count() == 5
+    for reset in resets:
+        row = template_row(body, reset.name)
+        assert "Sent by hand from the composer" in row, reset.name
+        assert "Unused" not in row
+
+
+def test_a_template_a_cadence_sends_and_the_composer_offers_says_both(admin_client):
+    (step,) = quiet_cadence().steps.filter(channel="email")
+
+    listed = template_row(text(admin_client.get(TEMPLATES_URL)), step.template.name)
+    editor = text(admin_client.get(template_url(step.template)))
+
+    assert "1 step" in listed
+    assert "and by hand" in listed
+    assert quiet_cadence().name in editor
+    assert "And by hand from the composer" in editor
+
+
+def test_an_expectation_resets_editor_says_it_is_sent_by_hand(admin_client):
+    reset = MessageTemplate.objects.get(name="Expectation reset: feedback pending")
+
+    body = text(admin_client.get(template_url(reset)))
+
+    assert "Sent by hand from the composer" in body
+    assert "No cadence step sends this template yet" not in body
+
+
+def test_an_email_template_only_a_cadence_sends_is_not_offered_by_hand(admin_client):
+    body = text(admin_client.get(template_url(day30_new_hire().template)))
+
+    assert "Post-hire check-ins" in body
+    assert "by hand" not in body
 
 
 def test_an_empty_template_list_says_how_to_start(admin_client):
