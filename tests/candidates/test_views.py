@@ -3,10 +3,12 @@ from __future__ import annotations
 import datetime
 import html
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -359,6 +361,22 @@ def test_column_headings_sort_and_reverse(client, recruiter, candidate):
     assert 'href="?sort=contacted"' in by_name
     assert 'href="?sort=-added"' in by_name
     assert 'href="?sort=-name"' in reversed_names
+
+
+def test_the_readme_names_exactly_the_columns_that_sort(client, recruiter, candidate):
+    client.force_login(recruiter)
+    headings = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', text(client.get(LIST_URL)))
+    named = {re.sub(r"<[^>]+>|[▲▼]", "", heading).strip().lower(): heading for heading in headings}
+    sortable = {name for name, heading in named.items() if "sort-link" in heading}
+    fixed = {name for name, heading in named.items() if name and "sort-link" not in heading}
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    (promise,) = re.findall(r"sort by ([^;]+);", " ".join(readme.split()))
+
+    assert sortable == {"name", "last contacted", "added"}
+    assert fixed == {"contact", "owner"}
+    assert all(re.search(rf"\b{name}\b", promise) for name in sortable), promise
+    assert not any(re.search(rf"\b{name}\b", promise) for name in fixed), promise
+    assert "any column" not in promise
 
 
 def test_pages_go_forward_back_and_to_the_end(client, recruiter, monkeypatch):
