@@ -23,6 +23,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.template import engines
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,6 +120,8 @@ class RoleNews:
     promises: list[progress.Promise] = field(default_factory=list)
     note: Note | None = None
     hold_links: list[tuple[str, str]] = field(default_factory=list)
+    # The digest's day where the leader is, which "submitted today" means.
+    today: datetime.date | None = None
 
     @property
     def on_hold(self) -> bool:
@@ -131,6 +134,14 @@ class RoleNews:
     @property
     def waiting_more(self) -> int:
         return self.waiting_count - len(self.waiting)
+
+    def submitted(self, waiting: Waiting) -> str:
+        """When `waiting` was submitted, "today", "1 day ago" or "3 days ago", counted in days
+        of the leader's calendar: a candidate submitted on Sunday evening is not "today" in
+        Monday morning's digest, though less than a whole day old."""
+        zone = progress.leader_zone(self.requisition)
+        days = (self.today - waiting.submitted_at.astimezone(zone).date()).days
+        return "today" if days <= 0 else f"{days} day{pluralize(days)} ago"
 
 
 @dataclass
@@ -188,7 +199,11 @@ def leader_digest(
     since = until - WEEK
     read = _read_the_week(leader, since, until)
     roles = {
-        r.pk: RoleNews(requisition=r, link=progress_link(r.pk, digest_id))
+        r.pk: RoleNews(
+            requisition=r,
+            link=progress_link(r.pk, digest_id),
+            today=until.astimezone(progress.leader_zone(r)).date(),
+        )
         for r in read.requisitions
     }
     if roles:

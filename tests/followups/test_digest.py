@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import html
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -41,6 +42,7 @@ from tests.hiring_leaders.factories import (
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
@@ -547,6 +549,44 @@ def test_a_role_with_many_waiting_lists_the_longest_waits_and_says_how_many_more
     )
     assert "- and 3 more" in text
     assert "your feedback moves 8 candidates on" in text
+
+
+# A Monday morning digest in Berlin, and the one after the clocks went forward (29 March).
+@pytest.mark.parametrize(
+    "until",
+    [
+        datetime.datetime(2026, 3, 23, 8, tzinfo=BERLIN),
+        datetime.datetime(2026, 3, 30, 8, tzinfo=BERLIN),
+    ],
+    ids=["winter-time", "summer-time"],
+)
+def test_the_waits_read_submitted_today_or_days_ago_on_the_leaders_calendar(
+    shipped_cadences, recruiter, until
+):
+    leader = HiringLeaderWithLoginFactory(company=CompanyFactory(time_zone="Europe/Berlin"))
+    role = RequisitionFactory(
+        hiring_leader=leader, recruiter=recruiter, opened_on=(until - 30 * DAY).date()
+    )
+    # Hours before the digest: at 7 this morning, 8 last night, 7 yesterday morning, Saturday.
+    for first, hours in (("Tia", 1), ("Sol", 12), ("Una", 25), ("Vic", 49)):
+        submitted_at = until - datetime.timedelta(hours=hours)
+        move(add(role, first, "Waits", submitted_at - DAY), "submitted", submitted_at)
+
+    with time_machine.travel(until, tick=False):
+        bodies = digest.digest_bodies(
+            digest.leader_digest(leader=leader, until=until, digest_id=1),
+            intro_text="Hi",
+            intro_html="<p>Hi</p>",
+            footer={"recruiter": recruiter, "unsubscribe_link": "x"},
+        )
+
+    for body in bodies:
+        assert "Tia Waits, submitted today" in body
+        # Not a whole day old, but submitted yesterday where the leader reads it.
+        assert "Sol Waits, submitted 1 day ago" in body
+        assert "Una Waits, submitted 1 day ago" in body
+        assert "Vic Waits, submitted 2 days ago" in body
+        assert "0 days" not in body
 
 
 def test_the_leaders_timeline_keeps_the_digest_without_the_links_that_answer_for_them(
