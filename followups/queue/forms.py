@@ -99,9 +99,7 @@ class _AboutSomeone(forms.Form):
 class LogForm(_AboutSomeone):
     # Opened from a promise's row on Today: the recruiter's own open promise this contact may
     # keep ("Call Aaliyah back", and the call is logged), kept unless they untick it.
-    keeps = forms.ModelChoiceField(
-        queryset=Commitment.objects.none(), required=False, widget=forms.HiddenInput
-    )
+    keeps = forms.IntegerField(required=False, widget=forms.HiddenInput)
     keep_it = forms.BooleanField(required=False)
     kind = forms.ChoiceField(
         label="What happened",
@@ -121,28 +119,36 @@ class LogForm(_AboutSomeone):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keeps"].queryset = Commitment.objects.filter(
+        self.open_promises = Commitment.objects.filter(
             recruiter=user, status=Commitment.Status.OPEN
-        )
+        ).select_related("candidate", "hiring_leader")
 
     def clean(self):
         cleaned = super().clean()
-        promise = cleaned.get("keeps")
+        # A promise kept meanwhile (in another tab) or not the recruiter's: the contact is
+        # logged all the same, and keeps nothing.
+        promise = self._open_promise(cleaned.get("keeps"))
         if promise is not None and (promise.candidate, promise.hiring_leader) != (
             cleaned.get("candidate"),
             cleaned.get("hiring_leader"),
         ):
             raise forms.ValidationError("That promise was made to someone else.")
+        cleaned["keeps"] = promise
         return cleaned
+
+    def _open_promise(self, pk) -> Commitment | None:
+        try:
+            return self.open_promises.filter(pk=int(pk)).first()
+        except (TypeError, ValueError):
+            return None
 
     def promise(self) -> Commitment | None:
         """The promise the form offers to keep: as posted, or as the row's link named it."""
         if self.is_bound:
-            return self.cleaned_data.get("keeps") if hasattr(self, "cleaned_data") else None
-        try:
-            return self.fields["keeps"].queryset.filter(pk=int(self.initial["keeps"])).first()
-        except (KeyError, TypeError, ValueError):
-            return None
+            kept = getattr(self, "cleaned_data", {}).get("keeps")
+            # (Still the posted number when the form failed before its promise was read.)
+            return kept if isinstance(kept, Commitment) else None
+        return self._open_promise(self.initial.get("keeps"))
 
     def keeps_promise(self) -> Commitment | None:
         return self.cleaned_data["keeps"] if self.cleaned_data.get("keep_it") else None

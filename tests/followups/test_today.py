@@ -691,26 +691,55 @@ class TestActions:
         assert late.status == Commitment.Status.OPEN
         assert Activity.objects.filter(summary="Left a voicemail").exists()
 
-    def test_a_call_cannot_keep_someone_elses_promise_or_one_to_another_person(
+    def test_a_promise_kept_meanwhile_leaves_the_call_logged_and_keeps_nothing(
+        self, me, signed_in, busy
+    ):
+        late = busy["overdue"][1]
+        candidate_services.commitment_keep(commitment=late, by=me)  # in another tab
+
+        response = signed_in.post(
+            reverse("followups:today_log"),
+            {
+                "candidate": late.candidate_id,
+                "kind": "call",
+                "summary": "Talked salary through",
+                "keeps": late.pk,
+                "keep_it": "1",
+            },
+            **HTMX,
+        )
+
+        assert f"Logged a call with {late.candidate.name}." in text(response)
+        assert Activity.objects.filter(summary="Talked salary through").exists()
+
+    def test_a_call_keeps_no_promise_of_someone_elses_and_none_made_to_another_person(
         self, signed_in, busy
     ):
         theirs, to_leader = busy["absent_promises"][2], busy["due_today"][0]
-        for promise_made, about in ((theirs, theirs.candidate_id), (to_leader, busy["quiet"].pk)):
-            response = signed_in.post(
+
+        def log(about, promise_made, summary):
+            return signed_in.post(
                 reverse("followups:today_log"),
                 {
                     "candidate": about,
                     "kind": "call",
-                    "summary": "x",
+                    "summary": summary,
                     "keeps": promise_made.pk,
                     "keep_it": "1",
                 },
                 **HTMX,
             )
+
+        logged = log(theirs.candidate_id, theirs, "Called about theirs")
+        refused = log(busy["quiet"].pk, to_leader, "Called about Dana's")
+
+        for promise_made in (theirs, to_leader):
             promise_made.refresh_from_db()
             assert promise_made.status == Commitment.Status.OPEN
-            assert response.status_code == 200
-        assert not Activity.objects.filter(summary="x").exists()
+        assert "kept your promise" not in text(logged)
+        assert Activity.objects.filter(summary="Called about theirs").exists()
+        assert "That promise was made to someone else." in text(refused)
+        assert not Activity.objects.filter(summary="Called about Dana's").exists()
 
     def test_the_log_form_opens_under_its_row_and_re_renders_with_errors(self, signed_in, busy):
         quiet = busy["quiet"]
