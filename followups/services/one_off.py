@@ -85,7 +85,8 @@ def message_promise(
     day = timezone.localdate(timezone=zone)
     while working_days:
         day += datetime.timedelta(days=1)
-        working_days -= day.weekday() < 5
+        if day.weekday() < 5:  # Monday to Friday
+            working_days -= 1
     return Promise(
         words.format(first_name=to.first_name, title=requisition.title),
         datetime.datetime.combine(day, END_OF_DAY, tzinfo=zone),
@@ -154,12 +155,12 @@ def _untrue_of_application(
 ) -> str:
     """A candidate's reset speaks of their own application to the role: it must exist and be
     what the words say (still going on, or for "not selected", turned down)."""
-    title = application.requisition.title if application is not None else ""
     if application is None:
         return (
             f"{candidate.name} is not in that role\u2019s pipeline: this message speaks of "
             "their application to it."
         )
+    title = application.requisition.title
     if application.is_active and application.stage == Application.Stage.HIRED:
         return (
             f"{candidate.name} was hired for {title}: this message would speak of their "
