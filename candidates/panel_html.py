@@ -10,6 +10,7 @@ blocks' own, their blank lines included; tests/candidates/test_panel_html.py ren
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -283,6 +284,17 @@ def email_panel(emails, more: bool, candidate, user_pk, csrf_input, relative) ->
     )
 
 
+# The dispatcher sends what is due once a minute: anything due by then goes with its next run.
+NEXT_DISPATCH = datetime.timedelta(minutes=2)
+
+
+def _goes(due_at: datetime.datetime, relative) -> str:
+    # "Goes just now" read as a promise a minute late, while a message waits for the next run.
+    if due_at - relative.now < NEXT_DISPATCH:
+        return "within a couple of minutes"
+    return relative.html(due_at)
+
+
 def _email(email, first_name: str, candidate_pk, user_pk, csrf_input, relative) -> str:
     if email.audience == "hiring_leader":
         to = f"{text(email.leader_name or 'the hiring leader')} (hiring leader)"
@@ -306,7 +318,7 @@ def _email(email, first_name: str, candidate_pk, user_pk, csrf_input, relative) 
         '\n          <li class="task">\n'
         f'            <span class="task__title">{name}</span>\n'
         f'            <span class="cell-sub">to {to}{sender}{role} · '
-        f"goes {relative.html(email.due_at)}</span>\n"
+        f"goes {_goes(email.due_at, relative)}</span>\n"
         f"{take_back}"
         "          </li>\n        "
     )

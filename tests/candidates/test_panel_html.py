@@ -13,7 +13,7 @@ import time_machine
 from django.template import engines
 from markupsafe import Markup
 
-from candidates import page_views
+from candidates import page_views, panel_html
 from candidates.forms import PromiseForm, TagsForm
 from candidates.selectors import WaitingFollowUp
 from recruitcrm.jinja2 import Relative
@@ -169,7 +169,7 @@ OLD_BLOCKS = {
         {% for email in emails %}
           <li class="task">
             <span class="task__title">{{ email.template_name }}</span>
-            <span class="cell-sub">to {% if email.audience == "hiring_leader" %}{{ email.leader_name or "the hiring leader" }} (hiring leader){% else %}{{ candidate.first_name }}{% endif %}{% if email.is_one_off %}, sent by {{ email.recruiter_name }}{% endif %}{% if email.requisition_title is not none %} · {{ email.requisition_title }}{% endif %} · goes {{ relative(email.due_at) }}</span>
+            <span class="cell-sub">to {% if email.audience == "hiring_leader" %}{{ email.leader_name or "the hiring leader" }} (hiring leader){% else %}{{ candidate.first_name }}{% endif %}{% if email.is_one_off %}, sent by {{ email.recruiter_name }}{% endif %}{% if email.requisition_title is not none %} · {{ email.requisition_title }}{% endif %} · goes {% if email.due_at - relative.now < NEXT_DISPATCH %}within a couple of minutes{% else %}{{ relative(email.due_at) }}{% endif %}</span>
 {% if email.is_one_off and email.recruiter_id == user.pk %}{% set action = url('candidates:message_take_back', candidate.pk, email.pk) %}            <form method="post" action="{{ action }}"
                   data-hx-post="{{ action }}" data-hx-swap="none">
               {{ csrf_input }}
@@ -206,6 +206,7 @@ def context(**values) -> dict:
         "user": SimpleNamespace(pk=USER_PK),
         "csrf_input": CSRF,
         "relative": Relative(),
+        "NEXT_DISPATCH": panel_html.NEXT_DISPATCH,
         "oob": False,
         **values,
     }
@@ -325,6 +326,7 @@ FOLLOW_UPS = [
         waiting(2, recruiter_id=5, requisition_title=""),
         waiting(3, audience="hiring_leader", leader_name="Lee <Park>", is_one_off=True),
         waiting(5, is_one_off=True, recruiter_id=5),
+        waiting(6, is_one_off=True, due_at=NOW + datetime.timedelta(seconds=50)),
         waiting(4, audience="hiring_leader", due_at=NOW - datetime.timedelta(hours=1)),
     ],
 ]

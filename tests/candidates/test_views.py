@@ -918,6 +918,7 @@ def test_a_recruiter_takes_back_a_message_they_sent_from_the_page(
     client.force_login(recruiter)
     before = text(client.get(url("candidate_detail", candidate.pk)))
     assert f'action="{url("message_take_back", candidate.pk, sent.pk)}"' in before
+    assert "goes within a couple of minutes" in before  # not "goes just now", a minute on
 
     response = client.post(
         url("message_take_back", candidate.pk, sent.pk), **(HTMX if htmx else {})
