@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from candidates.form_html import field_block, form_errors
 from candidates.models import Candidate
+from hiring_leaders.wording import RIGHT_AWAY
 from recruitcrm.jinja2 import strftime, text, url
 
 # The sources' labels, read once (get_source_display() builds its field's choices afresh).
@@ -284,13 +285,10 @@ def email_panel(emails, more: bool, candidate, user_pk, csrf_input, relative) ->
     )
 
 
-# The dispatcher sends what is due once a minute: anything due by then goes with its next run.
-NEXT_DISPATCH = datetime.timedelta(minutes=2)
-
-
 def _goes(due_at: datetime.datetime, relative) -> str:
-    # "Goes just now" read as a promise a minute late, while a message waits for the next run.
-    if due_at - relative.now < NEXT_DISPATCH:
+    # "Goes just now" read as a promise a minute late, while a message waits for the next run;
+    # the confirmations say it so (hiring_leaders.wording), by the same measure.
+    if due_at - relative.now <= RIGHT_AWAY:
         return "within a couple of minutes"
     return relative.html(due_at)
 

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from followups import services
 from followups.models import CadenceStep
-from hiring_leaders.models import TimeToFillForecast
 from tests.candidates.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -22,6 +21,7 @@ from tests.candidates.factories import (
 )
 from tests.followups.factories import FollowUpFactory
 from tests.hiring_leaders.factories import (
+    ForecastRunOutFactory,
     HiringLeaderFactory,
     HiringLeaderWithLoginFactory,
     RequisitionFactory,
@@ -257,14 +257,7 @@ def busy_today(transactional_db, shipped_cadences):
         company=leader.company,
         opened_on=today - datetime.timedelta(days=40),
     )
-    TimeToFillForecast.objects.create(
-        requisition=requisition,
-        low_days=20,
-        high_days=30,
-        reason="Optimistic",
-        made_by=recruiter,
-        made_at=timezone.now() - datetime.timedelta(days=40),
-    )
+    ForecastRunOutFactory(requisition=requisition)
     amara = CandidateFactory(
         first_name="Amara",
         last_name="Quiet",

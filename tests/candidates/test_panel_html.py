@@ -169,7 +169,7 @@ OLD_BLOCKS = {
         {% for email in emails %}
           <li class="task">
             <span class="task__title">{{ email.template_name }}</span>
-            <span class="cell-sub">to {% if email.audience == "hiring_leader" %}{{ email.leader_name or "the hiring leader" }} (hiring leader){% else %}{{ candidate.first_name }}{% endif %}{% if email.is_one_off %}, sent by {{ email.recruiter_name }}{% endif %}{% if email.requisition_title is not none %} · {{ email.requisition_title }}{% endif %} · goes {% if email.due_at - relative.now < NEXT_DISPATCH %}within a couple of minutes{% else %}{{ relative(email.due_at) }}{% endif %}</span>
+            <span class="cell-sub">to {% if email.audience == "hiring_leader" %}{{ email.leader_name or "the hiring leader" }} (hiring leader){% else %}{{ candidate.first_name }}{% endif %}{% if email.is_one_off %}, sent by {{ email.recruiter_name }}{% endif %}{% if email.requisition_title is not none %} · {{ email.requisition_title }}{% endif %} · goes {% if email.due_at - relative.now <= RIGHT_AWAY %}within a couple of minutes{% else %}{{ relative(email.due_at) }}{% endif %}</span>
 {% if email.is_one_off and email.recruiter_id == user.pk %}{% set action = url('candidates:message_take_back', candidate.pk, email.pk) %}            <form method="post" action="{{ action }}"
                   data-hx-post="{{ action }}" data-hx-swap="none">
               {{ csrf_input }}
@@ -206,7 +206,7 @@ def context(**values) -> dict:
         "user": SimpleNamespace(pk=USER_PK),
         "csrf_input": CSRF,
         "relative": Relative(),
-        "NEXT_DISPATCH": panel_html.NEXT_DISPATCH,
+        "RIGHT_AWAY": panel_html.RIGHT_AWAY,
         "oob": False,
         **values,
     }

@@ -480,6 +480,20 @@ def undo_token_in(response) -> str:
     return re.search(r'name="token" value="([^"]+)"', text(response)).group(1)
 
 
+def log_from_promise_row(client, promise, summary: str, *, about=None, kept=True, **headers):
+    """A call logged in the form a promise's row on Today opens, its "keeps my promise" ticked
+    unless `kept` is False."""
+    data = {
+        "candidate": about or promise.candidate_id,
+        "kind": "call",
+        "summary": summary,
+        "keeps": promise.pk,
+    }
+    if kept:
+        data["keep_it"] = "1"
+    return client.post(reverse("followups:today_log"), data, **headers)
+
+
 class TestActions:
     def test_done_over_htmx_swaps_the_queue_and_offers_undo(self, me, signed_in, busy):
         task = busy["task"]
@@ -649,17 +663,7 @@ class TestActions:
                 **HTMX,
             )
         )
-        response = signed_in.post(
-            reverse("followups:today_log"),
-            {
-                "candidate": late.candidate_id,
-                "kind": "call",
-                "summary": "Talked salary through",
-                "keeps": late.pk,
-                "keep_it": "1",
-            },
-            **HTMX,
-        )
+        response = log_from_promise_row(signed_in, late, "Talked salary through", **HTMX)
 
         assert "checked> This keeps my promise: “Call back about salary”" in form
         late.refresh_from_db()
@@ -677,15 +681,7 @@ class TestActions:
 
     def test_unticked_a_logged_call_leaves_the_promise_open(self, signed_in, busy):
         late = busy["overdue"][1]
-        signed_in.post(
-            reverse("followups:today_log"),
-            {
-                "candidate": late.candidate_id,
-                "kind": "call",
-                "summary": "Left a voicemail",
-                "keeps": late.pk,
-            },
-        )
+        log_from_promise_row(signed_in, late, "Left a voicemail", kept=False)
 
         late.refresh_from_db()
         assert late.status == Commitment.Status.OPEN
@@ -697,17 +693,7 @@ class TestActions:
         late = busy["overdue"][1]
         candidate_services.commitment_keep(commitment=late, by=me)  # in another tab
 
-        response = signed_in.post(
-            reverse("followups:today_log"),
-            {
-                "candidate": late.candidate_id,
-                "kind": "call",
-                "summary": "Talked salary through",
-                "keeps": late.pk,
-                "keep_it": "1",
-            },
-            **HTMX,
-        )
+        response = log_from_promise_row(signed_in, late, "Talked salary through", **HTMX)
 
         assert f"Logged a call with {late.candidate.name}." in text(response)
         assert Activity.objects.filter(summary="Talked salary through").exists()
@@ -717,21 +703,10 @@ class TestActions:
     ):
         theirs, to_leader = busy["absent_promises"][2], busy["due_today"][0]
 
-        def log(about, promise_made, summary):
-            return signed_in.post(
-                reverse("followups:today_log"),
-                {
-                    "candidate": about,
-                    "kind": "call",
-                    "summary": summary,
-                    "keeps": promise_made.pk,
-                    "keep_it": "1",
-                },
-                **HTMX,
-            )
-
-        logged = log(theirs.candidate_id, theirs, "Called about theirs")
-        refused = log(busy["quiet"].pk, to_leader, "Called about Dana's")
+        logged = log_from_promise_row(signed_in, theirs, "Called about theirs", **HTMX)
+        refused = log_from_promise_row(
+            signed_in, to_leader, "Called about Dana's", about=busy["quiet"].pk, **HTMX
+        )
 
         for promise_made in (theirs, to_leader):
             promise_made.refresh_from_db()

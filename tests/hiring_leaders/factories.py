@@ -1,8 +1,9 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
-from hiring_leaders.models import Company, HiringLeader, Requisition
+from hiring_leaders.models import Company, HiringLeader, Requisition, TimeToFillForecast
 from tests.recruitcrm.factories import HiringLeaderUserFactory, RecruiterFactory
 
 
@@ -39,3 +40,21 @@ class RequisitionFactory(factory.django.DjangoModelFactory):
     recruiter = factory.SubFactory(RecruiterFactory)
     status = Requisition.Status.OPEN
     opened_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=20))
+
+
+class ForecastRunOutFactory(factory.django.DjangoModelFactory):
+    """A time-to-fill forecast made when its role opened, 40 days ago, for 20 to 30 days: run
+    out, so the role shows on Today as past its forecast."""
+
+    class Meta:
+        model = TimeToFillForecast
+
+    requisition = factory.SubFactory(
+        RequisitionFactory,
+        opened_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=40)),
+    )
+    low_days = 20
+    high_days = 30
+    reason = "Optimistic"
+    made_by = factory.SelfAttribute("requisition.recruiter")
+    made_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=40))

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.csp import CSP
 
 from followups.models import CadenceStep
-from hiring_leaders.models import TimeToFillForecast
 from recruitcrm import csp
 from tests.candidates.factories import CandidateFactory, CommitmentFactory
 from tests.followups.factories import FollowUpFactory
-from tests.hiring_leaders.factories import RequisitionFactory
+from tests.hiring_leaders.factories import ForecastRunOutFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,17 +154,7 @@ def test_htmx_fragments_have_the_policy_too(client, recruiter):
 def test_today_and_its_htmx_redraw_carry_no_inline_style(client, recruiter):
     """Today's rows are written in Python (followups.queue.row_html), which the template check
     below does not read: the page and the queue an action swaps in are checked as served."""
-    requisition = RequisitionFactory(
-        recruiter=recruiter, opened_on=timezone.localdate() - datetime.timedelta(days=40)
-    )
-    TimeToFillForecast.objects.create(
-        requisition=requisition,
-        low_days=20,
-        high_days=30,
-        reason="Optimistic",
-        made_by=recruiter,
-        made_at=timezone.now() - datetime.timedelta(days=40),
-    )
+    ForecastRunOutFactory(requisition__recruiter=recruiter)
     promise = CommitmentFactory(
         recruiter=recruiter, due_at=timezone.now() - datetime.timedelta(hours=1)
     )
